@@ -1,0 +1,99 @@
+"""The plain, immutable values a dbt manifest is turned into, and the error for a bad manifest.
+
+Nothing here knows about HTTP or the database; the sync service reads these values. The ``schema``,
+``guarantees`` and ``meta`` dicts are read-only: column type fragments inside ``schema`` are shared
+between columns and assets (that keeps the result of a 100,000-column manifest small), so copy before
+changing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from tessera.errors import TesseraError
+
+JsonValue: TypeAlias = "bool | int | float | str | list[JsonValue] | dict[str, JsonValue] | None"
+JsonObject: TypeAlias = "dict[str, JsonValue]"
+
+MANIFEST = "manifest"
+"""The ``node`` of a :class:`ManifestWarning` about the manifest as a whole."""
+
+
+class InvalidManifestError(TesseraError):
+    """The uploaded manifest cannot be read; ``message`` names what is wrong.
+
+    Codes: ``empty``, ``invalid_gzip``, ``truncated``, ``invalid_json``, ``invalid_encoding``,
+    ``not_a_manifest``, ``missing_field``, ``invalid_field``, ``unsupported_schema_version``.
+    """
+
+    status_code = 400
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message, code=code)
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerRef:
+    """An owner as written in ``meta.owner``: ``raw`` is the text to show, name/email what was found."""
+
+    raw: str
+    name: str | None
+    email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestWarning:
+    """Something the sync should tell the user about; ``node`` is a unique_id or ``"manifest"``."""
+
+    node: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class DbtAsset:
+    """A model, seed, snapshot or source: one warehouse relation with its contract and guarantees."""
+
+    unique_id: str
+    name: str
+    resource_type: str
+    package_name: str
+    fqn: str
+    database: str | None
+    schema_name: str | None
+    identifier: str
+    description: str
+    schema: JsonObject
+    guarantees: JsonObject
+    owner: OwnerRef | None
+    contact: str | None
+    tags: tuple[str, ...]
+    depends_on: tuple[str, ...]
+    materialized: str | None
+    contract_enforced: bool
+    meta: Mapping[str, JsonValue]
+
+
+@dataclass(frozen=True, slots=True)
+class DbtExposure:
+    """A dashboard, notebook or application that reads assets; its owner consumes them."""
+
+    unique_id: str
+    name: str
+    owner: OwnerRef | None
+    depends_on: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DbtProject:
+    """Everything Tessera takes from one manifest, in a deterministic order."""
+
+    project_name: str
+    dbt_version: str
+    schema_version: int
+    assets: Mapping[str, DbtAsset]
+    exposures: tuple[DbtExposure, ...]
+    warnings: tuple[ManifestWarning, ...]
+    adapter_type: str | None = None

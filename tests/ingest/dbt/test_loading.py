@@ -1,0 +1,116 @@
+"""Reading bytes into a manifest, and the errors that name what is wrong."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from tessera.ingest.dbt import InvalidManifestError, parse_manifest
+from tessera.ingest.dbt.loading import _loads_large
+
+from .builders import manifest, model
+
+GOOD = json.dumps(manifest(model("m", columns={"id": "int"}))).encode()
+
+
+def error_of(data: object) -> InvalidManifestError:
+    with pytest.raises(InvalidManifestError) as caught:
+        parse_manifest(data)  # type: ignore[arg-type]
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    "data",
+    [GOOD, GOOD.decode(), gzip.compress(GOOD), b"\xef\xbb\xbf" + GOOD, bytearray(GOOD), json.loads(GOOD)],
+)
+def test_accepts_json_text_gzip_bom_and_mappings(data: object) -> None:
+    assert list(parse_manifest(data).assets) == ["model.shop.m"]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "fragment"),
+    [
+        (b"", "empty", "empty"),
+        (b"  \n", "empty", "empty"),
+        (GOOD[:200], "truncated", "truncated at byte 200"),
+        (GOOD[: GOOD.index(b"true") + 2] if b"true" in GOOD else GOOD[:-1], "truncated", "truncated"),
+        (gzip.compress(GOOD)[:40], "truncated", "gzip data is truncated"),
+        (b"\x1f\x8bnot really gzip", "invalid_gzip", "corrupt"),
+        (b"{'metadata': 1}", "invalid_json", "line 1, column 2"),
+        (b"<html>502 Bad Gateway</html>", "invalid_json", "not valid JSON"),
+        (b"[1, 2]", "not_a_manifest", "got list"),
+        (b'{"nodes": {}}', "missing_field", "`metadata`"),
+        (
+            json.dumps(
+                {"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"}}
+            ).encode(),
+            "missing_field",
+            "no `nodes`",
+        ),
+        (json.dumps({"metadata": {}, "nodes": {}}).encode(), "missing_field", "dbt_schema_version"),
+        (
+            json.dumps(
+                {
+                    "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v5.json"},
+                    "nodes": {},
+                }
+            ).encode(),
+            "unsupported_schema_version",
+            "v5",
+        ),
+        (
+            json.dumps(
+                {
+                    "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/catalog/v1.json"},
+                    "nodes": {},
+                }
+            ).encode(),
+            "not_a_manifest",
+            "catalog",
+        ),
+        (
+            json.dumps(
+                {
+                    "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"},
+                    "nodes": [],
+                }
+            ).encode(),
+            "invalid_field",
+            "`nodes` must be an object",
+        ),
+        (
+            json.dumps(manifest({"unique_id": "model.shop.x", "resource_type": "model"})).encode(),
+            "invalid_field",
+            "model.shop.x",
+        ),
+    ],
+)
+def test_errors_name_what_is_wrong(data: bytes, code: str, fragment: str) -> None:
+    error = error_of(data)
+    assert error.code == code
+    assert fragment in error.message
+
+
+def test_large_manifest_path_reports_the_same_errors() -> None:
+    with pytest.raises(InvalidManifestError) as caught:
+        _loads_large(GOOD[:300].decode())
+    assert caught.value.code == "truncated"
+    with pytest.raises(InvalidManifestError) as caught:
+        _loads_large('{"a": nope}')
+    assert caught.value.code == "invalid_json"
+    assert _loads_large(GOOD.decode()) == json.loads(GOOD)
+
+
+def test_invalid_utf8_is_reported() -> None:
+    assert error_of(b'{"metadata": "\xff\xfe"}').code in ("invalid_encoding", "invalid_json")
+
+
+def test_newer_schema_version_is_read_with_a_warning() -> None:
+    data = manifest(
+        model("m"), metadata={"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v13.json"}
+    )
+    project = parse_manifest(data)
+    assert project.schema_version == 13
+    assert [(w.node, w.code) for w in project.warnings] == [("manifest", "newer_schema_version")]
