@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""One command runner for people and CI (needs only Python 3.11+ and pip).
+
+    python3 run.py serve          start Tessera at http://127.0.0.1:8000 (SQLite under ./data, migrated)
+    python3 run.py test           run the whole test suite (DATABASE_URL selects the database)
+    python3 run.py test-postgres  run the suite on a fresh PostgreSQL database, dropped afterwards
+    python3 run.py lint           ruff and mypy --strict
+    python3 run.py check-migrations   alembic upgrade head on PostgreSQL == the models' schema
+    python3 run.py ci             everything CI runs
+
+It installs uv with pip when missing, then uses the committed lock file (uv.lock) for every dependency.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+PG_ADMIN_URL = os.environ.get("TESSERA_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def sh(*args: str, env: dict[str, str] | None = None) -> None:
+    """Run a command from the repository root; stop with its exit code on failure."""
+    print("+", " ".join(args), flush=True)
+    code = subprocess.call(list(args), cwd=ROOT, env={**os.environ, **(env or {})})
+    if code != 0:
+        sys.exit(code)
+
+
+def uv(*args: str, env: dict[str, str] | None = None) -> None:
+    """Run uv (installed with pip on first use)."""
+    exe = shutil.which("uv")
+    if exe is None:
+        try:
+            import uv as _uv  # noqa: F401
+        except ImportError:
+            sh(sys.executable, "-m", "pip", "install", "--quiet", "uv")
+        sh(sys.executable, "-m", "uv", *args, env=env)
+    else:
+        sh(exe, *args, env=env)
+
+
+def sync() -> None:
+    """Install the project and its locked dependencies into .venv."""
+    uv("sync", "--frozen", "--all-packages")
+
+
+def serve() -> None:
+    sync()
+    uv("run", "--frozen", "tessera", "serve")
+
+
+def test(extra: list[str]) -> None:
+    sync()
+    uv("run", "--frozen", "pytest", *extra)
+
+
+def _pg_database(action: str, name: str) -> None:
+    code = (
+        "import asyncio, asyncpg, sys\n"
+        "async def main():\n"
+        f"    conn = await asyncpg.connect({PG_ADMIN_URL!r})\n"
+        f"    await conn.execute('{action} DATABASE \"{name}\"' + (' WITH (FORCE)' if '{action}' == 'DROP' else ''))\n"
+        "    await conn.close()\n"
+        "asyncio.run(main())\n"
+    )
+    uv("run", "--frozen", "python", "-c", code)
+
+
+def test_postgres(extra: list[str]) -> None:
+    sync()
+    name = f"tessera_test_{uuid.uuid4().hex[:8]}"
+    _pg_database("CREATE", name)
+    url = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
+    try:
+        uv("run", "--frozen", "pytest", *extra, env={"DATABASE_URL": url})
+    finally:
+        _pg_database("DROP", name)
+
+
+def lint() -> None:
+    sync()
+    uv("run", "--frozen", "ruff", "check", "src", "sdk/src", "tests", "bench")
+    uv("run", "--frozen", "ruff", "format", "--check", "src", "sdk/src", "tests", "bench")
+    uv("run", "--frozen", "mypy")
+
+
+def check_migrations() -> None:
+    sync()
+    name = f"tessera_mig_{uuid.uuid4().hex[:8]}"
+    _pg_database("CREATE", name)
+    url = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
+    try:
+        uv("run", "--frozen", "python", "-m", "tessera.db.check_migrations", url)
+    finally:
+        _pg_database("DROP", name)
+
+
+def main(argv: list[str]) -> None:
+    if not argv:
+        print(__doc__)
+        sys.exit(2)
+    cmd, extra = argv[0], argv[1:]
+    if cmd == "serve":
+        serve()
+    elif cmd == "test":
+        test(extra)
+    elif cmd == "test-postgres":
+        test_postgres(extra)
+    elif cmd == "lint":
+        lint()
+    elif cmd == "check-migrations":
+        check_migrations()
+    elif cmd == "ci":
+        lint()
+        check_migrations()
+        test(extra)
+        test_postgres(extra)
+    else:
+        print(f"unknown command {cmd!r}\n{__doc__}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

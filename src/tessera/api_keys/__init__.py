@@ -1,0 +1,1 @@
+"""API keys: creation (secret shown once), listing and revocation."""

@@ -1,0 +1,191 @@
+"""create_app(): routers, middleware, error handlers, and the resources the app owns."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from redis.asyncio import Redis
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tessera import __version__
+from tessera.api_keys.router import router as api_keys_router
+from tessera.assets.router import router as assets_router
+from tessera.audit.router import router as audit_router
+from tessera.auth.authentication import KeyAuthenticator
+from tessera.auth.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from tessera.config import Settings, get_settings
+from tessera.contracts.router import router as contracts_router
+from tessera.db.engine import create_engine, create_session_factory
+from tessera.errors import TesseraError
+from tessera.health import router as health_router
+from tessera.impact.router import router as impact_router
+from tessera.proposals.router import router as proposals_router
+from tessera.quality.router import router as quality_router
+from tessera.registrations.router import router as registrations_router
+from tessera.sync.router import router as sync_router
+from tessera.teams.router import router as teams_router
+from tessera.users.router import router as users_router
+
+log = logging.getLogger("tessera")
+API_PREFIX = "/api/v1"
+
+
+class RequestIdMiddleware:
+    """Tags each request with an id (the caller's ``X-Request-ID`` or a new one) and echoes it back."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = None
+        for name, value in scope.get("headers", []):
+            if name == b"x-request-id":
+                request_id = value.decode("latin-1")[:64]
+                break
+        request_id = request_id or uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def error_response(
+    request: Request, status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The one error body shape."""
+    body = {
+        "error": {
+            "code": code,
+            "message": message,
+            "details": details or {},
+            "request_id": getattr(request.state, "request_id", None),
+        }
+    }
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _validation_message(errors: list[Any]) -> str:
+    parts = []
+    for err in errors[:5]:
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body",))
+        parts.append(f"{loc or 'body'}: {err.get('msg', 'invalid')}")
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    return "Invalid request: " + "; ".join(parts) + more
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render every error (ours, validation, routing, rate limits, the unexpected) in one JSON shape."""
+
+    @app.exception_handler(TesseraError)
+    async def _tessera(request: Request, exc: TesseraError) -> JSONResponse:
+        headers = {"Retry-After": str(exc.details["retry_after"])} if exc.status_code == 429 else None
+        return error_response(request, exc.status_code, exc.code, exc.message, dict(exc.details), headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()
+        ]
+        return error_response(request, 422, "validation_error", _validation_message(errors), {"errors": errors})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+        code = codes.get(exc.status_code, "http_error")
+        message = str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"No route {request.method} {request.url.path}; see /docs for the API."
+        return error_response(request, exc.status_code, code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        # A uniqueness race lost against a concurrent request: the client may retry.
+        log.info("integrity conflict: %s", type(exc.orig).__name__)
+        return error_response(request, 409, "conflict", "The request conflicts with a concurrent change; retry it.")
+
+    @app.exception_handler(OperationalError)
+    async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
+        log.warning("database unavailable: %s", type(exc.orig).__name__)
+        return error_response(request, 503, "service_unavailable", "The database is busy or unavailable; retry shortly.")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return error_response(request, 500, "internal_error", "Unexpected server error; the request id identifies it in the logs.")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The Tessera ASGI application."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url, echo=settings.db_echo)
+        app.state.engine = engine
+        app.state.session_factory = create_session_factory(engine)
+        app.state.server_key = settings.resolved_secret_key()
+        app.state.redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        limiter: RateLimiter = RedisRateLimiter(app.state.redis) if app.state.redis else MemoryRateLimiter()
+        app.state.rate_limiter = limiter
+        app.state.authenticator = KeyAuthenticator(
+            app.state.session_factory,
+            app.state.server_key,
+            bootstrap_key=settings.bootstrap_api_key,
+            ttl_seconds=settings.api_key_cache_seconds,
+        )
+        worker = None
+        if settings.worker_enabled:
+            from tessera.worker.runner import start_background_worker
+
+            worker = await start_background_worker(app, settings)
+        try:
+            yield
+        finally:
+            if worker is not None:
+                await worker.stop()
+            if app.state.redis is not None:
+                await app.state.redis.aclose()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Tessera",
+        version=__version__,
+        description="Tessera coordinates data contracts between the teams that produce warehouse tables "
+        "and the teams that consume them.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(RequestIdMiddleware)
+    install_error_handlers(app)
+    app.include_router(health_router)
+    for router in (
+        teams_router,
+        users_router,
+        assets_router,
+        contracts_router,
+        registrations_router,
+        proposals_router,
+        impact_router,
+        quality_router,
+        audit_router,
+        api_keys_router,
+        sync_router,
+    ):
+        app.include_router(router, prefix=API_PREFIX)
+    return app

@@ -1,0 +1,1 @@
+"""Assets: warehouse tables (and views, models, sources) with an owner team."""

@@ -1,0 +1,141 @@
+"""SQL for assets and lineage edges."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.db.models import Asset, AssetDependency, Contract, Registration
+from tessera.enums import ContractStatus
+
+LIVE = Asset.deleted_at.is_(None)
+
+
+async def get(session: AsyncSession, asset_id: uuid.UUID) -> Asset | None:
+    """A live asset by id."""
+    return (await session.execute(sa.select(Asset).where(Asset.id == asset_id, LIVE))).scalar_one_or_none()
+
+
+async def get_for_update(session: AsyncSession, asset_id: uuid.UUID) -> Asset | None:
+    """A live asset, row-locked until the transaction ends (PostgreSQL; SQLite serialises writers)."""
+    return (
+        await session.execute(sa.select(Asset).where(Asset.id == asset_id, LIVE).with_for_update())
+    ).scalar_one_or_none()
+
+
+async def get_by_fqn(session: AsyncSession, fqn: str, environment: str) -> Asset | None:
+    """A live asset by its FQN within an environment."""
+    return (
+        await session.execute(sa.select(Asset).where(Asset.fqn == fqn, Asset.environment == environment, LIVE))
+    ).scalar_one_or_none()
+
+
+async def get_many(session: AsyncSession, asset_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Asset]:
+    """Live assets by id, in one query."""
+    ids = set(asset_ids)
+    if not ids:
+        return {}
+    return {a.id: a for a in (await session.execute(sa.select(Asset).where(Asset.id.in_(ids), LIVE))).scalars()}
+
+
+async def current_versions(session: AsyncSession, asset_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The active contract version of each asset, in one query."""
+    ids = set(asset_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(
+        sa.select(Contract.asset_id, Contract.version).where(
+            Contract.asset_id.in_(ids), Contract.status == ContractStatus.ACTIVE
+        )
+    )
+    return {asset_id: version for asset_id, version in rows}
+
+
+async def list_assets(
+    session: AsyncSession,
+    *,
+    owner_team_id: uuid.UUID | None,
+    environment: str | None,
+    q: str | None,
+    tag: str | None,
+    resource_type: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[tuple[Asset, str | None]], int]:
+    """Live assets matching the filters, by FQN, each with its active version; plus the total."""
+    conds: list[sa.ColumnElement[bool]] = [LIVE]
+    if owner_team_id:
+        conds.append(Asset.owner_team_id == owner_team_id)
+    if environment:
+        conds.append(Asset.environment == environment)
+    if q:
+        conds.append(Asset.fqn.contains(q, autoescape=True))
+    if resource_type:
+        conds.append(Asset.resource_type == resource_type)
+    total = (await session.execute(sa.select(sa.func.count()).select_from(Asset).where(*conds))).scalar_one()
+    stmt = (
+        sa.select(Asset, Contract.version)
+        .outerjoin(Contract, sa.and_(Contract.asset_id == Asset.id, Contract.status == ContractStatus.ACTIVE))
+        .where(*conds)
+        .order_by(Asset.fqn, Asset.environment)
+    )
+    if tag:
+        # Tags are a small JSON list; filter in Python after a bounded fetch keeps this portable.
+        rows = [(a, v) for a, v in (await session.execute(stmt)) if tag in (a.tags or [])]
+        return rows[offset : offset + limit], len(rows)
+    rows2 = (await session.execute(stmt.limit(limit).offset(offset))).all()
+    return list(rows2), total
+
+
+async def count_registrations(session: AsyncSession, asset_id: uuid.UUID) -> int:
+    """How many live registrations point at the asset."""
+    return (
+        await session.execute(
+            sa.select(sa.func.count())
+            .select_from(Registration)
+            .where(Registration.asset_id == asset_id, Registration.deleted_at.is_(None))
+        )
+    ).scalar_one()
+
+
+async def get_dependency(session: AsyncSession, downstream: uuid.UUID, upstream: uuid.UUID) -> AssetDependency | None:
+    """One lineage edge."""
+    return (
+        await session.execute(
+            sa.select(AssetDependency).where(
+                AssetDependency.downstream_asset_id == downstream, AssetDependency.upstream_asset_id == upstream
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def list_dependencies(session: AsyncSession, asset_id: uuid.UUID) -> tuple[list[AssetDependency], list[AssetDependency]]:
+    """(upstream edges, downstream edges) of an asset."""
+    rows = (
+        await session.execute(
+            sa.select(AssetDependency).where(
+                sa.or_(AssetDependency.downstream_asset_id == asset_id, AssetDependency.upstream_asset_id == asset_id)
+            )
+        )
+    ).scalars()
+    ups: list[AssetDependency] = []
+    downs: list[AssetDependency] = []
+    for edge in rows:
+        (ups if edge.downstream_asset_id == asset_id else downs).append(edge)
+    return ups, downs
+
+
+async def downstream_of(session: AsyncSession, asset_ids: Iterable[uuid.UUID]) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(upstream, downstream) edges leaving the given assets, towards live assets, in one query."""
+    ids = set(asset_ids)
+    if not ids:
+        return []
+    rows = await session.execute(
+        sa.select(AssetDependency.upstream_asset_id, AssetDependency.downstream_asset_id)
+        .join(Asset, Asset.id == AssetDependency.downstream_asset_id)
+        .where(AssetDependency.upstream_asset_id.in_(ids), LIVE)
+    )
+    return [(u, d) for u, d in rows]

@@ -1,0 +1,59 @@
+"""SQL for audit events."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.db.models import AuditEvent
+
+
+async def add(session: AsyncSession, event: AuditEvent) -> None:
+    """Stage an event in the current transaction."""
+    session.add(event)
+
+
+async def list_events(
+    session: AsyncSession,
+    *,
+    action: str | None,
+    target_type: str | None,
+    target_id: str | None,
+    actor_team_id: uuid.UUID | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[AuditEvent], int]:
+    """Events matching the filters, newest first, with the total count."""
+    conds: list[sa.ColumnElement[bool]] = []
+    if action:
+        # A trailing ".*" filters a whole family, e.g. "proposal.*".
+        conds.append(
+            AuditEvent.action.like(action[:-1] + "%") if action.endswith(".*") else AuditEvent.action == action
+        )
+    if target_type:
+        conds.append(AuditEvent.target_type == target_type)
+    if target_id:
+        conds.append(AuditEvent.target_id == target_id)
+    if actor_team_id:
+        conds.append(AuditEvent.actor_team_id == actor_team_id)
+    if since:
+        conds.append(AuditEvent.occurred_at >= since)
+    if until:
+        conds.append(AuditEvent.occurred_at < until)
+    total = (await session.execute(sa.select(sa.func.count()).select_from(AuditEvent).where(*conds))).scalar_one()
+    rows = (
+        await session.execute(
+            sa.select(AuditEvent)
+            .where(*conds)
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    ).scalars()
+    return rows.all(), total

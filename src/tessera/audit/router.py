@@ -1,0 +1,44 @@
+"""GET /audit/events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from fastapi import APIRouter
+
+from tessera.audit import repository
+from tessera.audit.schemas import AuditEventRead
+from tessera.deps import PageDep, ReadPrincipal, SessionDep
+from tessera.schemas import ListPage
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+@router.get("/events", response_model=ListPage[AuditEventRead])
+async def list_audit_events(
+    session: SessionDep,
+    principal: ReadPrincipal,
+    page: PageDep,
+    action: str | None = None,
+    target_type: str | None = None,
+    target_id: str | None = None,
+    actor_team_id: uuid.UUID | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> ListPage[AuditEventRead]:
+    """Audit events, newest first; ``action`` accepts a family such as ``proposal.*``."""
+    rows, total = await repository.list_events(
+        session,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        actor_team_id=actor_team_id,
+        since=since,
+        until=until,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return ListPage(
+        items=[AuditEventRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset
+    )

@@ -1,0 +1,1 @@
+"""Authentication (API keys), the acting principal, authorization rules and rate limits."""

@@ -1,0 +1,102 @@
+"""Settings read from the environment (and an optional ``.env`` file).
+
+Every setting is documented in ``docs/configuration.md``; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    """Where the server runs; production refuses development shortcuts."""
+
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Tessera's configuration. Field names map to upper-case environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    environment: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    redis_url: str | None = None
+    auth_disabled: bool = False
+    bootstrap_api_key: str | None = None
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    rate_limit_per_minute: int = Field(default=600, ge=0, description="Requests per key per minute; 0 = off.")
+    rate_limit_write_per_minute: int = Field(default=120, ge=0)
+    api_key_cache_seconds: float = 30.0
+    db_echo: bool = False
+
+    proposal_default_expiry_days: int | None = None
+    lineage_max_depth: int = 10
+
+    worker_enabled: bool = True
+    worker_poll_seconds: float = 1.0
+    webhook_allowlist: str = ""
+    webhook_timeout_seconds: float = 10.0
+    global_webhook_url: str | None = None
+    global_webhook_secret: str | None = None
+    template_dir: Path | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "tessera@localhost"
+    smtp_starttls: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.environment is Environment.PRODUCTION:
+            if self.auth_disabled:
+                raise ValueError("AUTH_DISABLED=true is refused when ENVIRONMENT=production")
+            if not self.secret_key:
+                raise ValueError("SECRET_KEY must be set when ENVIRONMENT=production")
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{(self.data_dir / 'tessera.db').as_posix()}"
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the configured database is SQLite."""
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def webhook_allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        """Networks that webhook targets may resolve to despite being private (comma separated)."""
+        return [ipaddress.ip_network(p.strip(), strict=False) for p in self.webhook_allowlist.split(",") if p.strip()]
+
+    def resolved_secret_key(self) -> str:
+        """The key used to hash API keys; in development one is created and kept in the data directory."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(32)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

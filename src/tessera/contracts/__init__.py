@@ -1,0 +1,1 @@
+"""Contracts: versioned schema + guarantees of an asset, and the one publishing service."""

@@ -1,0 +1,149 @@
+"""The one publishing service: every caller (API publish, guarantees patch, approval, dbt sync) goes here.
+
+For a request to publish a contract on an asset it decides, under the asset's own modes:
+
+1. no contract yet            -> publish (1.0.0 unless a version is given);
+2. nothing changed            -> ``unchanged`` (idempotent: no version, no audit, no event);
+3. compatible change          -> publish, deprecate the previous active contract;
+4. breaking change            -> open a proposal (nothing is published), unless
+5. ``force`` (admin scope, reason required) -> publish anyway, audit-logged.
+
+Everything happens in the caller's transaction with the asset row locked, so the new contract, the
+deprecation, the audit event and the outbox events commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.assets import repository as assets_repo
+from tessera.auth.principal import Principal
+from tessera.contracts import repository
+from tessera.contracts.evaluation import Evaluated, PublishCommand, check_version, evaluate
+from tessera.contracts.versions import publish_version
+from tessera.core import Bump
+from tessera.db.models import Asset, Contract, Proposal
+from tessera.enums import ProposalStatus, PublishOutcome, QualityStatus
+from tessera.errors import Forbidden, PreconditionFailed, ValidationFailed, not_found
+from tessera.proposals.lifecycle import open_proposal
+from tessera.quality import repository as quality_repo
+
+__all__ = ["PublishCommand", "PublishOutput", "apply_decision", "authorize_publish", "check_quality_gate", "publish"]
+
+
+@dataclass(slots=True)
+class PublishOutput:
+    """The decision and what it produced."""
+
+    outcome: PublishOutcome
+    message: str
+    contract: Contract | None = None
+    proposal: Proposal | None = None
+    suggested_version: str | None = None
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    breaking_changes: list[dict[str, Any]] = field(default_factory=list)
+    guarantee_changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+
+def authorize_publish(principal: Principal, asset: Asset, cmd: PublishCommand) -> None:
+    """Only the owner team (or an admin) publishes; ``force`` needs admin scope and a reason."""
+    if not principal.acts_for(asset.owner_team_id):
+        raise Forbidden(f"Only the owner team of '{asset.fqn}' (or an admin) may publish to it.", code="not_asset_owner")
+    if cmd.force:
+        if not principal.is_admin:
+            raise Forbidden("force needs an API key with the 'admin' scope.", code="admin_required")
+        if not (cmd.reason and cmd.reason.strip()):
+            raise ValidationFailed("force needs a reason (it is written to the audit log).", code="reason_required")
+
+
+async def check_quality_gate(session: AsyncSession, asset: Asset) -> None:
+    """Write-audit-publish: an asset may require that its latest data-quality run passed (412 otherwise)."""
+    if not asset.require_passing_audit:
+        return
+    latest = await quality_repo.latest_run(session, asset.id)
+    if latest is None or latest.status is not QualityStatus.PASSED:
+        state = "no data-quality run recorded" if latest is None else f"the latest run {latest.status.value}"
+        raise PreconditionFailed(
+            f"'{asset.fqn}' requires a passing data-quality run before publishing; {state}. "
+            f"Record a passing run with POST /api/v1/assets/{asset.id}/audit.",
+            code="audit_not_passing",
+        )
+
+
+async def publish(
+    session: AsyncSession, principal: Principal, asset_id: uuid.UUID, cmd: PublishCommand, *, base_url: str
+) -> PublishOutput:
+    """Decide and carry out a publish request (see the module docstring)."""
+    asset = await assets_repo.get_for_update(session, asset_id)
+    if asset is None:
+        raise not_found("asset", asset_id)
+    authorize_publish(principal, asset, cmd)
+    await check_quality_gate(session, asset)
+    active = await repository.active_for(session, asset.id)
+    ev = await evaluate(session, asset, active, cmd)
+    return await apply_decision(session, principal, asset, active, ev, cmd, base_url=base_url)
+
+
+async def apply_decision(
+    session: AsyncSession,
+    principal: Principal,
+    asset: Asset,
+    active: Contract | None,
+    ev: Evaluated,
+    cmd: PublishCommand,
+    *,
+    base_url: str,
+) -> PublishOutput:
+    """The decision every publishing caller shares, on an evaluated request for a locked asset."""
+    result = PublishOutput(
+        PublishOutcome.UNCHANGED,
+        "",
+        suggested_version=ev.suggested_version,
+        changes=ev.changes,
+        breaking_changes=ev.breaking,
+        guarantee_changes=ev.guarantee_changes,
+    )
+    if active is None:
+        check_version(None, ev.suggested_version, Bump.MAJOR)
+        result.contract = await publish_version(session, principal, asset, None, ev, ev.suggested_version, base_url)
+        result.outcome, result.message = PublishOutcome.PUBLISHED, f"Published first contract {ev.suggested_version}."
+        return result
+    if ev.schema_fp == active.schema_fingerprint and ev.guarantees_fp == active.guarantees_fingerprint:
+        result.contract = active
+        result.message = f"No change: version {active.version} is already active."
+        return result
+    assert ev.evaluation is not None
+    bump = ev.evaluation.suggested_bump
+    if not ev.breaking:
+        version = cmd.version or ev.suggested_version
+        check_version(active.version, version, bump)
+        result.contract = await publish_version(session, principal, asset, active, ev, version, base_url)
+        result.outcome, result.message = PublishOutcome.PUBLISHED, f"Published compatible change as {version}."
+        return result
+    if cmd.force:
+        version = cmd.version or ev.suggested_version
+        check_version(active.version, version, bump)
+        result.contract = await publish_version(
+            session, principal, asset, active, ev, version, base_url, forced_reason=cmd.reason
+        )
+        result.outcome = PublishOutcome.FORCE_PUBLISHED
+        result.message = f"Force-published breaking change as {version}."
+        return result
+    if cmd.version:
+        check_version(active.version, cmd.version, bump)
+    result.proposal = await open_proposal(session, principal, asset, active, ev, cmd, base_url)
+    result.outcome = PublishOutcome.PROPOSED
+    if result.proposal.status is ProposalStatus.PUBLISHED and result.proposal.published_contract_id:
+        result.contract = await repository.get(session, result.proposal.published_contract_id)
+        result.outcome = PublishOutcome.PUBLISHED
+        result.message = "Breaking change published: no consumer team is registered on this asset."
+    else:
+        result.message = (
+            f"Breaking change: proposal {result.proposal.id} waits for the consumer teams' acknowledgment."
+        )
+    return result

@@ -1,0 +1,73 @@
+"""SQL for contracts."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.db.models import Contract
+from tessera.enums import ContractStatus
+
+
+async def get(session: AsyncSession, contract_id: uuid.UUID) -> Contract | None:
+    """A contract by id."""
+    return await session.get(Contract, contract_id)
+
+
+async def active_for(session: AsyncSession, asset_id: uuid.UUID) -> Contract | None:
+    """The asset's active contract."""
+    return (
+        await session.execute(
+            sa.select(Contract).where(Contract.asset_id == asset_id, Contract.status == ContractStatus.ACTIVE)
+        )
+    ).scalar_one_or_none()
+
+
+async def active_for_many(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Contract]:
+    """Active contracts of many assets, in one query."""
+    if not asset_ids:
+        return {}
+    rows = await session.execute(
+        sa.select(Contract).where(Contract.asset_id.in_(set(asset_ids)), Contract.status == ContractStatus.ACTIVE)
+    )
+    return {c.asset_id: c for c in rows.scalars()}
+
+
+async def by_version(session: AsyncSession, asset_id: uuid.UUID, version: str) -> Contract | None:
+    """One version of an asset's contract."""
+    return (
+        await session.execute(sa.select(Contract).where(Contract.asset_id == asset_id, Contract.version == version))
+    ).scalar_one_or_none()
+
+
+async def history_schemas(session: AsyncSession, asset_id: uuid.UUID) -> list[dict[str, object]]:
+    """Every published schema of the asset, oldest first (for transitive modes)."""
+    rows = await session.execute(
+        sa.select(Contract.schema_def).where(Contract.asset_id == asset_id).order_by(Contract.published_at, Contract.id)
+    )
+    return [r for (r,) in rows]
+
+
+async def list_for_asset(
+    session: AsyncSession, asset_id: uuid.UUID, *, limit: int, offset: int
+) -> tuple[Sequence[Contract], int]:
+    """Versions of an asset, newest first."""
+    cond = Contract.asset_id == asset_id
+    total = (await session.execute(sa.select(sa.func.count()).select_from(Contract).where(cond))).scalar_one()
+    rows = (
+        await session.execute(
+            sa.select(Contract).where(cond).order_by(Contract.published_at.desc(), Contract.id).limit(limit).offset(offset)
+        )
+    ).scalars()
+    return rows.all(), total
+
+
+async def versions_of(session: AsyncSession, contract_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Version strings of contracts by id, in one query."""
+    if not contract_ids:
+        return {}
+    rows = await session.execute(sa.select(Contract.id, Contract.version).where(Contract.id.in_(contract_ids)))
+    return dict(rows.all())

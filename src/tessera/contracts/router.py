@@ -1,0 +1,90 @@
+"""HTTP routes for contracts: publish, list, get, diff, guarantees patch."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, Response, status
+
+from tessera.assets.service import require_asset
+from tessera.contracts import repository, service
+from tessera.contracts.publishing import PublishCommand, publish
+from tessera.contracts.schemas import ContractDiff, ContractPublish, ContractRead, GuaranteesPatch, PublishResult
+from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
+from tessera.enums import PublishOutcome
+from tessera.schemas import ListPage
+
+router = APIRouter(tags=["contracts"])
+
+_STATUS = {
+    PublishOutcome.PUBLISHED: status.HTTP_201_CREATED,
+    PublishOutcome.FORCE_PUBLISHED: status.HTTP_201_CREATED,
+    PublishOutcome.PROPOSED: status.HTTP_202_ACCEPTED,
+    PublishOutcome.UNCHANGED: status.HTTP_200_OK,
+}
+
+
+@router.post(
+    "/assets/{asset_id}/contracts",
+    response_model=PublishResult,
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"description": "Unchanged"}, 202: {"description": "Breaking: a proposal was opened"}},
+)
+async def publish_contract(
+    asset_id: uuid.UUID,
+    data: ContractPublish,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: WritePrincipal,
+) -> PublishResult:
+    """Publish a contract: 201 published, 202 proposal opened (breaking), 200 unchanged."""
+    cmd = PublishCommand(
+        schema=data.schema_,
+        guarantees=data.guarantees,
+        version=data.version,
+        force=data.force,
+        reason=data.reason,
+        expires_at=data.expires_at,
+        source_ref=data.source_ref,
+    )
+    out = await publish(session, principal, asset_id, cmd, base_url=request.app.state.settings.base_url)
+    response.status_code = _STATUS[out.outcome]
+    return await service.to_result(session, out)
+
+
+@router.get("/assets/{asset_id}/contracts", response_model=ListPage[ContractRead])
+async def list_contracts(asset_id: uuid.UUID, session: SessionDep, _: ReadPrincipal, page: PageDep) -> ListPage[ContractRead]:
+    """Versions of an asset's contract, newest first."""
+    await require_asset(session, asset_id)
+    rows, total = await repository.list_for_asset(session, asset_id, limit=page.limit, offset=page.offset)
+    return ListPage(items=[ContractRead.model_validate(c) for c in rows], total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/assets/{asset_id}/contracts/diff", response_model=ContractDiff)
+async def diff_contracts(
+    asset_id: uuid.UUID, from_version: str, to_version: str, session: SessionDep, _: ReadPrincipal
+) -> ContractDiff:
+    """What changed between two published versions."""
+    return await service.diff_versions(session, asset_id, from_version, to_version)
+
+
+@router.get("/contracts/{contract_id}", response_model=ContractRead)
+async def get_contract(contract_id: uuid.UUID, session: SessionDep, _: ReadPrincipal) -> ContractRead:
+    """One contract version."""
+    return ContractRead.model_validate(await service.require_contract(session, contract_id))
+
+
+@router.patch("/contracts/{contract_id}/guarantees", response_model=PublishResult)
+async def patch_guarantees(
+    contract_id: uuid.UUID,
+    data: GuaranteesPatch,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: WritePrincipal,
+) -> PublishResult:
+    """Change the guarantees of the active contract (same rules as a publish)."""
+    out = await service.patch_guarantees(session, principal, contract_id, data, base_url=request.app.state.settings.base_url)
+    response.status_code = _STATUS[out.outcome]
+    return await service.to_result(session, out)

@@ -1,0 +1,124 @@
+"""Writing a new contract version (and retiring an asset): the last step of every publish path."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.audit.service import record
+from tessera.auth.principal import Principal
+from tessera.contracts import repository
+from tessera.contracts.evaluation import Evaluated
+from tessera.db.base import utcnow
+from tessera.db.models import Asset, Contract, Proposal
+from tessera.enums import ContractStatus, ProposalStatus
+from tessera.errors import Conflict
+from tessera.outbox import payloads
+from tessera.outbox.service import emit
+
+
+async def publish_version(
+    session: AsyncSession,
+    principal: Principal,
+    asset: Asset,
+    active: Contract | None,
+    ev: Evaluated,
+    version: str,
+    base_url: str,
+    *,
+    proposal_id: uuid.UUID | None = None,
+    forced_reason: str | None = None,
+) -> Contract:
+    """Deprecate the active contract and write ``version`` as the new active one, with audit and events."""
+    # A first version cannot collide; later ones are checked (the unique constraint is the backstop).
+    if active is not None and await repository.by_version(session, asset.id, version) is not None:
+        raise Conflict(
+            f"Version {version} of '{asset.fqn}' already exists; choose a higher version.", code="version_exists"
+        )
+    now = utcnow()
+    if active is not None:
+        active.status = ContractStatus.DEPRECATED
+        active.deprecated_at = now
+        # Flush the deprecation first: the partial unique index allows one active contract per asset.
+        await session.flush()
+    bump = ev.evaluation.suggested_bump.value if ev.evaluation else "major"
+    contract = Contract(
+        id=uuid.uuid4(),
+        asset_id=asset.id,
+        version=version,
+        status=ContractStatus.ACTIVE,
+        schema_def=ev.schema,
+        schema_fingerprint=ev.schema_fp,
+        guarantees=ev.guarantees,
+        guarantees_fingerprint=ev.guarantees_fp,
+        changes=ev.changes + [dict(g, category="guarantee") for g in ev.guarantee_changes],
+        bump=bump,
+        forced=forced_reason is not None,
+        force_reason=forced_reason,
+        proposal_id=proposal_id,
+        published_by_team_id=principal.team_id or asset.owner_team_id,
+        published_by_user_id=principal.user_id,
+        published_at=now,
+    )
+    session.add(contract)
+    details: dict[str, Any] = {
+        "asset_id": str(asset.id),
+        "version": version,
+        "previous_version": active.version if active else None,
+        "bump": bump,
+        "breaking_changes": len(ev.breaking),
+    }
+    if forced_reason is not None:
+        details["forced"] = True
+        details["reason"] = forced_reason
+    await record(
+        session,
+        principal,
+        "contract.force_published" if forced_reason is not None else "contract.published",
+        "contract",
+        contract.id,
+        details,
+    )
+    asset_ref = payloads.asset_ref(asset, base_url)
+    await emit(
+        session,
+        "contract.published",
+        {
+            "asset": asset_ref,
+            "contract_id": str(contract.id),
+            "version": version,
+            "previous_version": active.version if active else None,
+            "bump": bump,
+            "forced": forced_reason is not None,
+            "proposal_id": str(proposal_id) if proposal_id else None,
+            "changes": contract.changes,
+        },
+    )
+    if active is not None:
+        await emit(
+            session, "contract.deprecated", {"asset": asset_ref, "version": active.version, "superseded_by": version}
+        )
+    return contract
+
+
+async def retire_asset(
+    session: AsyncSession, principal: Principal, asset: Asset, proposal: Proposal | None, base_url: str
+) -> None:
+    """Soft-delete an asset whose removal went through, deprecating its active contract."""
+    active = await repository.active_for(session, asset.id)
+    now = utcnow()
+    if active is not None:
+        active.status = ContractStatus.DEPRECATED
+        active.deprecated_at = now
+        await emit(
+            session,
+            "contract.deprecated",
+            {"asset": payloads.asset_ref(asset, base_url), "version": active.version, "superseded_by": None},
+        )
+    asset.deleted_at = now
+    if proposal is not None:
+        proposal.status = ProposalStatus.PUBLISHED
+    await session.flush()
+    await record(session, principal, "asset.removed", "asset", asset.id, {"proposal_id": str(proposal.id) if proposal else None})

@@ -1,0 +1,1 @@
+"""Database layer: the one model base, ORM models, engine and sessions."""

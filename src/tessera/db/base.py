@@ -1,0 +1,103 @@
+"""The single declarative base every ORM model uses.
+
+UUID primary keys, timezone-aware timestamps (also on SQLite), a constraint naming convention (so Alembic
+migrations are stable), and the PostgreSQL schemas ``core``, ``workflow`` and ``audit`` which SQLite, having
+one file, maps away through ``schema_translate_map``.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+CORE = "core"
+WORKFLOW = "workflow"
+AUDIT = "audit"
+SCHEMAS = (CORE, WORKFLOW, AUDIT)
+SQLITE_SCHEMA_MAP: dict[str | None, str | None] = dict.fromkeys(SCHEMAS)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored with time zone; always handed back aware and in UTC (SQLite included)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JsonType = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+def str_enum(enum_cls: type[enum.StrEnum], name: str) -> sa.Enum:
+    """A portable enum column storing the members' *values* with a CHECK constraint."""
+    return sa.Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention and common column types."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {
+        datetime: UTCDateTime(),
+        uuid.UUID: sa.Uuid(),
+        dict[str, Any]: JsonType,
+        list[Any]: JsonType,
+    }
+
+
+class IdMixin:
+    """A random UUID primary key."""
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+
+
+class TimestampMixin:
+    """Creation and update times."""
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, nullable=False)
+
+
+class SoftDeleteMixin:
+    """Rows are never removed by the API; ``deleted_at`` hides them from every default query."""
+
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None, nullable=True)

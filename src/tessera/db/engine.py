@@ -1,0 +1,65 @@
+"""Engine and session factory; SQLite and PostgreSQL configured on purpose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from tessera.db.base import SQLITE_SCHEMA_MAP
+
+
+def _json_dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
+    """An async engine for ``database_url``; SQLite gets WAL, foreign keys and the schema map."""
+    if database_url.startswith("sqlite"):
+        path = database_url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(
+            database_url,
+            echo=echo,
+            json_serializer=_json_dumps,
+            json_deserializer=orjson.loads,
+            connect_args={"timeout": 30},
+        )
+        engine = engine.execution_options(schema_translate_map=SQLITE_SCHEMA_MAP)
+
+        @sa.event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" hook below issue BEGIN itself (pysqlite would defer it).
+            dbapi_conn.isolation_level = None
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @sa.event.listens_for(engine.sync_engine, "begin")
+        def _sqlite_begin(conn: sa.Connection) -> None:
+            # pysqlite's own transaction handling defers BEGIN; an IMMEDIATE write lock taken up front
+            # serialises writers cleanly instead of failing with "database is locked" on upgrade.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_async_engine(
+        database_url,
+        echo=echo,
+        json_serializer=_json_dumps,
+        json_deserializer=orjson.loads,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+    )
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded values after commit (responses are built after the commit)."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

@@ -1,0 +1,28 @@
+"""All ORM models, importable from one place (Alembic's autogenerate reads ``Base.metadata``)."""
+
+from tessera.db.models.assets import Asset, AssetDependency
+from tessera.db.models.audit import AuditEvent, QualityRun
+from tessera.db.models.contracts import Contract
+from tessera.db.models.keys import ApiKey
+from tessera.db.models.outbox import OutboxMessage, Webhook, WebhookDelivery
+from tessera.db.models.proposals import Acknowledgment, Proposal
+from tessera.db.models.registrations import Registration
+from tessera.db.models.teams import Team, TeamMember, User
+
+__all__ = [
+    "Acknowledgment",
+    "ApiKey",
+    "Asset",
+    "AssetDependency",
+    "AuditEvent",
+    "Contract",
+    "OutboxMessage",
+    "Proposal",
+    "QualityRun",
+    "Registration",
+    "Team",
+    "TeamMember",
+    "User",
+    "Webhook",
+    "WebhookDelivery",
+]

@@ -1,0 +1,53 @@
+"""The append-only audit log and data-quality (write-audit-publish) runs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tessera.db.base import AUDIT, CORE, Base, IdMixin, str_enum, utcnow
+from tessera.enums import QualityStatus
+
+
+class AuditEvent(IdMixin, Base):
+    """One mutation: who (key, user, team) did what (dotted action) to which target, and why."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        sa.Index("ix_events_target_type_target_id", "target_type", "target_id"),
+        sa.Index("ix_events_action_occurred_at", "action", "occurred_at"),
+        sa.Index("ix_events_occurred_at", "occurred_at"),
+        {"schema": AUDIT},
+    )
+
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(sa.String(100))
+    target_type: Mapped[str] = mapped_column(sa.String(50))
+    target_id: Mapped[str] = mapped_column(sa.String(100))
+    actor_team_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid(), index=True)
+    actor_user_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid())
+    actor_key_id: Mapped[str | None] = mapped_column(sa.String(32))
+    request_id: Mapped[str | None] = mapped_column(sa.String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class QualityRun(IdMixin, Base):
+    """A data-quality run on an asset (dbt test, Great Expectations, ...) with per-guarantee results."""
+
+    __tablename__ = "quality_runs"
+    __table_args__ = (sa.Index("ix_quality_runs_asset_id_run_at", "asset_id", "run_at"), {"schema": CORE})
+
+    asset_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(f"{CORE}.assets.id"))
+    status: Mapped[QualityStatus] = mapped_column(str_enum(QualityStatus, "quality_status"))
+    run_id: Mapped[str | None] = mapped_column(sa.String(200))
+    triggered_by: Mapped[str | None] = mapped_column(sa.String(100))
+    results: Mapped[list[Any]] = mapped_column(default=list)
+    guarantees_checked: Mapped[int] = mapped_column(default=0)
+    guarantees_passed: Mapped[int] = mapped_column(default=0)
+    guarantees_failed: Mapped[int] = mapped_column(default=0)
+    run_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_team_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey(f"{CORE}.teams.id"), index=True)

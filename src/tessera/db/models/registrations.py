@@ -1,0 +1,39 @@
+"""Consumer registrations: a team declares that it reads an asset."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tessera.db.base import CORE, Base, IdMixin, SoftDeleteMixin, TimestampMixin
+
+
+class Registration(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
+    """A consumer team's dependency on an asset (not on one version); survives new versions."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        sa.Index(
+            "uq_registrations_asset_id_team_active",
+            "asset_id",
+            "consumer_team_id",
+            unique=True,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        ),
+        sa.Index("ix_registrations_consumer_team_id", "consumer_team_id"),
+        {"schema": CORE},
+    )
+
+    asset_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(f"{CORE}.assets.id"))
+    consumer_team_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(f"{CORE}.teams.id"))
+    registered_by_user_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey(f"{CORE}.users.id"), index=True
+    )
+    pinned_version: Mapped[str | None] = mapped_column(sa.String(100))
+    columns: Mapped[list[Any]] = mapped_column(default=list)
+    purpose: Mapped[str | None] = mapped_column(sa.Text)
+    source: Mapped[str] = mapped_column(sa.String(32), default="api")

@@ -1,0 +1,40 @@
+"""Liveness and readiness probes (cheap: no table scans)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+async def health() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/health/ready", response_model=None)
+async def ready(request: Request) -> JSONResponse | dict[str, object]:
+    """The database answers (and Redis, when configured)."""
+    checks: dict[str, str] = {}
+    ok = True
+    try:
+        async with request.app.state.engine.connect() as conn:
+            await conn.execute(sa.text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - a probe reports any failure
+        ok = False
+        checks["database"] = f"error: {type(exc).__name__}"
+    redis = request.app.state.redis
+    if redis is not None:
+        try:
+            await redis.ping()
+            checks["redis"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["redis"] = f"degraded: {type(exc).__name__}"
+    body: dict[str, object] = {"status": "ok" if ok else "unavailable", "checks": checks}
+    if not ok:
+        return JSONResponse(body, status_code=503)
+    return body

@@ -1,0 +1,1 @@
+"""Proposals: breaking changes negotiated with the consumer teams."""

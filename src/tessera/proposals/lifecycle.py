@@ -1,0 +1,175 @@
+"""Opening and resolving proposals: the breaking-change half of the publishing service."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.audit.service import record
+from tessera.auth.principal import Principal
+from tessera.contracts import repository
+from tessera.contracts.evaluation import Evaluated, PublishCommand, evaluate
+from tessera.contracts.versions import publish_version, retire_asset
+from tessera.db.base import utcnow
+from tessera.db.models import Acknowledgment, Asset, Contract, Proposal
+from tessera.enums import AckResponse, ProposalKind, ProposalSource, ProposalStatus
+from tessera.errors import Conflict
+from tessera.outbox import payloads
+from tessera.outbox.service import emit
+from tessera.proposals import repository as proposals_repo
+from tessera.proposals.events import proposal_event
+from tessera.registrations import repository as registrations_repo
+
+ACCEPTING = (AckResponse.APPROVED, AckResponse.MIGRATING)
+
+
+async def open_proposal(
+    session: AsyncSession,
+    principal: Principal,
+    asset: Asset,
+    active: Contract,
+    ev: Evaluated,
+    cmd: PublishCommand,
+    base_url: str,
+) -> Proposal:
+    """Open (or reuse, or replace for the same pull request) the asset's proposal for a breaking change."""
+    existing = await proposals_repo.open_for_asset(session, asset.id)
+    carried: dict[uuid.UUID, Acknowledgment] = {}
+    if existing is not None:
+        if existing.change_signature == ev.signature and existing.source_ref == cmd.source_ref:
+            return existing
+        same_pr = cmd.source_ref is not None and existing.source_ref == cmd.source_ref
+        if not same_pr:
+            raise Conflict(
+                f"'{asset.fqn}' already has an open proposal ({existing.id}); withdraw it or wait for it to resolve.",
+                code="proposal_already_open",
+                details={"proposal_id": str(existing.id)},
+            )
+        # A new push to the same pull request replaces its proposal; answers carry over only when the
+        # breaking changes are the same.
+        old_acks = (await proposals_repo.acknowledgments(session, [existing.id]))[existing.id]
+        if breaking_key(existing.breaking_changes) == breaking_key(ev.breaking):
+            carried = {a.team_id: a for a in old_acks}
+        existing.status = ProposalStatus.SUPERSEDED
+        existing.resolved_at = utcnow()
+        existing.resolution_note = "Replaced by a newer push to the same pull request."
+        await session.flush()
+        await record(session, principal, "proposal.superseded", "proposal", existing.id, {"source_ref": cmd.source_ref})
+    consumers = [r.consumer_team_id for r in await registrations_repo.for_asset(session, asset.id)]
+    consumers = [t for t in dict.fromkeys(consumers) if t != asset.owner_team_id]
+    proposal = Proposal(
+        asset_id=asset.id,
+        kind=ProposalKind.CHANGE,
+        status=ProposalStatus.OPEN,
+        # A pull-request reference makes a plain publish a pull-request proposal: it waits for the merge.
+        source=ProposalSource.PULL_REQUEST if cmd.source_ref and cmd.source is ProposalSource.PUBLISH else cmd.source,
+        source_ref=cmd.source_ref,
+        base_contract_id=active.id,
+        proposed_version=cmd.version,
+        schema_def=ev.schema,
+        schema_fingerprint=ev.schema_fp,
+        guarantees=ev.guarantees,
+        guarantees_fingerprint=ev.guarantees_fp,
+        changes=ev.changes + [dict(g, category="guarantee") for g in ev.guarantee_changes],
+        breaking_changes=ev.breaking,
+        change_signature=ev.signature,
+        suggested_bump=ev.evaluation.suggested_bump.value if ev.evaluation else "major",
+        reason=cmd.reason,
+        proposed_by_team_id=principal.team_id or asset.owner_team_id,
+        proposed_by_user_id=principal.user_id,
+        expires_at=cmd.expires_at,
+    )
+    session.add(proposal)
+    await session.flush()
+    now = utcnow()
+    for team_id in consumers:
+        prior = carried.get(team_id)
+        session.add(
+            Acknowledgment(
+                proposal_id=proposal.id,
+                team_id=team_id,
+                user_id=prior.user_id if prior else None,
+                response=prior.response if prior else AckResponse.PENDING,
+                migration_deadline=prior.migration_deadline if prior else None,
+                reason=prior.reason if prior else None,
+                responded_at=prior.responded_at if prior else None,
+            )
+        )
+    await session.flush()
+    await record(
+        session,
+        principal,
+        "proposal.created",
+        "proposal",
+        proposal.id,
+        {"asset_id": str(asset.id), "consumers": [str(t) for t in consumers], "source_ref": cmd.source_ref},
+    )
+    teams = await payloads.team_refs(session, consumers)
+    await emit(
+        session,
+        "proposal.created",
+        {
+            "proposal": payloads.proposal_ref(proposal, base_url),
+            "asset": payloads.asset_ref(asset, base_url),
+            "base_version": active.version,
+            "changes": proposal.changes,
+            "breaking_changes": proposal.breaking_changes,
+            "affected_teams": teams,
+            "mentions": payloads.mentions(teams),
+            "owner_team_id": str(asset.owner_team_id),
+        },
+    )
+    if all(
+        (t in carried and carried[t].response in ACCEPTING)
+        for t in consumers
+    ):
+        await resolve_approved(session, principal, asset, proposal, base_url)
+    return proposal
+
+
+async def resolve_approved(
+    session: AsyncSession, principal: Principal, asset: Asset, proposal: Proposal, base_url: str, *, forced: str | None = None
+) -> None:
+    """Every consumer acknowledged (or an admin forced it): approve, and publish unless it waits for a merge.
+
+    The contract is only published if the one it was diffed against is still active; otherwise the
+    proposal is ``stale`` and the producer re-proposes against the current version.
+    """
+    now = utcnow()
+    proposal.resolved_at = now
+    waits_for_merge = proposal.source is ProposalSource.PULL_REQUEST
+    status = ProposalStatus.FORCE_APPROVED if forced else ProposalStatus.APPROVED
+    event = "proposal.force_approved" if forced else "proposal.approved"
+    active = await repository.active_for(session, asset.id)
+    if proposal.kind is ProposalKind.CHANGE and (active is None or active.id != proposal.base_contract_id):
+        proposal.status = ProposalStatus.STALE
+        proposal.resolution_note = "The contract it was diffed against is no longer active; re-propose."
+        await session.flush()
+        await record(session, principal, "proposal.stale", "proposal", proposal.id, {})
+        await emit(session, "proposal.stale", await proposal_event(session, asset, proposal, base_url))
+        return
+    proposal.status = status
+    await session.flush()
+    await record(session, principal, event, "proposal", proposal.id, {"reason": forced})
+    await emit(session, event, await proposal_event(session, asset, proposal, base_url))
+    if waits_for_merge:
+        return
+    if proposal.kind is ProposalKind.REMOVAL:
+        await retire_asset(session, principal, asset, proposal, base_url)
+        return
+    assert active is not None and proposal.schema_def is not None
+    cmd = PublishCommand(schema=proposal.schema_def, guarantees=proposal.guarantees, version=proposal.proposed_version)
+    ev = await evaluate(session, asset, active, cmd)
+    version = proposal.proposed_version or ev.suggested_version
+    contract = await publish_version(
+        session, principal, asset, active, ev, version, base_url, proposal_id=proposal.id, forced_reason=forced
+    )
+    proposal.status = ProposalStatus.PUBLISHED
+    proposal.published_contract_id = contract.id
+    await session.flush()
+
+
+def breaking_key(changes: list[Any]) -> list[tuple[str, str]]:
+    return sorted((str(c.get("kind")), str(c.get("path"))) for c in changes if isinstance(c, dict))

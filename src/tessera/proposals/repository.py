@@ -1,0 +1,128 @@
+"""SQL for proposals and acknowledgments."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.db.models import Acknowledgment, Asset, Proposal
+from tessera.enums import ProposalStatus
+
+
+async def get(session: AsyncSession, proposal_id: uuid.UUID) -> Proposal | None:
+    """A proposal by id."""
+    return await session.get(Proposal, proposal_id)
+
+
+async def get_for_update(session: AsyncSession, proposal_id: uuid.UUID) -> Proposal | None:
+    """A proposal, row-locked and re-read from the database."""
+    return (
+        await session.execute(
+            sa.select(Proposal).where(Proposal.id == proposal_id).with_for_update().execution_options(populate_existing=True)
+        )
+    ).scalar_one_or_none()
+
+
+async def open_for_asset(session: AsyncSession, asset_id: uuid.UUID) -> Proposal | None:
+    """The asset's open proposal, if any."""
+    return (
+        await session.execute(
+            sa.select(Proposal)
+            .where(Proposal.asset_id == asset_id, Proposal.status == ProposalStatus.OPEN)
+            .execution_options(populate_existing=True)
+        )
+    ).scalar_one_or_none()
+
+
+async def latest_for_assets(
+    session: AsyncSession, asset_ids: Iterable[uuid.UUID], statuses: Sequence[ProposalStatus]
+) -> dict[uuid.UUID, Proposal]:
+    """The newest proposal in one of ``statuses`` for each asset, in one query."""
+    ids = set(asset_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(
+        sa.select(Proposal)
+        .where(Proposal.asset_id.in_(ids), Proposal.status.in_(statuses))
+        .order_by(Proposal.created_at.desc())
+    )
+    out: dict[uuid.UUID, Proposal] = {}
+    for p in rows.scalars():
+        out.setdefault(p.asset_id, p)
+    return out
+
+
+async def acknowledgments(session: AsyncSession, proposal_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Acknowledgment]]:
+    """Answers per proposal, in one query."""
+    ids = set(proposal_ids)
+    out: dict[uuid.UUID, list[Acknowledgment]] = {i: [] for i in ids}
+    if ids:
+        rows = await session.execute(
+            sa.select(Acknowledgment)
+            .where(Acknowledgment.proposal_id.in_(ids))
+            .order_by(Acknowledgment.created_at, Acknowledgment.team_id)
+            .execution_options(populate_existing=True)
+        )
+        for ack in rows.scalars():
+            out[ack.proposal_id].append(ack)
+    return out
+
+
+async def list_proposals(
+    session: AsyncSession,
+    *,
+    asset_id: uuid.UUID | None,
+    status: ProposalStatus | None,
+    awaiting_team_id: uuid.UUID | None,
+    proposed_by_team_id: uuid.UUID | None,
+    source_ref: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[Proposal], int]:
+    """Proposals, newest first."""
+    conds: list[sa.ColumnElement[bool]] = []
+    if asset_id:
+        conds.append(Proposal.asset_id == asset_id)
+    if status:
+        conds.append(Proposal.status == status)
+    if proposed_by_team_id:
+        conds.append(Proposal.proposed_by_team_id == proposed_by_team_id)
+    if source_ref:
+        conds.append(Proposal.source_ref == source_ref)
+    if awaiting_team_id:
+        conds.append(
+            Proposal.id.in_(
+                sa.select(Acknowledgment.proposal_id).where(
+                    Acknowledgment.team_id == awaiting_team_id, Acknowledgment.response == "pending"
+                )
+            )
+        )
+    total = (await session.execute(sa.select(sa.func.count()).select_from(Proposal).where(*conds))).scalar_one()
+    rows = (
+        await session.execute(
+            sa.select(Proposal).where(*conds).order_by(Proposal.created_at.desc(), Proposal.id).limit(limit).offset(offset)
+        )
+    ).scalars()
+    return rows.all(), total
+
+
+async def due_for_expiry(session: AsyncSession, now: datetime, limit: int = 100) -> list[uuid.UUID]:
+    """Open proposals past their deadline."""
+    rows = await session.execute(
+        sa.select(Proposal.id)
+        .where(Proposal.status == ProposalStatus.OPEN, Proposal.expires_at.is_not(None), Proposal.expires_at <= now)
+        .limit(limit)
+    )
+    return [r for (r,) in rows]
+
+
+async def asset_fqns(session: AsyncSession, asset_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """FQNs of assets (deleted included), for display."""
+    ids = set(asset_ids)
+    if not ids:
+        return {}
+    return dict((await session.execute(sa.select(Asset.id, Asset.fqn).where(Asset.id.in_(ids)))).all())

@@ -1,0 +1,194 @@
+"""Rules for proposals: consumer teams answer for themselves; the proposer withdraws; admins force."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.assets import repository as assets_repo
+from tessera.audit.service import record
+from tessera.auth.principal import Principal
+from tessera.contracts import repository as contracts_repo
+from tessera.db.base import utcnow
+from tessera.db.models import Asset, Proposal
+from tessera.enums import AckResponse, ProposalStatus
+from tessera.errors import Conflict, Forbidden, ValidationFailed, not_found
+from tessera.outbox.service import emit
+from tessera.proposals import repository
+from tessera.proposals.events import proposal_event
+from tessera.proposals.lifecycle import ACCEPTING, resolve_approved
+from tessera.proposals.schemas import AcknowledgeRequest, AcknowledgmentRead, ProposalRead
+from tessera.teams import repository as teams_repo
+
+
+async def require_proposal(session: AsyncSession, proposal_id: uuid.UUID) -> Proposal:
+    """A proposal or ``proposal_not_found``."""
+    proposal = await repository.get(session, proposal_id)
+    if proposal is None:
+        raise not_found("proposal", proposal_id)
+    return proposal
+
+
+async def to_read(session: AsyncSession, proposals: Sequence[Proposal]) -> list[ProposalRead]:
+    """API views with answers, team names, asset FQNs and base versions (a fixed number of queries)."""
+    acks = await repository.acknowledgments(session, [p.id for p in proposals])
+    team_ids = {a.team_id for lst in acks.values() for a in lst}
+    teams = await teams_repo.get_many(session, team_ids)
+    fqns = await repository.asset_fqns(session, {p.asset_id for p in proposals})
+    base_ids = {p.base_contract_id for p in proposals if p.base_contract_id is not None}
+    versions = await contracts_repo.versions_of(session, base_ids)
+    out = []
+    for p in proposals:
+        answers = [
+            AcknowledgmentRead(
+                team_id=a.team_id,
+                team_name=teams[a.team_id].name if a.team_id in teams else None,
+                user_id=a.user_id,
+                response=a.response,
+                migration_deadline=a.migration_deadline,
+                reason=a.reason,
+                responded_at=a.responded_at,
+            )
+            for a in acks.get(p.id, [])
+        ]
+        view = ProposalRead.model_validate(p).model_copy(
+            update={
+                "acknowledgments": answers,
+                "pending_team_ids": [a.team_id for a in answers if a.response is AckResponse.PENDING],
+                "asset_fqn": fqns.get(p.asset_id),
+                "base_version": versions.get(p.base_contract_id) if p.base_contract_id else None,
+            }
+        )
+        out.append(view)
+    return out
+
+
+async def _lock(session: AsyncSession, proposal_id: uuid.UUID) -> tuple[Proposal, Asset]:
+    """Lock the asset, then the proposal (always in this order, to avoid deadlocks)."""
+    proposal = await require_proposal(session, proposal_id)
+    asset = await assets_repo.get_for_update(session, proposal.asset_id)
+    locked = await repository.get_for_update(session, proposal_id)
+    assert locked is not None
+    if asset is None:
+        raise Conflict("The proposal's asset was deleted.", code="asset_deleted")
+    return locked, asset
+
+
+def _require_open(proposal: Proposal) -> None:
+    if proposal.status is not ProposalStatus.OPEN:
+        raise Conflict(
+            f"Proposal {proposal.id} is {proposal.status.value}; only open proposals can change.",
+            code=f"proposal_{proposal.status.value}",
+        )
+
+
+async def acknowledge(
+    session: AsyncSession, principal: Principal, proposal_id: uuid.UUID, data: AcknowledgeRequest, *, base_url: str
+) -> Proposal:
+    """Record a consumer team's answer; the last approval approves (and usually publishes) the proposal."""
+    team_id = data.team_id or principal.team_id
+    if team_id is None:
+        raise ValidationFailed("team_id is required when the key has no team.", code="team_required")
+    if not principal.acts_for(team_id):
+        raise Forbidden("A team may only answer for itself.", code="not_team_member")
+    proposal, asset = await _lock(session, proposal_id)
+    await _expire_if_due(session, principal, proposal, asset, base_url)
+    _require_open(proposal)
+    acks = (await repository.acknowledgments(session, [proposal.id]))[proposal.id]
+    mine = next((a for a in acks if a.team_id == team_id), None)
+    if mine is None:
+        raise Forbidden(
+            "This team is not among the consumers asked to acknowledge this proposal.", code="not_a_consumer"
+        )
+    now = utcnow()
+    mine.response = data.response
+    mine.user_id = principal.user_id
+    mine.migration_deadline = data.migration_deadline
+    mine.reason = data.reason
+    mine.responded_at = now
+    proposal.updated_at = now
+    await session.flush()
+    action = "proposal.blocked" if data.response is AckResponse.BLOCKED else "proposal.acknowledged"
+    await record(
+        session,
+        principal,
+        action,
+        "proposal",
+        proposal.id,
+        {"team_id": str(team_id), "response": data.response.value, "reason": data.reason},
+    )
+    payload = await proposal_event(session, asset, proposal, base_url)
+    payload["answer"] = {
+        "team_id": str(team_id),
+        "response": data.response.value,
+        "reason": data.reason,
+        "migration_deadline": data.migration_deadline.isoformat() if data.migration_deadline else None,
+    }
+    await emit(session, action, payload)
+    if all(a.response in ACCEPTING for a in acks):
+        await resolve_approved(session, principal, asset, proposal, base_url)
+    return proposal
+
+
+async def withdraw(
+    session: AsyncSession, principal: Principal, proposal_id: uuid.UUID, reason: str | None, *, base_url: str
+) -> Proposal:
+    """The proposing team (or an admin) withdraws an open proposal."""
+    proposal, asset = await _lock(session, proposal_id)
+    if not principal.acts_for(proposal.proposed_by_team_id):
+        raise Forbidden("Only the proposing team (or an admin) may withdraw this proposal.", code="not_proposer")
+    _require_open(proposal)
+    proposal.status = ProposalStatus.WITHDRAWN
+    proposal.resolved_at = utcnow()
+    proposal.resolution_note = reason
+    await session.flush()
+    await record(session, principal, "proposal.withdrawn", "proposal", proposal.id, {"reason": reason})
+    await emit(session, "proposal.withdrawn", await proposal_event(session, asset, proposal, base_url))
+    return proposal
+
+
+async def force_approve(
+    session: AsyncSession, principal: Principal, proposal_id: uuid.UUID, reason: str, *, base_url: str
+) -> Proposal:
+    """An admin approves despite missing answers; audited with the reason."""
+    if not principal.is_admin:
+        raise Forbidden("Force-approving needs an API key with the 'admin' scope.", code="admin_required")
+    proposal, asset = await _lock(session, proposal_id)
+    _require_open(proposal)
+    await resolve_approved(session, principal, asset, proposal, base_url, forced=reason)
+    if proposal.status is ProposalStatus.STALE:
+        raise Conflict(
+            "The contract this proposal was diffed against is no longer active; it is now stale. Re-propose.",
+            code="proposal_stale",
+        )
+    return proposal
+
+
+async def _expire_if_due(
+    session: AsyncSession, principal: Principal, proposal: Proposal, asset: Asset, base_url: str
+) -> None:
+    if proposal.status is ProposalStatus.OPEN and proposal.expires_at and proposal.expires_at <= utcnow():
+        await expire(session, principal, proposal, asset, base_url)
+
+
+async def expire(session: AsyncSession, principal: Principal, proposal: Proposal, asset: Asset, base_url: str) -> None:
+    """Mark an open proposal past its deadline as expired."""
+    proposal.status = ProposalStatus.EXPIRED
+    proposal.resolved_at = utcnow()
+    proposal.resolution_note = "Expired before every consumer team acknowledged it."
+    await session.flush()
+    await record(session, principal, "proposal.expired", "proposal", proposal.id, {})
+    await emit(session, "proposal.expired", await proposal_event(session, asset, proposal, base_url))
+
+
+async def expire_due(session: AsyncSession, principal: Principal, *, base_url: str) -> int:
+    """Expire every open proposal past its deadline (run periodically by the worker)."""
+    count = 0
+    for proposal_id in await repository.due_for_expiry(session, utcnow()):
+        proposal, asset = await _lock(session, proposal_id)
+        if proposal.status is ProposalStatus.OPEN:
+            await expire(session, principal, proposal, asset, base_url)
+            count += 1
+    return count

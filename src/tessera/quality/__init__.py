@@ -1,0 +1,1 @@
+"""Write-audit-publish: data-quality runs recorded against assets."""

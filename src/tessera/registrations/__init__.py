@@ -1,0 +1,1 @@
+"""Registrations: consumer teams declaring which assets they read."""

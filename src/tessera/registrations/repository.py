@@ -1,0 +1,77 @@
+"""SQL for registrations."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.db.models import Asset, Registration
+
+LIVE = Registration.deleted_at.is_(None)
+
+
+async def get(session: AsyncSession, registration_id: uuid.UUID) -> Registration | None:
+    """A live registration."""
+    return (
+        await session.execute(sa.select(Registration).where(Registration.id == registration_id, LIVE))
+    ).scalar_one_or_none()
+
+
+async def find(session: AsyncSession, asset_id: uuid.UUID, team_id: uuid.UUID) -> Registration | None:
+    """The live registration of a team on an asset."""
+    return (
+        await session.execute(
+            sa.select(Registration).where(
+                Registration.asset_id == asset_id, Registration.consumer_team_id == team_id, LIVE
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def for_asset(session: AsyncSession, asset_id: uuid.UUID) -> list[Registration]:
+    """Live registrations on an asset."""
+    return list(
+        (
+            await session.execute(
+                sa.select(Registration).where(Registration.asset_id == asset_id, LIVE).order_by(Registration.created_at)
+            )
+        ).scalars()
+    )
+
+
+async def for_assets(session: AsyncSession, asset_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Registration]]:
+    """Live registrations of many assets, in one query."""
+    ids = set(asset_ids)
+    out: dict[uuid.UUID, list[Registration]] = {i: [] for i in ids}
+    if ids:
+        rows = await session.execute(
+            sa.select(Registration).where(Registration.asset_id.in_(ids), LIVE).order_by(Registration.created_at)
+        )
+        for reg in rows.scalars():
+            out[reg.asset_id].append(reg)
+    return out
+
+
+async def list_registrations(
+    session: AsyncSession,
+    *,
+    asset_id: uuid.UUID | None,
+    team_id: uuid.UUID | None,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[Registration], int]:
+    """Live registrations on live assets matching the filters."""
+    conds: list[sa.ColumnElement[bool]] = [LIVE, Asset.deleted_at.is_(None)]
+    if asset_id:
+        conds.append(Registration.asset_id == asset_id)
+    if team_id:
+        conds.append(Registration.consumer_team_id == team_id)
+    base = sa.select(Registration).join(Asset, Asset.id == Registration.asset_id).where(*conds)
+    total = (await session.execute(sa.select(sa.func.count()).select_from(base.subquery()))).scalar_one()
+    rows = (
+        await session.execute(base.order_by(Registration.created_at.desc(), Registration.id).limit(limit).offset(offset))
+    ).scalars()
+    return rows.all(), total

@@ -1,0 +1,58 @@
+"""HTTP routes for registrations."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, status
+
+from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
+from tessera.registrations import repository, service
+from tessera.registrations.schemas import RegistrationCreate, RegistrationRead, RegistrationUpdate
+from tessera.schemas import ListPage
+
+router = APIRouter(prefix="/registrations", tags=["registrations"])
+
+
+@router.post("", response_model=RegistrationRead, status_code=status.HTTP_201_CREATED)
+async def register(
+    data: RegistrationCreate, request: Request, session: SessionDep, principal: WritePrincipal
+) -> RegistrationRead:
+    """Register your team as a consumer of an asset."""
+    reg = await service.register(session, principal, data, base_url=request.app.state.settings.base_url)
+    return RegistrationRead.model_validate(reg)
+
+
+@router.get("", response_model=ListPage[RegistrationRead])
+async def list_registrations(
+    session: SessionDep,
+    _: ReadPrincipal,
+    page: PageDep,
+    asset_id: uuid.UUID | None = None,
+    consumer_team_id: uuid.UUID | None = None,
+) -> ListPage[RegistrationRead]:
+    """Registrations, optionally of one asset or one consumer team."""
+    rows, total = await repository.list_registrations(
+        session, asset_id=asset_id, team_id=consumer_team_id, limit=page.limit, offset=page.offset
+    )
+    return ListPage(items=[RegistrationRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/{registration_id}", response_model=RegistrationRead)
+async def get_registration(registration_id: uuid.UUID, session: SessionDep, _: ReadPrincipal) -> RegistrationRead:
+    """One registration."""
+    return RegistrationRead.model_validate(await service.require_registration(session, registration_id))
+
+
+@router.patch("/{registration_id}", response_model=RegistrationRead)
+async def update_registration(
+    registration_id: uuid.UUID, data: RegistrationUpdate, session: SessionDep, principal: WritePrincipal
+) -> RegistrationRead:
+    """Change a registration (pinned version, columns, purpose)."""
+    return RegistrationRead.model_validate(await service.update(session, principal, registration_id, data))
+
+
+@router.delete("/{registration_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_registration(registration_id: uuid.UUID, session: SessionDep, principal: WritePrincipal) -> None:
+    """Remove a registration."""
+    await service.unregister(session, principal, registration_id)

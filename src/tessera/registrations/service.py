@@ -1,0 +1,129 @@
+"""Rules for registrations: a consumer team registers (and unregisters) only for itself."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.assets.service import require_asset
+from tessera.audit.service import record
+from tessera.auth.principal import Principal
+from tessera.contracts import repository as contracts_repo
+from tessera.db.base import utcnow
+from tessera.db.models import Asset, Registration
+from tessera.errors import Conflict, Forbidden, ValidationFailed, not_found
+from tessera.outbox import payloads
+from tessera.outbox.service import emit
+from tessera.registrations import repository
+from tessera.registrations.schemas import RegistrationCreate, RegistrationUpdate
+from tessera.teams.service import require_team
+
+
+async def require_registration(session: AsyncSession, registration_id: uuid.UUID) -> Registration:
+    """A live registration or ``registration_not_found``."""
+    reg = await repository.get(session, registration_id)
+    if reg is None:
+        raise not_found("registration", registration_id)
+    return reg
+
+
+async def register(
+    session: AsyncSession,
+    principal: Principal,
+    data: RegistrationCreate,
+    *,
+    base_url: str,
+    source: str = "api",
+) -> Registration:
+    """Register a consumer team on an asset."""
+    team_id = data.consumer_team_id or principal.team_id
+    if team_id is None:
+        raise ValidationFailed("consumer_team_id is required when the key has no team.", code="team_required")
+    if not principal.acts_for(team_id):
+        raise Forbidden("A team may only register itself as a consumer.", code="not_team_member")
+    await require_team(session, team_id)
+    asset = await require_asset(session, data.asset_id)
+    return await register_team(
+        session, principal, asset, team_id, base_url=base_url, pinned_version=data.pinned_version,
+        columns=data.columns, purpose=data.purpose, source=source,
+    )
+
+
+async def register_team(
+    session: AsyncSession,
+    principal: Principal,
+    asset: Asset,
+    team_id: uuid.UUID,
+    *,
+    base_url: str,
+    pinned_version: str | None = None,
+    columns: list[str] | None = None,
+    purpose: str | None = None,
+    source: str = "api",
+) -> Registration:
+    """Create the registration (callers have checked authorization); emits ``registration.created``."""
+    if team_id == asset.owner_team_id:
+        raise ValidationFailed("The owner team cannot register as a consumer of its own asset.", code="owner_cannot_register")
+    if pinned_version is not None and await contracts_repo.by_version(session, asset.id, pinned_version) is None:
+        raise ValidationFailed(f"'{asset.fqn}' has no version {pinned_version}.", code="unknown_version")
+    if await repository.find(session, asset.id, team_id) is not None:
+        raise Conflict("This team is already registered on this asset.", code="registration_exists")
+    reg = Registration(
+        asset_id=asset.id,
+        consumer_team_id=team_id,
+        registered_by_user_id=principal.user_id,
+        pinned_version=pinned_version,
+        columns=sorted({c.lower() for c in columns or []}),
+        purpose=purpose,
+        source=source,
+    )
+    session.add(reg)
+    await session.flush()
+    await record(session, principal, "registration.created", "registration", reg.id, {"asset_id": str(asset.id), "team_id": str(team_id)})
+    teams = await payloads.team_refs(session, [team_id])
+    await emit(
+        session,
+        "registration.created",
+        {
+            "registration_id": str(reg.id),
+            "asset": payloads.asset_ref(asset, base_url),
+            "consumer_team": teams[0],
+            "columns": reg.columns,
+            "pinned_version": pinned_version,
+            "owner_team_id": str(asset.owner_team_id),
+        },
+    )
+    return reg
+
+
+async def update(
+    session: AsyncSession, principal: Principal, registration_id: uuid.UUID, data: RegistrationUpdate
+) -> Registration:
+    """Change a registration (the consumer team or an admin)."""
+    reg = await require_registration(session, registration_id)
+    if not principal.acts_for(reg.consumer_team_id):
+        raise Forbidden("Only the consumer team (or an admin) may change its registration.", code="not_team_member")
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("pinned_version") is not None:
+        if await contracts_repo.by_version(session, reg.asset_id, changes["pinned_version"]) is None:
+            raise ValidationFailed(f"The asset has no version {changes['pinned_version']}.", code="unknown_version")
+    if "pinned_version" in changes:
+        reg.pinned_version = changes["pinned_version"]
+    if "columns" in changes:
+        reg.columns = sorted({c.lower() for c in changes["columns"] or []})
+    if "purpose" in changes:
+        reg.purpose = changes["purpose"]
+    await session.flush()
+    await record(session, principal, "registration.updated", "registration", reg.id, {"fields": sorted(changes)})
+    return reg
+
+
+async def unregister(session: AsyncSession, principal: Principal, registration_id: uuid.UUID) -> None:
+    """Remove a registration (the consumer team or an admin)."""
+    reg = await require_registration(session, registration_id)
+    if not principal.acts_for(reg.consumer_team_id):
+        raise Forbidden("Only the consumer team (or an admin) may remove its registration.", code="not_team_member")
+    reg.deleted_at = utcnow()
+    await session.flush()
+    await record(session, principal, "registration.deleted", "registration", reg.id, {"asset_id": str(reg.asset_id)})

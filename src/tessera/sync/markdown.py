@@ -1,0 +1,47 @@
+"""The Markdown summary of a dbt impact check, ready to post as a pull-request comment."""
+
+from __future__ import annotations
+
+from tessera.sync.schemas import ModelImpact
+
+MARKER = "<!-- tessera-dbt-check -->"
+_MAX_ROWS = 50
+_ICONS = {"pass": "✅", "fail": "❌"}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(verdict: str, models: list[ModelImpact]) -> str:
+    """A short table of changed models (unchanged ones omitted) and what each needs."""
+    changed = [m for m in models if m.status != "unchanged"]
+    breaking = [m for m in changed if m.breaking]
+    waiting = [m for m in breaking if not m.acknowledged]
+    lines = [MARKER, f"### {_ICONS[verdict]} Tessera contract check: {verdict}", ""]
+    if not changed:
+        lines.append("No contract changes in this pull request.")
+        return "\n".join(lines) + "\n"
+    lines.append(
+        f"{len(changed)} changed model(s), {len(breaking)} with breaking changes, "
+        f"{len(waiting)} waiting for consumer acknowledgment."
+    )
+    lines += ["", "| Model | Status | Breaking changes | Consumers | Acknowledged |", "|---|---|---|---|---|"]
+    ordered = sorted(changed, key=lambda m: (not (m.breaking and not m.acknowledged), not m.breaking, m.fqn))
+    for m in ordered[:_MAX_ROWS]:
+        broken = [c for c in m.changes if c.breaking]
+        summary = "; ".join(_cell(c.message) for c in broken[:3]) or "none"
+        if len(broken) > 3:
+            summary += f" (+{len(broken) - 3} more)"
+        consumers = ", ".join(f"{_cell(c.team)} ({c.response or 'not asked'})" for c in m.consumers) or "none"
+        ack = "n/a" if not m.breaking else ("yes" if m.acknowledged else "**no**")
+        lines.append(f"| `{_cell(m.fqn)}` | {m.status} | {summary} | {consumers} | {ack} |")
+    if len(ordered) > _MAX_ROWS:
+        lines.append(f"\n…and {len(ordered) - _MAX_ROWS} more changed model(s).")
+    if waiting:
+        lines += [
+            "",
+            "Breaking changes need every consumer team's acknowledgment before merging: run "
+            "`tessera dbt check --propose` to ask them, then `tessera proposal ack` as each consumer.",
+        ]
+    return "\n".join(lines) + "\n"

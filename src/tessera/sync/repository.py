@@ -1,0 +1,154 @@
+"""Batched SQL for the dbt sync: a fixed number of queries per sync, whatever the manifest's size."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.db.models import Asset, AssetDependency, Contract, Proposal, Registration, Team, TeamMember, User
+from tessera.enums import ContractStatus, ProposalSource, ProposalStatus
+
+T = TypeVar("T")
+CHUNK = 5000  # keeps IN lists under every driver's parameter limit
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """Slices of ``items`` of at most ``size``."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+async def live_assets(session: AsyncSession, environment: str, *, lock: bool) -> list[Asset]:
+    """Every live asset of an environment (row-locked on PostgreSQL when ``lock``)."""
+    stmt = sa.select(Asset).where(Asset.environment == environment, Asset.deleted_at.is_(None))
+    if lock:
+        stmt = stmt.with_for_update()
+    return list((await session.execute(stmt)).scalars())
+
+
+async def active_contracts(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Contract]:
+    """Active contract per asset."""
+    out: dict[uuid.UUID, Contract] = {}
+    for part in chunks(list(asset_ids)):
+        rows = await session.execute(
+            sa.select(Contract).where(Contract.asset_id.in_(part), Contract.status == ContractStatus.ACTIVE)
+        )
+        out.update({c.asset_id: c for c in rows.scalars()})
+    return out
+
+
+async def histories(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, object]]]:
+    """Every published schema per asset, oldest first (only asked for assets in transitive modes)."""
+    out: dict[uuid.UUID, list[dict[str, object]]] = {}
+    for part in chunks(list(asset_ids)):
+        rows = await session.execute(
+            sa.select(Contract.asset_id, Contract.schema_def)
+            .where(Contract.asset_id.in_(part))
+            .order_by(Contract.published_at, Contract.id)
+        )
+        for asset_id, schema in rows:
+            out.setdefault(asset_id, []).append(schema)
+    return out
+
+
+async def registrations(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Registration]]:
+    """Live registrations per asset."""
+    out: dict[uuid.UUID, list[Registration]] = {}
+    for part in chunks(list(asset_ids)):
+        rows = await session.execute(
+            sa.select(Registration).where(Registration.asset_id.in_(part), Registration.deleted_at.is_(None))
+        )
+        for reg in rows.scalars():
+            out.setdefault(reg.asset_id, []).append(reg)
+    return out
+
+
+async def edges_into(session: AsyncSession, downstream_ids: Sequence[uuid.UUID]) -> list[AssetDependency]:
+    """Lineage edges whose downstream end is one of the assets."""
+    out: list[AssetDependency] = []
+    for part in chunks(list(downstream_ids)):
+        rows = await session.execute(sa.select(AssetDependency).where(AssetDependency.downstream_asset_id.in_(part)))
+        out.extend(rows.scalars())
+    return out
+
+
+async def proposals(
+    session: AsyncSession, asset_ids: Sequence[uuid.UUID], statuses: Iterable[ProposalStatus]
+) -> dict[uuid.UUID, list[Proposal]]:
+    """Proposals in the given states per asset, newest first."""
+    out: dict[uuid.UUID, list[Proposal]] = {}
+    wanted = list(statuses)
+    for part in chunks(list(asset_ids)):
+        rows = await session.execute(
+            sa.select(Proposal)
+            .where(Proposal.asset_id.in_(part), Proposal.status.in_(wanted))
+            .order_by(Proposal.created_at.desc())
+            .execution_options(populate_existing=True)
+        )
+        for p in rows.scalars():
+            out.setdefault(p.asset_id, []).append(p)
+    return out
+
+
+def covering_proposal(candidates: list[Proposal], schema_fp: str, guarantees_fp: str) -> Proposal | None:
+    """An approved pull-request proposal for exactly this schema and guarantees, if any."""
+    for p in candidates:
+        if (
+            p.source is ProposalSource.PULL_REQUEST
+            and p.status in (ProposalStatus.APPROVED, ProposalStatus.FORCE_APPROVED)
+            and p.schema_fingerprint == schema_fp
+            and p.guarantees_fingerprint == guarantees_fp
+        ):
+            return p
+    return None
+
+
+async def owner_candidates(
+    session: AsyncSession, emails: set[str], names: set[str]
+) -> tuple[list[User], list[Team], dict[uuid.UUID, list[uuid.UUID]]]:
+    """Users by email or name, teams by name (all lower-cased), and the users' team ids."""
+    users: list[User] = []
+    if emails or names:
+        users = list(
+            (
+                await session.execute(
+                    sa.select(User).where(
+                        sa.or_(sa.func.lower(User.email).in_(emails or {""}), sa.func.lower(User.name).in_(names or {""})),
+                        User.deactivated_at.is_(None),
+                    )
+                )
+            ).scalars()
+        )
+    teams: list[Team] = []
+    if names:
+        teams = list(
+            (
+                await session.execute(
+                    sa.select(Team).where(sa.func.lower(Team.name).in_(names), Team.deleted_at.is_(None))
+                )
+            ).scalars()
+        )
+    memberships: dict[uuid.UUID, list[uuid.UUID]] = {}
+    if users:
+        rows = await session.execute(
+            sa.select(TeamMember.user_id, TeamMember.team_id)
+            .join(Team, Team.id == TeamMember.team_id)
+            .where(TeamMember.user_id.in_([u.id for u in users]), Team.deleted_at.is_(None))
+            .order_by(Team.name)
+        )
+        for user_id, team_id in rows:
+            memberships.setdefault(user_id, []).append(team_id)
+    return users, teams, memberships
+
+
+async def team_names(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Names of teams by id."""
+    ids = list(set(team_ids))
+    out: dict[uuid.UUID, str] = {}
+    for part in chunks(ids):
+        out.update(dict((await session.execute(sa.select(Team.id, Team.name).where(Team.id.in_(part)))).all()))
+    return out

@@ -1,0 +1,99 @@
+"""HTTP routes for the dbt integration."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from fastapi import APIRouter, Request
+
+from tessera.deps import ReadPrincipal, SessionDep, WritePrincipal
+from tessera.errors import BadRequest, PayloadTooLarge
+from tessera.ingest.dbt import DbtProject, parse_manifest
+from tessera.sync import impact, service
+from tessera.sync.schemas import DbtImpactResult, SyncResult
+from tessera.sync.service import SyncOptions
+
+router = APIRouter(prefix="/sync/dbt", tags=["dbt"])
+
+MAX_MANIFEST_BYTES = 512 * 1024 * 1024
+_BODY_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"type": "object", "description": "dbt manifest.json"}},
+            "application/gzip": {"schema": {"type": "string", "format": "binary"}},
+            "multipart/form-data": {
+                "schema": {"type": "object", "properties": {"manifest": {"type": "string", "format": "binary"}}}
+            },
+        },
+    }
+}
+
+
+async def read_manifest(request: Request, include_packages: bool) -> DbtProject:
+    """The manifest from the body (JSON, gzip, or a multipart ``manifest`` file), parsed off the event loop."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form(max_part_size=MAX_MANIFEST_BYTES)
+        upload = form.get("manifest")
+        if upload is None or isinstance(upload, str):
+            raise BadRequest("Upload the manifest as a file in the 'manifest' form field.", code="manifest_missing")
+        raw = await upload.read()
+    else:
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_MANIFEST_BYTES:
+            raise PayloadTooLarge(f"The manifest is larger than {MAX_MANIFEST_BYTES // (1024 * 1024)} MB.")
+        raw = await request.body()
+    if not raw:
+        raise BadRequest("The request body is empty; send the dbt manifest.json.", code="manifest_missing")
+    # Parsing a 40 MB manifest takes a while: do it in a thread so the server keeps answering.
+    return await asyncio.to_thread(parse_manifest, raw, include_packages=include_packages)
+
+
+@router.post("", response_model=SyncResult, openapi_extra=_BODY_DOC)
+async def sync_dbt(
+    request: Request,
+    session: SessionDep,
+    principal: WritePrincipal,
+    owner_team_id: uuid.UUID | None = None,
+    environment: str = "production",
+    include_packages: bool = False,
+) -> SyncResult:
+    """Sync a dbt manifest: assets, contracts, owners, lineage and consumer registrations."""
+    project = await read_manifest(request, include_packages)
+    opts = SyncOptions(environment=environment, owner_team_id=owner_team_id, include_packages=include_packages)
+    return await service.sync_manifest(session, principal, project, opts, base_url=request.app.state.settings.base_url)
+
+
+@router.post("/impact", response_model=DbtImpactResult, openapi_extra=_BODY_DOC)
+async def dbt_impact(
+    request: Request,
+    session: SessionDep,
+    _: ReadPrincipal,
+    environment: str = "production",
+    include_packages: bool = False,
+    source_ref: str | None = None,
+) -> DbtImpactResult:
+    """The pull-request check: what this manifest would break, for whom; writes nothing."""
+    project = await read_manifest(request, include_packages)
+    opts = SyncOptions(environment=environment, include_packages=include_packages, source_ref=source_ref)
+    return await impact.check(session, project, opts, max_depth=request.app.state.settings.lineage_max_depth)
+
+
+@router.post("/propose", response_model=DbtImpactResult, openapi_extra=_BODY_DOC)
+async def dbt_propose(
+    request: Request,
+    session: SessionDep,
+    principal: WritePrincipal,
+    source_ref: str,
+    environment: str = "production",
+    include_packages: bool = False,
+) -> DbtImpactResult:
+    """Open pull-request proposals for the manifest's breaking changes (published only after the merged sync)."""
+    project = await read_manifest(request, include_packages)
+    opts = SyncOptions(environment=environment, include_packages=include_packages, source_ref=source_ref)
+    return await impact.propose(
+        session, principal, project, opts,
+        base_url=request.app.state.settings.base_url, max_depth=request.app.state.settings.lineage_max_depth,
+    )

@@ -1,0 +1,137 @@
+"""Shapes of the dbt sync, impact and propose endpoints.
+
+Request: ``POST /api/v1/sync/dbt`` (and ``/sync/dbt/impact``, ``/sync/dbt/propose``) take the manifest as the
+request body — ``application/json``, or gzip bytes (``Content-Encoding: gzip`` or
+``Content-Type: application/gzip``), or a multipart upload with the file in the ``manifest`` field — and
+their options as query parameters (see :class:`SyncOptions`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+AssetSyncStatus = Literal[
+    "created", "updated", "unchanged", "proposed", "published_from_proposal", "removal_proposed", "removed", "skipped"
+]
+ModelStatus = Literal["added", "modified", "removed", "unchanged"]
+
+
+class SyncWarning(BaseModel):
+    """Something the sync could not do as asked, with the node it concerns."""
+
+    node: str
+    code: str
+    message: str
+
+
+class SyncedAsset(BaseModel):
+    """What the sync did with one dbt node."""
+
+    unique_id: str
+    fqn: str
+    asset_id: uuid.UUID | None
+    status: AssetSyncStatus
+    version: str | None = None
+    proposal_id: uuid.UUID | None = None
+    message: str | None = None
+
+
+class SyncSummary(BaseModel):
+    """Counts of what the sync did."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    proposed: int = 0
+    published_from_proposal: int = 0
+    removal_proposed: int = 0
+    removed: int = 0
+    registrations_created: int = 0
+    dependencies_created: int = 0
+    warnings: int = 0
+
+
+class SyncResult(BaseModel):
+    """Response of ``POST /sync/dbt``."""
+
+    project_name: str
+    dbt_version: str | None
+    schema_version: int
+    summary: SyncSummary
+    assets: list[SyncedAsset]
+    warnings: list[SyncWarning]
+
+
+class ChangeItem(BaseModel):
+    """One change of a node's contract."""
+
+    kind: str
+    path: str
+    breaking: bool
+    message: str
+    category: Literal["schema", "guarantee"] = "schema"
+
+
+class ConsumerItem(BaseModel):
+    """A consumer team that must acknowledge, with its answer on the covering proposal."""
+
+    team_id: uuid.UUID
+    team: str
+    response: str | None = Field(description="approved, migrating, blocked, pending, or null without a proposal")
+
+
+class DownstreamItem(BaseModel):
+    """An asset downstream through lineage."""
+
+    asset_id: uuid.UUID
+    fqn: str
+    owner_team: str | None
+    depth: int
+
+
+class ProposalItem(BaseModel):
+    """The proposal covering a node's breaking change, if any."""
+
+    id: uuid.UUID
+    status: str
+    source_ref: str | None
+    covers_this_change: bool = Field(description="True when it proposes exactly this schema and guarantees")
+
+
+class ModelImpact(BaseModel):
+    """The impact of one node of the pull request's manifest."""
+
+    unique_id: str
+    fqn: str
+    asset_id: uuid.UUID | None
+    status: ModelStatus
+    breaking: bool
+    acknowledged: bool = Field(description="Every breaking change is covered by an approved proposal for this schema")
+    changes: list[ChangeItem]
+    consumers: list[ConsumerItem]
+    downstream: list[DownstreamItem]
+    proposal: ProposalItem | None = None
+
+
+class ImpactSummary(BaseModel):
+    """Counts over the nodes."""
+
+    added: int = 0
+    modified: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    breaking: int = 0
+    unacknowledged: int = 0
+
+
+class DbtImpactResult(BaseModel):
+    """Response of ``POST /sync/dbt/impact`` (and ``/sync/dbt/propose``)."""
+
+    verdict: Literal["pass", "fail"]
+    summary: ImpactSummary
+    models: list[ModelImpact] = Field(description="Every node; unchanged ones included (the Markdown omits them)")
+    warnings: list[SyncWarning]
+    markdown: str

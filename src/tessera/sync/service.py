@@ -1,0 +1,377 @@
+"""``POST /sync/dbt``: reconcile Tessera with a dbt manifest, idempotently and in batches.
+
+Every contract change goes through the publishing service's decision (:func:`apply_decision`): compatible
+changes publish, breaking ones open proposals, and a breaking change covered by an approved pull-request
+proposal for exactly that schema publishes that proposal. Re-syncing an unchanged manifest writes nothing
+but one ``sync.completed`` audit event.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.audit.service import record
+from tessera.auth.principal import Principal
+from tessera.contracts.evaluation import Evaluated, PublishCommand, evaluate_against, needs_history
+from tessera.contracts.publishing import apply_decision, check_quality_gate
+from tessera.contracts.versions import publish_version, retire_asset
+from tessera.db.models import Acknowledgment, Asset, AssetDependency, Contract, Proposal, Registration
+from tessera.enums import AckResponse, ProposalKind, ProposalSource, ProposalStatus, PublishOutcome, ResourceType
+from tessera.errors import TesseraError, ValidationFailed
+from tessera.ingest.dbt import DbtAsset, DbtProject
+from tessera.outbox import payloads
+from tessera.outbox.service import emit
+from tessera.proposals.events import proposal_event
+from tessera.sync import repository
+from tessera.sync.owners import ResolvedOwner, resolve_owners
+from tessera.sync.schemas import SyncedAsset, SyncResult, SyncSummary, SyncWarning
+from tessera.teams import repository as teams_repo
+
+RESOURCE_TYPES = {
+    "model": ResourceType.MODEL,
+    "seed": ResourceType.SEED,
+    "snapshot": ResourceType.SNAPSHOT,
+    "source": ResourceType.SOURCE,
+}
+OPEN_OR_APPROVED = (ProposalStatus.OPEN, ProposalStatus.APPROVED, ProposalStatus.FORCE_APPROVED)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOptions:
+    """Query options of the dbt endpoints."""
+
+    environment: str = "production"
+    owner_team_id: uuid.UUID | None = None
+    include_packages: bool = False
+    source_ref: str | None = None
+
+
+async def fallback_team(session: AsyncSession, principal: Principal, requested: uuid.UUID | None) -> uuid.UUID:
+    """The team owning nodes whose ``meta.owner`` matches nobody: the requested one, else the key's team."""
+    team_id = requested or principal.team_id
+    if team_id is None:
+        raise ValidationFailed(
+            "owner_team_id is required (the key has no team): it owns nodes whose meta.owner matches nobody.",
+            code="owner_team_required",
+        )
+    if await teams_repo.get(session, team_id) is None:
+        raise ValidationFailed(f"No team with id {team_id} (owner_team_id).", code="team_not_found")
+    return team_id
+
+
+def project_meta(project: DbtProject, node: DbtAsset) -> dict[str, Any]:
+    """What the asset keeps of its dbt node (and how the sync recognises its own assets later)."""
+    return {
+        "dbt_project": project.project_name,
+        "dbt_package": node.package_name,
+        "dbt_resource_type": node.resource_type,
+        "dbt_materialized": node.materialized,
+        "dbt_contract_enforced": node.contract_enforced,
+        "dbt_meta": dict(node.meta),
+    }
+
+
+def belongs_to_sync(asset: Asset, project: DbtProject, include_packages: bool) -> bool:
+    """True for assets an earlier sync of this project created (so their absence means removal)."""
+    meta = asset.meta or {}
+    if not asset.dbt_unique_id or meta.get("dbt_project") != project.project_name:
+        return False
+    return include_packages or meta.get("dbt_package") == project.project_name
+
+
+async def sync_manifest(
+    session: AsyncSession, principal: Principal, project: DbtProject, opts: SyncOptions, *, base_url: str
+) -> SyncResult:
+    """Reconcile assets, contracts, owners, lineage and registrations with ``project``."""
+    warnings = [SyncWarning(node=w.node, code=w.code, message=w.message) for w in project.warnings]
+    fallback = await fallback_team(session, principal, opts.owner_team_id)
+    owner_refs = {uid: node.owner for uid, node in project.assets.items()}
+    owner_refs.update({e.unique_id: e.owner for e in project.exposures})
+    owners = await resolve_owners(session, owner_refs, fallback, warnings)
+    existing = await repository.live_assets(session, opts.environment, lock=True)
+    by_uid = {a.dbt_unique_id: a for a in existing if a.dbt_unique_id}
+    by_fqn = {a.fqn: a for a in existing}
+    summary = SyncSummary()
+    results: dict[str, SyncedAsset] = {}
+    assets: dict[str, Asset] = {}
+    created: set[str] = set()
+
+    for uid, node in project.assets.items():
+        owner = owners[uid]
+        asset = by_uid.get(uid) or by_fqn.get(node.fqn)
+        if asset is not None and asset.dbt_unique_id not in (None, uid) and asset.dbt_unique_id in project.assets:
+            asset = None  # another node of this manifest already claims that asset
+        if not principal.acts_for(owner.team_id if asset is None else asset.owner_team_id):
+            warnings.append(SyncWarning(node=uid, code="not_owner", message="The key's team does not own this node; skipped."))
+            results[uid] = SyncedAsset(unique_id=uid, fqn=node.fqn, asset_id=asset.id if asset else None, status="skipped")
+            continue
+        if asset is None:
+            asset = Asset(
+                id=uuid.uuid4(),
+                fqn=node.fqn,
+                environment=opts.environment,
+                owner_team_id=owner.team_id,
+                steward_user_id=owner.steward_user_id,
+                description=node.description or None,
+                tags=list(node.tags),
+                resource_type=RESOURCE_TYPES.get(node.resource_type, ResourceType.OTHER),
+                contact=node.contact,
+                dbt_unique_id=uid,
+                meta=project_meta(project, node),
+            )
+            session.add(asset)
+            created.add(uid)
+            await record(session, principal, "asset.created", "asset", asset.id, {"fqn": node.fqn, "source": "dbt"})
+        elif _update_metadata(asset, node, owner, project_meta(project, node), uid):
+            results[uid] = SyncedAsset(unique_id=uid, fqn=node.fqn, asset_id=asset.id, status="updated")
+            await record(session, principal, "asset.updated", "asset", asset.id, {"source": "dbt"})
+        assets[uid] = asset
+    await session.flush()
+
+    ids = [a.id for a in assets.values()]
+    actives = await repository.active_contracts(session, ids)
+    transitive = [a.id for a in assets.values() if needs_history(a) and a.id in actives]
+    histories = await repository.histories(session, transitive)
+    pending_proposals = await repository.proposals(session, ids, OPEN_OR_APPROVED)
+
+    for uid, asset in assets.items():
+        node = project.assets[uid]
+        active = actives.get(asset.id)
+        cmd = PublishCommand(schema=node.schema, guarantees=node.guarantees, source=ProposalSource.SYNC)
+        history = histories.get(asset.id) or ([active.schema_def] if active else [])
+        try:
+            ev = evaluate_against(asset, active, history, cmd)
+            results[uid] = await _apply(
+                session, principal, asset, active, ev, cmd, pending_proposals.get(asset.id, []), base_url,
+                metadata_changed=uid in results,
+            )
+        except TesseraError as exc:
+            warnings.append(SyncWarning(node=uid, code=exc.code, message=exc.message))
+            results[uid] = SyncedAsset(unique_id=uid, fqn=node.fqn, asset_id=asset.id, status="skipped", message=exc.message)
+        if uid in created:
+            results[uid] = results[uid].model_copy(update={"status": "created"})
+
+    summary.dependencies_created = await _sync_lineage(session, project, assets)
+    summary.registrations_created = await _sync_consumers(session, principal, project, assets, owners, warnings, base_url)
+    await _handle_removed(session, principal, project, opts, existing, results, warnings, base_url)
+
+    for item in results.values():
+        if item.status != "skipped":
+            setattr(summary, item.status, getattr(summary, item.status) + 1)
+    summary.warnings = len(warnings)
+    ordered = [results[k] for k in sorted(results)]
+    await record(
+        session, principal, "sync.completed", "dbt_project", project.project_name,
+        {"environment": opts.environment, "summary": summary.model_dump()},
+    )
+    await emit(
+        session,
+        "sync.completed",
+        {
+            "project": project.project_name,
+            "environment": opts.environment,
+            "summary": summary.model_dump(),
+            "changed": [r.model_dump(mode="json") for r in ordered if r.status not in ("unchanged", "skipped")][:500],
+            "owner_team_id": str(fallback),
+        },
+    )
+    return SyncResult(
+        project_name=project.project_name,
+        dbt_version=project.dbt_version or None,
+        schema_version=project.schema_version,
+        summary=summary,
+        assets=ordered,
+        warnings=warnings,
+    )
+
+
+def _update_metadata(asset: Asset, node: DbtAsset, owner: ResolvedOwner, meta: dict[str, Any], uid: str) -> bool:
+    """Bring an asset's descriptive fields in line with its node; True when something changed."""
+    wanted: dict[str, Any] = {
+        "fqn": node.fqn,
+        "description": node.description or None,
+        "tags": list(node.tags),
+        "resource_type": RESOURCE_TYPES.get(node.resource_type, ResourceType.OTHER),
+        "contact": node.contact,
+        "dbt_unique_id": uid,
+        "meta": meta,
+        "owner_team_id": owner.team_id,
+        "steward_user_id": owner.steward_user_id,
+    }
+    changed = False
+    for field, value in wanted.items():
+        if getattr(asset, field) != value:
+            setattr(asset, field, value)
+            changed = True
+    return changed
+
+
+async def _apply(
+    session: AsyncSession,
+    principal: Principal,
+    asset: Asset,
+    active: Contract | None,
+    ev: Evaluated,
+    cmd: PublishCommand,
+    proposals: list[Proposal],
+    base_url: str,
+    *,
+    metadata_changed: bool,
+) -> SyncedAsset:
+    node_id = asset.dbt_unique_id or ""
+    if active is not None and ev.schema_fp == active.schema_fingerprint and ev.guarantees_fp == active.guarantees_fingerprint:
+        return SyncedAsset(
+            unique_id=node_id, fqn=asset.fqn, asset_id=asset.id,
+            status="updated" if metadata_changed else "unchanged", version=active.version,
+        )
+    await check_quality_gate(session, asset)
+    covering = repository.covering_proposal(proposals, ev.schema_fp, ev.guarantees_fp)
+    if active is not None and ev.breaking and covering is not None:
+        version = covering.proposed_version or ev.suggested_version
+        contract = await publish_version(session, principal, asset, active, ev, version, base_url, proposal_id=covering.id)
+        covering.status = ProposalStatus.PUBLISHED
+        covering.published_contract_id = contract.id
+        await record(session, principal, "proposal.published", "proposal", covering.id, {"version": version})
+        return SyncedAsset(
+            unique_id=node_id, fqn=asset.fqn, asset_id=asset.id, status="published_from_proposal",
+            version=version, proposal_id=covering.id,
+        )
+    out = await apply_decision(session, principal, asset, active, ev, cmd, base_url=base_url)
+    if out.outcome is PublishOutcome.PROPOSED and out.proposal is not None:
+        return SyncedAsset(
+            unique_id=node_id, fqn=asset.fqn, asset_id=asset.id, status="proposed",
+            proposal_id=out.proposal.id, message=out.message,
+        )
+    version = out.contract.version if out.contract else None
+    return SyncedAsset(unique_id=node_id, fqn=asset.fqn, asset_id=asset.id, status="updated", version=version, message=out.message)
+
+
+async def _sync_lineage(session: AsyncSession, project: DbtProject, assets: dict[str, Asset]) -> int:
+    """``depends_on`` becomes lineage edges; edges the manifest no longer has are removed."""
+    wanted = {
+        (assets[uid].id, assets[parent].id)
+        for uid, node in project.assets.items()
+        if uid in assets
+        for parent in node.depends_on
+        if parent in assets and assets[parent].id != assets[uid].id
+    }
+    existing = await repository.edges_into(session, [a.id for a in assets.values()])
+    have = {(e.downstream_asset_id, e.upstream_asset_id): e for e in existing}
+    for key, edge in have.items():
+        if key not in wanted and edge.kind == "dbt":
+            await session.delete(edge)
+    new = [AssetDependency(downstream_asset_id=d, upstream_asset_id=u, kind="dbt") for d, u in sorted(wanted - set(have))]
+    session.add_all(new)
+    await session.flush()
+    return len(new)
+
+
+async def _sync_consumers(
+    session: AsyncSession,
+    principal: Principal,
+    project: DbtProject,
+    assets: dict[str, Asset],
+    owners: dict[str, ResolvedOwner],
+    warnings: list[SyncWarning],
+    base_url: str,
+) -> int:
+    """A node reading another team's asset registers its owner team as a consumer; so do exposures."""
+    wanted: dict[tuple[uuid.UUID, uuid.UUID], str] = {}
+    readers: list[tuple[str, uuid.UUID, tuple[str, ...]]] = [
+        (uid, assets[uid].owner_team_id, node.depends_on) for uid, node in project.assets.items() if uid in assets
+    ]
+    readers += [(e.unique_id, owners[e.unique_id].team_id, e.depends_on) for e in project.exposures if e.owner is not None]
+    for reader, team_id, parents in readers:
+        for parent in parents:
+            target = assets.get(parent)
+            if target is not None and target.owner_team_id != team_id:
+                wanted.setdefault((target.id, team_id), reader)
+    if not wanted:
+        return 0
+    regs = await repository.registrations(session, list({a for a, _ in wanted}))
+    have = {(r.asset_id, r.consumer_team_id) for lst in regs.values() for r in lst}
+    missing = sorted(set(wanted) - have)
+    if not missing:
+        return 0
+    by_id = {a.id: a for a in assets.values()}
+    teams = {t["id"]: t for t in await payloads.team_refs(session, {t for _, t in missing})}
+    for asset_id, team_id in missing:
+        reg = Registration(id=uuid.uuid4(), asset_id=asset_id, consumer_team_id=team_id, columns=[], source="dbt",
+                           purpose=f"dbt: read by {wanted[(asset_id, team_id)]}")
+        session.add(reg)
+        await record(session, principal, "registration.created", "registration", reg.id,
+                     {"asset_id": str(asset_id), "team_id": str(team_id), "source": "dbt"})
+        await emit(session, "registration.created", {
+            "registration_id": str(reg.id),
+            "asset": payloads.asset_ref(by_id[asset_id], base_url),
+            "consumer_team": teams[str(team_id)],
+            "columns": [],
+            "pinned_version": None,
+            "owner_team_id": str(by_id[asset_id].owner_team_id),
+        })
+    await session.flush()
+    return len(missing)
+
+
+async def _handle_removed(
+    session: AsyncSession,
+    principal: Principal,
+    project: DbtProject,
+    opts: SyncOptions,
+    existing: list[Asset],
+    results: dict[str, SyncedAsset],
+    warnings: list[SyncWarning],
+    base_url: str,
+) -> None:
+    """A node gone from the manifest: retired if nobody reads it, else a removal proposal opens."""
+    gone = [
+        a for a in existing
+        if belongs_to_sync(a, project, opts.include_packages) and a.dbt_unique_id not in project.assets and a.deleted_at is None
+    ]
+    if not gone:
+        return
+    regs = await repository.registrations(session, [a.id for a in gone])
+    pending = await repository.proposals(session, [a.id for a in gone], OPEN_OR_APPROVED)
+    for asset in gone:
+        uid = asset.dbt_unique_id or str(asset.id)
+        if not principal.acts_for(asset.owner_team_id):
+            warnings.append(SyncWarning(node=uid, code="not_owner", message="Removed from the manifest, but the key's team does not own it; kept."))
+            continue
+        consumers = [r.consumer_team_id for r in regs.get(asset.id, []) if r.consumer_team_id != asset.owner_team_id]
+        if not consumers:
+            await retire_asset(session, principal, asset, None, base_url)
+            results[uid] = SyncedAsset(unique_id=uid, fqn=asset.fqn, asset_id=asset.id, status="removed")
+            continue
+        open_removal = next((p for p in pending.get(asset.id, []) if p.kind is ProposalKind.REMOVAL and p.status is ProposalStatus.OPEN), None)
+        if open_removal is None:
+            if any(p.status is ProposalStatus.OPEN for p in pending.get(asset.id, [])):
+                warnings.append(SyncWarning(node=uid, code="proposal_already_open",
+                                            message="Removed from the manifest while another proposal is open; resolve it first."))
+                continue
+            open_removal = await _open_removal(session, principal, asset, consumers, base_url)
+        results[uid] = SyncedAsset(
+            unique_id=uid, fqn=asset.fqn, asset_id=asset.id, status="removal_proposed", proposal_id=open_removal.id,
+            message=f"{len(consumers)} consumer team(s) must acknowledge the removal.",
+        )
+
+
+async def _open_removal(
+    session: AsyncSession, principal: Principal, asset: Asset, consumers: list[uuid.UUID], base_url: str
+) -> Proposal:
+    change = {"kind": "asset_removed", "path": "", "breaking": True, "message": f"'{asset.fqn}' was removed from the dbt project."}
+    proposal = Proposal(
+        id=uuid.uuid4(), asset_id=asset.id, kind=ProposalKind.REMOVAL, status=ProposalStatus.OPEN, source=ProposalSource.SYNC,
+        changes=[change], breaking_changes=[change], change_signature=f"removal:{asset.id}", suggested_bump="major",
+        proposed_by_team_id=asset.owner_team_id, proposed_by_user_id=principal.user_id,
+    )
+    session.add(proposal)
+    await session.flush()
+    session.add_all([Acknowledgment(proposal_id=proposal.id, team_id=t, response=AckResponse.PENDING) for t in dict.fromkeys(consumers)])
+    await session.flush()
+    await record(session, principal, "proposal.created", "proposal", proposal.id, {"asset_id": str(asset.id), "kind": "removal"})
+    await emit(session, "proposal.created", await proposal_event(session, asset, proposal, base_url))
+    return proposal

@@ -1,0 +1,1 @@
+"""Teams: owners of assets and consumers of others' assets."""

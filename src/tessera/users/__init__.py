@@ -1,0 +1,1 @@
+"""Users: people who steward assets and answer for their teams."""

@@ -1,0 +1,57 @@
+"""HTTP routes for users."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, status
+
+from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
+from tessera.schemas import ListPage
+from tessera.users import repository, service
+from tessera.users.schemas import UserCreate, UserRead, UserUpdate
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.post("", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+async def create_user(data: UserCreate, session: SessionDep, principal: WritePrincipal) -> UserRead:
+    """Create a user."""
+    user = await service.create_user(session, principal, data)
+    return (await service.to_read(session, [user]))[0]
+
+
+@router.get("", response_model=ListPage[UserRead])
+async def list_users(
+    session: SessionDep,
+    _: ReadPrincipal,
+    page: PageDep,
+    team_id: uuid.UUID | None = None,
+    email: str | None = None,
+    include_inactive: bool = False,
+) -> ListPage[UserRead]:
+    """Users, optionally of one team."""
+    rows, total = await repository.list_users(
+        session, team_id=team_id, email=email, include_inactive=include_inactive, limit=page.limit, offset=page.offset
+    )
+    return ListPage(items=await service.to_read(session, list(rows)), total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/{user_id}", response_model=UserRead)
+async def get_user(user_id: uuid.UUID, session: SessionDep, _: ReadPrincipal) -> UserRead:
+    """One user."""
+    return (await service.to_read(session, [await service.require_user(session, user_id)]))[0]
+
+
+@router.patch("/{user_id}", response_model=UserRead)
+async def update_user(user_id: uuid.UUID, data: UserUpdate, session: SessionDep, principal: WritePrincipal) -> UserRead:
+    """Update a user."""
+    user = await service.update_user(session, principal, user_id, data)
+    return (await service.to_read(session, [user]))[0]
+
+
+@router.post("/{user_id}/deactivate", response_model=UserRead)
+async def deactivate_user(user_id: uuid.UUID, session: SessionDep, principal: WritePrincipal) -> UserRead:
+    """Deactivate a user (admin)."""
+    user = await service.deactivate_user(session, principal, user_id)
+    return (await service.to_read(session, [user]))[0]

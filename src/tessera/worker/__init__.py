@@ -1,0 +1,1 @@
+"""The background worker: outbox delivery and periodic sweeps (proposal expiry)."""

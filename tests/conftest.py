@@ -1,0 +1,96 @@
+"""Test fixtures: the real app over ASGI, on SQLite (default) or PostgreSQL (``DATABASE_URL``).
+
+The schema is always built by the Alembic migrations, never by ``create_all``. SQLite tests copy a migrated
+template file per test; PostgreSQL tests migrate once and truncate every table between tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from fastapi import FastAPI
+
+from tessera.app import create_app
+from tessera.config import Environment, Settings
+from tessera.db.base import Base
+from tessera.db.engine import create_engine
+from tessera.db.migrate import upgrade
+
+BOOTSTRAP_KEY = "bootstrap-admin-key-for-tests-only-0123456789"
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+ON_POSTGRES = DATABASE_URL.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database: a SQLite template file, or the PostgreSQL test database itself."""
+    if ON_POSTGRES:
+        upgrade(DATABASE_URL)
+        return DATABASE_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return str(path)
+
+
+async def _truncate_all(url: str) -> None:
+    engine = create_engine(url)
+    tables = ", ".join(f'"{t.schema}"."{t.name}"' for t in Base.metadata.sorted_tables)
+    async with engine.begin() as conn:
+        await conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    """A clean, migrated database for one test."""
+    if ON_POSTGRES:
+        yield migrated_template
+        return
+    path = tmp_path / "tessera.db"
+    shutil.copy(migrated_template, path)
+    yield f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+async def clean_database(database_url: str) -> str:
+    """Truncate on PostgreSQL before the test (SQLite files are fresh copies)."""
+    if ON_POSTGRES:
+        await _truncate_all(database_url)
+    return database_url
+
+
+@pytest.fixture
+def settings(clean_database: str, tmp_path: Path) -> Settings:
+    """Test settings: auth on, bootstrap admin key, no background worker."""
+    return Settings(
+        environment=Environment.TEST,
+        database_url=clean_database,
+        data_dir=tmp_path / "data",
+        secret_key="test-secret-key",
+        bootstrap_api_key=BOOTSTRAP_KEY,
+        worker_enabled=False,
+        rate_limit_per_minute=100_000,
+        base_url="http://tessera.test",
+        webhook_allowlist="127.0.0.1/32",
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """The application with its lifespan running."""
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the app in-process (no key set)."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://tessera.test") as c:
+        yield c

@@ -1,0 +1,83 @@
+"""Small typed helpers to build data through the real HTTP API with real keys."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from tests.conftest import BOOTSTRAP_KEY
+
+
+def auth(key: str) -> dict[str, str]:
+    """Headers carrying an API key."""
+    return {"Authorization": f"Bearer {key}"}
+
+
+ADMIN = auth(BOOTSTRAP_KEY)
+
+
+def record_schema(columns: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    """A record JSON Schema from ``{column: type or schema}``."""
+    props = {name: ({"type": t} if isinstance(t, str) else t) for name, t in columns.items()}
+    return {"type": "object", "properties": props, "required": required if required is not None else list(columns)}
+
+
+@dataclass
+class TeamCtx:
+    """A team with keys of each scope."""
+
+    id: str
+    name: str
+    read: dict[str, str]
+    write: dict[str, str]
+    admin: dict[str, str]
+
+
+class Api:
+    """Builders over an httpx client; every call asserts the expected status."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def call(self, method: str, url: str, expect: int, headers: dict[str, str], **kw: Any) -> Any:
+        resp = await self.client.request(method, f"/api/v1{url}", headers=headers, **kw)
+        assert resp.status_code == expect, f"{method} {url}: {resp.status_code} {resp.text}"
+        return resp.json() if resp.content else None
+
+    async def key(self, team_id: str, scopes: list[str], user_id: str | None = None) -> dict[str, str]:
+        body: dict[str, Any] = {"name": f"key-{uuid.uuid4().hex[:6]}", "team_id": team_id, "scopes": scopes}
+        if user_id:
+            body["user_id"] = user_id
+        created = await self.call("POST", "/api-keys", 201, ADMIN, json=body)
+        return auth(created["key"])
+
+    async def team(self, name: str | None = None) -> TeamCtx:
+        name = name or f"team-{uuid.uuid4().hex[:6]}"
+        team = await self.call("POST", "/teams", 201, ADMIN, json={"name": name})
+        return TeamCtx(
+            id=team["id"],
+            name=name,
+            read=await self.key(team["id"], ["read"]),
+            write=await self.key(team["id"], ["write"]),
+            admin=await self.key(team["id"], ["admin"]),
+        )
+
+    async def asset(self, owner: TeamCtx, fqn: str | None = None, **extra: Any) -> dict[str, Any]:
+        body = {"fqn": fqn or f"warehouse.analytics.t_{uuid.uuid4().hex[:8]}", "owner_team_id": owner.id, **extra}
+        return await self.call("POST", "/assets", 201, owner.write, json=body)  # type: ignore[no-any-return]
+
+    async def publish(self, owner: TeamCtx, asset_id: str, schema: dict[str, Any], expect: int = 201, **extra: Any) -> Any:
+        return await self.call(
+            "POST", f"/assets/{asset_id}/contracts", expect, owner.write, json={"schema": schema, **extra}
+        )
+
+    async def register(self, consumer: TeamCtx, asset_id: str, **extra: Any) -> Any:
+        return await self.call("POST", "/registrations", 201, consumer.write, json={"asset_id": asset_id, **extra})
+
+    async def ack(self, consumer: TeamCtx, proposal_id: str, response: str = "approved", expect: int = 200, **extra: Any) -> Any:
+        return await self.call(
+            "POST", f"/proposals/{proposal_id}/acknowledge", expect, consumer.write, json={"response": response, **extra}
+        )
