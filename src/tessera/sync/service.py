@@ -71,7 +71,8 @@ def project_meta(project: DbtProject, node: DbtAsset) -> dict[str, Any]:
         "dbt_resource_type": node.resource_type,
         "dbt_materialized": node.materialized,
         "dbt_contract_enforced": node.contract_enforced,
-        "dbt_meta": dict(node.meta),
+        # owner/contact live in their own fields; their spelling (string or object) is not a change.
+        "dbt_meta": {k: v for k, v in node.meta.items() if k not in ("owner", "contact")},
     }
 
 
