@@ -12,11 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.db.models import AuditEvent
 
 
-async def add(session: AsyncSession, event: AuditEvent) -> None:
-    """Stage an event in the current transaction."""
-    session.add(event)
-
-
 async def list_events(
     session: AsyncSession,
     *,

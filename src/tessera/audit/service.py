@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.audit import repository
 from tessera.auth.principal import Principal
+from tessera.db.base import utcnow
+from tessera.db.bulk import stage
 from tessera.db.models import AuditEvent
 
 
@@ -20,17 +24,31 @@ async def record(
     target_id: object,
     details: Mapping[str, Any] | None = None,
 ) -> None:
-    """Append an audit event (``action`` is dotted, e.g. ``proposal.acknowledged``)."""
-    await repository.add(
-        session,
-        AuditEvent(
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id),
-            actor_team_id=principal.team_id,
-            actor_user_id=principal.user_id,
-            actor_key_id=principal.key_id,
-            request_id=principal.request_id,
-            details=dict(details or {}),
-        ),
-    )
+    """Append an audit event (``action`` is dotted, e.g. ``proposal.acknowledged``) to this transaction."""
+    stage(session, AuditEvent, _row(principal, action, target_type, target_id, dict(details or {}), utcnow()))
+
+
+def _row(
+    principal: Principal, action: str, target_type: str, target_id: object, details: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "occurred_at": now,
+        "action": action,
+        "target_type": target_type,
+        "target_id": str(target_id),
+        "actor_team_id": principal.team_id,
+        "actor_user_id": principal.user_id,
+        "actor_key_id": principal.key_id,
+        "request_id": principal.request_id,
+        "details": details,
+    }
+
+
+async def record_many(
+    session: AsyncSession, principal: Principal, items: list[tuple[str, str, object, dict[str, Any]]]
+) -> None:
+    """Append many events: ``(action, target_type, target_id, details)`` each."""
+    now = utcnow()
+    for action, target_type, target_id, details in items:
+        stage(session, AuditEvent, _row(principal, action, target_type, target_id, details, now))

@@ -39,6 +39,8 @@ class PublishCommand:
     expires_at: datetime | None = None
     source: ProposalSource = ProposalSource.PUBLISH
     source_ref: str | None = None
+    # Schemas built by our own adapters (dbt) are valid by construction and skip re-validation.
+    trusted_schema: bool = False
 
 
 
@@ -56,6 +58,7 @@ class Evaluated:
     guarantee_changes: list[dict[str, Any]]
     suggested_version: str
     signature: str
+    content_hash: str
 
 
 def parse_guarantees(raw: Mapping[str, Any] | None) -> Guarantees:
@@ -88,8 +91,15 @@ def evaluate_against(
     asset: Asset, active: Contract | None, history: list[dict[str, Any]], cmd: PublishCommand
 ) -> Evaluated:
     """:func:`evaluate` on preloaded history (oldest first, the active schema last); no I/O."""
+    content_hash = json_fingerprint([cmd.schema, cmd.guarantees])
+    if active is not None and active.content_hash == content_hash:
+        # Byte-for-byte the active contract again (a dbt re-sync): nothing to validate or diff.
+        return Evaluated(
+            dict(cmd.schema), active.schema_fingerprint, dict(active.guarantees), active.guarantees_fingerprint,
+            None, [], [], [], active.version, "", content_hash,
+        )
     try:
-        schema = dict(validate_schema(dict(cmd.schema)))  # type: ignore[arg-type]
+        schema = dict(cmd.schema) if cmd.trusted_schema else dict(validate_schema(dict(cmd.schema)))  # type: ignore[arg-type]
     except CoreError as exc:
         raise ValidationFailed(f"Invalid schema: {exc}", code="invalid_schema") from exc
     if cmd.guarantees is None and active is not None:
@@ -101,10 +111,12 @@ def evaluate_against(
     g_fp = json_fingerprint(g_dict)
     if active is None:
         version = cmd.version or suggest_version(None, Bump.MAJOR)
-        return Evaluated(schema, schema_fp, g_dict, g_fp, None, [], [], [], version, json_fingerprint([schema_fp, g_fp]))
+        return Evaluated(
+            schema, schema_fp, g_dict, g_fp, None, [], [], [], version, json_fingerprint([schema_fp, g_fp]), content_hash
+        )
     if schema_fp == active.schema_fingerprint and g_fp == active.guarantees_fingerprint:
         # Fast path: an unchanged contract (the common case of a dbt re-sync) needs no diff.
-        return Evaluated(schema, schema_fp, g_dict, g_fp, None, [], [], [], active.version, "")
+        return Evaluated(schema, schema_fp, g_dict, g_fp, None, [], [], [], active.version, "", content_hash)
     evaluation = evaluate_change(
         history or [active.schema_def],
         schema,
@@ -121,7 +133,9 @@ def evaluate_against(
     breaking += [dict(g.to_dict(), breaking=True) for g in evaluation.guarantee_changes if g.blocks(asset.guarantee_mode)]
     suggested = suggest_version(active.version, evaluation.suggested_bump)
     signature = json_fingerprint([active.id.hex, schema_fp, g_fp])
-    return Evaluated(schema, schema_fp, g_dict, g_fp, evaluation, changes, breaking, g_changes, suggested, signature)
+    return Evaluated(
+        schema, schema_fp, g_dict, g_fp, evaluation, changes, breaking, g_changes, suggested, signature, content_hash
+    )
 
 
 def check_version(current: str | None, proposed: str, bump: Bump) -> None:

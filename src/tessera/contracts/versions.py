@@ -53,6 +53,7 @@ async def publish_version(
         schema_fingerprint=ev.schema_fp,
         guarantees=ev.guarantees,
         guarantees_fingerprint=ev.guarantees_fp,
+        content_hash=ev.content_hash,
         changes=ev.changes + [dict(g, category="guarantee") for g in ev.guarantee_changes],
         bump=bump,
         forced=forced_reason is not None,

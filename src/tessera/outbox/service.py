@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.base import utcnow
+from tessera.db.bulk import stage
 from tessera.db.models import OutboxMessage
 
 
@@ -18,16 +20,26 @@ def new_event_id() -> str:
     return f"evt_{now_ms:013x}{uuid.uuid4().hex[:19]}"
 
 
+def _row(event_type: str, data: Mapping[str, Any], occurred: datetime) -> dict[str, Any]:
+    event_id = new_event_id()
+    return {
+        "id": uuid.uuid4(),
+        "event_id": event_id,
+        "event_type": event_type,
+        "payload": {"id": event_id, "type": event_type, "timestamp": occurred.isoformat(), "data": dict(data)},
+        "created_at": occurred,
+    }
+
+
 async def emit(session: AsyncSession, event_type: str, data: Mapping[str, Any]) -> str:
     """Stage an event; it is only ever delivered if the surrounding transaction commits."""
-    event_id = new_event_id()
+    row = _row(event_type, data, utcnow())
+    stage(session, OutboxMessage, row)
+    return str(row["event_id"])
+
+
+async def emit_many(session: AsyncSession, events: list[tuple[str, Mapping[str, Any]]]) -> None:
+    """Stage many events (same guarantees as :func:`emit`)."""
     occurred = utcnow()
-    session.add(
-        OutboxMessage(
-            event_id=event_id,
-            event_type=event_type,
-            payload={"id": event_id, "type": event_type, "timestamp": occurred.isoformat(), "data": dict(data)},
-            created_at=occurred,
-        )
-    )
-    return event_id
+    for event_type, data in events:
+        stage(session, OutboxMessage, _row(event_type, data, occurred))

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.auth.principal import Principal
+from tessera.contracts import repository as contracts_repo
 from tessera.contracts.evaluation import PublishCommand, evaluate_against, needs_history
 from tessera.db.models import Asset, Proposal
 from tessera.enums import AckResponse, ProposalSource, ProposalStatus
@@ -15,7 +16,7 @@ from tessera.impact.service import downstream
 from tessera.ingest.dbt import DbtProject
 from tessera.proposals import repository as proposals_repo
 from tessera.proposals.lifecycle import open_proposal
-from tessera.sync import markdown, repository
+from tessera.sync import markdown, repository, service
 from tessera.sync.schemas import (
     ChangeItem,
     ConsumerItem,
@@ -50,6 +51,7 @@ async def check(
     histories = await repository.histories(session, [a.id for a in matched.values() if needs_history(a)])
     regs = await repository.registrations(session, ids)
     pending = await repository.proposals(session, ids, OPEN_OR_APPROVED)
+    await service.load_changed_schemas(session, project, matched, actives)
     acks = await proposals_repo.acknowledgments(session, [p.id for lst in pending.values() for p in lst])
     team_names = await repository.team_names(
         session, {r.consumer_team_id for lst in regs.values() for r in lst} | {a.owner_team_id for a in existing}
@@ -62,9 +64,9 @@ async def check(
                                       acknowledged=True, changes=[], consumers=[], downstream=[]))
             continue
         active = actives.get(asset.id)
-        cmd = PublishCommand(schema=node.schema, guarantees=node.guarantees)
+        cmd = PublishCommand(schema=node.schema, guarantees=node.guarantees, trusted_schema=True)
         try:
-            ev = evaluate_against(asset, active, histories.get(asset.id) or ([active.schema_def] if active else []), cmd)
+            ev = evaluate_against(asset, active, histories.get(asset.id, []), cmd)
         except TesseraError as exc:
             warnings.append(SyncWarning(node=uid, code=exc.code, message=exc.message))
             continue
@@ -174,10 +176,13 @@ async def propose(
         if not principal.acts_for(asset.owner_team_id):
             raise Forbidden(f"Only the owner team of '{asset.fqn}' (or an admin) may propose changes to it.", code="not_asset_owner")
         locked = await repository_lock(session, asset.id)
-        active = (await repository.active_contracts(session, [asset.id])).get(asset.id)
+        active = await contracts_repo.active_for(session, asset.id)
         node = project.assets[m.unique_id]
-        cmd = PublishCommand(schema=node.schema, guarantees=node.guarantees, source=ProposalSource.PULL_REQUEST, source_ref=opts.source_ref)
-        history = (await repository.histories(session, [asset.id])).get(asset.id, []) if needs_history(locked) else ([active.schema_def] if active else [])
+        cmd = PublishCommand(
+            schema=node.schema, guarantees=node.guarantees, source=ProposalSource.PULL_REQUEST,
+            source_ref=opts.source_ref, trusted_schema=True,
+        )
+        history = (await repository.histories(session, [asset.id])).get(asset.id, []) if needs_history(locked) else []
         ev = evaluate_against(locked, active, history, cmd)
         if active is None or not ev.breaking:
             continue

@@ -8,6 +8,8 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tessera.db.models import Asset, AssetDependency, Contract, Proposal, Registration, Team, TeamMember, User
 from tessera.enums import ContractStatus, ProposalSource, ProposalStatus
@@ -31,14 +33,25 @@ async def live_assets(session: AsyncSession, environment: str, *, lock: bool) ->
 
 
 async def active_contracts(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Contract]:
-    """Active contract per asset."""
+    """Active contract per asset, *without* its schema (see :func:`load_schemas`): most are unchanged."""
     out: dict[uuid.UUID, Contract] = {}
     for part in chunks(list(asset_ids)):
         rows = await session.execute(
-            sa.select(Contract).where(Contract.asset_id.in_(part), Contract.status == ContractStatus.ACTIVE)
+            sa.select(Contract)
+            .options(defer(Contract.schema_def, raiseload=True))
+            .where(Contract.asset_id.in_(part), Contract.status == ContractStatus.ACTIVE)
         )
         out.update({c.asset_id: c for c in rows.scalars()})
     return out
+
+
+async def load_schemas(session: AsyncSession, contracts: Sequence[Contract]) -> None:
+    """Load the deferred schema of the given contracts (the ones whose node changed), in bulk."""
+    by_id = {c.id: c for c in contracts}
+    for part in chunks(list(by_id)):
+        rows = await session.execute(sa.select(Contract.id, Contract.schema_def).where(Contract.id.in_(part)))
+        for contract_id, schema in rows:
+            set_committed_value(by_id[contract_id], "schema_def", schema)
 
 
 async def histories(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, object]]]:
@@ -67,12 +80,38 @@ async def registrations(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -
     return out
 
 
-async def edges_into(session: AsyncSession, downstream_ids: Sequence[uuid.UUID]) -> list[AssetDependency]:
-    """Lineage edges whose downstream end is one of the assets."""
-    out: list[AssetDependency] = []
+async def edges_into(
+    session: AsyncSession, downstream_ids: Sequence[uuid.UUID]
+) -> dict[tuple[uuid.UUID, uuid.UUID], tuple[uuid.UUID, str]]:
+    """``(downstream, upstream) -> (edge id, kind)`` of edges into the assets (plain rows: no ORM cost)."""
+    out: dict[tuple[uuid.UUID, uuid.UUID], tuple[uuid.UUID, str]] = {}
     for part in chunks(list(downstream_ids)):
-        rows = await session.execute(sa.select(AssetDependency).where(AssetDependency.downstream_asset_id.in_(part)))
-        out.extend(rows.scalars())
+        rows = await session.execute(
+            sa.select(
+                AssetDependency.downstream_asset_id, AssetDependency.upstream_asset_id, AssetDependency.id, AssetDependency.kind
+            ).where(AssetDependency.downstream_asset_id.in_(part))
+        )
+        for down, up, edge_id, kind in rows:
+            out[(down, up)] = (edge_id, kind)
+    return out
+
+
+async def delete_edges(session: AsyncSession, edge_ids: Sequence[uuid.UUID]) -> None:
+    """Remove lineage edges by id."""
+    for part in chunks(list(edge_ids)):
+        await session.execute(sa.delete(AssetDependency).where(AssetDependency.id.in_(part)))
+
+
+async def registration_pairs(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """``(asset, consumer team)`` of live registrations on the assets."""
+    out: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    for part in chunks(list(asset_ids)):
+        rows = await session.execute(
+            sa.select(Registration.asset_id, Registration.consumer_team_id).where(
+                Registration.asset_id.in_(part), Registration.deleted_at.is_(None)
+            )
+        )
+        out.update((a, t) for a, t in rows)
     return out
 
 

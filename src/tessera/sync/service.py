@@ -12,19 +12,22 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.audit.service import record
+from tessera.audit.service import record, record_many
 from tessera.auth.principal import Principal
+from tessera.contracts.fingerprints import json_fingerprint
 from tessera.contracts.evaluation import Evaluated, PublishCommand, evaluate_against, needs_history
 from tessera.contracts.publishing import apply_decision, check_quality_gate
 from tessera.contracts.versions import publish_version, retire_asset
+from tessera.db.base import utcnow
 from tessera.db.models import Acknowledgment, Asset, AssetDependency, Contract, Proposal, Registration
 from tessera.enums import AckResponse, ProposalKind, ProposalSource, ProposalStatus, PublishOutcome, ResourceType
 from tessera.errors import TesseraError, ValidationFailed
 from tessera.ingest.dbt import DbtAsset, DbtProject
 from tessera.outbox import payloads
-from tessera.outbox.service import emit
+from tessera.outbox.service import emit, emit_many
 from tessera.proposals.events import proposal_event
 from tessera.sync import repository
 from tessera.sync.owners import ResolvedOwner, resolve_owners
@@ -138,12 +141,15 @@ async def sync_manifest(
     transitive = [a.id for a in assets.values() if needs_history(a) and a.id in actives]
     histories = await repository.histories(session, transitive)
     pending_proposals = await repository.proposals(session, ids, OPEN_OR_APPROVED)
+    await load_changed_schemas(session, project, assets, actives)
 
     for uid, asset in assets.items():
         node = project.assets[uid]
         active = actives.get(asset.id)
-        cmd = PublishCommand(schema=node.schema, guarantees=node.guarantees, source=ProposalSource.SYNC)
-        history = histories.get(asset.id) or ([active.schema_def] if active else [])
+        cmd = PublishCommand(
+            schema=node.schema, guarantees=node.guarantees, source=ProposalSource.SYNC, trusted_schema=True
+        )
+        history = histories.get(asset.id, [])
         try:
             ev = evaluate_against(asset, active, history, cmd)
             results[uid] = await _apply(
@@ -188,6 +194,19 @@ async def sync_manifest(
         assets=ordered,
         warnings=warnings,
     )
+
+
+async def load_changed_schemas(
+    session: AsyncSession, project: DbtProject, assets: dict[str, Asset], actives: dict[uuid.UUID, Contract]
+) -> None:
+    """Load the active schema only of nodes whose contract content changed (the diff needs it)."""
+    stale = [
+        actives[a.id]
+        for uid, a in assets.items()
+        if a.id in actives
+        and actives[a.id].content_hash != json_fingerprint([project.assets[uid].schema, project.assets[uid].guarantees])
+    ]
+    await repository.load_schemas(session, stale)
 
 
 def _update_metadata(asset: Asset, node: DbtAsset, owner: ResolvedOwner, meta: dict[str, Any], uid: str) -> bool:
@@ -260,14 +279,18 @@ async def _sync_lineage(session: AsyncSession, project: DbtProject, assets: dict
         for parent in node.depends_on
         if parent in assets and assets[parent].id != assets[uid].id
     }
-    existing = await repository.edges_into(session, [a.id for a in assets.values()])
-    have = {(e.downstream_asset_id, e.upstream_asset_id): e for e in existing}
-    for key, edge in have.items():
-        if key not in wanted and edge.kind == "dbt":
-            await session.delete(edge)
-    new = [AssetDependency(downstream_asset_id=d, upstream_asset_id=u, kind="dbt") for d, u in sorted(wanted - set(have))]
-    session.add_all(new)
-    await session.flush()
+    have = await repository.edges_into(session, [a.id for a in assets.values()])
+    await repository.delete_edges(
+        session, [edge_id for key, (edge_id, kind) in have.items() if key not in wanted and kind == "dbt"]
+    )
+    new = sorted(wanted - set(have))
+    if new:
+        now = utcnow()
+        await session.execute(
+            sa.insert(AssetDependency),
+            [{"id": uuid.uuid4(), "downstream_asset_id": d, "upstream_asset_id": u, "kind": "dbt", "created_at": now,
+              "updated_at": now} for d, u in new],
+        )
     return len(new)
 
 
@@ -293,28 +316,36 @@ async def _sync_consumers(
                 wanted.setdefault((target.id, team_id), reader)
     if not wanted:
         return 0
-    regs = await repository.registrations(session, list({a for a, _ in wanted}))
-    have = {(r.asset_id, r.consumer_team_id) for lst in regs.values() for r in lst}
+    have = await repository.registration_pairs(session, list({a for a, _ in wanted}))
     missing = sorted(set(wanted) - have)
     if not missing:
         return 0
     by_id = {a.id: a for a in assets.values()}
     teams = {t["id"]: t for t in await payloads.team_refs(session, {t for _, t in missing})}
+    rows: list[dict[str, Any]] = []
+    audits: list[tuple[str, str, object, dict[str, Any]]] = []
+    events: list[tuple[str, dict[str, Any]]] = []
+    now = utcnow()
     for asset_id, team_id in missing:
-        reg = Registration(id=uuid.uuid4(), asset_id=asset_id, consumer_team_id=team_id, columns=[], source="dbt",
-                           purpose=f"dbt: read by {wanted[(asset_id, team_id)]}")
-        session.add(reg)
-        await record(session, principal, "registration.created", "registration", reg.id,
-                     {"asset_id": str(asset_id), "team_id": str(team_id), "source": "dbt"})
-        await emit(session, "registration.created", {
-            "registration_id": str(reg.id),
+        reg_id = uuid.uuid4()
+        rows.append({
+            "id": reg_id, "asset_id": asset_id, "consumer_team_id": team_id, "columns": [], "source": "dbt",
+            "purpose": f"dbt: read by {wanted[(asset_id, team_id)]}", "created_at": now, "updated_at": now,
+        })
+        audits.append(("registration.created", "registration", reg_id,
+                       {"asset_id": str(asset_id), "team_id": str(team_id), "source": "dbt"}))
+        events.append(("registration.created", {
+            "registration_id": str(reg_id),
             "asset": payloads.asset_ref(by_id[asset_id], base_url),
             "consumer_team": teams[str(team_id)],
             "columns": [],
             "pinned_version": None,
             "owner_team_id": str(by_id[asset_id].owner_team_id),
-        })
-    await session.flush()
+        }))
+    # Bulk inserts: a first sync of a big project creates thousands of registrations.
+    await session.execute(sa.insert(Registration), rows)
+    await record_many(session, principal, audits)
+    await emit_many(session, events)
     return len(missing)
 
 

@@ -39,6 +39,9 @@ class Contract(IdMixin, Base):
     schema_fingerprint: Mapped[str] = mapped_column(sa.String(64))
     guarantees: Mapped[dict[str, Any]] = mapped_column(default=dict)
     guarantees_fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    # Hash of the schema and guarantees exactly as submitted: an identical re-submission (a dbt re-sync)
+    # is recognised without validating or normalising anything.
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
     changes: Mapped[list[Any]] = mapped_column(default=list)
     bump: Mapped[str] = mapped_column(sa.String(16))
     forced: Mapped[bool] = mapped_column(default=False)

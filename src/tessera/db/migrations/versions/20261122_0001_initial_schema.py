@@ -177,6 +177,7 @@ def upgrade() -> None:
     sa.Column('schema_fingerprint', sa.String(length=64), nullable=False),
     sa.Column('guarantees', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('guarantees_fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('changes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('bump', sa.String(length=16), nullable=False),
     sa.Column('forced', sa.Boolean(), nullable=False),

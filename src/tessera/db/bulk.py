@@ -1,0 +1,46 @@
+"""Append-only rows (audit events, outbox messages) staged per session and inserted in bulk at commit.
+
+These rows are never read back inside the transaction that writes them, so building ORM objects for
+them is wasted work: a 5,000-model dbt sync writes tens of thousands. They are kept in the session and
+inserted with one multi-row INSERT per table just before the commit, inside the same transaction, so
+they commit with the change or not at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from tessera.db.base import Base
+
+_KEY = "tessera_bulk_rows"
+
+
+def stage(session: AsyncSession | Session, model: type[Base], row: dict[str, Any]) -> None:
+    """Queue ``row`` for insertion into ``model``'s table when the transaction commits."""
+    sync = session.sync_session if isinstance(session, AsyncSession) else session
+    sync.info.setdefault(_KEY, {}).setdefault(model, []).append(row)
+
+
+def staged(session: AsyncSession | Session, model: type[Base]) -> list[dict[str, Any]]:
+    """Rows of ``model`` waiting for the commit (for tests and diagnostics)."""
+    sync = session.sync_session if isinstance(session, AsyncSession) else session
+    return list(sync.info.get(_KEY, {}).get(model, []))
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _insert_staged(session: Session) -> None:
+    pending: dict[type[Base], list[dict[str, Any]]] | None = session.info.pop(_KEY, None)
+    if not pending:
+        return
+    session.flush()
+    for model, rows in pending.items():
+        session.execute(sa.insert(model), rows)
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _drop_staged(session: Session, _previous: object) -> None:
+    session.info.pop(_KEY, None)
