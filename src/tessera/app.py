@@ -34,6 +34,8 @@ from tessera.registrations.router import router as registrations_router
 from tessera.sync.router import router as sync_router
 from tessera.teams.router import router as teams_router
 from tessera.users.router import router as users_router
+from tessera.webhooks.router import router as webhooks_router
+from tessera.worker.channels import url_policy
 
 log = logging.getLogger("tessera")
 API_PREFIX = "/api/v1"
@@ -140,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
         app.state.server_key = settings.resolved_secret_key()
+        app.state.url_policy = url_policy(settings)
         app.state.redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         limiter: RateLimiter = RedisRateLimiter(app.state.redis) if app.state.redis else MemoryRateLimiter()
         app.state.rate_limiter = limiter
@@ -186,6 +189,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
         api_keys_router,
         sync_router,
+        webhooks_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     return app

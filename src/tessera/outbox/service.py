@@ -12,21 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.db.base import utcnow
 from tessera.db.bulk import stage
 from tessera.db.models import OutboxMessage
-
-
-def new_event_id() -> str:
-    """A unique, time-sortable event id receivers can de-duplicate on."""
-    now_ms = int(utcnow().timestamp() * 1000)
-    return f"evt_{now_ms:013x}{uuid.uuid4().hex[:19]}"
+from tessera.notifications.events import format_timestamp, new_event_id
 
 
 def _row(event_type: str, data: Mapping[str, Any], occurred: datetime) -> dict[str, Any]:
-    event_id = new_event_id()
+    event_id = new_event_id(occurred)
     return {
         "id": uuid.uuid4(),
         "event_id": event_id,
         "event_type": event_type,
-        "payload": {"id": event_id, "type": event_type, "timestamp": occurred.isoformat(), "data": dict(data)},
+        "payload": {"id": event_id, "type": event_type, "timestamp": format_timestamp(occurred), "data": dict(data)},
         "created_at": occurred,
     }
 

@@ -1,0 +1,1 @@
+"""Webhook subscriptions, delivery tracking and redelivery."""

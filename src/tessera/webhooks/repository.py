@@ -1,0 +1,120 @@
+"""SQL for webhooks and deliveries, including the worker's claim queries."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tessera.db.models import OutboxMessage, Webhook, WebhookDelivery
+
+LIVE = Webhook.deleted_at.is_(None)
+
+
+async def get(session: AsyncSession, webhook_id: uuid.UUID) -> Webhook | None:
+    """A live webhook."""
+    return (await session.execute(sa.select(Webhook).where(Webhook.id == webhook_id, LIVE))).scalar_one_or_none()
+
+
+async def list_webhooks(
+    session: AsyncSession, *, team_id: uuid.UUID | None, limit: int, offset: int
+) -> tuple[Sequence[Webhook], int]:
+    """Live webhooks, oldest first."""
+    conds: list[sa.ColumnElement[bool]] = [LIVE]
+    if team_id:
+        conds.append(Webhook.team_id == team_id)
+    total = (await session.execute(sa.select(sa.func.count()).select_from(Webhook).where(*conds))).scalar_one()
+    rows = (
+        await session.execute(sa.select(Webhook).where(*conds).order_by(Webhook.created_at, Webhook.id).limit(limit).offset(offset))
+    ).scalars()
+    return rows.all(), total
+
+
+async def active_for_teams(session: AsyncSession, team_ids: set[uuid.UUID]) -> list[Webhook]:
+    """Active, unpaused webhooks of the given teams."""
+    if not team_ids:
+        return []
+    rows = await session.execute(
+        sa.select(Webhook).where(LIVE, Webhook.active.is_(True), Webhook.paused_at.is_(None), Webhook.team_id.in_(team_ids))
+    )
+    return list(rows.scalars())
+
+
+async def get_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> WebhookDelivery | None:
+    """One delivery."""
+    return await session.get(WebhookDelivery, delivery_id)
+
+
+async def list_deliveries(
+    session: AsyncSession, webhook_id: uuid.UUID, *, status: str | None, limit: int, offset: int
+) -> tuple[Sequence[WebhookDelivery], int]:
+    """Deliveries of a webhook, newest first."""
+    conds: list[sa.ColumnElement[bool]] = [WebhookDelivery.webhook_id == webhook_id]
+    if status:
+        conds.append(WebhookDelivery.status == status)
+    total = (await session.execute(sa.select(sa.func.count()).select_from(WebhookDelivery).where(*conds))).scalar_one()
+    rows = (
+        await session.execute(
+            sa.select(WebhookDelivery)
+            .where(*conds)
+            .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    ).scalars()
+    return rows.all(), total
+
+
+async def claim_outbox(session: AsyncSession, limit: int) -> list[OutboxMessage]:
+    """Undispatched outbox messages, oldest first, locked so concurrent workers skip them."""
+    stmt = (
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.dispatched_at.is_(None))
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def claim_due_deliveries(session: AsyncSession, now: datetime, limit: int) -> list[WebhookDelivery]:
+    """Deliveries due now whose lease (if any) has expired, locked so concurrent workers skip them."""
+    stmt = (
+        sa.select(WebhookDelivery)
+        .where(
+            WebhookDelivery.status.in_(("pending", "retrying")),
+            WebhookDelivery.next_attempt_at <= now,
+            sa.or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until <= now),
+        )
+        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def webhooks_by_id(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, Webhook]:
+    """Webhooks (deleted included) by id."""
+    if not ids:
+        return {}
+    return {w.id: w for w in (await session.execute(sa.select(Webhook).where(Webhook.id.in_(ids)))).scalars()}
+
+
+async def deliveries_by_id(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, WebhookDelivery]:
+    """Deliveries by id, in one query."""
+    if not ids:
+        return {}
+    rows = await session.execute(sa.select(WebhookDelivery).where(WebhookDelivery.id.in_(ids)))
+    return {d.id: d for d in rows.scalars()}
+
+
+async def resume_paused(session: AsyncSession, webhook_id: uuid.UUID, now: datetime) -> None:
+    """Deliveries parked while their endpoint was paused become due again."""
+    await session.execute(
+        sa.update(WebhookDelivery)
+        .where(WebhookDelivery.webhook_id == webhook_id, WebhookDelivery.status == "paused")
+        .values(status="pending", next_attempt_at=now)
+    )

@@ -1,0 +1,72 @@
+"""HTTP routes for webhooks."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, status
+
+from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
+from tessera.errors import Forbidden
+from tessera.schemas import ListPage
+from tessera.webhooks import repository, service
+from tessera.webhooks.schemas import DeliveryRead, WebhookCreate, WebhookCreated, WebhookRead, WebhookUpdate
+
+router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+
+
+@router.post("", response_model=WebhookCreated, status_code=status.HTTP_201_CREATED)
+async def create_webhook(data: WebhookCreate, request: Request, session: SessionDep, principal: WritePrincipal) -> WebhookCreated:
+    """Subscribe an endpoint of your team; the response shows the signing secret once."""
+    return await service.create(session, principal, data, request.app.state.url_policy)
+
+
+@router.get("", response_model=ListPage[WebhookRead])
+async def list_webhooks(
+    session: SessionDep, principal: ReadPrincipal, page: PageDep, team_id: uuid.UUID | None = None
+) -> ListPage[WebhookRead]:
+    """Your team's webhooks (admins: any team's)."""
+    if not principal.is_admin:
+        if team_id is not None and team_id != principal.team_id:
+            raise Forbidden("A team may only list its own webhooks.", code="not_team_member")
+        team_id = principal.team_id
+    rows, total = await repository.list_webhooks(session, team_id=team_id, limit=page.limit, offset=page.offset)
+    return ListPage(items=[WebhookRead.model_validate(w) for w in rows], total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/{webhook_id}", response_model=WebhookRead)
+async def get_webhook(webhook_id: uuid.UUID, session: SessionDep, principal: ReadPrincipal) -> WebhookRead:
+    """One webhook."""
+    return WebhookRead.model_validate(await service.require_webhook(session, principal, webhook_id))
+
+
+@router.patch("/{webhook_id}", response_model=WebhookRead)
+async def update_webhook(
+    webhook_id: uuid.UUID, data: WebhookUpdate, request: Request, session: SessionDep, principal: WritePrincipal
+) -> WebhookRead:
+    """Change a webhook (URL, secret, event filter, active)."""
+    return WebhookRead.model_validate(await service.update(session, principal, webhook_id, data, request.app.state.url_policy))
+
+
+@router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_webhook(webhook_id: uuid.UUID, session: SessionDep, principal: WritePrincipal) -> None:
+    """Remove a webhook."""
+    await service.delete(session, principal, webhook_id)
+
+
+@router.get("/{webhook_id}/deliveries", response_model=ListPage[DeliveryRead])
+async def list_deliveries(
+    webhook_id: uuid.UUID, session: SessionDep, principal: ReadPrincipal, page: PageDep, status: str | None = None
+) -> ListPage[DeliveryRead]:
+    """Deliveries with status, attempts, last status code and error."""
+    await service.require_webhook(session, principal, webhook_id)
+    rows, total = await repository.list_deliveries(session, webhook_id, status=status, limit=page.limit, offset=page.offset)
+    return ListPage(items=[DeliveryRead.model_validate(d) for d in rows], total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post("/{webhook_id}/deliveries/{delivery_id}/redeliver", response_model=DeliveryRead)
+async def redeliver(
+    webhook_id: uuid.UUID, delivery_id: uuid.UUID, session: SessionDep, principal: WritePrincipal
+) -> DeliveryRead:
+    """Queue a delivery again now."""
+    return DeliveryRead.model_validate(await service.redeliver(session, principal, webhook_id, delivery_id))

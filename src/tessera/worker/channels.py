@@ -1,0 +1,83 @@
+"""The senders a worker delivers through, built once from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tessera.config import Settings
+from tessera.notifications.email import EmailSender, EmailSettings, SmtpSecurity
+from tessera.notifications.events import Event
+from tessera.notifications.rendering import TemplateRenderer
+from tessera.notifications.retry import Outcome
+from tessera.notifications.slack import SlackSender, build_slack_message
+from tessera.notifications.ssrf import UrlPolicy, parse_allowlist
+from tessera.notifications.webhook_sender import WebhookSender
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptResult:
+    """What one attempt on any channel came to."""
+
+    outcome: Outcome
+    status_code: int | None
+    error: str | None
+    duration_ms: float
+    retry_after_seconds: float | None = None
+
+
+def url_policy(settings: Settings) -> UrlPolicy:
+    """The SSRF policy: private addresses refused unless allow-listed (WEBHOOK_ALLOWLIST)."""
+    return UrlPolicy(allowlist=parse_allowlist(settings.webhook_allowlist))
+
+
+class Channels:
+    """Webhook, Slack and email senders sharing one SSRF policy and connection pools."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.policy = url_policy(settings)
+        timeout = timedelta(seconds=settings.webhook_timeout_seconds)
+        self.webhooks = WebhookSender(self.policy, timeout=timeout)
+        self.slack = SlackSender(self.policy, timeout=timeout, client=self.webhooks.client)
+        self.renderer = TemplateRenderer(settings.template_dir)
+        self.email: EmailSender | None = None
+        if settings.smtp_host:
+            self.email = EmailSender(
+                EmailSettings(
+                    host=settings.smtp_host,
+                    port=settings.smtp_port,
+                    from_addr=settings.smtp_from,
+                    username=settings.smtp_username,
+                    password=settings.smtp_password,
+                    security=SmtpSecurity.STARTTLS if settings.smtp_starttls else SmtpSecurity.NONE,
+                ),
+                self.renderer,
+            )
+
+    async def aclose(self) -> None:
+        """Close the pooled clients."""
+        await self.webhooks.aclose()
+
+    async def attempt(self, channel: str, target: str, event: Event, secret: str | None) -> AttemptResult:
+        """One attempt to deliver ``event`` on ``channel`` to ``target``; never raises for I/O errors."""
+        if channel == "webhook":
+            r = await self.webhooks.send(target, secret or "", event)
+            retry_after = r.retry_after.total_seconds() if r.retry_after else None
+            return AttemptResult(r.outcome, r.status_code, _error(r.error_kind, r.error_message), r.duration_ms, retry_after)
+        if channel == "slack":
+            r = await self.slack.send(target, build_slack_message(event, self.renderer))
+            retry_after = r.retry_after.total_seconds() if r.retry_after else None
+            return AttemptResult(r.outcome, r.status_code, _error(r.error_kind, r.error_message), r.duration_ms, retry_after)
+        if channel == "email":
+            if self.email is None:
+                return AttemptResult(Outcome.PERMANENT, None, "email is not configured (SMTP_HOST)", 0.0)
+            e = await self.email.send(event, [a for a in target.split(",") if a])
+            return AttemptResult(e.outcome, e.smtp_code, e.error_message, e.duration_ms)
+        return AttemptResult(Outcome.PERMANENT, None, f"unknown channel {channel!r}", 0.0)
+
+
+def _error(kind: object, message: str | None) -> str | None:
+    if kind is None and message is None:
+        return None
+    return f"{getattr(kind, 'value', kind)}: {message}" if kind is not None else message

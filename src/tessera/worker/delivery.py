@@ -1,0 +1,141 @@
+"""Delivering due attempts: claim under a lease, send outside any transaction, record the result.
+
+Claiming locks rows with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL) and sets ``locked_until``: several
+workers never take the same attempt at once, and an attempt whose worker died is taken again once its
+lease expires (at-least-once; receivers de-duplicate on the event id).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tessera.audit.service import record
+from tessera.auth.principal import system_principal
+from tessera.db.base import utcnow
+from tessera.db.models import Webhook, WebhookDelivery
+from tessera.notifications.events import Event
+from tessera.notifications.retry import DEFAULT_RETRY_POLICY, Outcome, RetryPolicy
+from tessera.webhooks import repository
+from tessera.worker.channels import AttemptResult, Channels
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=2)
+PAUSE_AFTER_FAILURES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One claimed attempt, detached from the session that claimed it."""
+
+    delivery_id: uuid.UUID
+    webhook_id: uuid.UUID | None
+    channel: str
+    target: str
+    payload: dict[str, object]
+    secret: str | None
+    attempt: int
+
+
+async def claim(session: AsyncSession, now: datetime, limit: int, global_secret: str | None) -> list[Job]:
+    """Claim due attempts under a lease; deliveries of paused or removed webhooks are parked."""
+    due = await repository.claim_due_deliveries(session, now, limit)
+    hooks = await repository.webhooks_by_id(session, {d.webhook_id for d in due if d.webhook_id})
+    jobs: list[Job] = []
+    for d in due:
+        hook = hooks.get(d.webhook_id) if d.webhook_id else None
+        if d.webhook_id and (hook is None or hook.deleted_at is not None or not hook.active):
+            d.status, d.next_attempt_at = "cancelled", None
+            continue
+        if hook is not None and hook.paused_at is not None:
+            d.status = "paused"
+            continue
+        d.locked_until = now + LEASE
+        d.attempts += 1
+        secret = hook.secret if hook is not None else global_secret
+        jobs.append(Job(d.id, d.webhook_id, d.channel, d.target, dict(d.payload), secret, d.attempts))
+    await session.flush()
+    return jobs
+
+
+def apply_result(
+    delivery: WebhookDelivery,
+    hook: Webhook | None,
+    result: AttemptResult,
+    now: datetime,
+    rng: random.Random,
+    policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+) -> bool:
+    """Record an attempt on its delivery (and endpoint); True when the endpoint is paused by it."""
+    delivery.locked_until = None
+    delivery.last_status_code = result.status_code
+    delivery.last_error = result.error
+    delivery.history = [
+        *delivery.history[-19:],
+        {"at": now.isoformat(), "attempt": delivery.attempts, "status_code": result.status_code,
+         "error": result.error, "duration_ms": round(result.duration_ms, 1), "outcome": result.outcome.value},
+    ]
+    if result.outcome is Outcome.SUCCESS:
+        delivery.status, delivery.delivered_at, delivery.next_attempt_at = "delivered", now, None
+        if hook is not None:
+            hook.consecutive_failures = 0
+        return False
+    retry_after = timedelta(seconds=result.retry_after_seconds) if result.retry_after_seconds else None
+    delay = None if result.outcome is Outcome.PERMANENT else policy.next_attempt_delay(delivery.attempts, rng, retry_after=retry_after)
+    if delay is None:
+        delivery.status, delivery.next_attempt_at = "failed", None
+    else:
+        delivery.status, delivery.next_attempt_at = "retrying", now + delay
+    if hook is None:
+        return False
+    hook.consecutive_failures += 1
+    if hook.paused_at is None and hook.consecutive_failures >= PAUSE_AFTER_FAILURES:
+        hook.paused_at = now
+        hook.paused_reason = f"{hook.consecutive_failures} consecutive failed attempts; last: {result.error or result.status_code}"
+        return True
+    return False
+
+
+async def deliver_due(
+    session_factory: async_sessionmaker[AsyncSession],
+    channels: Channels,
+    *,
+    limit: int = 200,
+    rng: random.Random | None = None,
+) -> int:
+    """One round: claim due attempts, send them concurrently, record the outcomes. Returns the count."""
+    rng = rng or random.Random()
+    async with session_factory() as session, session.begin():
+        jobs = await claim(session, utcnow(), limit, channels.settings.global_webhook_secret)
+    if not jobs:
+        return 0
+
+    async def run(job: Job) -> AttemptResult:
+        try:
+            event = Event.from_payload(job.payload)  # type: ignore[arg-type]
+            return await channels.attempt(job.channel, job.target, event, job.secret)
+        except Exception as exc:  # a broken payload or template must not stop the other deliveries
+            log.exception("delivery %s failed unexpectedly", job.delivery_id)
+            return AttemptResult(Outcome.PERMANENT, None, f"internal error: {type(exc).__name__}", 0.0)
+
+    results = await asyncio.gather(*(run(j) for j in jobs))
+    async with session_factory() as session, session.begin():
+        now = utcnow()
+        hooks = await repository.webhooks_by_id(session, {j.webhook_id for j in jobs if j.webhook_id})
+        deliveries = await repository.deliveries_by_id(session, [j.delivery_id for j in jobs])
+        for job, result in zip(jobs, results, strict=True):
+            delivery = deliveries.get(job.delivery_id)
+            if delivery is None:
+                continue
+            hook = hooks.get(job.webhook_id) if job.webhook_id else None
+            if apply_result(delivery, hook, result, now, rng) and hook is not None:
+                await record(session, system_principal(), "webhook.paused", "webhook", hook.id,
+                             {"reason": hook.paused_reason, "team_id": str(hook.team_id)})
+                log.warning("webhook %s paused: %s", hook.id, hook.paused_reason)
+    return len(jobs)
