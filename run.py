@@ -27,7 +27,7 @@ PG_ADMIN_URL = os.environ.get("TESSERA_PG_ADMIN_URL", "postgresql://postgres@127
 def sh(*args: str, env: dict[str, str] | None = None) -> None:
     """Run a command from the repository root; stop with its exit code on failure."""
     print("+", " ".join(args), flush=True)
-    code = subprocess.call(list(args), cwd=ROOT, env={**os.environ, **(env or {})})
+    code = subprocess.call(list(args), cwd=ROOT, env={**os.environ, **(env or {})})  # noqa: S603
     if code != 0:
         sys.exit(code)
 
@@ -61,15 +61,20 @@ def test(extra: list[str]) -> None:
 
 
 def _pg_database(action: str, name: str) -> None:
+    """Create or drop a PostgreSQL database through the admin URL."""
+    if action == "CREATE":
+        statement = f'CREATE DATABASE "{name}"'
+    else:
+        statement = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
     code = (
         "import asyncio, asyncpg, sys\n"
         "async def main():\n"
-        f"    conn = await asyncpg.connect({PG_ADMIN_URL!r})\n"
-        f"    await conn.execute('{action} DATABASE \"{name}\"' + (' WITH (FORCE)' if '{action}' == 'DROP' else ''))\n"
+        "    conn = await asyncpg.connect(sys.argv[1])\n"
+        "    await conn.execute(sys.argv[2])\n"
         "    await conn.close()\n"
         "asyncio.run(main())\n"
     )
-    uv("run", "--frozen", "python", "-c", code)
+    uv("run", "--frozen", "python", "-c", code, PG_ADMIN_URL, statement)
 
 
 def test_postgres(extra: list[str]) -> None:

@@ -56,24 +56,33 @@ async def run(manifest_path: Path, database_url: str) -> None:
 
     await asyncio.to_thread(upgrade, database_url)
     settings = Settings(
-        environment=Environment.TEST, database_url=database_url, secret_key="bench", bootstrap_api_key=KEY,
-        worker_enabled=False, rate_limit_per_minute=0, data_dir=Path(tempfile.mkdtemp()),
+        environment=Environment.TEST,
+        database_url=database_url,
+        secret_key="bench",
+        bootstrap_api_key=KEY,
+        worker_enabled=False,
+        rate_limit_per_minute=0,
+        data_dir=Path(tempfile.mkdtemp()),
     )
     app = create_app(settings)
     headers = {"Authorization": f"Bearer {KEY}"}
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600
-    ) as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600
+        ) as client,
+    ):
         fallback = None
         for i in range(12):
             name = f"team_{i:02d}"
             team = (await client.post("/api/v1/teams", json={"name": name}, headers=headers)).json()
             fallback = fallback or team["id"]
             await client.post(
-                "/api/v1/users", json={"email": f"{name}@corp.example", "name": name.title(), "team_ids": [team["id"]]},
+                "/api/v1/users",
+                json={"email": f"{name}@corp.example", "name": name.title(), "team_ids": [team["id"]]},
                 headers=headers,
             )
-        raw = manifest_path.read_bytes()
+        raw = await asyncio.to_thread(manifest_path.read_bytes)
         gc.collect()
         base_rss = rss_mb()
         url = f"/api/v1/sync/dbt?owner_team_id={fallback}"
@@ -101,8 +110,10 @@ async def run(manifest_path: Path, database_url: str) -> None:
         summary = impact.json()["summary"]
 
     print(f"database: {database_url.split('://')[0]}   manifest: {len(raw) / 1e6:.1f} MB")
-    print(f"first sync    {t_first:6.2f} s   peak RSS growth {peak:5.0f} MB   created={s['created']} "
-          f"registrations={s['registrations_created']} edges={s['dependencies_created']}")
+    print(
+        f"first sync    {t_first:6.2f} s   peak RSS growth {peak:5.0f} MB   created={s['created']} "
+        f"registrations={s['registrations_created']} edges={s['dependencies_created']}"
+    )
     print(f"re-sync       {t_again:6.2f} s   unchanged={s2['unchanged']}")
     print(f"impact check  {t_impact:6.2f} s   modified={summary['modified']} breaking={summary['breaking']}")
 
@@ -118,8 +129,16 @@ def main() -> None:
         # Generate in a separate process so its memory does not count against the sync.
         out = Path(tempfile.mkdtemp()) / "manifest.json"
         subprocess.run(
-            [sys.executable, str(Path(__file__).parent / "dbt_manifest_gen.py"), "--models", str(args.models),
-             "--columns", str(args.columns), "-o", str(out)],
+            [
+                sys.executable,
+                str(Path(__file__).parent / "dbt_manifest_gen.py"),
+                "--models",
+                str(args.models),
+                "--columns",
+                str(args.columns),
+                "-o",
+                str(out),
+            ],
             check=True,
         )
         cmd = [sys.executable, __file__, "--manifest", str(out)]

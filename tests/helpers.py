@@ -22,7 +22,11 @@ ADMIN = auth(BOOTSTRAP_KEY)
 def record_schema(columns: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
     """A record JSON Schema from ``{column: type or schema}``."""
     props = {name: ({"type": t} if isinstance(t, str) else t) for name, t in columns.items()}
-    return {"type": "object", "properties": props, "required": required if required is not None else list(columns)}
+    return {
+        "type": "object",
+        "properties": props,
+        "required": required if required is not None else list(columns),
+    }
 
 
 @dataclass
@@ -66,18 +70,32 @@ class Api:
         )
 
     async def asset(self, owner: TeamCtx, fqn: str | None = None, **extra: Any) -> dict[str, Any]:
-        body = {"fqn": fqn or f"warehouse.analytics.t_{uuid.uuid4().hex[:8]}", "owner_team_id": owner.id, **extra}
+        body = {
+            "fqn": fqn or f"warehouse.analytics.t_{uuid.uuid4().hex[:8]}",
+            "owner_team_id": owner.id,
+            **extra,
+        }
         return await self.call("POST", "/assets", 201, owner.write, json=body)  # type: ignore[no-any-return]
 
-    async def publish(self, owner: TeamCtx, asset_id: str, schema: dict[str, Any], expect: int = 201, **extra: Any) -> Any:
+    async def publish(
+        self, owner: TeamCtx, asset_id: str, schema: dict[str, Any], expect: int = 201, **extra: Any
+    ) -> Any:
         return await self.call(
             "POST", f"/assets/{asset_id}/contracts", expect, owner.write, json={"schema": schema, **extra}
         )
 
     async def register(self, consumer: TeamCtx, asset_id: str, **extra: Any) -> Any:
-        return await self.call("POST", "/registrations", 201, consumer.write, json={"asset_id": asset_id, **extra})
-
-    async def ack(self, consumer: TeamCtx, proposal_id: str, response: str = "approved", expect: int = 200, **extra: Any) -> Any:
         return await self.call(
-            "POST", f"/proposals/{proposal_id}/acknowledge", expect, consumer.write, json={"response": response, **extra}
+            "POST", "/registrations", 201, consumer.write, json={"asset_id": asset_id, **extra}
+        )
+
+    async def ack(
+        self, consumer: TeamCtx, proposal_id: str, response: str = "approved", expect: int = 200, **extra: Any
+    ) -> Any:
+        return await self.call(
+            "POST",
+            f"/proposals/{proposal_id}/acknowledge",
+            expect,
+            consumer.write,
+            json={"response": response, **extra},
         )

@@ -68,7 +68,12 @@ class RequestIdMiddleware:
 
 
 def error_response(
-    request: Request, status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: Any = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     """The one error body shape."""
     body = {
@@ -85,6 +90,11 @@ def error_response(
 def _validation_message(errors: list[Any]) -> str:
     parts = []
     for err in errors[:5]:
+        if err.get("type") == "json_invalid":
+            # The location of a JSON syntax error is a character offset, not a field.
+            offset = err.get("loc", ["body", "?"])[-1]
+            parts.append(f"the body is not valid JSON (error near character {offset})")
+            continue
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body",))
         parts.append(f"{loc or 'body'}: {err.get('msg', 'invalid')}")
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
@@ -104,7 +114,9 @@ def install_error_handlers(app: FastAPI) -> None:
         errors = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()
         ]
-        return error_response(request, 422, "validation_error", _validation_message(errors), {"errors": errors})
+        return error_response(
+            request, 422, "validation_error", _validation_message(errors), {"errors": errors}
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -113,23 +125,34 @@ def install_error_handlers(app: FastAPI) -> None:
         message = str(exc.detail)
         if exc.status_code == 404 and message == "Not Found":
             message = f"No route {request.method} {request.url.path}; see /docs for the API."
+        elif exc.status_code == 405 and exc.headers and "Allow" in exc.headers:
+            message = f"{request.method} is not allowed on {request.url.path}; use {exc.headers['Allow']}."
         return error_response(request, exc.status_code, code, message, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
         # A uniqueness race lost against a concurrent request: the client may retry.
         log.info("integrity conflict: %s", type(exc.orig).__name__)
-        return error_response(request, 409, "conflict", "The request conflicts with a concurrent change; retry it.")
+        return error_response(
+            request, 409, "conflict", "The request conflicts with a concurrent change; retry it."
+        )
 
     @app.exception_handler(OperationalError)
     async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
         log.warning("database unavailable: %s", type(exc.orig).__name__)
-        return error_response(request, 503, "service_unavailable", "The database is busy or unavailable; retry shortly.")
+        return error_response(
+            request, 503, "service_unavailable", "The database is busy or unavailable; retry shortly."
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
-        return error_response(request, 500, "internal_error", "Unexpected server error; the request id identifies it in the logs.")
+        return error_response(
+            request,
+            500,
+            "internal_error",
+            "Unexpected server error; the request id identifies it in the logs.",
+        )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

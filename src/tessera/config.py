@@ -80,7 +80,11 @@ class Settings(BaseSettings):
     @property
     def webhook_allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         """Networks that webhook targets may resolve to despite being private (comma separated)."""
-        return [ipaddress.ip_network(p.strip(), strict=False) for p in self.webhook_allowlist.split(",") if p.strip()]
+        return [
+            ipaddress.ip_network(p.strip(), strict=False)
+            for p in self.webhook_allowlist.split(",")
+            if p.strip()
+        ]
 
     def resolved_secret_key(self) -> str:
         """The key used to hash API keys; in development one is created and kept in the data directory."""

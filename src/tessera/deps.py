@@ -13,10 +13,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tessera.auth.authentication import KeyAuthenticator
 from tessera.auth.principal import Principal
 from tessera.config import Settings
+from tessera.db.engine import mark_read_only
 from tessera.enums import Scope
-from tessera.errors import Forbidden, ValidationFailed
+from tessera.errors import Forbidden, TesseraError, ValidationFailed
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -28,9 +30,14 @@ def get_settings_dep(request: Request) -> Settings:
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session and transaction per request, committed before the response goes out."""
     async with request.app.state.session_factory() as session:
+        if request.method in ("GET", "HEAD"):
+            await mark_read_only(session)
         try:
             yield session
             await session.commit()
+        except TesseraError as exc:
+            await (session.commit() if exc.commit else session.rollback())
+            raise
         except BaseException:
             await session.rollback()
             raise
@@ -42,12 +49,15 @@ async def get_principal(request: Request) -> Principal:
     request_id: str | None = getattr(request.state, "request_id", None)
     settings: Settings = state.settings
     if settings.auth_disabled:
-        return Principal(None, None, "dev", frozenset({Scope.ADMIN}), kind="development", request_id=request_id)
+        return Principal(
+            None, None, "dev", frozenset({Scope.ADMIN}), kind="development", request_id=request_id
+        )
     raw = request.headers.get("x-api-key")
     auth = request.headers.get("authorization")
     if raw is None and auth and auth.lower().startswith("bearer "):
         raw = auth[7:].strip()
-    principal = await state.authenticator.authenticate(raw)
+    authenticator: KeyAuthenticator = state.authenticator
+    principal = await authenticator.authenticate(raw)
     limit = settings.rate_limit_per_minute
     if limit:
         await state.rate_limiter.hit(principal.key_id or "anonymous", limit)

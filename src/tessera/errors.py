@@ -19,10 +19,20 @@ class TesseraError(Exception):
     status_code = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, details: JsonDetails | None = None, code: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: JsonDetails | None = None,
+        code: str | None = None,
+        commit: bool = False,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details: JsonDetails = details or {}
+        # Most errors roll the request's transaction back; ``commit`` keeps what the request found out on
+        # the way (a proposal discovered to be expired or stale is recorded even though the request fails).
+        self.commit = commit
         if code is not None:
             self.code = code
 

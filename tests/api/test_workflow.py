@@ -9,7 +9,9 @@ from tests.helpers import ADMIN, Api, record_schema
 V1 = record_schema({"id": "integer", "email": "string", "name": "string"})
 
 
-async def test_first_publish_is_1_0_0_and_unchanged_republish_is_idempotent(client: httpx.AsyncClient) -> None:
+async def test_first_publish_is_1_0_0_and_unchanged_republish_is_idempotent(
+    client: httpx.AsyncClient,
+) -> None:
     api = Api(client)
     owner = await api.team()
     asset = await api.asset(owner)
@@ -27,7 +29,9 @@ async def test_compatible_change_publishes_minor_and_deprecates_previous(client:
     owner = await api.team()
     asset = await api.asset(owner)
     await api.publish(owner, asset["id"], V1)
-    v2 = record_schema({"id": "integer", "email": "string", "name": "string", "nickname": "string"}, ["id", "email", "name"])
+    v2 = record_schema(
+        {"id": "integer", "email": "string", "name": "string", "nickname": "string"}, ["id", "email", "name"]
+    )
     result = await api.publish(owner, asset["id"], v2)
     assert result["outcome"] == "published"
     assert result["contract"]["version"] == "1.1.0"
@@ -36,7 +40,9 @@ async def test_compatible_change_publishes_minor_and_deprecates_previous(client:
     assert statuses == {"1.1.0": "active", "1.0.0": "deprecated"}
 
 
-async def test_breaking_change_opens_proposal_and_publishes_when_all_consumers_approve(client: httpx.AsyncClient) -> None:
+async def test_breaking_change_opens_proposal_and_publishes_when_all_consumers_approve(
+    client: httpx.AsyncClient,
+) -> None:
     api = Api(client)
     owner, c1, c2 = await api.team(), await api.team(), await api.team()
     asset = await api.asset(owner)
@@ -88,9 +94,13 @@ async def test_blocked_answer_needs_reason_and_keeps_proposal_open(client: httpx
     asset = await api.asset(owner)
     await api.publish(owner, asset["id"], V1)
     await api.register(consumer, asset["id"])
-    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))["proposal"]
+    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
+        "proposal"
+    ]
     bad = await client.post(
-        f"/api/v1/proposals/{proposal['id']}/acknowledge", headers=consumer.write, json={"response": "blocked"}
+        f"/api/v1/proposals/{proposal['id']}/acknowledge",
+        headers=consumer.write,
+        json={"response": "blocked"},
     )
     assert bad.status_code == 422
     assert bad.json()["error"]["code"] == "validation_error"
@@ -109,15 +119,22 @@ async def test_force_requires_admin_scope_and_reason_and_is_audited(client: http
     await api.register(consumer, asset["id"])
     breaking = record_schema({"id": "integer"})
     denied = await client.post(
-        f"/api/v1/assets/{asset['id']}/contracts", headers=owner.write, json={"schema": breaking, "force": True, "reason": "x"}
+        f"/api/v1/assets/{asset['id']}/contracts",
+        headers=owner.write,
+        json={"schema": breaking, "force": True, "reason": "x"},
     )
     assert denied.status_code == 403
     no_reason = await client.post(
-        f"/api/v1/assets/{asset['id']}/contracts", headers=owner.admin, json={"schema": breaking, "force": True}
+        f"/api/v1/assets/{asset['id']}/contracts",
+        headers=owner.admin,
+        json={"schema": breaking, "force": True},
     )
     assert no_reason.status_code == 422
     forced = await api.call(
-        "POST", f"/assets/{asset['id']}/contracts", 201, owner.admin,
+        "POST",
+        f"/assets/{asset['id']}/contracts",
+        201,
+        owner.admin,
         json={"schema": breaking, "force": True, "reason": "incident 42"},
     )
     assert forced["outcome"] == "force_published"
@@ -133,8 +150,12 @@ async def test_approval_after_newer_publish_makes_proposal_stale(client: httpx.A
     asset = await api.asset(owner)
     await api.publish(owner, asset["id"], V1)
     await api.register(consumer, asset["id"])
-    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))["proposal"]
-    additive = record_schema({"id": "integer", "email": "string", "name": "string", "extra": "string"}, ["id", "email", "name"])
+    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
+        "proposal"
+    ]
+    additive = record_schema(
+        {"id": "integer", "email": "string", "name": "string", "extra": "string"}, ["id", "email", "name"]
+    )
     assert (await api.publish(owner, asset["id"], additive))["contract"]["version"] == "1.1.0"
     result = await api.ack(consumer, proposal["id"])
     assert result["status"] == "stale"
@@ -158,12 +179,22 @@ async def test_withdraw_by_proposer_only(client: httpx.AsyncClient) -> None:
     asset = await api.asset(owner)
     await api.publish(owner, asset["id"], V1)
     await api.register(consumer, asset["id"])
-    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))["proposal"]
-    denied = await client.post(f"/api/v1/proposals/{proposal['id']}/withdraw", headers=consumer.write, json={})
+    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
+        "proposal"
+    ]
+    denied = await client.post(
+        f"/api/v1/proposals/{proposal['id']}/withdraw", headers=consumer.write, json={}
+    )
     assert denied.status_code == 403
-    done = await api.call("POST", f"/proposals/{proposal['id']}/withdraw", 200, owner.write, json={"reason": "rethink"})
+    done = await api.call(
+        "POST", f"/proposals/{proposal['id']}/withdraw", 200, owner.write, json={"reason": "rethink"}
+    )
     assert done["status"] == "withdrawn"
-    late = await client.post(f"/api/v1/proposals/{proposal['id']}/acknowledge", headers=consumer.write, json={"response": "approved"})
+    late = await client.post(
+        f"/api/v1/proposals/{proposal['id']}/acknowledge",
+        headers=consumer.write,
+        json={"response": "approved"},
+    )
     assert late.status_code == 409
     assert late.json()["error"]["code"] == "proposal_withdrawn"
 
@@ -174,10 +205,16 @@ async def test_force_approve_by_admin_publishes(client: httpx.AsyncClient) -> No
     asset = await api.asset(owner)
     await api.publish(owner, asset["id"], V1)
     await api.register(consumer, asset["id"])
-    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))["proposal"]
-    denied = await client.post(f"/api/v1/proposals/{proposal['id']}/force-approve", headers=owner.write, json={"reason": "x"})
+    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
+        "proposal"
+    ]
+    denied = await client.post(
+        f"/api/v1/proposals/{proposal['id']}/force-approve", headers=owner.write, json={"reason": "x"}
+    )
     assert denied.status_code == 403
-    done = await api.call("POST", f"/proposals/{proposal['id']}/force-approve", 200, ADMIN, json={"reason": "exec decision"})
+    done = await api.call(
+        "POST", f"/proposals/{proposal['id']}/force-approve", 200, ADMIN, json={"reason": "exec decision"}
+    )
     assert done["status"] == "published"
     events = await api.call("GET", "/audit/events?action=proposal.force_approved", 200, ADMIN)
     assert events["items"][0]["details"]["reason"] == "exec decision"
@@ -188,11 +225,21 @@ async def test_impact_names_consumers_and_downstream_without_writing(client: htt
     owner, consumer = await api.team(), await api.team()
     asset = await api.asset(owner)
     downstream = await api.asset(consumer)
-    await api.call("POST", f"/assets/{downstream['id']}/dependencies", 201, consumer.write, json={"upstream_asset_id": asset["id"]})
+    await api.call(
+        "POST",
+        f"/assets/{downstream['id']}/dependencies",
+        201,
+        consumer.write,
+        json={"upstream_asset_id": asset["id"]},
+    )
     await api.publish(owner, asset["id"], V1)
     await api.register(consumer, asset["id"], columns=["email"])
     impact = await api.call(
-        "POST", f"/assets/{asset['id']}/impact", 200, consumer.read, json={"schema": record_schema({"id": "integer", "name": "string"})}
+        "POST",
+        f"/assets/{asset['id']}/impact",
+        200,
+        consumer.read,
+        json={"schema": record_schema({"id": "integer", "name": "string"})},
     )
     assert impact["safe_to_publish"] is False
     assert impact["consumers"][0]["team_id"] == consumer.id
@@ -227,15 +274,28 @@ async def test_write_audit_publish_gate(client: httpx.AsyncClient) -> None:
     api = Api(client)
     owner = await api.team()
     asset = await api.asset(owner, require_passing_audit=True)
-    resp = await client.post(f"/api/v1/assets/{asset['id']}/contracts", headers=owner.write, json={"schema": V1})
+    resp = await client.post(
+        f"/api/v1/assets/{asset['id']}/contracts", headers=owner.write, json={"schema": V1}
+    )
     assert resp.status_code == 412
     assert resp.json()["error"]["code"] == "audit_not_passing"
-    await api.call("POST", f"/assets/{asset['id']}/audit", 201, owner.write, json={"status": "failed", "run_id": "r1"})
-    resp = await client.post(f"/api/v1/assets/{asset['id']}/contracts", headers=owner.write, json={"schema": V1})
+    await api.call(
+        "POST", f"/assets/{asset['id']}/audit", 201, owner.write, json={"status": "failed", "run_id": "r1"}
+    )
+    resp = await client.post(
+        f"/api/v1/assets/{asset['id']}/contracts", headers=owner.write, json={"schema": V1}
+    )
     assert resp.status_code == 412
     await api.call(
-        "POST", f"/assets/{asset['id']}/audit", 201, owner.write,
-        json={"status": "passed", "run_id": "r2", "results": [{"guarantee": "not_null:id", "status": "passed"}]},
+        "POST",
+        f"/assets/{asset['id']}/audit",
+        201,
+        owner.write,
+        json={
+            "status": "passed",
+            "run_id": "r2",
+            "results": [{"guarantee": "not_null:id", "status": "passed"}],
+        },
     )
     await api.publish(owner, asset["id"], V1)
     history = await api.call("GET", f"/assets/{asset['id']}/audit-history", 200, owner.read)

@@ -22,8 +22,16 @@ def manifest(name: str) -> bytes:
 class Shop:
     """The teams and people the shop project's meta.owner values refer to."""
 
-    def __init__(self, api: Api, platform: TeamCtx, analytics: TeamCtx, finance: TeamCtx, ingest: TeamCtx) -> None:
-        self.api, self.platform, self.analytics, self.finance, self.ingest = api, platform, analytics, finance, ingest
+    def __init__(
+        self, api: Api, platform: TeamCtx, analytics: TeamCtx, finance: TeamCtx, ingest: TeamCtx
+    ) -> None:
+        self.api, self.platform, self.analytics, self.finance, self.ingest = (
+            api,
+            platform,
+            analytics,
+            finance,
+            ingest,
+        )
 
     async def sync(self, name: str, key: dict[str, str] = ADMIN, expect: int = 200) -> Any:
         resp = await self.api.client.post(
@@ -36,7 +44,10 @@ class Shop:
 
     async def impact(self, name: str, key: dict[str, str], **params: str) -> Any:
         resp = await self.api.client.post(
-            "/api/v1/sync/dbt/impact", params=params, content=manifest(name), headers={**key, "Content-Type": "application/json"}
+            "/api/v1/sync/dbt/impact",
+            params=params,
+            content=manifest(name),
+            headers={**key, "Content-Type": "application/json"},
         )
         assert resp.status_code == 200, resp.text
         return resp.json()
@@ -51,8 +62,20 @@ async def shop(client: httpx.AsyncClient) -> Shop:
     api = Api(client)
     platform, analytics = await api.team("platform"), await api.team("Analytics")
     finance, ingest = await api.team("finance"), await api.team("ingest")
-    await api.call("POST", "/users", 201, ADMIN, json={"email": "platform@shop.example", "name": "Platform Bot", "team_ids": [platform.id]})
-    await api.call("POST", "/users", 201, ADMIN, json={"email": "ingest@shop.example", "name": "Ingest Bot", "team_ids": [ingest.id]})
+    await api.call(
+        "POST",
+        "/users",
+        201,
+        ADMIN,
+        json={"email": "platform@shop.example", "name": "Platform Bot", "team_ids": [platform.id]},
+    )
+    await api.call(
+        "POST",
+        "/users",
+        201,
+        ADMIN,
+        json={"email": "ingest@shop.example", "name": "Ingest Bot", "team_ids": [ingest.id]},
+    )
     return Shop(api, platform, analytics, finance, ingest)
 
 
@@ -75,7 +98,10 @@ async def test_base_sync_creates_assets_owners_lineage_and_consumers(shop: Shop)
     regs = await shop.api.call("GET", f"/registrations?asset_id={stg['id']}", 200, ADMIN)
     assert {r["consumer_team_id"] for r in regs["items"]} == {shop.analytics.id}
     deps = await shop.api.call("GET", f"/assets/{fct['id']}/dependencies", 200, ADMIN)
-    assert {d["upstream_asset_id"] for d in deps["upstream"]} == {stg["id"], (await shop.asset("shop.main.stg_customers"))["id"]}
+    assert {d["upstream_asset_id"] for d in deps["upstream"]} == {
+        stg["id"],
+        (await shop.asset("shop.main.stg_customers"))["id"],
+    }
 
 
 async def test_resync_and_reparse_change_nothing(shop: Shop) -> None:
@@ -84,7 +110,9 @@ async def test_resync_and_reparse_change_nothing(shop: Shop) -> None:
     for name in ("base", "base_reparse", "owner_as_object"):
         result = await shop.sync(name)
         assert result["summary"]["unchanged"] == 11, (name, result["summary"])
-        assert result["summary"]["created"] == result["summary"]["updated"] == result["summary"]["proposed"] == 0
+        assert (
+            result["summary"]["created"] == result["summary"]["updated"] == result["summary"]["proposed"] == 0
+        )
     after = await shop.api.call("GET", "/audit/events?limit=500", 200, ADMIN)
     new_actions = {e["action"] for e in after["items"][: after["total"] - before["total"]]}
     assert new_actions == {"sync.completed"}
@@ -97,7 +125,10 @@ async def test_dropped_column_read_by_a_consumer_opens_a_proposal(shop: Shop) ->
     assert fct["status"] == "proposed"
     proposal = await shop.api.call("GET", f"/proposals/{fct['proposal_id']}", 200, ADMIN)
     assert [a["team_id"] for a in proposal["acknowledgments"]] == [shop.finance.id]
-    assert any(c["kind"] == "property_removed" and c["path"].endswith("country_code") for c in proposal["breaking_changes"])
+    assert any(
+        c["kind"] == "property_removed" and c["path"].endswith("country_code")
+        for c in proposal["breaking_changes"]
+    )
     assert (await shop.asset("shop.main.fact_orders"))["current_version"] == "1.0.0"
 
 
@@ -144,11 +175,17 @@ async def test_older_manifest_layout_syncs(shop: Shop) -> None:
 
 @pytest.mark.parametrize(
     ("body", "code"),
-    [(b"", "manifest_missing"), (b"{not json", "invalid_json"), (b'{"metadata": {}, "nodes": {', "truncated")],
+    [
+        (b"", "manifest_missing"),
+        (b"{not json", "invalid_json"),
+        (b'{"metadata": {}, "nodes": {', "truncated"),
+    ],
 )
 async def test_bad_manifest_is_a_clear_4xx_and_writes_nothing(shop: Shop, body: bytes, code: str) -> None:
     resp = await shop.api.client.post(
-        f"/api/v1/sync/dbt?owner_team_id={shop.platform.id}", content=body, headers={**ADMIN, "Content-Type": "application/json"}
+        f"/api/v1/sync/dbt?owner_team_id={shop.platform.id}",
+        content=body,
+        headers={**ADMIN, "Content-Type": "application/json"},
     )
     assert resp.status_code == 400, resp.text
     assert resp.json()["error"]["code"] == code
@@ -159,12 +196,15 @@ async def test_bad_manifest_is_a_clear_4xx_and_writes_nothing(shop: Shop, body: 
 async def test_gzip_and_multipart_uploads(shop: Shop) -> None:
     raw = manifest("base")
     resp = await shop.api.client.post(
-        f"/api/v1/sync/dbt?owner_team_id={shop.platform.id}", content=gzip.compress(raw),
+        f"/api/v1/sync/dbt?owner_team_id={shop.platform.id}",
+        content=gzip.compress(raw),
         headers={**ADMIN, "Content-Type": "application/gzip"},
     )
     assert resp.status_code == 200, resp.text
     resp = await shop.api.client.post(
-        f"/api/v1/sync/dbt?owner_team_id={shop.platform.id}", files={"manifest": ("manifest.json", raw)}, headers=ADMIN
+        f"/api/v1/sync/dbt?owner_team_id={shop.platform.id}",
+        files={"manifest": ("manifest.json", raw)},
+        headers=ADMIN,
     )
     assert resp.status_code == 200, resp.text
     assert resp.json()["summary"]["unchanged"] == 11
@@ -176,8 +216,11 @@ async def test_team_key_syncs_only_its_own_nodes(shop: Shop) -> None:
     assert "model.shop.fct_orders" in skipped
     created = {a["unique_id"] for a in result["assets"] if a["status"] == "created"}
     assert created == {
-        "model.shop.stg_customers", "model.shop.stg_invoices", "model.shop.stg_orders",
-        "seed.shop.country_codes", "snapshot.shop.customers_snapshot",
+        "model.shop.stg_customers",
+        "model.shop.stg_invoices",
+        "model.shop.stg_orders",
+        "seed.shop.country_codes",
+        "snapshot.shop.customers_snapshot",
     }
 
 
@@ -191,11 +234,15 @@ async def test_pull_request_flow_check_propose_ack_merge(shop: Shop) -> None:
     assert "fact_orders" in check["markdown"] and "stg_orders" not in check["markdown"]
     # Ask the consumers now; nothing is published.
     resp = await shop.api.client.post(
-        "/api/v1/sync/dbt/propose", params={"source_ref": "github:shop/dbt#7"}, content=manifest("dropped_column"),
+        "/api/v1/sync/dbt/propose",
+        params={"source_ref": "github:shop/dbt#7"},
+        content=manifest("dropped_column"),
         headers={**shop.analytics.write, "Content-Type": "application/json"},
     )
     assert resp.status_code == 200, resp.text
-    proposal_id = next(m for m in resp.json()["models"] if m["unique_id"] == "model.shop.fct_orders")["proposal"]["id"]
+    proposal_id = next(m for m in resp.json()["models"] if m["unique_id"] == "model.shop.fct_orders")[
+        "proposal"
+    ]["id"]
     approved = await shop.api.ack(shop.finance, proposal_id)
     assert approved["status"] == "approved"  # waits for the merge
     assert (await shop.asset("shop.main.fact_orders"))["current_version"] == "1.0.0"

@@ -46,10 +46,14 @@ async def channels(settings: Settings) -> Channels:
     await c.aclose()
 
 
-async def _proposal_setup(client: httpx.AsyncClient, receiver: HttpReceiver) -> tuple[Api, object, object, dict, str]:
+async def _proposal_setup(
+    client: httpx.AsyncClient, receiver: HttpReceiver
+) -> tuple[Api, object, object, dict, str]:
     api = Api(client)
     owner, consumer = await api.team(), await api.team()
-    hook = await api.call("POST", "/webhooks", 201, consumer.write, json={"url": receiver.url(), "events": ["proposal.created"]})
+    hook = await api.call(
+        "POST", "/webhooks", 201, consumer.write, json={"url": receiver.url(), "events": ["proposal.created"]}
+    )
     asset = await api.asset(owner)
     await api.publish(owner, asset["id"], V1)
     await api.register(consumer, asset["id"])
@@ -88,7 +92,9 @@ async def test_rolled_back_publish_sends_nothing(
     receiver.requests.clear()
     principal = Principal(uuid.UUID(owner.id), None, "test", frozenset({Scope.WRITE}))
     async with app.state.session_factory() as session:
-        out = await publish(session, principal, uuid.UUID(asset["id"]), PublishCommand(schema=BREAKING), base_url="http://t")
+        out = await publish(
+            session, principal, uuid.UUID(asset["id"]), PublishCommand(schema=BREAKING), base_url="http://t"
+        )
         assert out.proposal is not None
         await session.rollback()
     await _drain(app, channels)
@@ -112,10 +118,11 @@ async def test_receiver_down_then_back_gets_every_event(
     receiver.default = Reply(status=200)
     # Time passes: the retry becomes due.
     async with app.state.session_factory() as session, session.begin():
-        await session.execute(sa.update(WebhookDelivery).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+        await session.execute(
+            sa.update(WebhookDelivery).values(next_attempt_at=utcnow() - timedelta(seconds=1))
+        )
     await _drain(app, channels)
-    statuses = [r for r in receiver.requests]
-    assert len(statuses) == 2
+    assert len(receiver.requests) == 2
     async with app.state.session_factory() as session:
         delivery = (await session.execute(sa.select(WebhookDelivery))).scalars().one()
     assert delivery.status == "delivered" and delivery.attempts == 2
@@ -156,7 +163,9 @@ async def test_permanent_4xx_stops_and_redeliver_requeues(
     delivery = listed["items"][0]
     assert delivery["status"] == "failed" and delivery["last_status_code"] == 410
     receiver.default = Reply(status=204)
-    again = await api.call("POST", f"/webhooks/{hook['id']}/deliveries/{delivery['id']}/redeliver", 200, consumer.write)
+    again = await api.call(
+        "POST", f"/webhooks/{hook['id']}/deliveries/{delivery['id']}/redeliver", 200, consumer.write
+    )
     assert again["status"] == "pending"
     await _drain(app, channels)
     listed = await api.call("GET", f"/webhooks/{hook['id']}/deliveries", 200, consumer.read)
@@ -173,7 +182,9 @@ async def test_endpoint_failing_persistently_is_paused_and_audited(
     await api.publish(owner, asset["id"], BREAKING, expect=202)
     for _ in range(PAUSE_AFTER_FAILURES + 2):
         async with app.state.session_factory() as session, session.begin():
-            await session.execute(sa.update(WebhookDelivery).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+            await session.execute(
+                sa.update(WebhookDelivery).values(next_attempt_at=utcnow() - timedelta(seconds=1))
+            )
         await _drain(app, channels, rounds=1)
     state = await api.call("GET", f"/webhooks/{hook['id']}", 200, consumer.read)
     assert state["paused_at"] is not None
@@ -186,7 +197,9 @@ async def test_endpoint_failing_persistently_is_paused_and_audited(
     assert (await api.call("GET", f"/webhooks/{hook['id']}", 200, consumer.read))["paused_at"] is None
 
 
-@pytest.mark.parametrize("url", ["http://10.0.0.1/hook", "http://169.254.169.254/latest", "ftp://example.com/x", "http://[::1]/x"])
+@pytest.mark.parametrize(
+    "url", ["http://10.0.0.1/hook", "http://169.254.169.254/latest", "ftp://example.com/x", "http://[::1]/x"]
+)
 async def test_webhook_urls_to_private_addresses_are_refused(client: httpx.AsyncClient, url: str) -> None:
     api = Api(client)
     team = await api.team()
@@ -200,15 +213,25 @@ async def test_email_and_global_webhook_channels(
 ) -> None:
     smtp = SmtpReceiver().start()
     try:
-        settings = settings.model_copy(update={
-            "smtp_host": "127.0.0.1", "smtp_port": smtp.port, "global_webhook_url": receiver.url("/global"),
-            "global_webhook_secret": "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-        })
+        settings = settings.model_copy(
+            update={
+                "smtp_host": "127.0.0.1",
+                "smtp_port": smtp.port,
+                "global_webhook_url": receiver.url("/global"),
+                "global_webhook_secret": "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            }
+        )
         app.state.settings = settings
         channels = Channels(settings)
         api = Api(client)
         owner, consumer = await api.team(), await api.team()
-        await api.call("POST", "/users", 201, ADMIN, json={"email": "c@corp.example", "name": "C", "team_ids": [consumer.id]})
+        await api.call(
+            "POST",
+            "/users",
+            201,
+            ADMIN,
+            json={"email": "c@corp.example", "name": "C", "team_ids": [consumer.id]},
+        )
         asset = await api.asset(owner)
         await api.publish(owner, asset["id"], V1)
         await api.register(consumer, asset["id"])
@@ -237,11 +260,17 @@ async def test_concurrent_workers_never_send_the_same_attempt_twice(
         await api.publish(owner, a["id"], V1)
     async with app.state.session_factory() as session, session.begin():
         await dispatch_outbox(session, app.state.settings)
-    counts = await asyncio.gather(*(deliver_due(app.state.session_factory, channels, limit=15) for _ in range(4)))
+    counts = await asyncio.gather(
+        *(deliver_due(app.state.session_factory, channels, limit=15) for _ in range(4))
+    )
     assert sum(counts) == 40  # four concurrent workers split the 40 attempts, none taken twice
     for _ in range(5):  # anything the small test receiver refused under load is retried
         async with app.state.session_factory() as session, session.begin():
-            await session.execute(sa.update(WebhookDelivery).where(WebhookDelivery.status == "retrying").values(next_attempt_at=utcnow()))
+            await session.execute(
+                sa.update(WebhookDelivery)
+                .where(WebhookDelivery.status == "retrying")
+                .values(next_attempt_at=utcnow())
+            )
         await deliver_due(app.state.session_factory, channels)
     ids = [orjson.loads(r.body)["id"] for r in receiver.requests]
     assert len(set(ids)) == 40

@@ -28,7 +28,11 @@ async def list_keys(
     total = (await session.execute(sa.select(sa.func.count()).select_from(ApiKey).where(*conds))).scalar_one()
     rows = (
         await session.execute(
-            sa.select(ApiKey).where(*conds).order_by(ApiKey.created_at.desc(), ApiKey.id).limit(limit).offset(offset)
+            sa.select(ApiKey)
+            .where(*conds)
+            .order_by(ApiKey.created_at.desc(), ApiKey.id)
+            .limit(limit)
+            .offset(offset)
         )
     ).scalars()
     return rows.all(), total

@@ -39,11 +39,15 @@ async def list_api_keys(
     rows, total = await repository.list_keys(
         session, team_id=team_id, include_revoked=include_revoked, limit=page.limit, offset=page.offset
     )
-    return ListPage(items=[ApiKeyRead.model_validate(k) for k in rows], total=total, limit=page.limit, offset=page.offset)
+    return ListPage(
+        items=[ApiKeyRead.model_validate(k) for k in rows], total=total, limit=page.limit, offset=page.offset
+    )
 
 
 @router.delete("/{key_pk}", response_model=ApiKeyRead)
-async def revoke_api_key(key_pk: uuid.UUID, request: Request, session: SessionDep, principal: WritePrincipal) -> ApiKeyRead:
+async def revoke_api_key(
+    key_pk: uuid.UUID, request: Request, session: SessionDep, principal: WritePrincipal
+) -> ApiKeyRead:
     """Revoke a key; it stops working at once on this server."""
     key = await service.revoke_key(session, principal, key_pk)
     request.app.state.authenticator.evict(key.key_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from tessera.enums import Scope
 from tessera.schemas import ApiModel
@@ -18,7 +18,7 @@ class ApiKeyCreate(ApiModel):
     team_id: uuid.UUID
     user_id: uuid.UUID | None = None
     scopes: list[Scope] = Field(default_factory=lambda: [Scope.READ], min_length=1)
-    expires_at: datetime | None = None
+    expires_at: AwareDatetime | None = None
 
 
 class ApiKeyRead(ApiModel):

@@ -18,7 +18,9 @@ from tessera.teams.service import require_team
 from tessera.users import repository as users_repo
 
 
-async def create_key(session: AsyncSession, principal: Principal, data: ApiKeyCreate, server_key: str) -> ApiKeyCreated:
+async def create_key(
+    session: AsyncSession, principal: Principal, data: ApiKeyCreate, server_key: str
+) -> ApiKeyCreated:
     """Issue a key (admin only); the secret is returned once and only its hash is stored."""
     if not principal.is_admin:
         raise Forbidden("Only an admin key may create API keys.", code="admin_required")

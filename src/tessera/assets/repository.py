@@ -29,7 +29,9 @@ async def get_for_update(session: AsyncSession, asset_id: uuid.UUID) -> Asset | 
 async def get_by_fqn(session: AsyncSession, fqn: str, environment: str) -> Asset | None:
     """A live asset by its FQN within an environment."""
     return (
-        await session.execute(sa.select(Asset).where(Asset.fqn == fqn, Asset.environment == environment, LIVE))
+        await session.execute(
+            sa.select(Asset).where(Asset.fqn == fqn, Asset.environment == environment, LIVE)
+        )
     ).scalar_one_or_none()
 
 
@@ -38,7 +40,9 @@ async def get_many(session: AsyncSession, asset_ids: Iterable[uuid.UUID]) -> dic
     ids = set(asset_ids)
     if not ids:
         return {}
-    return {a.id: a for a in (await session.execute(sa.select(Asset).where(Asset.id.in_(ids), LIVE))).scalars()}
+    return {
+        a.id: a for a in (await session.execute(sa.select(Asset).where(Asset.id.in_(ids), LIVE))).scalars()
+    }
 
 
 async def current_versions(session: AsyncSession, asset_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -51,7 +55,7 @@ async def current_versions(session: AsyncSession, asset_ids: Iterable[uuid.UUID]
             Contract.asset_id.in_(ids), Contract.status == ContractStatus.ACTIVE
         )
     )
-    return {asset_id: version for asset_id, version in rows}
+    return dict(rows.all())
 
 
 async def list_assets(
@@ -101,23 +105,31 @@ async def count_registrations(session: AsyncSession, asset_id: uuid.UUID) -> int
     ).scalar_one()
 
 
-async def get_dependency(session: AsyncSession, downstream: uuid.UUID, upstream: uuid.UUID) -> AssetDependency | None:
+async def get_dependency(
+    session: AsyncSession, downstream: uuid.UUID, upstream: uuid.UUID
+) -> AssetDependency | None:
     """One lineage edge."""
     return (
         await session.execute(
             sa.select(AssetDependency).where(
-                AssetDependency.downstream_asset_id == downstream, AssetDependency.upstream_asset_id == upstream
+                AssetDependency.downstream_asset_id == downstream,
+                AssetDependency.upstream_asset_id == upstream,
             )
         )
     ).scalar_one_or_none()
 
 
-async def list_dependencies(session: AsyncSession, asset_id: uuid.UUID) -> tuple[list[AssetDependency], list[AssetDependency]]:
+async def list_dependencies(
+    session: AsyncSession, asset_id: uuid.UUID
+) -> tuple[list[AssetDependency], list[AssetDependency]]:
     """(upstream edges, downstream edges) of an asset."""
     rows = (
         await session.execute(
             sa.select(AssetDependency).where(
-                sa.or_(AssetDependency.downstream_asset_id == asset_id, AssetDependency.upstream_asset_id == asset_id)
+                sa.or_(
+                    AssetDependency.downstream_asset_id == asset_id,
+                    AssetDependency.upstream_asset_id == asset_id,
+                )
             )
         )
     ).scalars()
@@ -128,7 +140,9 @@ async def list_dependencies(session: AsyncSession, asset_id: uuid.UUID) -> tuple
     return ups, downs
 
 
-async def downstream_of(session: AsyncSession, asset_ids: Iterable[uuid.UUID]) -> list[tuple[uuid.UUID, uuid.UUID]]:
+async def downstream_of(
+    session: AsyncSession, asset_ids: Iterable[uuid.UUID]
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
     """(upstream, downstream) edges leaving the given assets, towards live assets, in one query."""
     ids = set(asset_ids)
     if not ids:

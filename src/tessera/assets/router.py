@@ -62,14 +62,18 @@ async def get_asset(asset_id: uuid.UUID, session: SessionDep, _: ReadPrincipal) 
 
 
 @router.patch("/{asset_id}", response_model=AssetRead)
-async def update_asset(asset_id: uuid.UUID, data: AssetUpdate, session: SessionDep, principal: WritePrincipal) -> AssetRead:
+async def update_asset(
+    asset_id: uuid.UUID, data: AssetUpdate, session: SessionDep, principal: WritePrincipal
+) -> AssetRead:
     """Update an asset (owner team or admin)."""
     asset = await service.update_asset(session, principal, asset_id, data)
     return (await service.to_read(session, [asset]))[0]
 
 
 @router.delete("/{asset_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_asset(asset_id: uuid.UUID, session: SessionDep, principal: WritePrincipal, force: bool = False) -> None:
+async def delete_asset(
+    asset_id: uuid.UUID, session: SessionDep, principal: WritePrincipal, force: bool = False
+) -> None:
     """Soft-delete an asset."""
     await service.delete_asset(session, principal, asset_id, force=force)
 

@@ -18,7 +18,9 @@ FQN_DESCRIPTION = "Fully qualified name of the relation, e.g. warehouse.analytic
 def _check_fqn(value: str) -> str:
     value = value.strip()
     if not value or any(ch.isspace() for ch in value):
-        raise ValueError("fqn must be non-empty and contain no whitespace, e.g. warehouse.analytics.dim_customers")
+        raise ValueError(
+            "fqn must be non-empty and contain no whitespace, e.g. warehouse.analytics.dim_customers"
+        )
     if any(part == "" for part in value.split(".")):
         raise ValueError("fqn must not have empty parts (leading, trailing or doubled dots)")
     return value

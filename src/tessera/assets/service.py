@@ -37,7 +37,9 @@ def require_owner(principal: Principal, asset: Asset, action: str) -> None:
 async def to_read(session: AsyncSession, assets: list[Asset]) -> list[AssetRead]:
     """API views with current versions, in one extra query."""
     versions = await repository.current_versions(session, (a.id for a in assets))
-    return [AssetRead.model_validate(a).model_copy(update={"current_version": versions.get(a.id)}) for a in assets]
+    return [
+        AssetRead.model_validate(a).model_copy(update={"current_version": versions.get(a.id)}) for a in assets
+    ]
 
 
 async def _check_steward(session: AsyncSession, steward_id: uuid.UUID | None) -> None:
@@ -65,7 +67,9 @@ async def create_asset(session: AsyncSession, principal: Principal, data: AssetC
     return asset
 
 
-async def update_asset(session: AsyncSession, principal: Principal, asset_id: uuid.UUID, data: AssetUpdate) -> Asset:
+async def update_asset(
+    session: AsyncSession, principal: Principal, asset_id: uuid.UUID, data: AssetUpdate
+) -> Asset:
     """Update an asset (owner team or admin); its modes can only be changed here, never by a publish."""
     asset = await require_asset(session, asset_id)
     require_owner(principal, asset, "change")
@@ -77,9 +81,9 @@ async def update_asset(session: AsyncSession, principal: Principal, asset_id: uu
         await require_team(session, changes["owner_team_id"])
     if "steward_user_id" in changes:
         await _check_steward(session, changes["steward_user_id"])
-    if changes.get("fqn") and changes["fqn"] != asset.fqn:
-        if await repository.get_by_fqn(session, changes["fqn"], asset.environment) is not None:
-            raise Conflict(f"Asset '{changes['fqn']}' already exists.", code="asset_exists")
+    renamed = bool(changes.get("fqn")) and changes["fqn"] != asset.fqn
+    if renamed and await repository.get_by_fqn(session, changes["fqn"], asset.environment) is not None:
+        raise Conflict(f"Asset '{changes['fqn']}' already exists.", code="asset_exists")
     before = {k: _plain(getattr(asset, k)) for k in changes}
     empty: dict[str, object] = {"tags": [], "meta": {}}
     for field, value in changes.items():
@@ -96,7 +100,9 @@ async def update_asset(session: AsyncSession, principal: Principal, asset_id: uu
     return asset
 
 
-async def delete_asset(session: AsyncSession, principal: Principal, asset_id: uuid.UUID, *, force: bool) -> None:
+async def delete_asset(
+    session: AsyncSession, principal: Principal, asset_id: uuid.UUID, *, force: bool
+) -> None:
     """Soft-delete an asset; with registered consumers only an admin may, with ``force``."""
     asset = await require_asset(session, asset_id)
     require_owner(principal, asset, "delete")
@@ -123,14 +129,21 @@ async def add_dependency(
     await require_asset(session, data.upstream_asset_id)
     if await repository.get_dependency(session, asset.id, data.upstream_asset_id) is not None:
         raise Conflict("This dependency already exists.", code="dependency_exists")
-    edge = AssetDependency(downstream_asset_id=asset.id, upstream_asset_id=data.upstream_asset_id, kind=data.kind)
+    edge = AssetDependency(
+        downstream_asset_id=asset.id, upstream_asset_id=data.upstream_asset_id, kind=data.kind
+    )
     session.add(edge)
     try:
         await session.flush()
     except IntegrityError as exc:
         raise Conflict("This dependency already exists.", code="dependency_exists") from exc
     await record(
-        session, principal, "asset.dependency_added", "asset", asset.id, {"upstream": str(data.upstream_asset_id)}
+        session,
+        principal,
+        "asset.dependency_added",
+        "asset",
+        asset.id,
+        {"upstream": str(data.upstream_asset_id)},
     )
     return edge
 
@@ -146,7 +159,9 @@ async def remove_dependency(
         raise not_found("dependency", upstream_id)
     await session.delete(edge)
     await session.flush()
-    await record(session, principal, "asset.dependency_removed", "asset", asset.id, {"upstream": str(upstream_id)})
+    await record(
+        session, principal, "asset.dependency_removed", "asset", asset.id, {"upstream": str(upstream_id)}
+    )
 
 
 def _plain(value: object) -> object:

@@ -29,7 +29,9 @@ async def list_events(
     if action:
         # A trailing ".*" filters a whole family, e.g. "proposal.*".
         conds.append(
-            AuditEvent.action.like(action[:-1] + "%") if action.endswith(".*") else AuditEvent.action == action
+            AuditEvent.action.like(action[:-1] + "%")
+            if action.endswith(".*")
+            else AuditEvent.action == action
         )
     if target_type:
         conds.append(AuditEvent.target_type == target_type)
@@ -41,7 +43,9 @@ async def list_events(
         conds.append(AuditEvent.occurred_at >= since)
     if until:
         conds.append(AuditEvent.occurred_at < until)
-    total = (await session.execute(sa.select(sa.func.count()).select_from(AuditEvent).where(*conds))).scalar_one()
+    total = (
+        await session.execute(sa.select(sa.func.count()).select_from(AuditEvent).where(*conds))
+    ).scalar_one()
     rows = (
         await session.execute(
             sa.select(AuditEvent)

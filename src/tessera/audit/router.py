@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from fastapi import APIRouter
+from pydantic import AwareDatetime
 
 from tessera.audit import repository
 from tessera.audit.schemas import AuditEventRead
@@ -24,8 +24,8 @@ async def list_audit_events(
     target_type: str | None = None,
     target_id: str | None = None,
     actor_team_id: uuid.UUID | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: AwareDatetime | None = None,
+    until: AwareDatetime | None = None,
 ) -> ListPage[AuditEventRead]:
     """Audit events, newest first; ``action`` accepts a family such as ``proposal.*``."""
     rows, total = await repository.list_events(
@@ -40,5 +40,8 @@ async def list_audit_events(
         offset=page.offset,
     )
     return ListPage(
-        items=[AuditEventRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset
+        items=[AuditEventRead.model_validate(r) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
     )

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import Any
-
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,7 +28,12 @@ async def record(
 
 
 def _row(
-    principal: Principal, action: str, target_type: str, target_id: object, details: dict[str, Any], now: datetime
+    principal: Principal,
+    action: str,
+    target_type: str,
+    target_id: object,
+    details: dict[str, Any],
+    now: datetime,
 ) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tessera.auth.keys import parse_key, secrets_match
 from tessera.auth.principal import Principal
 from tessera.db.base import utcnow
+from tessera.db.engine import mark_read_only
 from tessera.db.models import ApiKey, Team
 from tessera.enums import Scope
 from tessera.errors import Unauthenticated
@@ -61,12 +62,13 @@ class KeyAuthenticator:
                 "Missing API key: send 'Authorization: Bearer <key>' (or the X-API-Key header).",
                 code="missing_api_key",
             )
-        if self._bootstrap_key and len(raw_key) == len(self._bootstrap_key):
-            if hmac.compare_digest(raw_key, self._bootstrap_key):
-                return Principal(None, None, "bootstrap", frozenset({Scope.ADMIN}), kind="bootstrap")
+        if self._bootstrap_key and hmac.compare_digest(raw_key.encode(), self._bootstrap_key.encode()):
+            return Principal(None, None, "bootstrap", frozenset({Scope.ADMIN}), kind="bootstrap")
         parsed = parse_key(raw_key)
         if parsed is None:
-            raise Unauthenticated("The API key is malformed; keys look like 'tess_<id>_<secret>'.", code="invalid_api_key")
+            raise Unauthenticated(
+                "The API key is malformed; keys look like 'tess_<id>_<secret>'.", code="invalid_api_key"
+            )
         record = await self._lookup(parsed.key_id)
         if record is None or not secrets_match(parsed.secret, record.secret_hash, self._server_key):
             raise Unauthenticated("The API key is unknown or revoked.", code="invalid_api_key")
@@ -80,9 +82,12 @@ class KeyAuthenticator:
         if cached is not None and now - cached.loaded_at < self._ttl:
             return cached
         async with self._session_factory() as session:
+            await mark_read_only(session)
             row = (
                 await session.execute(
-                    sa.select(ApiKey.secret_hash, ApiKey.team_id, ApiKey.user_id, ApiKey.scopes, ApiKey.expires_at)
+                    sa.select(
+                        ApiKey.secret_hash, ApiKey.team_id, ApiKey.user_id, ApiKey.scopes, ApiKey.expires_at
+                    )
                     .join(Team, Team.id == ApiKey.team_id)
                     .where(ApiKey.key_id == key_id, ApiKey.revoked_at.is_(None), Team.deleted_at.is_(None))
                 )

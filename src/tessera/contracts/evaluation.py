@@ -43,7 +43,6 @@ class PublishCommand:
     trusted_schema: bool = False
 
 
-
 @dataclass(frozen=True, slots=True)
 class Evaluated:
     """A request evaluated against the asset's history."""
@@ -79,11 +78,17 @@ def needs_history(asset: Asset) -> bool:
     return asset.compatibility_mode.value.endswith("_transitive")
 
 
-async def evaluate(session: AsyncSession, asset: Asset, active: Contract | None, cmd: PublishCommand) -> Evaluated:
+async def evaluate(
+    session: AsyncSession, asset: Asset, active: Contract | None, cmd: PublishCommand
+) -> Evaluated:
     """Validate the request and diff it against the asset's published history under its modes."""
     history: list[dict[str, Any]] = []
     if active is not None:
-        history = await repository.history_schemas(session, asset.id) if needs_history(asset) else [active.schema_def]
+        history = (
+            await repository.history_schemas(session, asset.id)
+            if needs_history(asset)
+            else [active.schema_def]
+        )
     return evaluate_against(asset, active, history, cmd)
 
 
@@ -95,8 +100,17 @@ def evaluate_against(
     if active is not None and active.content_hash == content_hash:
         # Byte-for-byte the active contract again (a dbt re-sync): nothing to validate or diff.
         return Evaluated(
-            dict(cmd.schema), active.schema_fingerprint, dict(active.guarantees), active.guarantees_fingerprint,
-            None, [], [], [], active.version, "", content_hash,
+            dict(cmd.schema),
+            active.schema_fingerprint,
+            dict(active.guarantees),
+            active.guarantees_fingerprint,
+            None,
+            [],
+            [],
+            [],
+            active.version,
+            "",
+            content_hash,
         )
     try:
         schema = dict(cmd.schema) if cmd.trusted_schema else dict(validate_schema(dict(cmd.schema)))  # type: ignore[arg-type]
@@ -112,7 +126,17 @@ def evaluate_against(
     if active is None:
         version = cmd.version or suggest_version(None, Bump.MAJOR)
         return Evaluated(
-            schema, schema_fp, g_dict, g_fp, None, [], [], [], version, json_fingerprint([schema_fp, g_fp]), content_hash
+            schema,
+            schema_fp,
+            g_dict,
+            g_fp,
+            None,
+            [],
+            [],
+            [],
+            version,
+            json_fingerprint([schema_fp, g_fp]),
+            content_hash,
         )
     if schema_fp == active.schema_fingerprint and g_fp == active.guarantees_fingerprint:
         # Fast path: an unchanged contract (the common case of a dbt re-sync) needs no diff.
@@ -130,11 +154,25 @@ def evaluate_against(
     changes = [c.to_dict(mode) for c in report.changes]
     breaking = [c.to_dict(mode) for c in report.breaking_changes]
     g_changes = [g.to_dict() for g in evaluation.guarantee_changes]
-    breaking += [dict(g.to_dict(), breaking=True) for g in evaluation.guarantee_changes if g.blocks(asset.guarantee_mode)]
+    breaking += [
+        dict(g.to_dict(), breaking=True)
+        for g in evaluation.guarantee_changes
+        if g.blocks(asset.guarantee_mode)
+    ]
     suggested = suggest_version(active.version, evaluation.suggested_bump)
     signature = json_fingerprint([active.id.hex, schema_fp, g_fp])
     return Evaluated(
-        schema, schema_fp, g_dict, g_fp, evaluation, changes, breaking, g_changes, suggested, signature, content_hash
+        schema,
+        schema_fp,
+        g_dict,
+        g_fp,
+        evaluation,
+        changes,
+        breaking,
+        g_changes,
+        suggested,
+        signature,
+        content_hash,
     )
 
 

@@ -32,7 +32,14 @@ from tessera.errors import Forbidden, PreconditionFailed, ValidationFailed, not_
 from tessera.proposals.lifecycle import open_proposal
 from tessera.quality import repository as quality_repo
 
-__all__ = ["PublishCommand", "PublishOutput", "apply_decision", "authorize_publish", "check_quality_gate", "publish"]
+__all__ = [
+    "PublishCommand",
+    "PublishOutput",
+    "apply_decision",
+    "authorize_publish",
+    "check_quality_gate",
+    "publish",
+]
 
 
 @dataclass(slots=True)
@@ -49,16 +56,19 @@ class PublishOutput:
     guarantee_changes: list[dict[str, Any]] = field(default_factory=list)
 
 
-
 def authorize_publish(principal: Principal, asset: Asset, cmd: PublishCommand) -> None:
     """Only the owner team (or an admin) publishes; ``force`` needs admin scope and a reason."""
     if not principal.acts_for(asset.owner_team_id):
-        raise Forbidden(f"Only the owner team of '{asset.fqn}' (or an admin) may publish to it.", code="not_asset_owner")
+        raise Forbidden(
+            f"Only the owner team of '{asset.fqn}' (or an admin) may publish to it.", code="not_asset_owner"
+        )
     if cmd.force:
         if not principal.is_admin:
             raise Forbidden("force needs an API key with the 'admin' scope.", code="admin_required")
         if not (cmd.reason and cmd.reason.strip()):
-            raise ValidationFailed("force needs a reason (it is written to the audit log).", code="reason_required")
+            raise ValidationFailed(
+                "force needs a reason (it is written to the audit log).", code="reason_required"
+            )
 
 
 async def check_quality_gate(session: AsyncSession, asset: Asset) -> None:
@@ -110,8 +120,13 @@ async def apply_decision(
     )
     if active is None:
         check_version(None, ev.suggested_version, Bump.MAJOR)
-        result.contract = await publish_version(session, principal, asset, None, ev, ev.suggested_version, base_url)
-        result.outcome, result.message = PublishOutcome.PUBLISHED, f"Published first contract {ev.suggested_version}."
+        result.contract = await publish_version(
+            session, principal, asset, None, ev, ev.suggested_version, base_url
+        )
+        result.outcome, result.message = (
+            PublishOutcome.PUBLISHED,
+            f"Published first contract {ev.suggested_version}.",
+        )
         return result
     if ev.schema_fp == active.schema_fingerprint and ev.guarantees_fp == active.guarantees_fingerprint:
         result.contract = active
@@ -123,7 +138,10 @@ async def apply_decision(
         version = cmd.version or ev.suggested_version
         check_version(active.version, version, bump)
         result.contract = await publish_version(session, principal, asset, active, ev, version, base_url)
-        result.outcome, result.message = PublishOutcome.PUBLISHED, f"Published compatible change as {version}."
+        result.outcome, result.message = (
+            PublishOutcome.PUBLISHED,
+            f"Published compatible change as {version}.",
+        )
         return result
     if cmd.force:
         version = cmd.version or ev.suggested_version

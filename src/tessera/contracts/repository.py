@@ -31,7 +31,9 @@ async def active_for_many(session: AsyncSession, asset_ids: Sequence[uuid.UUID])
     if not asset_ids:
         return {}
     rows = await session.execute(
-        sa.select(Contract).where(Contract.asset_id.in_(set(asset_ids)), Contract.status == ContractStatus.ACTIVE)
+        sa.select(Contract).where(
+            Contract.asset_id.in_(set(asset_ids)), Contract.status == ContractStatus.ACTIVE
+        )
     )
     return {c.asset_id: c for c in rows.scalars()}
 
@@ -39,14 +41,18 @@ async def active_for_many(session: AsyncSession, asset_ids: Sequence[uuid.UUID])
 async def by_version(session: AsyncSession, asset_id: uuid.UUID, version: str) -> Contract | None:
     """One version of an asset's contract."""
     return (
-        await session.execute(sa.select(Contract).where(Contract.asset_id == asset_id, Contract.version == version))
+        await session.execute(
+            sa.select(Contract).where(Contract.asset_id == asset_id, Contract.version == version)
+        )
     ).scalar_one_or_none()
 
 
 async def history_schemas(session: AsyncSession, asset_id: uuid.UUID) -> list[dict[str, object]]:
     """Every published schema of the asset, oldest first (for transitive modes)."""
     rows = await session.execute(
-        sa.select(Contract.schema_def).where(Contract.asset_id == asset_id).order_by(Contract.published_at, Contract.id)
+        sa.select(Contract.schema_def)
+        .where(Contract.asset_id == asset_id)
+        .order_by(Contract.published_at, Contract.id)
     )
     return [r for (r,) in rows]
 
@@ -59,7 +65,11 @@ async def list_for_asset(
     total = (await session.execute(sa.select(sa.func.count()).select_from(Contract).where(cond))).scalar_one()
     rows = (
         await session.execute(
-            sa.select(Contract).where(cond).order_by(Contract.published_at.desc(), Contract.id).limit(limit).offset(offset)
+            sa.select(Contract)
+            .where(cond)
+            .order_by(Contract.published_at.desc(), Contract.id)
+            .limit(limit)
+            .offset(offset)
         )
     ).scalars()
     return rows.all(), total
@@ -69,5 +79,7 @@ async def versions_of(session: AsyncSession, contract_ids: set[uuid.UUID]) -> di
     """Version strings of contracts by id, in one query."""
     if not contract_ids:
         return {}
-    rows = await session.execute(sa.select(Contract.id, Contract.version).where(Contract.id.in_(contract_ids)))
+    rows = await session.execute(
+        sa.select(Contract.id, Contract.version).where(Contract.id.in_(contract_ids))
+    )
     return dict(rows.all())

@@ -9,7 +9,13 @@ from fastapi import APIRouter, Request, Response, status
 from tessera.assets.service import require_asset
 from tessera.contracts import repository, service
 from tessera.contracts.publishing import PublishCommand, publish
-from tessera.contracts.schemas import ContractDiff, ContractPublish, ContractRead, GuaranteesPatch, PublishResult
+from tessera.contracts.schemas import (
+    ContractDiff,
+    ContractPublish,
+    ContractRead,
+    GuaranteesPatch,
+    PublishResult,
+)
 from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
 from tessera.enums import PublishOutcome
 from tessera.schemas import ListPage
@@ -54,11 +60,18 @@ async def publish_contract(
 
 
 @router.get("/assets/{asset_id}/contracts", response_model=ListPage[ContractRead])
-async def list_contracts(asset_id: uuid.UUID, session: SessionDep, _: ReadPrincipal, page: PageDep) -> ListPage[ContractRead]:
+async def list_contracts(
+    asset_id: uuid.UUID, session: SessionDep, _: ReadPrincipal, page: PageDep
+) -> ListPage[ContractRead]:
     """Versions of an asset's contract, newest first."""
     await require_asset(session, asset_id)
     rows, total = await repository.list_for_asset(session, asset_id, limit=page.limit, offset=page.offset)
-    return ListPage(items=[ContractRead.model_validate(c) for c in rows], total=total, limit=page.limit, offset=page.offset)
+    return ListPage(
+        items=[ContractRead.model_validate(c) for c in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 @router.get("/assets/{asset_id}/contracts/diff", response_model=ContractDiff)
@@ -85,6 +98,8 @@ async def patch_guarantees(
     principal: WritePrincipal,
 ) -> PublishResult:
     """Change the guarantees of the active contract (same rules as a publish)."""
-    out = await service.patch_guarantees(session, principal, contract_id, data, base_url=request.app.state.settings.base_url)
+    out = await service.patch_guarantees(
+        session, principal, contract_id, data, base_url=request.app.state.settings.base_url
+    )
     response.status_code = _STATUS[out.outcome]
     return await service.to_result(session, out)

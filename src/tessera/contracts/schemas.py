@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from tessera.enums import ContractStatus, PublishOutcome
 from tessera.proposals.schemas import ProposalRead
@@ -18,18 +18,26 @@ class ContractPublish(ApiModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    schema_: dict[str, Any] = Field(alias="schema", description="JSON Schema (draft 2020-12 or draft-07) of a row")
+    schema_: dict[str, Any] = Field(
+        alias="schema", description="JSON Schema (draft 2020-12 or draft-07) of a row"
+    )
     guarantees: dict[str, Any] | None = Field(
         default=None, description="Guarantees; omitted = keep the active contract's guarantees"
     )
-    version: str | None = Field(default=None, max_length=100, description="Semantic version; suggested if omitted")
-    force: bool = Field(default=False, description="Publish a breaking change at once (admin scope, reason required)")
+    version: str | None = Field(
+        default=None, max_length=100, description="Semantic version; suggested if omitted"
+    )
+    force: bool = Field(
+        default=False, description="Publish a breaking change at once (admin scope, reason required)"
+    )
     reason: str | None = Field(default=None, max_length=5000, description="Why: required with force")
-    expires_at: datetime | None = Field(default=None, description="Deadline of the proposal a breaking change opens")
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="Deadline of the proposal a breaking change opens"
+    )
     source_ref: str | None = Field(
         default=None,
         max_length=300,
-        description="Pull request reference (e.g. github:org/repo#42): the proposal waits for the merged sync",
+        description="Pull request (e.g. github:org/repo#42): the proposal then waits for the merged sync",
     )
 
 
@@ -40,7 +48,7 @@ class GuaranteesPatch(ApiModel):
     version: str | None = Field(default=None, max_length=100)
     force: bool = False
     reason: str | None = Field(default=None, max_length=5000)
-    expires_at: datetime | None = None
+    expires_at: AwareDatetime | None = None
 
 
 class ContractRead(ApiModel):

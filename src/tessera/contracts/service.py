@@ -43,7 +43,12 @@ async def to_result(session: AsyncSession, out: PublishOutput) -> PublishResult:
 
 
 async def patch_guarantees(
-    session: AsyncSession, principal: Principal, contract_id: uuid.UUID, data: GuaranteesPatch, *, base_url: str
+    session: AsyncSession,
+    principal: Principal,
+    contract_id: uuid.UUID,
+    data: GuaranteesPatch,
+    *,
+    base_url: str,
 ) -> PublishOutput:
     """New guarantees on the active contract's schema, decided by the same publishing rules."""
     contract = await require_contract(session, contract_id)
@@ -63,7 +68,9 @@ async def patch_guarantees(
     return await publish(session, principal, contract.asset_id, cmd, base_url=base_url)
 
 
-async def diff_versions(session: AsyncSession, asset_id: uuid.UUID, from_version: str, to_version: str) -> ContractDiff:
+async def diff_versions(
+    session: AsyncSession, asset_id: uuid.UUID, from_version: str, to_version: str
+) -> ContractDiff:
     """What changed between two published versions, under the asset's current modes."""
     asset = await require_asset(session, asset_id)
     old = await repository.by_version(session, asset.id, from_version)
@@ -75,7 +82,8 @@ async def diff_versions(session: AsyncSession, asset_id: uuid.UUID, from_version
     report = check_compatibility(new.schema_def, [old.schema_def], asset.compatibility_mode)
     mode = asset.compatibility_mode
     g_changes: list[dict[str, Any]] = [
-        g.to_dict() for g in diff_guarantees(parse_guarantees(old.guarantees), parse_guarantees(new.guarantees))
+        g.to_dict()
+        for g in diff_guarantees(parse_guarantees(old.guarantees), parse_guarantees(new.guarantees))
     ]
     return ContractDiff(
         asset_id=asset.id,

@@ -17,6 +17,7 @@ from tessera.enums import ContractStatus, ProposalStatus
 from tessera.errors import Conflict
 from tessera.outbox import payloads
 from tessera.outbox.service import emit
+from tessera.registrations import repository as registrations_repo
 
 
 async def publish_version(
@@ -35,7 +36,8 @@ async def publish_version(
     # A first version cannot collide; later ones are checked (the unique constraint is the backstop).
     if active is not None and await repository.by_version(session, asset.id, version) is not None:
         raise Conflict(
-            f"Version {version} of '{asset.fqn}' already exists; choose a higher version.", code="version_exists"
+            f"Version {version} of '{asset.fqn}' already exists; choose a higher version.",
+            code="version_exists",
         )
     now = utcnow()
     if active is not None:
@@ -83,6 +85,12 @@ async def publish_version(
         details,
     )
     asset_ref = payloads.asset_ref(asset, base_url)
+    # Consumers hear about new versions of what they read (a first version has none yet).
+    consumers = (
+        [str(r.consumer_team_id) for r in await registrations_repo.for_asset(session, asset.id)]
+        if active
+        else []
+    )
     await emit(
         session,
         "contract.published",
@@ -95,11 +103,14 @@ async def publish_version(
             "forced": forced_reason is not None,
             "proposal_id": str(proposal_id) if proposal_id else None,
             "changes": contract.changes,
+            "consumer_team_ids": consumers,
         },
     )
     if active is not None:
         await emit(
-            session, "contract.deprecated", {"asset": asset_ref, "version": active.version, "superseded_by": version}
+            session,
+            "contract.deprecated",
+            {"asset": asset_ref, "version": active.version, "superseded_by": version},
         )
     return contract
 
@@ -122,4 +133,11 @@ async def retire_asset(
     if proposal is not None:
         proposal.status = ProposalStatus.PUBLISHED
     await session.flush()
-    await record(session, principal, "asset.removed", "asset", asset.id, {"proposal_id": str(proposal.id) if proposal else None})
+    await record(
+        session,
+        principal,
+        "asset.removed",
+        "asset",
+        asset.id,
+        {"proposal_id": str(proposal.id) if proposal else None},
+    )

@@ -11,6 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tessera.db.base import SQLITE_SCHEMA_MAP
 
+READ_ONLY = "tessera_read_only"
+"""Execution option marking a session that only reads (see :func:`mark_read_only`)."""
+
+
+async def mark_read_only(session: AsyncSession) -> None:
+    """Declare that ``session`` will only read: on SQLite it then takes no write lock."""
+    await session.connection(execution_options={READ_ONLY: True})
+
 
 def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
@@ -44,9 +52,13 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
 
         @sa.event.listens_for(engine.sync_engine, "begin")
         def _sqlite_begin(conn: sa.Connection) -> None:
-            # pysqlite's own transaction handling defers BEGIN; an IMMEDIATE write lock taken up front
-            # serialises writers cleanly instead of failing with "database is locked" on upgrade.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the write lock up front (BEGIN IMMEDIATE): they then queue on busy_timeout
+            # instead of failing with "database is locked" when a read lock cannot be upgraded. Readers
+            # (sessions marked read-only) use a plain BEGIN and never wait for writers (WAL).
+            if conn.get_execution_options().get(READ_ONLY):
+                conn.exec_driver_sql("BEGIN")
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_async_engine(

@@ -71,8 +71,16 @@ async def analyse(
     """Changes, breaking ones, consumers to ask, downstream assets, suggested version; writes nothing."""
     active = await contracts_repo.active_for(session, asset.id)
     ev = await evaluate(session, asset, active, PublishCommand(schema=schema, guarantees=guarantees))
-    unchanged = active is not None and ev.schema_fp == active.schema_fingerprint and ev.guarantees_fp == active.guarantees_fingerprint
-    regs = [r for r in await registrations_repo.for_asset(session, asset.id) if r.consumer_team_id != asset.owner_team_id]
+    unchanged = (
+        active is not None
+        and ev.schema_fp == active.schema_fingerprint
+        and ev.guarantees_fp == active.guarantees_fingerprint
+    )
+    regs = [
+        r
+        for r in await registrations_repo.for_asset(session, asset.id)
+        if r.consumer_team_id != asset.owner_team_id
+    ]
     open_proposal = await proposals_repo.open_for_asset(session, asset.id)
     answers: dict[uuid.UUID, str] = {}
     if open_proposal is not None:
@@ -113,7 +121,9 @@ async def analyse(
                 asset_id=a,
                 fqn=down_assets[a].fqn,
                 owner_team_id=down_assets[a].owner_team_id,
-                owner_team_name=teams[down_assets[a].owner_team_id].name if down_assets[a].owner_team_id in teams else None,
+                owner_team_name=teams[down_assets[a].owner_team_id].name
+                if down_assets[a].owner_team_id in teams
+                else None,
                 depth=d,
             )
             for a, d in found

@@ -25,9 +25,11 @@ async def team_refs(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> lis
         .where(TeamMember.team_id.in_(ids), User.deactivated_at.is_(None), User.slack_member_id.is_not(None))
     )
     for team_id, member_id in rows:
-        members.setdefault(team_id, []).append(member_id)
+        if member_id:
+            members.setdefault(team_id, []).append(member_id)
     return [
-        {"id": str(t), "name": names.get(t, str(t)), "slack_member_ids": sorted(members.get(t, []))} for t in ids
+        {"id": str(t), "name": names.get(t, str(t)), "slack_member_ids": sorted(members.get(t, []))}
+        for t in ids
     ]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +21,12 @@ def _row(event_type: str, data: Mapping[str, Any], occurred: datetime) -> dict[s
         "id": uuid.uuid4(),
         "event_id": event_id,
         "event_type": event_type,
-        "payload": {"id": event_id, "type": event_type, "timestamp": format_timestamp(occurred), "data": dict(data)},
+        "payload": {
+            "id": event_id,
+            "type": event_type,
+            "timestamp": format_timestamp(occurred),
+            "data": dict(data),
+        },
         "created_at": occurred,
     }
 
@@ -33,7 +38,7 @@ async def emit(session: AsyncSession, event_type: str, data: Mapping[str, Any]) 
     return str(row["event_id"])
 
 
-async def emit_many(session: AsyncSession, events: list[tuple[str, Mapping[str, Any]]]) -> None:
+async def emit_many(session: AsyncSession, events: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
     """Stage many events (same guarantees as :func:`emit`)."""
     occurred = utcnow()
     for event_type, data in events:

@@ -11,7 +11,9 @@ from tessera.outbox import payloads
 from tessera.proposals import repository
 
 
-async def proposal_event(session: AsyncSession, asset: Asset, proposal: Proposal, base_url: str) -> dict[str, Any]:
+async def proposal_event(
+    session: AsyncSession, asset: Asset, proposal: Proposal, base_url: str
+) -> dict[str, Any]:
     """Proposal, asset, breaking changes, affected teams with Slack mentions, and every answer."""
     acks = (await repository.acknowledgments(session, [proposal.id]))[proposal.id]
     teams = await payloads.team_refs(session, [a.team_id for a in acks])

@@ -43,7 +43,8 @@ async def open_proposal(
         same_pr = cmd.source_ref is not None and existing.source_ref == cmd.source_ref
         if not same_pr:
             raise Conflict(
-                f"'{asset.fqn}' already has an open proposal ({existing.id}); withdraw it or wait for it to resolve.",
+                f"'{asset.fqn}' already has an open proposal ({existing.id}); "
+                "withdraw it or wait for it to resolve.",
                 code="proposal_already_open",
                 details={"proposal_id": str(existing.id)},
             )
@@ -56,7 +57,9 @@ async def open_proposal(
         existing.resolved_at = utcnow()
         existing.resolution_note = "Replaced by a newer push to the same pull request."
         await session.flush()
-        await record(session, principal, "proposal.superseded", "proposal", existing.id, {"source_ref": cmd.source_ref})
+        await record(
+            session, principal, "proposal.superseded", "proposal", existing.id, {"source_ref": cmd.source_ref}
+        )
     consumers = [r.consumer_team_id for r in await registrations_repo.for_asset(session, asset.id)]
     consumers = [t for t in dict.fromkeys(consumers) if t != asset.owner_team_id]
     proposal = Proposal(
@@ -64,7 +67,9 @@ async def open_proposal(
         kind=ProposalKind.CHANGE,
         status=ProposalStatus.OPEN,
         # A pull-request reference makes a plain publish a pull-request proposal: it waits for the merge.
-        source=ProposalSource.PULL_REQUEST if cmd.source_ref and cmd.source is ProposalSource.PUBLISH else cmd.source,
+        source=ProposalSource.PULL_REQUEST
+        if cmd.source_ref and cmd.source is ProposalSource.PUBLISH
+        else cmd.source,
         source_ref=cmd.source_ref,
         base_contract_id=active.id,
         proposed_version=cmd.version,
@@ -83,7 +88,6 @@ async def open_proposal(
     )
     session.add(proposal)
     await session.flush()
-    now = utcnow()
     for team_id in consumers:
         prior = carried.get(team_id)
         session.add(
@@ -121,16 +125,19 @@ async def open_proposal(
             "owner_team_id": str(asset.owner_team_id),
         },
     )
-    if all(
-        (t in carried and carried[t].response in ACCEPTING)
-        for t in consumers
-    ):
+    if all((t in carried and carried[t].response in ACCEPTING) for t in consumers):
         await resolve_approved(session, principal, asset, proposal, base_url)
     return proposal
 
 
 async def resolve_approved(
-    session: AsyncSession, principal: Principal, asset: Asset, proposal: Proposal, base_url: str, *, forced: str | None = None
+    session: AsyncSession,
+    principal: Principal,
+    asset: Asset,
+    proposal: Proposal,
+    base_url: str,
+    *,
+    forced: str | None = None,
 ) -> None:
     """Every consumer acknowledged (or an admin forced it): approve, and publish unless it waits for a merge.
 
@@ -160,11 +167,21 @@ async def resolve_approved(
         await retire_asset(session, principal, asset, proposal, base_url)
         return
     assert active is not None and proposal.schema_def is not None
-    cmd = PublishCommand(schema=proposal.schema_def, guarantees=proposal.guarantees, version=proposal.proposed_version)
+    cmd = PublishCommand(
+        schema=proposal.schema_def, guarantees=proposal.guarantees, version=proposal.proposed_version
+    )
     ev = await evaluate(session, asset, active, cmd)
     version = proposal.proposed_version or ev.suggested_version
     contract = await publish_version(
-        session, principal, asset, active, ev, version, base_url, proposal_id=proposal.id, forced_reason=forced
+        session,
+        principal,
+        asset,
+        active,
+        ev,
+        version,
+        base_url,
+        proposal_id=proposal.id,
+        forced_reason=forced,
     )
     proposal.status = ProposalStatus.PUBLISHED
     proposal.published_contract_id = contract.id

@@ -22,7 +22,10 @@ async def get_for_update(session: AsyncSession, proposal_id: uuid.UUID) -> Propo
     """A proposal, row-locked and re-read from the database."""
     return (
         await session.execute(
-            sa.select(Proposal).where(Proposal.id == proposal_id).with_for_update().execution_options(populate_existing=True)
+            sa.select(Proposal)
+            .where(Proposal.id == proposal_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
     ).scalar_one_or_none()
 
@@ -56,7 +59,9 @@ async def latest_for_assets(
     return out
 
 
-async def acknowledgments(session: AsyncSession, proposal_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Acknowledgment]]:
+async def acknowledgments(
+    session: AsyncSession, proposal_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[Acknowledgment]]:
     """Answers per proposal, in one query."""
     ids = set(proposal_ids)
     out: dict[uuid.UUID, list[Acknowledgment]] = {i: [] for i in ids}
@@ -101,10 +106,16 @@ async def list_proposals(
                 )
             )
         )
-    total = (await session.execute(sa.select(sa.func.count()).select_from(Proposal).where(*conds))).scalar_one()
+    total = (
+        await session.execute(sa.select(sa.func.count()).select_from(Proposal).where(*conds))
+    ).scalar_one()
     rows = (
         await session.execute(
-            sa.select(Proposal).where(*conds).order_by(Proposal.created_at.desc(), Proposal.id).limit(limit).offset(offset)
+            sa.select(Proposal)
+            .where(*conds)
+            .order_by(Proposal.created_at.desc(), Proposal.id)
+            .limit(limit)
+            .offset(offset)
         )
     ).scalars()
     return rows.all(), total
@@ -114,7 +125,11 @@ async def due_for_expiry(session: AsyncSession, now: datetime, limit: int = 100)
     """Open proposals past their deadline."""
     rows = await session.execute(
         sa.select(Proposal.id)
-        .where(Proposal.status == ProposalStatus.OPEN, Proposal.expires_at.is_not(None), Proposal.expires_at <= now)
+        .where(
+            Proposal.status == ProposalStatus.OPEN,
+            Proposal.expires_at.is_not(None),
+            Proposal.expires_at <= now,
+        )
         .limit(limit)
     )
     return [r for (r,) in rows]

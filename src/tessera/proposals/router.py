@@ -42,7 +42,9 @@ async def list_proposals(
         limit=page.limit,
         offset=page.offset,
     )
-    return ListPage(items=await service.to_read(session, rows), total=total, limit=page.limit, offset=page.offset)
+    return ListPage(
+        items=await service.to_read(session, rows), total=total, limit=page.limit, offset=page.offset
+    )
 
 
 @router.get("/{proposal_id}", response_model=ProposalRead)
@@ -53,7 +55,11 @@ async def get_proposal(proposal_id: uuid.UUID, session: SessionDep, _: ReadPrinc
 
 @router.post("/{proposal_id}/acknowledge", response_model=ProposalRead)
 async def acknowledge(
-    proposal_id: uuid.UUID, data: AcknowledgeRequest, request: Request, session: SessionDep, principal: WritePrincipal
+    proposal_id: uuid.UUID,
+    data: AcknowledgeRequest,
+    request: Request,
+    session: SessionDep,
+    principal: WritePrincipal,
 ) -> ProposalRead:
     """Answer for your team: approved, migrating (with a deadline) or blocked (with a reason)."""
     proposal = await service.acknowledge(session, principal, proposal_id, data, base_url=_base_url(request))
@@ -62,7 +68,11 @@ async def acknowledge(
 
 @router.post("/{proposal_id}/withdraw", response_model=ProposalRead)
 async def withdraw(
-    proposal_id: uuid.UUID, request: Request, session: SessionDep, principal: WritePrincipal, data: ReasonRequest | None = None
+    proposal_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    principal: WritePrincipal,
+    data: ReasonRequest | None = None,
 ) -> ProposalRead:
     """Withdraw an open proposal (the proposing team or an admin)."""
     reason = data.reason if data else None
@@ -72,8 +82,14 @@ async def withdraw(
 
 @router.post("/{proposal_id}/force-approve", response_model=ProposalRead)
 async def force_approve(
-    proposal_id: uuid.UUID, data: ForceRequest, request: Request, session: SessionDep, principal: WritePrincipal
+    proposal_id: uuid.UUID,
+    data: ForceRequest,
+    request: Request,
+    session: SessionDep,
+    principal: WritePrincipal,
 ) -> ProposalRead:
     """Approve without every answer (admin; the reason is audited)."""
-    proposal = await service.force_approve(session, principal, proposal_id, data.reason, base_url=_base_url(request))
+    proposal = await service.force_approve(
+        session, principal, proposal_id, data.reason, base_url=_base_url(request)
+    )
     return (await service.to_read(session, [proposal]))[0]

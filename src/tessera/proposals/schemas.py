@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
 from tessera.enums import AckResponse, ProposalKind, ProposalSource, ProposalStatus
 from tessera.schemas import ApiModel
@@ -62,7 +62,7 @@ class AcknowledgeRequest(ApiModel):
 
     response: AckResponse
     team_id: uuid.UUID | None = None
-    migration_deadline: datetime | None = None
+    migration_deadline: AwareDatetime | None = None
     reason: str | None = Field(default=None, max_length=5000)
 
     @model_validator(mode="after")

@@ -76,16 +76,22 @@ async def _lock(session: AsyncSession, proposal_id: uuid.UUID) -> tuple[Proposal
     return locked, asset
 
 
-def _require_open(proposal: Proposal) -> None:
+def _require_open(proposal: Proposal, *, commit: bool = False) -> None:
     if proposal.status is not ProposalStatus.OPEN:
         raise Conflict(
             f"Proposal {proposal.id} is {proposal.status.value}; only open proposals can change.",
             code=f"proposal_{proposal.status.value}",
+            commit=commit,
         )
 
 
 async def acknowledge(
-    session: AsyncSession, principal: Principal, proposal_id: uuid.UUID, data: AcknowledgeRequest, *, base_url: str
+    session: AsyncSession,
+    principal: Principal,
+    proposal_id: uuid.UUID,
+    data: AcknowledgeRequest,
+    *,
+    base_url: str,
 ) -> Proposal:
     """Record a consumer team's answer; the last approval approves (and usually publishes) the proposal."""
     team_id = data.team_id or principal.team_id
@@ -94,8 +100,8 @@ async def acknowledge(
     if not principal.acts_for(team_id):
         raise Forbidden("A team may only answer for itself.", code="not_team_member")
     proposal, asset = await _lock(session, proposal_id)
-    await _expire_if_due(session, principal, proposal, asset, base_url)
-    _require_open(proposal)
+    # A proposal found past its deadline is expired for good, although this answer is refused.
+    _require_open(proposal, commit=await _expire_if_due(session, principal, proposal, asset, base_url))
     acks = (await repository.acknowledgments(session, [proposal.id]))[proposal.id]
     mine = next((a for a in acks if a.team_id == team_id), None)
     if mine is None:
@@ -138,7 +144,9 @@ async def withdraw(
     """The proposing team (or an admin) withdraws an open proposal."""
     proposal, asset = await _lock(session, proposal_id)
     if not principal.acts_for(proposal.proposed_by_team_id):
-        raise Forbidden("Only the proposing team (or an admin) may withdraw this proposal.", code="not_proposer")
+        raise Forbidden(
+            "Only the proposing team (or an admin) may withdraw this proposal.", code="not_proposer"
+        )
     _require_open(proposal)
     proposal.status = ProposalStatus.WITHDRAWN
     proposal.resolved_at = utcnow()
@@ -156,24 +164,30 @@ async def force_approve(
     if not principal.is_admin:
         raise Forbidden("Force-approving needs an API key with the 'admin' scope.", code="admin_required")
     proposal, asset = await _lock(session, proposal_id)
-    _require_open(proposal)
+    _require_open(proposal, commit=await _expire_if_due(session, principal, proposal, asset, base_url))
     await resolve_approved(session, principal, asset, proposal, base_url, forced=reason)
     if proposal.status is ProposalStatus.STALE:
         raise Conflict(
             "The contract this proposal was diffed against is no longer active; it is now stale. Re-propose.",
             code="proposal_stale",
+            commit=True,
         )
     return proposal
 
 
 async def _expire_if_due(
     session: AsyncSession, principal: Principal, proposal: Proposal, asset: Asset, base_url: str
-) -> None:
+) -> bool:
+    """Expire ``proposal`` if its deadline has passed; True when it did."""
     if proposal.status is ProposalStatus.OPEN and proposal.expires_at and proposal.expires_at <= utcnow():
         await expire(session, principal, proposal, asset, base_url)
+        return True
+    return False
 
 
-async def expire(session: AsyncSession, principal: Principal, proposal: Proposal, asset: Asset, base_url: str) -> None:
+async def expire(
+    session: AsyncSession, principal: Principal, proposal: Proposal, asset: Asset, base_url: str
+) -> None:
     """Mark an open proposal past its deadline as expired."""
     proposal.status = ProposalStatus.EXPIRED
     proposal.resolved_at = utcnow()

@@ -31,16 +31,24 @@ async def list_runs(
     conds: list[sa.ColumnElement[bool]] = [QualityRun.asset_id == asset_id]
     if status:
         conds.append(QualityRun.status == status)
-    total = (await session.execute(sa.select(sa.func.count()).select_from(QualityRun).where(*conds))).scalar_one()
+    total = (
+        await session.execute(sa.select(sa.func.count()).select_from(QualityRun).where(*conds))
+    ).scalar_one()
     rows = (
         await session.execute(
-            sa.select(QualityRun).where(*conds).order_by(QualityRun.run_at.desc(), QualityRun.id).limit(limit).offset(offset)
+            sa.select(QualityRun)
+            .where(*conds)
+            .order_by(QualityRun.run_at.desc(), QualityRun.id)
+            .limit(limit)
+            .offset(offset)
         )
     ).scalars()
     return rows.all(), total
 
 
-async def runs_since(session: AsyncSession, asset_id: uuid.UUID, since: datetime) -> list[tuple[datetime, str]]:
+async def runs_since(
+    session: AsyncSession, asset_id: uuid.UUID, since: datetime
+) -> list[tuple[datetime, str]]:
     """(run_at, status) of an asset's runs since a time, oldest first."""
     rows = await session.execute(
         sa.select(QualityRun.run_at, QualityRun.status)

@@ -26,14 +26,23 @@ async def record_run(
 
 @router.get("/{asset_id}/audit-history", response_model=ListPage[QualityRunRead])
 async def audit_history(
-    asset_id: uuid.UUID, session: SessionDep, _: ReadPrincipal, page: PageDep, status: QualityStatus | None = None
+    asset_id: uuid.UUID,
+    session: SessionDep,
+    _: ReadPrincipal,
+    page: PageDep,
+    status: QualityStatus | None = None,
 ) -> ListPage[QualityRunRead]:
     """Runs of an asset, newest first."""
     await require_asset(session, asset_id)
     rows, total = await repository.list_runs(
         session, asset_id, status=status.value if status else None, limit=page.limit, offset=page.offset
     )
-    return ListPage(items=[QualityRunRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
+    return ListPage(
+        items=[QualityRunRead.model_validate(r) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 @router.get("/{asset_id}/audit-trends", response_model=QualityTrends)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from tessera.enums import QualityStatus
 from tessera.schemas import ApiModel
@@ -26,8 +26,10 @@ class QualityRunCreate(ApiModel):
     status: QualityStatus
     results: list[GuaranteeResult] = Field(default_factory=list)
     run_id: str | None = Field(default=None, max_length=200)
-    triggered_by: str | None = Field(default=None, max_length=100, description="e.g. dbt_test, airflow, manual")
-    run_at: datetime | None = None
+    triggered_by: str | None = Field(
+        default=None, max_length=100, description="e.g. dbt_test, airflow, manual"
+    )
+    run_at: AwareDatetime | None = None
 
 
 class QualityRunRead(ApiModel):

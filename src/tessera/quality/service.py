@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,7 +40,12 @@ async def record_run(
     session.add(run)
     await session.flush()
     await record(
-        session, principal, "quality_run.recorded", "asset", asset.id, {"status": data.status.value, "run_id": data.run_id}
+        session,
+        principal,
+        "quality_run.recorded",
+        "asset",
+        asset.id,
+        {"status": data.status.value, "run_id": data.run_id},
     )
     return run
 
@@ -50,15 +55,15 @@ async def trends(session: AsyncSession, asset_id: uuid.UUID, days: int) -> Quali
     await require_asset(session, asset_id)
     since = utcnow() - timedelta(days=days)
     runs = await repository.runs_since(session, asset_id, since)
-    total: Counter[object] = Counter()
-    passed: Counter[object] = Counter()
+    total: Counter[date] = Counter()
+    passed: Counter[date] = Counter()
     for run_at, status in runs:
         day = run_at.date()
         total[day] += 1
         passed[day] += status == QualityStatus.PASSED.value
     points = [
-        TrendPoint(day=d, runs=total[d], passed=passed[d], pass_rate=round(passed[d] / total[d], 4))  # type: ignore[arg-type]
-        for d in sorted(total)  # type: ignore[type-var]
+        TrendPoint(day=d, runs=total[d], passed=passed[d], pass_rate=round(passed[d] / total[d], 4))
+        for d in sorted(total)
     ]
     n = len(runs)
     all_passed = sum(p.passed for p in points)

@@ -36,19 +36,25 @@ async def for_asset(session: AsyncSession, asset_id: uuid.UUID) -> list[Registra
     return list(
         (
             await session.execute(
-                sa.select(Registration).where(Registration.asset_id == asset_id, LIVE).order_by(Registration.created_at)
+                sa.select(Registration)
+                .where(Registration.asset_id == asset_id, LIVE)
+                .order_by(Registration.created_at)
             )
         ).scalars()
     )
 
 
-async def for_assets(session: AsyncSession, asset_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Registration]]:
+async def for_assets(
+    session: AsyncSession, asset_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[Registration]]:
     """Live registrations of many assets, in one query."""
     ids = set(asset_ids)
     out: dict[uuid.UUID, list[Registration]] = {i: [] for i in ids}
     if ids:
         rows = await session.execute(
-            sa.select(Registration).where(Registration.asset_id.in_(ids), LIVE).order_by(Registration.created_at)
+            sa.select(Registration)
+            .where(Registration.asset_id.in_(ids), LIVE)
+            .order_by(Registration.created_at)
         )
         for reg in rows.scalars():
             out[reg.asset_id].append(reg)
@@ -72,6 +78,8 @@ async def list_registrations(
     base = sa.select(Registration).join(Asset, Asset.id == Registration.asset_id).where(*conds)
     total = (await session.execute(sa.select(sa.func.count()).select_from(base.subquery()))).scalar_one()
     rows = (
-        await session.execute(base.order_by(Registration.created_at.desc(), Registration.id).limit(limit).offset(offset))
+        await session.execute(
+            base.order_by(Registration.created_at.desc(), Registration.id).limit(limit).offset(offset)
+        )
     ).scalars()
     return rows.all(), total

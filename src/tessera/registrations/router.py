@@ -35,11 +35,18 @@ async def list_registrations(
     rows, total = await repository.list_registrations(
         session, asset_id=asset_id, team_id=consumer_team_id, limit=page.limit, offset=page.offset
     )
-    return ListPage(items=[RegistrationRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
+    return ListPage(
+        items=[RegistrationRead.model_validate(r) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 @router.get("/{registration_id}", response_model=RegistrationRead)
-async def get_registration(registration_id: uuid.UUID, session: SessionDep, _: ReadPrincipal) -> RegistrationRead:
+async def get_registration(
+    registration_id: uuid.UUID, session: SessionDep, _: ReadPrincipal
+) -> RegistrationRead:
     """One registration."""
     return RegistrationRead.model_validate(await service.require_registration(session, registration_id))
 
@@ -53,6 +60,8 @@ async def update_registration(
 
 
 @router.delete("/{registration_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_registration(registration_id: uuid.UUID, session: SessionDep, principal: WritePrincipal) -> None:
+async def delete_registration(
+    registration_id: uuid.UUID, session: SessionDep, principal: WritePrincipal
+) -> None:
     """Remove a registration."""
     await service.unregister(session, principal, registration_id)

@@ -16,7 +16,9 @@ class RegistrationCreate(ApiModel):
     asset_id: uuid.UUID
     consumer_team_id: uuid.UUID | None = Field(default=None, description="Defaults to the key's team")
     pinned_version: str | None = Field(default=None, max_length=100)
-    columns: list[str] = Field(default_factory=list, description="Columns the consumer reads (all when empty)")
+    columns: list[str] = Field(
+        default_factory=list, description="Columns the consumer reads (all when empty)"
+    )
     purpose: str | None = Field(default=None, max_length=2000)
 
 

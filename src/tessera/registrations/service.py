@@ -45,8 +45,15 @@ async def register(
     await require_team(session, team_id)
     asset = await require_asset(session, data.asset_id)
     return await register_team(
-        session, principal, asset, team_id, base_url=base_url, pinned_version=data.pinned_version,
-        columns=data.columns, purpose=data.purpose, source=source,
+        session,
+        principal,
+        asset,
+        team_id,
+        base_url=base_url,
+        pinned_version=data.pinned_version,
+        columns=data.columns,
+        purpose=data.purpose,
+        source=source,
     )
 
 
@@ -64,8 +71,13 @@ async def register_team(
 ) -> Registration:
     """Create the registration (callers have checked authorization); emits ``registration.created``."""
     if team_id == asset.owner_team_id:
-        raise ValidationFailed("The owner team cannot register as a consumer of its own asset.", code="owner_cannot_register")
-    if pinned_version is not None and await contracts_repo.by_version(session, asset.id, pinned_version) is None:
+        raise ValidationFailed(
+            "The owner team cannot register as a consumer of its own asset.", code="owner_cannot_register"
+        )
+    if (
+        pinned_version is not None
+        and await contracts_repo.by_version(session, asset.id, pinned_version) is None
+    ):
         raise ValidationFailed(f"'{asset.fqn}' has no version {pinned_version}.", code="unknown_version")
     if await repository.find(session, asset.id, team_id) is not None:
         raise Conflict("This team is already registered on this asset.", code="registration_exists")
@@ -80,7 +92,14 @@ async def register_team(
     )
     session.add(reg)
     await session.flush()
-    await record(session, principal, "registration.created", "registration", reg.id, {"asset_id": str(asset.id), "team_id": str(team_id)})
+    await record(
+        session,
+        principal,
+        "registration.created",
+        "registration",
+        reg.id,
+        {"asset_id": str(asset.id), "team_id": str(team_id)},
+    )
     teams = await payloads.team_refs(session, [team_id])
     await emit(
         session,
@@ -103,11 +122,15 @@ async def update(
     """Change a registration (the consumer team or an admin)."""
     reg = await require_registration(session, registration_id)
     if not principal.acts_for(reg.consumer_team_id):
-        raise Forbidden("Only the consumer team (or an admin) may change its registration.", code="not_team_member")
+        raise Forbidden(
+            "Only the consumer team (or an admin) may change its registration.", code="not_team_member"
+        )
     changes = data.model_dump(exclude_unset=True)
-    if changes.get("pinned_version") is not None:
-        if await contracts_repo.by_version(session, reg.asset_id, changes["pinned_version"]) is None:
-            raise ValidationFailed(f"The asset has no version {changes['pinned_version']}.", code="unknown_version")
+    pinned = changes.get("pinned_version")
+    if pinned is not None and await contracts_repo.by_version(session, reg.asset_id, pinned) is None:
+        raise ValidationFailed(
+            f"The asset has no version {changes['pinned_version']}.", code="unknown_version"
+        )
     if "pinned_version" in changes:
         reg.pinned_version = changes["pinned_version"]
     if "columns" in changes:
@@ -115,7 +138,9 @@ async def update(
     if "purpose" in changes:
         reg.purpose = changes["purpose"]
     await session.flush()
-    await record(session, principal, "registration.updated", "registration", reg.id, {"fields": sorted(changes)})
+    await record(
+        session, principal, "registration.updated", "registration", reg.id, {"fields": sorted(changes)}
+    )
     return reg
 
 
@@ -123,7 +148,11 @@ async def unregister(session: AsyncSession, principal: Principal, registration_i
     """Remove a registration (the consumer team or an admin)."""
     reg = await require_registration(session, registration_id)
     if not principal.acts_for(reg.consumer_team_id):
-        raise Forbidden("Only the consumer team (or an admin) may remove its registration.", code="not_team_member")
+        raise Forbidden(
+            "Only the consumer team (or an admin) may remove its registration.", code="not_team_member"
+        )
     reg.deleted_at = utcnow()
     await session.flush()
-    await record(session, principal, "registration.deleted", "registration", reg.id, {"asset_id": str(reg.asset_id)})
+    await record(
+        session, principal, "registration.deleted", "registration", reg.id, {"asset_id": str(reg.asset_id)}
+    )

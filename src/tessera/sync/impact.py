@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.auth.principal import Principal
 from tessera.contracts import repository as contracts_repo
 from tessera.contracts.evaluation import PublishCommand, evaluate_against, needs_history
-from tessera.db.models import Asset, Proposal
+from tessera.db.models import Acknowledgment, Asset, Proposal, Registration
 from tessera.enums import AckResponse, ProposalSource, ProposalStatus
 from tessera.errors import Forbidden, TesseraError
 from tessera.impact.service import downstream
@@ -24,6 +24,7 @@ from tessera.sync.schemas import (
     DownstreamItem,
     ImpactSummary,
     ModelImpact,
+    ModelStatus,
     ProposalItem,
     SyncWarning,
 )
@@ -45,7 +46,11 @@ async def check(
         asset = by_uid.get(uid) or by_fqn.get(node.fqn)
         if asset is not None:
             matched[uid] = asset
-    gone = [a for a in existing if belongs_to_sync(a, project, opts.include_packages) and a.dbt_unique_id not in project.assets]
+    gone = [
+        a
+        for a in existing
+        if belongs_to_sync(a, project, opts.include_packages) and a.dbt_unique_id not in project.assets
+    ]
     ids = [a.id for a in matched.values()] + [a.id for a in gone]
     actives = await repository.active_contracts(session, ids)
     histories = await repository.histories(session, [a.id for a in matched.values() if needs_history(a)])
@@ -54,14 +59,26 @@ async def check(
     await service.load_changed_schemas(session, project, matched, actives)
     acks = await proposals_repo.acknowledgments(session, [p.id for lst in pending.values() for p in lst])
     team_names = await repository.team_names(
-        session, {r.consumer_team_id for lst in regs.values() for r in lst} | {a.owner_team_id for a in existing}
+        session,
+        {r.consumer_team_id for lst in regs.values() for r in lst} | {a.owner_team_id for a in existing},
     )
     models: list[ModelImpact] = []
     for uid, node in project.assets.items():
         asset = matched.get(uid)
         if asset is None:
-            models.append(ModelImpact(unique_id=uid, fqn=node.fqn, asset_id=None, status="added", breaking=False,
-                                      acknowledged=True, changes=[], consumers=[], downstream=[]))
+            models.append(
+                ModelImpact(
+                    unique_id=uid,
+                    fqn=node.fqn,
+                    asset_id=None,
+                    status="added",
+                    breaking=False,
+                    acknowledged=True,
+                    changes=[],
+                    consumers=[],
+                    downstream=[],
+                )
+            )
             continue
         active = actives.get(asset.id)
         cmd = PublishCommand(schema=node.schema, guarantees=node.guarantees, trusted_schema=True)
@@ -70,33 +87,81 @@ async def check(
         except TesseraError as exc:
             warnings.append(SyncWarning(node=uid, code=exc.code, message=exc.message))
             continue
-        unchanged = active is not None and ev.schema_fp == active.schema_fingerprint and ev.guarantees_fp == active.guarantees_fingerprint
+        unchanged = (
+            active is not None
+            and ev.schema_fp == active.schema_fingerprint
+            and ev.guarantees_fp == active.guarantees_fingerprint
+        )
         breaking_paths = {(c.get("kind"), c.get("path")) for c in ev.breaking}
         changes = [
-            ChangeItem(kind=str(c["kind"]), path=str(c.get("path", "")), breaking=(c.get("kind"), c.get("path")) in breaking_paths,
-                       message=str(c.get("message", "")))
+            ChangeItem(
+                kind=str(c["kind"]),
+                path=str(c.get("path", "")),
+                breaking=(c.get("kind"), c.get("path")) in breaking_paths,
+                message=str(c.get("message", "")),
+            )
             for c in ev.changes
         ] + [
-            ChangeItem(kind=str(g["kind"]), path=str(g.get("path", "")), breaking=(g.get("kind"), g.get("path")) in breaking_paths,
-                       message=str(g.get("message", "")), category="guarantee")
+            ChangeItem(
+                kind=str(g["kind"]),
+                path=str(g.get("path", "")),
+                breaking=(g.get("kind"), g.get("path")) in breaking_paths,
+                message=str(g.get("message", "")),
+                category="guarantee",
+            )
             for g in ev.guarantee_changes
         ]
-        proposal = _relevant_proposal(pending.get(asset.id, []), ev.schema_fp, ev.guarantees_fp, opts.source_ref)
+        proposal = _relevant_proposal(
+            pending.get(asset.id, []), ev.schema_fp, ev.guarantees_fp, opts.source_ref
+        )
         models.append(
-            _model(uid, node.fqn, asset, "unchanged" if unchanged else "modified", bool(ev.breaking), changes,
-                   regs.get(asset.id, []), proposal, acks, team_names, ev.schema_fp, ev.guarantees_fp)
+            _model(
+                uid,
+                node.fqn,
+                asset,
+                "unchanged" if unchanged else "modified",
+                bool(ev.breaking),
+                changes,
+                regs.get(asset.id, []),
+                proposal,
+                acks,
+                team_names,
+                ev.schema_fp,
+                ev.guarantees_fp,
+            )
         )
     for asset in gone:
         consumers = [r for r in regs.get(asset.id, []) if r.consumer_team_id != asset.owner_team_id]
-        change = ChangeItem(kind="asset_removed", path="", breaking=bool(consumers), message=f"'{asset.fqn}' is removed from the project.")
+        change = ChangeItem(
+            kind="asset_removed",
+            path="",
+            breaking=bool(consumers),
+            message=f"'{asset.fqn}' is removed from the project.",
+        )
         proposal = next((p for p in pending.get(asset.id, []) if p.kind.value == "removal"), None)
-        models.append(_model(asset.dbt_unique_id or str(asset.id), asset.fqn, asset, "removed", bool(consumers), [change],
-                             consumers, proposal, acks, team_names, None, None))
+        models.append(
+            _model(
+                asset.dbt_unique_id or str(asset.id),
+                asset.fqn,
+                asset,
+                "removed",
+                bool(consumers),
+                [change],
+                consumers,
+                proposal,
+                acks,
+                team_names,
+                None,
+                None,
+            )
+        )
     await _add_downstream(session, models, team_names, max_depth)
     return _finish(models, warnings)
 
 
-def _relevant_proposal(candidates: list[Proposal], schema_fp: str, g_fp: str, source_ref: str | None) -> Proposal | None:
+def _relevant_proposal(
+    candidates: list[Proposal], schema_fp: str, g_fp: str, source_ref: str | None
+) -> Proposal | None:
     covering = repository.covering_proposal(candidates, schema_fp, g_fp)
     if covering is not None:
         return covering
@@ -111,30 +176,64 @@ def _relevant_proposal(candidates: list[Proposal], schema_fp: str, g_fp: str, so
 
 
 def _model(
-    uid: str, fqn: str, asset: Asset, status: str, breaking: bool, changes: list[ChangeItem], regs: list, proposal: Proposal | None,
-    acks: dict, team_names: dict[uuid.UUID, str], schema_fp: str | None, g_fp: str | None,
+    uid: str,
+    fqn: str,
+    asset: Asset,
+    status: ModelStatus,
+    breaking: bool,
+    changes: list[ChangeItem],
+    regs: list[Registration],
+    proposal: Proposal | None,
+    acks: dict[uuid.UUID, list[Acknowledgment]],
+    team_names: dict[uuid.UUID, str],
+    schema_fp: str | None,
+    g_fp: str | None,
 ) -> ModelImpact:
     answers = {a.team_id: a.response.value for a in acks.get(proposal.id, [])} if proposal else {}
     covers = proposal is not None and (
-        proposal.kind.value == "removal" or (proposal.schema_fingerprint == schema_fp and proposal.guarantees_fingerprint == g_fp)
+        proposal.kind.value == "removal"
+        or (proposal.schema_fingerprint == schema_fp and proposal.guarantees_fingerprint == g_fp)
     )
     consumers = [
-        ConsumerItem(team_id=r.consumer_team_id, team=team_names.get(r.consumer_team_id, str(r.consumer_team_id)),
-                     response=answers.get(r.consumer_team_id) if covers else None)
-        for r in regs if r.consumer_team_id != asset.owner_team_id
+        ConsumerItem(
+            team_id=r.consumer_team_id,
+            team=team_names.get(r.consumer_team_id, str(r.consumer_team_id)),
+            response=answers.get(r.consumer_team_id) if covers else None,
+        )
+        for r in regs
+        if r.consumer_team_id != asset.owner_team_id
     ]
-    approved = proposal is not None and covers and proposal.status in (ProposalStatus.APPROVED, ProposalStatus.FORCE_APPROVED)
+    approved = (
+        proposal is not None
+        and covers
+        and proposal.status in (ProposalStatus.APPROVED, ProposalStatus.FORCE_APPROVED)
+    )
     all_answered = bool(consumers) and all(c.response in ACCEPTED for c in consumers)
     acknowledged = not breaking or (covers and (approved or all_answered))
     return ModelImpact(
-        unique_id=uid, fqn=fqn, asset_id=asset.id, status=status, breaking=breaking,  # type: ignore[arg-type]
-        acknowledged=acknowledged, changes=changes, consumers=consumers, downstream=[],
-        proposal=ProposalItem(id=proposal.id, status=proposal.status.value, source_ref=proposal.source_ref, covers_this_change=covers)
-        if proposal else None,
+        unique_id=uid,
+        fqn=fqn,
+        asset_id=asset.id,
+        status=status,
+        breaking=breaking,
+        acknowledged=acknowledged,
+        changes=changes,
+        consumers=consumers,
+        downstream=[],
+        proposal=ProposalItem(
+            id=proposal.id,
+            status=proposal.status.value,
+            source_ref=proposal.source_ref,
+            covers_this_change=covers,
+        )
+        if proposal
+        else None,
     )
 
 
-async def _add_downstream(session: AsyncSession, models: list[ModelImpact], team_names: dict[uuid.UUID, str], max_depth: int) -> None:
+async def _add_downstream(
+    session: AsyncSession, models: list[ModelImpact], team_names: dict[uuid.UUID, str], max_depth: int
+) -> None:
     from tessera.assets import repository as assets_repo
 
     for m in models:
@@ -143,8 +242,11 @@ async def _add_downstream(session: AsyncSession, models: list[ModelImpact], team
         found, _ = await downstream(session, [m.asset_id], max_depth)
         down = await assets_repo.get_many(session, [a for a, _ in found])
         m.downstream = [
-            DownstreamItem(asset_id=a, fqn=down[a].fqn, owner_team=team_names.get(down[a].owner_team_id), depth=d)
-            for a, d in found if a in down
+            DownstreamItem(
+                asset_id=a, fqn=down[a].fqn, owner_team=team_names.get(down[a].owner_team_id), depth=d
+            )
+            for a, d in found
+            if a in down
         ]
 
 
@@ -156,33 +258,57 @@ def _finish(models: list[ModelImpact], warnings: list[SyncWarning]) -> DbtImpact
         summary.breaking += m.breaking
         summary.unacknowledged += m.breaking and not m.acknowledged
     verdict = "fail" if summary.unacknowledged else "pass"
-    return DbtImpactResult(verdict=verdict, summary=summary, models=models, warnings=warnings, markdown=markdown.render(verdict, models))
+    return DbtImpactResult(
+        verdict=verdict,
+        summary=summary,
+        models=models,
+        warnings=warnings,
+        markdown=markdown.render(verdict, models),
+    )
 
 
 async def propose(
-    session: AsyncSession, principal: Principal, project: DbtProject, opts: SyncOptions, *, base_url: str, max_depth: int
+    session: AsyncSession,
+    principal: Principal,
+    project: DbtProject,
+    opts: SyncOptions,
+    *,
+    base_url: str,
+    max_depth: int,
 ) -> DbtImpactResult:
     """Open (or replace, for the same pull request) proposals for every breaking change; publish nothing."""
     if not opts.source_ref:
         from tessera.errors import ValidationFailed
 
-        raise ValidationFailed("source_ref (the pull request, e.g. github:org/repo#42) is required.", code="source_ref_required")
+        raise ValidationFailed(
+            "source_ref (the pull request, e.g. github:org/repo#42) is required.", code="source_ref_required"
+        )
     result = await check(session, project, opts, max_depth=max_depth)
     by_id = {a.id: a for a in await repository.live_assets(session, opts.environment, lock=False)}
     for m in result.models:
         if not (m.breaking and not m.acknowledged and m.status == "modified" and m.asset_id in by_id):
             continue
-        asset = by_id[m.asset_id]  # type: ignore[index]
+        asset = by_id[m.asset_id]
         if not principal.acts_for(asset.owner_team_id):
-            raise Forbidden(f"Only the owner team of '{asset.fqn}' (or an admin) may propose changes to it.", code="not_asset_owner")
+            raise Forbidden(
+                f"Only the owner team of '{asset.fqn}' (or an admin) may propose changes to it.",
+                code="not_asset_owner",
+            )
         locked = await repository_lock(session, asset.id)
         active = await contracts_repo.active_for(session, asset.id)
         node = project.assets[m.unique_id]
         cmd = PublishCommand(
-            schema=node.schema, guarantees=node.guarantees, source=ProposalSource.PULL_REQUEST,
-            source_ref=opts.source_ref, trusted_schema=True,
+            schema=node.schema,
+            guarantees=node.guarantees,
+            source=ProposalSource.PULL_REQUEST,
+            source_ref=opts.source_ref,
+            trusted_schema=True,
         )
-        history = (await repository.histories(session, [asset.id])).get(asset.id, []) if needs_history(locked) else []
+        history = (
+            (await repository.histories(session, [asset.id])).get(asset.id, [])
+            if needs_history(locked)
+            else []
+        )
         ev = evaluate_against(locked, active, history, cmd)
         if active is None or not ev.breaking:
             continue

@@ -72,14 +72,17 @@ def _resolve(
         teams = memberships.get(user_id, [])
         if not teams:
             return ResolvedOwner(fallback, user_id), SyncWarning(
-                node="", code="owner_without_team",
-                message=f"Owner '{ref.raw}' is a user in no team; the fallback team owns the asset, the user stewards it.",
+                node="",
+                code="owner_without_team",
+                message=f"Owner '{ref.raw}' is a user in no team; "
+                "the fallback team owns the asset, the user stewards it.",
             )
         team = fallback if fallback in teams else teams[0]
         warning = None
         if len(teams) > 1 and fallback not in teams:
             warning = SyncWarning(
-                node="", code="ambiguous_owner_team",
+                node="",
+                code="ambiguous_owner_team",
                 message=f"Owner '{ref.raw}' belongs to several teams; the first by name was chosen.",
             )
         return ResolvedOwner(team, user_id), warning
@@ -87,6 +90,8 @@ def _resolve(
         if candidate and candidate.lower() in team_by_name:
             return ResolvedOwner(team_by_name[candidate.lower()], None), None
     return ResolvedOwner(fallback, None), SyncWarning(
-        node="", code="unknown_owner",
-        message=f"Owner '{ref.raw}' matches no user email, user name or team name; the fallback team owns it.",
+        node="",
+        code="unknown_owner",
+        message=f"Owner '{ref.raw}' matches no user email, user name or team name; "
+        "the fallback team owns it.",
     )

@@ -32,7 +32,9 @@ async def live_assets(session: AsyncSession, environment: str, *, lock: bool) ->
     return list((await session.execute(stmt)).scalars())
 
 
-async def active_contracts(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Contract]:
+async def active_contracts(
+    session: AsyncSession, asset_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Contract]:
     """Active contract per asset, *without* its schema (see :func:`load_schemas`): most are unchanged."""
     out: dict[uuid.UUID, Contract] = {}
     for part in chunks(list(asset_ids)):
@@ -54,7 +56,9 @@ async def load_schemas(session: AsyncSession, contracts: Sequence[Contract]) -> 
             set_committed_value(by_id[contract_id], "schema_def", schema)
 
 
-async def histories(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, object]]]:
+async def histories(
+    session: AsyncSession, asset_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[dict[str, object]]]:
     """Every published schema per asset, oldest first (only asked for assets in transitive modes)."""
     out: dict[uuid.UUID, list[dict[str, object]]] = {}
     for part in chunks(list(asset_ids)):
@@ -68,7 +72,9 @@ async def histories(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -> di
     return out
 
 
-async def registrations(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Registration]]:
+async def registrations(
+    session: AsyncSession, asset_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Registration]]:
     """Live registrations per asset."""
     out: dict[uuid.UUID, list[Registration]] = {}
     for part in chunks(list(asset_ids)):
@@ -88,7 +94,10 @@ async def edges_into(
     for part in chunks(list(downstream_ids)):
         rows = await session.execute(
             sa.select(
-                AssetDependency.downstream_asset_id, AssetDependency.upstream_asset_id, AssetDependency.id, AssetDependency.kind
+                AssetDependency.downstream_asset_id,
+                AssetDependency.upstream_asset_id,
+                AssetDependency.id,
+                AssetDependency.kind,
             ).where(AssetDependency.downstream_asset_id.in_(part))
         )
         for down, up, edge_id, kind in rows:
@@ -102,7 +111,9 @@ async def delete_edges(session: AsyncSession, edge_ids: Sequence[uuid.UUID]) -> 
         await session.execute(sa.delete(AssetDependency).where(AssetDependency.id.in_(part)))
 
 
-async def registration_pairs(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:
+async def registration_pairs(
+    session: AsyncSession, asset_ids: Sequence[uuid.UUID]
+) -> set[tuple[uuid.UUID, uuid.UUID]]:
     """``(asset, consumer team)`` of live registrations on the assets."""
     out: set[tuple[uuid.UUID, uuid.UUID]] = set()
     for part in chunks(list(asset_ids)):
@@ -156,7 +167,10 @@ async def owner_candidates(
             (
                 await session.execute(
                     sa.select(User).where(
-                        sa.or_(sa.func.lower(User.email).in_(emails or {""}), sa.func.lower(User.name).in_(names or {""})),
+                        sa.or_(
+                            sa.func.lower(User.email).in_(emails or {""}),
+                            sa.func.lower(User.name).in_(names or {""}),
+                        ),
                         User.deactivated_at.is_(None),
                     )
                 )
@@ -189,5 +203,7 @@ async def team_names(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> di
     ids = list(set(team_ids))
     out: dict[uuid.UUID, str] = {}
     for part in chunks(ids):
-        out.update(dict((await session.execute(sa.select(Team.id, Team.name).where(Team.id.in_(part)))).all()))
+        out.update(
+            dict((await session.execute(sa.select(Team.id, Team.name).where(Team.id.in_(part)))).all())
+        )
     return out

@@ -25,7 +25,10 @@ _BODY_DOC = {
             "application/json": {"schema": {"type": "object", "description": "dbt manifest.json"}},
             "application/gzip": {"schema": {"type": "string", "format": "binary"}},
             "multipart/form-data": {
-                "schema": {"type": "object", "properties": {"manifest": {"type": "string", "format": "binary"}}}
+                "schema": {
+                    "type": "object",
+                    "properties": {"manifest": {"type": "string", "format": "binary"}},
+                }
             },
         },
     }
@@ -33,13 +36,15 @@ _BODY_DOC = {
 
 
 async def read_manifest(request: Request, include_packages: bool) -> DbtProject:
-    """The manifest from the body (JSON, gzip, or a multipart ``manifest`` file), parsed off the event loop."""
+    """The manifest from the body (JSON, gzip or a multipart ``manifest`` file), parsed in a thread."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         form = await request.form(max_part_size=MAX_MANIFEST_BYTES)
         upload = form.get("manifest")
         if upload is None or isinstance(upload, str):
-            raise BadRequest("Upload the manifest as a file in the 'manifest' form field.", code="manifest_missing")
+            raise BadRequest(
+                "Upload the manifest as a file in the 'manifest' form field.", code="manifest_missing"
+            )
         raw = await upload.read()
     else:
         length = request.headers.get("content-length")
@@ -63,9 +68,13 @@ async def sync_dbt(
 ) -> SyncResult:
     """Sync a dbt manifest: assets, contracts, owners, lineage and consumer registrations."""
     project = await read_manifest(request, include_packages)
-    opts = SyncOptions(environment=environment, owner_team_id=owner_team_id, include_packages=include_packages)
+    opts = SyncOptions(
+        environment=environment, owner_team_id=owner_team_id, include_packages=include_packages
+    )
     with paused_gc():
-        return await service.sync_manifest(session, principal, project, opts, base_url=request.app.state.settings.base_url)
+        return await service.sync_manifest(
+            session, principal, project, opts, base_url=request.app.state.settings.base_url
+        )
 
 
 @router.post("/impact", response_model=DbtImpactResult, openapi_extra=_BODY_DOC)
@@ -81,7 +90,9 @@ async def dbt_impact(
     project = await read_manifest(request, include_packages)
     opts = SyncOptions(environment=environment, include_packages=include_packages, source_ref=source_ref)
     with paused_gc():
-        return await impact.check(session, project, opts, max_depth=request.app.state.settings.lineage_max_depth)
+        return await impact.check(
+            session, project, opts, max_depth=request.app.state.settings.lineage_max_depth
+        )
 
 
 @router.post("/propose", response_model=DbtImpactResult, openapi_extra=_BODY_DOC)
@@ -93,10 +104,14 @@ async def dbt_propose(
     environment: str = "production",
     include_packages: bool = False,
 ) -> DbtImpactResult:
-    """Open pull-request proposals for the manifest's breaking changes (published only after the merged sync)."""
+    """Open pull-request proposals for the manifest's breaking changes (published after the merged sync)."""
     project = await read_manifest(request, include_packages)
     opts = SyncOptions(environment=environment, include_packages=include_packages, source_ref=source_ref)
     return await impact.propose(
-        session, principal, project, opts,
-        base_url=request.app.state.settings.base_url, max_depth=request.app.state.settings.lineage_max_depth,
+        session,
+        principal,
+        project,
+        opts,
+        base_url=request.app.state.settings.base_url,
+        max_depth=request.app.state.settings.lineage_max_depth,
     )

@@ -14,7 +14,14 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 AssetSyncStatus = Literal[
-    "created", "updated", "unchanged", "proposed", "published_from_proposal", "removal_proposed", "removed", "skipped"
+    "created",
+    "updated",
+    "unchanged",
+    "proposed",
+    "published_from_proposal",
+    "removal_proposed",
+    "removed",
+    "skipped",
 ]
 ModelStatus = Literal["added", "modified", "removed", "unchanged"]
 
@@ -80,7 +87,9 @@ class ConsumerItem(BaseModel):
 
     team_id: uuid.UUID
     team: str
-    response: str | None = Field(description="approved, migrating, blocked, pending, or null without a proposal")
+    response: str | None = Field(
+        description="approved, migrating, blocked, pending, or null without a proposal"
+    )
 
 
 class DownstreamItem(BaseModel):
@@ -109,7 +118,9 @@ class ModelImpact(BaseModel):
     asset_id: uuid.UUID | None
     status: ModelStatus
     breaking: bool
-    acknowledged: bool = Field(description="Every breaking change is covered by an approved proposal for this schema")
+    acknowledged: bool = Field(
+        description="Every breaking change is covered by an approved proposal for this schema"
+    )
     changes: list[ChangeItem]
     consumers: list[ConsumerItem]
     downstream: list[DownstreamItem]
@@ -132,6 +143,8 @@ class DbtImpactResult(BaseModel):
 
     verdict: Literal["pass", "fail"]
     summary: ImpactSummary
-    models: list[ModelImpact] = Field(description="Every node; unchanged ones included (the Markdown omits them)")
+    models: list[ModelImpact] = Field(
+        description="Every node; unchanged ones included (the Markdown omits them)"
+    )
     warnings: list[SyncWarning]
     markdown: str

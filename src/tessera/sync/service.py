@@ -17,13 +17,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.audit.service import record, record_many
 from tessera.auth.principal import Principal
-from tessera.contracts.fingerprints import json_fingerprint
 from tessera.contracts.evaluation import Evaluated, PublishCommand, evaluate_against, needs_history
+from tessera.contracts.fingerprints import json_fingerprint
 from tessera.contracts.publishing import apply_decision, check_quality_gate
 from tessera.contracts.versions import publish_version, retire_asset
 from tessera.db.base import utcnow
 from tessera.db.models import Acknowledgment, Asset, AssetDependency, Contract, Proposal, Registration
-from tessera.enums import AckResponse, ProposalKind, ProposalSource, ProposalStatus, PublishOutcome, ResourceType
+from tessera.enums import (
+    AckResponse,
+    ProposalKind,
+    ProposalSource,
+    ProposalStatus,
+    PublishOutcome,
+    ResourceType,
+)
 from tessera.errors import TesseraError, ValidationFailed
 from tessera.ingest.dbt import DbtAsset, DbtProject
 from tessera.outbox import payloads
@@ -53,7 +60,9 @@ class SyncOptions:
     source_ref: str | None = None
 
 
-async def fallback_team(session: AsyncSession, principal: Principal, requested: uuid.UUID | None) -> uuid.UUID:
+async def fallback_team(
+    session: AsyncSession, principal: Principal, requested: uuid.UUID | None
+) -> uuid.UUID:
     """The team owning nodes whose ``meta.owner`` matches nobody: the requested one, else the key's team."""
     team_id = requested or principal.team_id
     if team_id is None:
@@ -107,11 +116,21 @@ async def sync_manifest(
     for uid, node in project.assets.items():
         owner = owners[uid]
         asset = by_uid.get(uid) or by_fqn.get(node.fqn)
-        if asset is not None and asset.dbt_unique_id not in (None, uid) and asset.dbt_unique_id in project.assets:
+        if (
+            asset is not None
+            and asset.dbt_unique_id not in (None, uid)
+            and asset.dbt_unique_id in project.assets
+        ):
             asset = None  # another node of this manifest already claims that asset
         if not principal.acts_for(owner.team_id if asset is None else asset.owner_team_id):
-            warnings.append(SyncWarning(node=uid, code="not_owner", message="The key's team does not own this node; skipped."))
-            results[uid] = SyncedAsset(unique_id=uid, fqn=node.fqn, asset_id=asset.id if asset else None, status="skipped")
+            warnings.append(
+                SyncWarning(
+                    node=uid, code="not_owner", message="The key's team does not own this node; skipped."
+                )
+            )
+            results[uid] = SyncedAsset(
+                unique_id=uid, fqn=node.fqn, asset_id=asset.id if asset else None, status="skipped"
+            )
             continue
         if asset is None:
             asset = Asset(
@@ -129,7 +148,9 @@ async def sync_manifest(
             )
             session.add(asset)
             created.add(uid)
-            await record(session, principal, "asset.created", "asset", asset.id, {"fqn": node.fqn, "source": "dbt"})
+            await record(
+                session, principal, "asset.created", "asset", asset.id, {"fqn": node.fqn, "source": "dbt"}
+            )
         elif _update_metadata(asset, node, owner, project_meta(project, node), uid):
             results[uid] = SyncedAsset(unique_id=uid, fqn=node.fqn, asset_id=asset.id, status="updated")
             await record(session, principal, "asset.updated", "asset", asset.id, {"source": "dbt"})
@@ -153,17 +174,28 @@ async def sync_manifest(
         try:
             ev = evaluate_against(asset, active, history, cmd)
             results[uid] = await _apply(
-                session, principal, asset, active, ev, cmd, pending_proposals.get(asset.id, []), base_url,
+                session,
+                principal,
+                asset,
+                active,
+                ev,
+                cmd,
+                pending_proposals.get(asset.id, []),
+                base_url,
                 metadata_changed=uid in results,
             )
         except TesseraError as exc:
             warnings.append(SyncWarning(node=uid, code=exc.code, message=exc.message))
-            results[uid] = SyncedAsset(unique_id=uid, fqn=node.fqn, asset_id=asset.id, status="skipped", message=exc.message)
+            results[uid] = SyncedAsset(
+                unique_id=uid, fqn=node.fqn, asset_id=asset.id, status="skipped", message=exc.message
+            )
         if uid in created:
             results[uid] = results[uid].model_copy(update={"status": "created"})
 
     summary.dependencies_created = await _sync_lineage(session, project, assets)
-    summary.registrations_created = await _sync_consumers(session, principal, project, assets, owners, warnings, base_url)
+    summary.registrations_created = await _sync_consumers(
+        session, principal, project, assets, owners, warnings, base_url
+    )
     await _handle_removed(session, principal, project, opts, existing, results, warnings, base_url)
 
     for item in results.values():
@@ -172,7 +204,11 @@ async def sync_manifest(
     summary.warnings = len(warnings)
     ordered = [results[k] for k in sorted(results)]
     await record(
-        session, principal, "sync.completed", "dbt_project", project.project_name,
+        session,
+        principal,
+        "sync.completed",
+        "dbt_project",
+        project.project_name,
         {"environment": opts.environment, "summary": summary.model_dump()},
     )
     await emit(
@@ -182,7 +218,9 @@ async def sync_manifest(
             "project": project.project_name,
             "environment": opts.environment,
             "summary": summary.model_dump(),
-            "changed": [r.model_dump(mode="json") for r in ordered if r.status not in ("unchanged", "skipped")][:500],
+            "changed": [
+                r.model_dump(mode="json") for r in ordered if r.status not in ("unchanged", "skipped")
+            ][:500],
             "owner_team_id": str(fallback),
         },
     )
@@ -204,12 +242,15 @@ async def load_changed_schemas(
         actives[a.id]
         for uid, a in assets.items()
         if a.id in actives
-        and actives[a.id].content_hash != json_fingerprint([project.assets[uid].schema, project.assets[uid].guarantees])
+        and actives[a.id].content_hash
+        != json_fingerprint([project.assets[uid].schema, project.assets[uid].guarantees])
     ]
     await repository.load_schemas(session, stale)
 
 
-def _update_metadata(asset: Asset, node: DbtAsset, owner: ResolvedOwner, meta: dict[str, Any], uid: str) -> bool:
+def _update_metadata(
+    asset: Asset, node: DbtAsset, owner: ResolvedOwner, meta: dict[str, Any], uid: str
+) -> bool:
     """Bring an asset's descriptive fields in line with its node; True when something changed."""
     wanted: dict[str, Any] = {
         "fqn": node.fqn,
@@ -243,31 +284,55 @@ async def _apply(
     metadata_changed: bool,
 ) -> SyncedAsset:
     node_id = asset.dbt_unique_id or ""
-    if active is not None and ev.schema_fp == active.schema_fingerprint and ev.guarantees_fp == active.guarantees_fingerprint:
+    if (
+        active is not None
+        and ev.schema_fp == active.schema_fingerprint
+        and ev.guarantees_fp == active.guarantees_fingerprint
+    ):
         return SyncedAsset(
-            unique_id=node_id, fqn=asset.fqn, asset_id=asset.id,
-            status="updated" if metadata_changed else "unchanged", version=active.version,
+            unique_id=node_id,
+            fqn=asset.fqn,
+            asset_id=asset.id,
+            status="updated" if metadata_changed else "unchanged",
+            version=active.version,
         )
     await check_quality_gate(session, asset)
     covering = repository.covering_proposal(proposals, ev.schema_fp, ev.guarantees_fp)
     if active is not None and ev.breaking and covering is not None:
         version = covering.proposed_version or ev.suggested_version
-        contract = await publish_version(session, principal, asset, active, ev, version, base_url, proposal_id=covering.id)
+        contract = await publish_version(
+            session, principal, asset, active, ev, version, base_url, proposal_id=covering.id
+        )
         covering.status = ProposalStatus.PUBLISHED
         covering.published_contract_id = contract.id
         await record(session, principal, "proposal.published", "proposal", covering.id, {"version": version})
         return SyncedAsset(
-            unique_id=node_id, fqn=asset.fqn, asset_id=asset.id, status="published_from_proposal",
-            version=version, proposal_id=covering.id,
+            unique_id=node_id,
+            fqn=asset.fqn,
+            asset_id=asset.id,
+            status="published_from_proposal",
+            version=version,
+            proposal_id=covering.id,
         )
     out = await apply_decision(session, principal, asset, active, ev, cmd, base_url=base_url)
     if out.outcome is PublishOutcome.PROPOSED and out.proposal is not None:
         return SyncedAsset(
-            unique_id=node_id, fqn=asset.fqn, asset_id=asset.id, status="proposed",
-            proposal_id=out.proposal.id, message=out.message,
+            unique_id=node_id,
+            fqn=asset.fqn,
+            asset_id=asset.id,
+            status="proposed",
+            proposal_id=out.proposal.id,
+            message=out.message,
         )
-    version = out.contract.version if out.contract else None
-    return SyncedAsset(unique_id=node_id, fqn=asset.fqn, asset_id=asset.id, status="updated", version=version, message=out.message)
+    new_version = out.contract.version if out.contract else None
+    return SyncedAsset(
+        unique_id=node_id,
+        fqn=asset.fqn,
+        asset_id=asset.id,
+        status="updated",
+        version=new_version,
+        message=out.message,
+    )
 
 
 async def _sync_lineage(session: AsyncSession, project: DbtProject, assets: dict[str, Asset]) -> int:
@@ -288,8 +353,17 @@ async def _sync_lineage(session: AsyncSession, project: DbtProject, assets: dict
         now = utcnow()
         await session.execute(
             sa.insert(AssetDependency),
-            [{"id": uuid.uuid4(), "downstream_asset_id": d, "upstream_asset_id": u, "kind": "dbt", "created_at": now,
-              "updated_at": now} for d, u in new],
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "downstream_asset_id": d,
+                    "upstream_asset_id": u,
+                    "kind": "dbt",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for d, u in new
+            ],
         )
     return len(new)
 
@@ -306,9 +380,15 @@ async def _sync_consumers(
     """A node reading another team's asset registers its owner team as a consumer; so do exposures."""
     wanted: dict[tuple[uuid.UUID, uuid.UUID], str] = {}
     readers: list[tuple[str, uuid.UUID, tuple[str, ...]]] = [
-        (uid, assets[uid].owner_team_id, node.depends_on) for uid, node in project.assets.items() if uid in assets
+        (uid, assets[uid].owner_team_id, node.depends_on)
+        for uid, node in project.assets.items()
+        if uid in assets
     ]
-    readers += [(e.unique_id, owners[e.unique_id].team_id, e.depends_on) for e in project.exposures if e.owner is not None]
+    readers += [
+        (e.unique_id, owners[e.unique_id].team_id, e.depends_on)
+        for e in project.exposures
+        if e.owner is not None
+    ]
     for reader, team_id, parents in readers:
         for parent in parents:
             target = assets.get(parent)
@@ -328,20 +408,39 @@ async def _sync_consumers(
     now = utcnow()
     for asset_id, team_id in missing:
         reg_id = uuid.uuid4()
-        rows.append({
-            "id": reg_id, "asset_id": asset_id, "consumer_team_id": team_id, "columns": [], "source": "dbt",
-            "purpose": f"dbt: read by {wanted[(asset_id, team_id)]}", "created_at": now, "updated_at": now,
-        })
-        audits.append(("registration.created", "registration", reg_id,
-                       {"asset_id": str(asset_id), "team_id": str(team_id), "source": "dbt"}))
-        events.append(("registration.created", {
-            "registration_id": str(reg_id),
-            "asset": payloads.asset_ref(by_id[asset_id], base_url),
-            "consumer_team": teams[str(team_id)],
-            "columns": [],
-            "pinned_version": None,
-            "owner_team_id": str(by_id[asset_id].owner_team_id),
-        }))
+        rows.append(
+            {
+                "id": reg_id,
+                "asset_id": asset_id,
+                "consumer_team_id": team_id,
+                "columns": [],
+                "source": "dbt",
+                "purpose": f"dbt: read by {wanted[(asset_id, team_id)]}",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        audits.append(
+            (
+                "registration.created",
+                "registration",
+                reg_id,
+                {"asset_id": str(asset_id), "team_id": str(team_id), "source": "dbt"},
+            )
+        )
+        events.append(
+            (
+                "registration.created",
+                {
+                    "registration_id": str(reg_id),
+                    "asset": payloads.asset_ref(by_id[asset_id], base_url),
+                    "consumer_team": teams[str(team_id)],
+                    "columns": [],
+                    "pinned_version": None,
+                    "owner_team_id": str(by_id[asset_id].owner_team_id),
+                },
+            )
+        )
     # Bulk inserts: a first sync of a big project creates thousands of registrations.
     await session.execute(sa.insert(Registration), rows)
     await record_many(session, principal, audits)
@@ -361,8 +460,11 @@ async def _handle_removed(
 ) -> None:
     """A node gone from the manifest: retired if nobody reads it, else a removal proposal opens."""
     gone = [
-        a for a in existing
-        if belongs_to_sync(a, project, opts.include_packages) and a.dbt_unique_id not in project.assets and a.deleted_at is None
+        a
+        for a in existing
+        if belongs_to_sync(a, project, opts.include_packages)
+        and a.dbt_unique_id not in project.assets
+        and a.deleted_at is None
     ]
     if not gone:
         return
@@ -371,22 +473,46 @@ async def _handle_removed(
     for asset in gone:
         uid = asset.dbt_unique_id or str(asset.id)
         if not principal.acts_for(asset.owner_team_id):
-            warnings.append(SyncWarning(node=uid, code="not_owner", message="Removed from the manifest, but the key's team does not own it; kept."))
+            warnings.append(
+                SyncWarning(
+                    node=uid,
+                    code="not_owner",
+                    message="Removed from the manifest, but the key's team does not own it; kept.",
+                )
+            )
             continue
-        consumers = [r.consumer_team_id for r in regs.get(asset.id, []) if r.consumer_team_id != asset.owner_team_id]
+        consumers = [
+            r.consumer_team_id for r in regs.get(asset.id, []) if r.consumer_team_id != asset.owner_team_id
+        ]
         if not consumers:
             await retire_asset(session, principal, asset, None, base_url)
             results[uid] = SyncedAsset(unique_id=uid, fqn=asset.fqn, asset_id=asset.id, status="removed")
             continue
-        open_removal = next((p for p in pending.get(asset.id, []) if p.kind is ProposalKind.REMOVAL and p.status is ProposalStatus.OPEN), None)
+        open_removal = next(
+            (
+                p
+                for p in pending.get(asset.id, [])
+                if p.kind is ProposalKind.REMOVAL and p.status is ProposalStatus.OPEN
+            ),
+            None,
+        )
         if open_removal is None:
             if any(p.status is ProposalStatus.OPEN for p in pending.get(asset.id, [])):
-                warnings.append(SyncWarning(node=uid, code="proposal_already_open",
-                                            message="Removed from the manifest while another proposal is open; resolve it first."))
+                warnings.append(
+                    SyncWarning(
+                        node=uid,
+                        code="proposal_already_open",
+                        message="Removed from the manifest while another proposal is open; resolve it first.",
+                    )
+                )
                 continue
             open_removal = await _open_removal(session, principal, asset, consumers, base_url)
         results[uid] = SyncedAsset(
-            unique_id=uid, fqn=asset.fqn, asset_id=asset.id, status="removal_proposed", proposal_id=open_removal.id,
+            unique_id=uid,
+            fqn=asset.fqn,
+            asset_id=asset.id,
+            status="removal_proposed",
+            proposal_id=open_removal.id,
             message=f"{len(consumers)} consumer team(s) must acknowledge the removal.",
         )
 
@@ -394,16 +520,41 @@ async def _handle_removed(
 async def _open_removal(
     session: AsyncSession, principal: Principal, asset: Asset, consumers: list[uuid.UUID], base_url: str
 ) -> Proposal:
-    change = {"kind": "asset_removed", "path": "", "breaking": True, "message": f"'{asset.fqn}' was removed from the dbt project."}
+    change = {
+        "kind": "asset_removed",
+        "path": "",
+        "breaking": True,
+        "message": f"'{asset.fqn}' was removed from the dbt project.",
+    }
     proposal = Proposal(
-        id=uuid.uuid4(), asset_id=asset.id, kind=ProposalKind.REMOVAL, status=ProposalStatus.OPEN, source=ProposalSource.SYNC,
-        changes=[change], breaking_changes=[change], change_signature=f"removal:{asset.id}", suggested_bump="major",
-        proposed_by_team_id=asset.owner_team_id, proposed_by_user_id=principal.user_id,
+        id=uuid.uuid4(),
+        asset_id=asset.id,
+        kind=ProposalKind.REMOVAL,
+        status=ProposalStatus.OPEN,
+        source=ProposalSource.SYNC,
+        changes=[change],
+        breaking_changes=[change],
+        change_signature=f"removal:{asset.id}",
+        suggested_bump="major",
+        proposed_by_team_id=asset.owner_team_id,
+        proposed_by_user_id=principal.user_id,
     )
     session.add(proposal)
     await session.flush()
-    session.add_all([Acknowledgment(proposal_id=proposal.id, team_id=t, response=AckResponse.PENDING) for t in dict.fromkeys(consumers)])
+    session.add_all(
+        [
+            Acknowledgment(proposal_id=proposal.id, team_id=t, response=AckResponse.PENDING)
+            for t in dict.fromkeys(consumers)
+        ]
+    )
     await session.flush()
-    await record(session, principal, "proposal.created", "proposal", proposal.id, {"asset_id": str(asset.id), "kind": "removal"})
+    await record(
+        session,
+        principal,
+        "proposal.created",
+        "proposal",
+        proposal.id,
+        {"asset_id": str(asset.id), "kind": "removal"},
+    )
     await emit(session, "proposal.created", await proposal_event(session, asset, proposal, base_url))
     return proposal

@@ -32,7 +32,9 @@ async def get_many(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> dict
     ids = set(team_ids)
     if not ids:
         return {}
-    rows = (await session.execute(sa.select(Team).where(Team.id.in_(ids), Team.deleted_at.is_(None)))).scalars()
+    rows = (
+        await session.execute(sa.select(Team).where(Team.id.in_(ids), Team.deleted_at.is_(None)))
+    ).scalars()
     return {t.id: t for t in rows}
 
 
@@ -45,7 +47,9 @@ async def list_teams(
         conds.append(sa.func.lower(Team.name).contains(name.lower(), autoescape=True))
     total = (await session.execute(sa.select(sa.func.count()).select_from(Team).where(*conds))).scalar_one()
     rows = (
-        await session.execute(sa.select(Team).where(*conds).order_by(sa.func.lower(Team.name)).limit(limit).offset(offset))
+        await session.execute(
+            sa.select(Team).where(*conds).order_by(sa.func.lower(Team.name)).limit(limit).offset(offset)
+        )
     ).scalars()
     return rows.all(), total
 
@@ -54,14 +58,18 @@ async def count_owned_assets(session: AsyncSession, team_id: uuid.UUID) -> int:
     """How many live assets the team owns."""
     return (
         await session.execute(
-            sa.select(sa.func.count()).select_from(Asset).where(Asset.owner_team_id == team_id, Asset.deleted_at.is_(None))
+            sa.select(sa.func.count())
+            .select_from(Asset)
+            .where(Asset.owner_team_id == team_id, Asset.deleted_at.is_(None))
         )
     ).scalar_one()
 
 
 async def member_ids(session: AsyncSession, team_id: uuid.UUID) -> list[uuid.UUID]:
     """Users in a team."""
-    return list((await session.execute(sa.select(TeamMember.user_id).where(TeamMember.team_id == team_id))).scalars())
+    return list(
+        (await session.execute(sa.select(TeamMember.user_id).where(TeamMember.team_id == team_id))).scalars()
+    )
 
 
 async def add_member(session: AsyncSession, team_id: uuid.UUID, user_id: uuid.UUID) -> bool:

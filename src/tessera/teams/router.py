@@ -21,10 +21,14 @@ async def create_team(data: TeamCreate, session: SessionDep, principal: WritePri
 
 
 @router.get("", response_model=ListPage[TeamRead])
-async def list_teams(session: SessionDep, _: ReadPrincipal, page: PageDep, name: str | None = None) -> ListPage[TeamRead]:
+async def list_teams(
+    session: SessionDep, _: ReadPrincipal, page: PageDep, name: str | None = None
+) -> ListPage[TeamRead]:
     """Active teams; ``name`` filters by substring."""
     rows, total = await repository.list_teams(session, name=name, limit=page.limit, offset=page.offset)
-    return ListPage(items=[TeamRead.model_validate(t) for t in rows], total=total, limit=page.limit, offset=page.offset)
+    return ListPage(
+        items=[TeamRead.model_validate(t) for t in rows], total=total, limit=page.limit, offset=page.offset
+    )
 
 
 @router.get("/{team_id}", response_model=TeamRead)
@@ -34,7 +38,9 @@ async def get_team(team_id: uuid.UUID, session: SessionDep, _: ReadPrincipal) ->
 
 
 @router.patch("/{team_id}", response_model=TeamRead)
-async def update_team(team_id: uuid.UUID, data: TeamUpdate, session: SessionDep, principal: WritePrincipal) -> TeamRead:
+async def update_team(
+    team_id: uuid.UUID, data: TeamUpdate, session: SessionDep, principal: WritePrincipal
+) -> TeamRead:
     """Update a team (the team itself or admin)."""
     return TeamRead.model_validate(await service.update_team(session, principal, team_id, data))
 
@@ -53,12 +59,16 @@ async def list_members(team_id: uuid.UUID, session: SessionDep, _: ReadPrincipal
 
 
 @router.post("/{team_id}/members", status_code=status.HTTP_204_NO_CONTENT)
-async def add_member(team_id: uuid.UUID, data: MemberAdd, session: SessionDep, principal: WritePrincipal) -> None:
+async def add_member(
+    team_id: uuid.UUID, data: MemberAdd, session: SessionDep, principal: WritePrincipal
+) -> None:
     """Add a user to the team."""
     await service.add_member(session, principal, team_id, data.user_id)
 
 
 @router.delete("/{team_id}/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove_member(team_id: uuid.UUID, user_id: uuid.UUID, session: SessionDep, principal: WritePrincipal) -> None:
+async def remove_member(
+    team_id: uuid.UUID, user_id: uuid.UUID, session: SessionDep, principal: WritePrincipal
+) -> None:
     """Remove a user from the team."""
     await service.remove_member(session, principal, team_id, user_id)

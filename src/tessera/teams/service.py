@@ -42,7 +42,9 @@ async def create_team(session: AsyncSession, principal: Principal, data: TeamCre
     return team
 
 
-async def update_team(session: AsyncSession, principal: Principal, team_id: uuid.UUID, data: TeamUpdate) -> Team:
+async def update_team(
+    session: AsyncSession, principal: Principal, team_id: uuid.UUID, data: TeamUpdate
+) -> Team:
     """Update a team's details (the team itself or an admin)."""
     team = await require_team(session, team_id)
     if not principal.acts_for(team.id):
@@ -71,14 +73,17 @@ async def delete_team(session: AsyncSession, principal: Principal, team_id: uuid
     owned = await repository.count_owned_assets(session, team.id)
     if owned:
         raise Conflict(
-            f"Team '{team.name}' still owns {owned} asset(s); transfer or delete them first.", code="team_owns_assets"
+            f"Team '{team.name}' still owns {owned} asset(s); transfer or delete them first.",
+            code="team_owns_assets",
         )
     team.deleted_at = utcnow()
     await session.flush()
     await record(session, principal, "team.deleted", "team", team.id, {"name": team.name})
 
 
-async def add_member(session: AsyncSession, principal: Principal, team_id: uuid.UUID, user_id: uuid.UUID) -> None:
+async def add_member(
+    session: AsyncSession, principal: Principal, team_id: uuid.UUID, user_id: uuid.UUID
+) -> None:
     """Add a user to a team (the team itself or an admin)."""
     team = await require_team(session, team_id)
     if not principal.acts_for(team.id):
@@ -90,7 +95,9 @@ async def add_member(session: AsyncSession, principal: Principal, team_id: uuid.
         await record(session, principal, "team.member_added", "team", team.id, {"user_id": str(user.id)})
 
 
-async def remove_member(session: AsyncSession, principal: Principal, team_id: uuid.UUID, user_id: uuid.UUID) -> None:
+async def remove_member(
+    session: AsyncSession, principal: Principal, team_id: uuid.UUID, user_id: uuid.UUID
+) -> None:
     """Remove a user from a team."""
     team = await require_team(session, team_id)
     if not principal.acts_for(team.id):

@@ -26,12 +26,16 @@ async def get_by_email(session: AsyncSession, email: str) -> User | None:
     ).scalar_one_or_none()
 
 
-async def team_ids_of(session: AsyncSession, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+async def team_ids_of(
+    session: AsyncSession, user_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[uuid.UUID]]:
     """Team ids per user, in one query."""
     ids = set(user_ids)
     out: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     if ids:
-        rows = await session.execute(sa.select(TeamMember.user_id, TeamMember.team_id).where(TeamMember.user_id.in_(ids)))
+        rows = await session.execute(
+            sa.select(TeamMember.user_id, TeamMember.team_id).where(TeamMember.user_id.in_(ids))
+        )
         for user_id, team_id in rows:
             out[user_id].append(team_id)
     return out
@@ -56,7 +60,9 @@ async def list_users(
         conds.append(User.id.in_(sa.select(TeamMember.user_id).where(TeamMember.team_id == team_id)))
     total = (await session.execute(sa.select(sa.func.count()).select_from(User).where(*conds))).scalar_one()
     rows = (
-        await session.execute(sa.select(User).where(*conds).order_by(User.name, User.id).limit(limit).offset(offset))
+        await session.execute(
+            sa.select(User).where(*conds).order_by(User.name, User.id).limit(limit).offset(offset)
+        )
     ).scalars()
     return rows.all(), total
 

@@ -32,9 +32,16 @@ async def list_users(
 ) -> ListPage[UserRead]:
     """Users, optionally of one team."""
     rows, total = await repository.list_users(
-        session, team_id=team_id, email=email, include_inactive=include_inactive, limit=page.limit, offset=page.offset
+        session,
+        team_id=team_id,
+        email=email,
+        include_inactive=include_inactive,
+        limit=page.limit,
+        offset=page.offset,
     )
-    return ListPage(items=await service.to_read(session, list(rows)), total=total, limit=page.limit, offset=page.offset)
+    return ListPage(
+        items=await service.to_read(session, list(rows)), total=total, limit=page.limit, offset=page.offset
+    )
 
 
 @router.get("/{user_id}", response_model=UserRead)
@@ -44,7 +51,9 @@ async def get_user(user_id: uuid.UUID, session: SessionDep, _: ReadPrincipal) ->
 
 
 @router.patch("/{user_id}", response_model=UserRead)
-async def update_user(user_id: uuid.UUID, data: UserUpdate, session: SessionDep, principal: WritePrincipal) -> UserRead:
+async def update_user(
+    user_id: uuid.UUID, data: UserUpdate, session: SessionDep, principal: WritePrincipal
+) -> UserRead:
     """Update a user."""
     user = await service.update_user(session, principal, user_id, data)
     return (await service.to_read(session, [user]))[0]

@@ -46,8 +46,12 @@ async def to_read(session: AsyncSession, users: list[User]) -> list[UserRead]:
 
 async def create_user(session: AsyncSession, principal: Principal, data: UserCreate) -> User:
     """Create a user (admin, or a team adding a member to itself)."""
-    if not principal.is_admin and (not data.team_ids or any(not principal.acts_for(t) for t in data.team_ids)):
-        raise Forbidden("Only an admin, or a team adding users to itself, may create users.", code="admin_required")
+    if not principal.is_admin and (
+        not data.team_ids or any(not principal.acts_for(t) for t in data.team_ids)
+    ):
+        raise Forbidden(
+            "Only an admin, or a team adding users to itself, may create users.", code="admin_required"
+        )
     if await repository.get_by_email(session, data.email) is not None:
         raise Conflict(f"A user with email '{data.email}' already exists.", code="user_exists")
     teams = await teams_repo.get_many(session, data.team_ids)
@@ -70,15 +74,21 @@ async def create_user(session: AsyncSession, principal: Principal, data: UserCre
     return user
 
 
-async def update_user(session: AsyncSession, principal: Principal, user_id: uuid.UUID, data: UserUpdate) -> User:
+async def update_user(
+    session: AsyncSession, principal: Principal, user_id: uuid.UUID, data: UserUpdate
+) -> User:
     """Update a user (the user's own key or an admin)."""
     user = await require_user(session, user_id)
     if not (principal.is_admin or principal.user_id == user.id):
         raise Forbidden("Only the user themselves or an admin may change this user.", code="not_self")
     changes = data.model_dump(exclude_unset=True)
-    if changes.get("email") and changes["email"].lower() != user.email.lower():
-        if await repository.get_by_email(session, changes["email"]) is not None:
-            raise Conflict(f"A user with email '{changes['email']}' already exists.", code="user_exists")
+    new_email = changes.get("email")
+    if (
+        new_email
+        and new_email.lower() != user.email.lower()
+        and await repository.get_by_email(session, new_email)
+    ):
+        raise Conflict(f"A user with email '{changes['email']}' already exists.", code="user_exists")
     for field, value in changes.items():
         if field in ("email", "name") and value is None:
             continue

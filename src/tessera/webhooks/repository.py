@@ -16,7 +16,9 @@ LIVE = Webhook.deleted_at.is_(None)
 
 async def get(session: AsyncSession, webhook_id: uuid.UUID) -> Webhook | None:
     """A live webhook."""
-    return (await session.execute(sa.select(Webhook).where(Webhook.id == webhook_id, LIVE))).scalar_one_or_none()
+    return (
+        await session.execute(sa.select(Webhook).where(Webhook.id == webhook_id, LIVE))
+    ).scalar_one_or_none()
 
 
 async def list_webhooks(
@@ -26,9 +28,17 @@ async def list_webhooks(
     conds: list[sa.ColumnElement[bool]] = [LIVE]
     if team_id:
         conds.append(Webhook.team_id == team_id)
-    total = (await session.execute(sa.select(sa.func.count()).select_from(Webhook).where(*conds))).scalar_one()
+    total = (
+        await session.execute(sa.select(sa.func.count()).select_from(Webhook).where(*conds))
+    ).scalar_one()
     rows = (
-        await session.execute(sa.select(Webhook).where(*conds).order_by(Webhook.created_at, Webhook.id).limit(limit).offset(offset))
+        await session.execute(
+            sa.select(Webhook)
+            .where(*conds)
+            .order_by(Webhook.created_at, Webhook.id)
+            .limit(limit)
+            .offset(offset)
+        )
     ).scalars()
     return rows.all(), total
 
@@ -38,7 +48,9 @@ async def active_for_teams(session: AsyncSession, team_ids: set[uuid.UUID]) -> l
     if not team_ids:
         return []
     rows = await session.execute(
-        sa.select(Webhook).where(LIVE, Webhook.active.is_(True), Webhook.paused_at.is_(None), Webhook.team_id.in_(team_ids))
+        sa.select(Webhook).where(
+            LIVE, Webhook.active.is_(True), Webhook.paused_at.is_(None), Webhook.team_id.in_(team_ids)
+        )
     )
     return list(rows.scalars())
 
@@ -55,7 +67,9 @@ async def list_deliveries(
     conds: list[sa.ColumnElement[bool]] = [WebhookDelivery.webhook_id == webhook_id]
     if status:
         conds.append(WebhookDelivery.status == status)
-    total = (await session.execute(sa.select(sa.func.count()).select_from(WebhookDelivery).where(*conds))).scalar_one()
+    total = (
+        await session.execute(sa.select(sa.func.count()).select_from(WebhookDelivery).where(*conds))
+    ).scalar_one()
     rows = (
         await session.execute(
             sa.select(WebhookDelivery)

@@ -16,7 +16,9 @@ router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
 
 @router.post("", response_model=WebhookCreated, status_code=status.HTTP_201_CREATED)
-async def create_webhook(data: WebhookCreate, request: Request, session: SessionDep, principal: WritePrincipal) -> WebhookCreated:
+async def create_webhook(
+    data: WebhookCreate, request: Request, session: SessionDep, principal: WritePrincipal
+) -> WebhookCreated:
     """Subscribe an endpoint of your team; the response shows the signing secret once."""
     return await service.create(session, principal, data, request.app.state.url_policy)
 
@@ -30,8 +32,12 @@ async def list_webhooks(
         if team_id is not None and team_id != principal.team_id:
             raise Forbidden("A team may only list its own webhooks.", code="not_team_member")
         team_id = principal.team_id
-    rows, total = await repository.list_webhooks(session, team_id=team_id, limit=page.limit, offset=page.offset)
-    return ListPage(items=[WebhookRead.model_validate(w) for w in rows], total=total, limit=page.limit, offset=page.offset)
+    rows, total = await repository.list_webhooks(
+        session, team_id=team_id, limit=page.limit, offset=page.offset
+    )
+    return ListPage(
+        items=[WebhookRead.model_validate(w) for w in rows], total=total, limit=page.limit, offset=page.offset
+    )
 
 
 @router.get("/{webhook_id}", response_model=WebhookRead)
@@ -42,10 +48,16 @@ async def get_webhook(webhook_id: uuid.UUID, session: SessionDep, principal: Rea
 
 @router.patch("/{webhook_id}", response_model=WebhookRead)
 async def update_webhook(
-    webhook_id: uuid.UUID, data: WebhookUpdate, request: Request, session: SessionDep, principal: WritePrincipal
+    webhook_id: uuid.UUID,
+    data: WebhookUpdate,
+    request: Request,
+    session: SessionDep,
+    principal: WritePrincipal,
 ) -> WebhookRead:
     """Change a webhook (URL, secret, event filter, active)."""
-    return WebhookRead.model_validate(await service.update(session, principal, webhook_id, data, request.app.state.url_policy))
+    return WebhookRead.model_validate(
+        await service.update(session, principal, webhook_id, data, request.app.state.url_policy)
+    )
 
 
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -56,12 +68,23 @@ async def delete_webhook(webhook_id: uuid.UUID, session: SessionDep, principal: 
 
 @router.get("/{webhook_id}/deliveries", response_model=ListPage[DeliveryRead])
 async def list_deliveries(
-    webhook_id: uuid.UUID, session: SessionDep, principal: ReadPrincipal, page: PageDep, status: str | None = None
+    webhook_id: uuid.UUID,
+    session: SessionDep,
+    principal: ReadPrincipal,
+    page: PageDep,
+    status: str | None = None,
 ) -> ListPage[DeliveryRead]:
     """Deliveries with status, attempts, last status code and error."""
     await service.require_webhook(session, principal, webhook_id)
-    rows, total = await repository.list_deliveries(session, webhook_id, status=status, limit=page.limit, offset=page.offset)
-    return ListPage(items=[DeliveryRead.model_validate(d) for d in rows], total=total, limit=page.limit, offset=page.offset)
+    rows, total = await repository.list_deliveries(
+        session, webhook_id, status=status, limit=page.limit, offset=page.offset
+    )
+    return ListPage(
+        items=[DeliveryRead.model_validate(d) for d in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 @router.post("/{webhook_id}/deliveries/{delivery_id}/redeliver", response_model=DeliveryRead)

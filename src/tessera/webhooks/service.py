@@ -21,8 +21,10 @@ from tessera.webhooks.schemas import WebhookCreate, WebhookCreated, WebhookRead,
 async def require_webhook(session: AsyncSession, principal: Principal, webhook_id: uuid.UUID) -> Webhook:
     """A live webhook the principal's team owns (or any, for an admin)."""
     hook = await repository.get(session, webhook_id)
-    if hook is None or (hook.team_id is not None and not principal.acts_for(hook.team_id)) or (
-        hook.team_id is None and not principal.is_admin
+    if (
+        hook is None
+        or (hook.team_id is not None and not principal.acts_for(hook.team_id))
+        or (hook.team_id is None and not principal.is_admin)
     ):
         raise not_found("webhook", webhook_id)
     return hook
@@ -36,7 +38,9 @@ def _check_secret(secret: str) -> str:
     return secret
 
 
-async def create(session: AsyncSession, principal: Principal, data: WebhookCreate, policy: UrlPolicy) -> WebhookCreated:
+async def create(
+    session: AsyncSession, principal: Principal, data: WebhookCreate, policy: UrlPolicy
+) -> WebhookCreated:
     """Subscribe a team's endpoint; the signing secret is returned once."""
     team_id = data.team_id or principal.team_id
     if team_id is None:
@@ -57,7 +61,9 @@ async def create(session: AsyncSession, principal: Principal, data: WebhookCreat
     )
     session.add(hook)
     await session.flush()
-    await record(session, principal, "webhook.created", "webhook", hook.id, {"url": data.url, "events": hook.events})
+    await record(
+        session, principal, "webhook.created", "webhook", hook.id, {"url": data.url, "events": hook.events}
+    )
     return WebhookCreated(**WebhookRead.model_validate(hook).model_dump(), secret=secret)
 
 
@@ -103,11 +109,17 @@ async def redeliver(
     delivery = await repository.get_delivery(session, delivery_id)
     if delivery is None or delivery.webhook_id != hook.id:
         raise not_found("delivery", delivery_id)
-    if delivery.status in ("pending", "retrying") and delivery.locked_until and delivery.locked_until > utcnow():
+    if (
+        delivery.status in ("pending", "retrying")
+        and delivery.locked_until
+        and delivery.locked_until > utcnow()
+    ):
         raise Conflict("This delivery is being attempted right now.", code="delivery_in_progress")
     delivery.status = "pending"
     delivery.next_attempt_at = utcnow()
     delivery.locked_until = None
     await session.flush()
-    await record(session, principal, "webhook.redelivered", "webhook", hook.id, {"delivery_id": str(delivery.id)})
+    await record(
+        session, principal, "webhook.redelivered", "webhook", hook.id, {"delivery_id": str(delivery.id)}
+    )
     return delivery

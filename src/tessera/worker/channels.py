@@ -64,11 +64,15 @@ class Channels:
         if channel == "webhook":
             r = await self.webhooks.send(target, secret or "", event)
             retry_after = r.retry_after.total_seconds() if r.retry_after else None
-            return AttemptResult(r.outcome, r.status_code, _error(r.error_kind, r.error_message), r.duration_ms, retry_after)
+            return AttemptResult(
+                r.outcome, r.status_code, _error(r.error_kind, r.error_message), r.duration_ms, retry_after
+            )
         if channel == "slack":
             r = await self.slack.send(target, build_slack_message(event, self.renderer))
             retry_after = r.retry_after.total_seconds() if r.retry_after else None
-            return AttemptResult(r.outcome, r.status_code, _error(r.error_kind, r.error_message), r.duration_ms, retry_after)
+            return AttemptResult(
+                r.outcome, r.status_code, _error(r.error_kind, r.error_message), r.duration_ms, retry_after
+            )
         if channel == "email":
             if self.email is None:
                 return AttemptResult(Outcome.PERMANENT, None, "email is not configured (SMTP_HOST)", 0.0)

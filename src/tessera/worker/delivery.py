@@ -78,8 +78,14 @@ def apply_result(
     delivery.last_error = result.error
     delivery.history = [
         *delivery.history[-19:],
-        {"at": now.isoformat(), "attempt": delivery.attempts, "status_code": result.status_code,
-         "error": result.error, "duration_ms": round(result.duration_ms, 1), "outcome": result.outcome.value},
+        {
+            "at": now.isoformat(),
+            "attempt": delivery.attempts,
+            "status_code": result.status_code,
+            "error": result.error,
+            "duration_ms": round(result.duration_ms, 1),
+            "outcome": result.outcome.value,
+        },
     ]
     if result.outcome is Outcome.SUCCESS:
         delivery.status, delivery.delivered_at, delivery.next_attempt_at = "delivered", now, None
@@ -87,7 +93,11 @@ def apply_result(
             hook.consecutive_failures = 0
         return False
     retry_after = timedelta(seconds=result.retry_after_seconds) if result.retry_after_seconds else None
-    delay = None if result.outcome is Outcome.PERMANENT else policy.next_attempt_delay(delivery.attempts, rng, retry_after=retry_after)
+    delay = (
+        None
+        if result.outcome is Outcome.PERMANENT
+        else policy.next_attempt_delay(delivery.attempts, rng, retry_after=retry_after)
+    )
     if delay is None:
         delivery.status, delivery.next_attempt_at = "failed", None
     else:
@@ -97,7 +107,8 @@ def apply_result(
     hook.consecutive_failures += 1
     if hook.paused_at is None and hook.consecutive_failures >= PAUSE_AFTER_FAILURES:
         hook.paused_at = now
-        hook.paused_reason = f"{hook.consecutive_failures} consecutive failed attempts; last: {result.error or result.status_code}"
+        last = result.error or result.status_code
+        hook.paused_reason = f"{hook.consecutive_failures} consecutive failed attempts; last: {last}"
         return True
     return False
 
@@ -110,7 +121,7 @@ async def deliver_due(
     rng: random.Random | None = None,
 ) -> int:
     """One round: claim due attempts, send them concurrently, record the outcomes. Returns the count."""
-    rng = rng or random.Random()
+    rng = rng or random.Random()  # noqa: S311 - retry jitter, not cryptography
     async with session_factory() as session, session.begin():
         jobs = await claim(session, utcnow(), limit, channels.settings.global_webhook_secret)
     if not jobs:
@@ -135,7 +146,13 @@ async def deliver_due(
                 continue
             hook = hooks.get(job.webhook_id) if job.webhook_id else None
             if apply_result(delivery, hook, result, now, rng) and hook is not None:
-                await record(session, system_principal(), "webhook.paused", "webhook", hook.id,
-                             {"reason": hook.paused_reason, "team_id": str(hook.team_id)})
+                await record(
+                    session,
+                    system_principal(),
+                    "webhook.paused",
+                    "webhook",
+                    hook.id,
+                    {"reason": hook.paused_reason, "team_id": str(hook.team_id)},
+                )
                 log.warning("webhook %s paused: %s", hook.id, hook.paused_reason)
     return len(jobs)

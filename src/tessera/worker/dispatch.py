@@ -60,18 +60,53 @@ async def dispatch_outbox(session: AsyncSession, settings: Settings, *, limit: i
     rows: list[dict[str, Any]] = []
     for m in messages:
         teams = routes[m.id]
-        base = {"event_id": m.event_id, "event_type": m.event_type, "payload": m.payload, "status": "pending",
-                "attempts": 0, "next_attempt_at": now, "created_at": now, "updated_at": now, "history": []}
+        base = {
+            "event_id": m.event_id,
+            "event_type": m.event_type,
+            "payload": m.payload,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+            "updated_at": now,
+            "history": [],
+        }
         for hook in hooks:
             if hook.team_id in teams and (not hook.events or m.event_type in hook.events):
-                rows.append({**base, "id": uuid.uuid4(), "webhook_id": hook.id, "channel": "webhook", "target": hook.url})
+                rows.append(
+                    {
+                        **base,
+                        "id": uuid.uuid4(),
+                        "webhook_id": hook.id,
+                        "channel": "webhook",
+                        "target": hook.url,
+                    }
+                )
         if settings.global_webhook_url:
-            rows.append({**base, "id": uuid.uuid4(), "webhook_id": None, "channel": "webhook", "target": settings.global_webhook_url})
+            rows.append(
+                {
+                    **base,
+                    "id": uuid.uuid4(),
+                    "webhook_id": None,
+                    "channel": "webhook",
+                    "target": settings.global_webhook_url,
+                }
+            )
         for team_id in sorted(teams & set(slack), key=str):
-            rows.append({**base, "id": uuid.uuid4(), "webhook_id": None, "channel": "slack", "target": slack[team_id]})
+            rows.append(
+                {**base, "id": uuid.uuid4(), "webhook_id": None, "channel": "slack", "target": slack[team_id]}
+            )
         recipients = sorted({e for t in teams for e in emails.get(t, [])})
         if recipients:
-            rows.append({**base, "id": uuid.uuid4(), "webhook_id": None, "channel": "email", "target": ",".join(recipients)})
+            rows.append(
+                {
+                    **base,
+                    "id": uuid.uuid4(),
+                    "webhook_id": None,
+                    "channel": "email",
+                    "target": ",".join(recipients),
+                }
+            )
         m.dispatched_at = now
     if rows:
         await session.execute(sa.insert(WebhookDelivery), rows)
@@ -102,4 +137,3 @@ async def _member_emails(session: AsyncSession, team_ids: set[uuid.UUID]) -> dic
     for team_id, email in rows:
         out.setdefault(team_id, []).append(email)
     return out
-

@@ -19,7 +19,9 @@ from tessera.worker.dispatch import dispatch_outbox
 log = logging.getLogger(__name__)
 
 
-async def sweep_once(session_factory: async_sessionmaker[AsyncSession], settings: Settings, channels: Channels) -> int:
+async def sweep_once(
+    session_factory: async_sessionmaker[AsyncSession], settings: Settings, channels: Channels
+) -> int:
     """One pass: expire overdue proposals, fan the outbox out into deliveries, attempt what is due.
 
     Each step owns its transaction (the worker's edge), so a failure in one never undoes another.

@@ -50,4 +50,6 @@ class QualityRun(IdMixin, Base):
     guarantees_passed: Mapped[int] = mapped_column(default=0)
     guarantees_failed: Mapped[int] = mapped_column(default=0)
     run_at: Mapped[datetime] = mapped_column(default=utcnow)
-    recorded_by_team_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey(f"{CORE}.teams.id"), index=True)
+    recorded_by_team_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey(f"{CORE}.teams.id"), index=True
+    )

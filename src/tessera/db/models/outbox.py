@@ -16,7 +16,10 @@ class OutboxMessage(IdMixin, Base):
     """An event written in the same transaction as the change; delivered by the worker after commit."""
 
     __tablename__ = "outbox"
-    __table_args__ = (sa.Index("ix_outbox_dispatched_at_created_at", "dispatched_at", "created_at"), {"schema": WORKFLOW})
+    __table_args__ = (
+        sa.Index("ix_outbox_dispatched_at_created_at", "dispatched_at", "created_at"),
+        {"schema": WORKFLOW},
+    )
 
     event_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
     event_type: Mapped[str] = mapped_column(sa.String(64))

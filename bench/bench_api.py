@@ -1,0 +1,141 @@
+"""Benchmark the API with auth on: publish latency and list throughput.
+
+    uv run python bench/bench_api.py [--database-url URL] [--seconds 10] [--concurrency 16]
+
+Starts a real Tessera server (uvicorn, one process) on 127.0.0.1 with a SQLite file by default (or the
+given PostgreSQL URL), then, from this process over real HTTP:
+  * publish latency: 200 sequential compatible publishes (each adds a column) -> p50 / p95 / p99;
+  * read throughput: GET /api/v1/assets?limit=50 (50 assets with versions) from ``--concurrency``
+    concurrent connections for ``--seconds`` -> requests/s and latency percentiles.
+Targets (issue 3): publish p50 < 15 ms; list of 50 assets >= 500 requests/s.
+The load generator shares the 2 cores with the server, so the throughput figure is conservative.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+KEY = "bench-bootstrap-key-0123456789abcdef"
+
+
+def pct(values: list[float], p: float) -> float:
+    """The p-th percentile (0-100) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def start_server(database_url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "BOOTSTRAP_API_KEY": KEY,
+        "SECRET_KEY": "bench",
+        "RATE_LIMIT_PER_MINUTE": "0",
+        "WORKER_ENABLED": "false",
+        "DATA_DIR": tempfile.mkdtemp(),
+    }
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "tessera"), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def main(args: argparse.Namespace) -> None:
+    port = 18000 + os.getpid() % 1000
+    url = args.database_url or f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
+    proc = start_server(url, port)
+    base = f"http://127.0.0.1:{port}"
+    admin = {"Authorization": f"Bearer {KEY}"}
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as c:
+            for _ in range(300):
+                try:
+                    if (await c.get("/health")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.1)
+            team = (await c.post("/api/v1/teams", json={"name": "bench"}, headers=admin)).json()
+            key = (
+                await c.post(
+                    "/api/v1/api-keys",
+                    json={"name": "b", "team_id": team["id"], "scopes": ["write"]},
+                    headers=admin,
+                )
+            ).json()["key"]
+            auth = {"Authorization": f"Bearer {key}"}
+            assets = []
+            for i in range(50):
+                a = (
+                    await c.post(
+                        "/api/v1/assets",
+                        json={"fqn": f"wh.bench.t{i:02d}", "owner_team_id": team["id"]},
+                        headers=auth,
+                    )
+                ).json()
+                assets.append(a)
+                schema = {"type": "object", "properties": {"id": {"type": "integer"}}}
+                await c.post(f"/api/v1/assets/{a['id']}/contracts", json={"schema": schema}, headers=auth)
+            target = assets[0]["id"]
+            props: dict[str, object] = {"id": {"type": "integer"}}
+            latencies = []
+            for i in range(args.publishes):
+                props[f"c{i}"] = {"type": "string"}
+                body = {"schema": {"type": "object", "properties": dict(props)}}
+                t0 = time.perf_counter()
+                r = await c.post(f"/api/v1/assets/{target}/contracts", json=body, headers=auth)
+                latencies.append((time.perf_counter() - t0) * 1000)
+                assert r.status_code == 201, r.text
+        print(f"database: {url.split('://')[0]}")
+        print(
+            f"publish latency over HTTP ({len(latencies)} compatible publishes, schema growing to "
+            f"{len(props)} columns): p50 {pct(latencies, 50):.1f} ms  p95 {pct(latencies, 95):.1f} ms  "
+            f"p99 {pct(latencies, 99):.1f} ms"
+        )
+
+        limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+        async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits, headers=auth) as c:
+            first = await c.get("/api/v1/assets?limit=50")
+            assert first.status_code == 200 and len(first.json()["items"]) == 50
+            stop = time.perf_counter() + args.seconds
+            lat: list[float] = []
+
+            async def worker() -> None:
+                while time.perf_counter() < stop:
+                    t0 = time.perf_counter()
+                    r = await c.get("/api/v1/assets?limit=50")
+                    lat.append((time.perf_counter() - t0) * 1000)
+                    assert r.status_code == 200
+
+            t0 = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(args.concurrency)))
+            elapsed = time.perf_counter() - t0
+        print(
+            f"GET /assets?limit=50 with auth, {args.concurrency} connections, {elapsed:.1f} s: "
+            f"{len(lat) / elapsed:.0f} requests/s  "
+            f"p50 {statistics.median(lat):.1f} ms  p95 {pct(lat, 95):.1f} ms"
+        )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--publishes", type=int, default=200)
+    asyncio.run(main(parser.parse_args()))
