@@ -79,19 +79,22 @@ async def list_assets(
         conds.append(Asset.fqn.contains(q, autoescape=True))
     if resource_type:
         conds.append(Asset.resource_type == resource_type)
-    total = (await session.execute(sa.select(sa.func.count()).select_from(Asset).where(*conds))).scalar_one()
     stmt = (
-        sa.select(Asset, Contract.version)
+        sa.select(Asset, Contract.version, sa.func.count().over().label("total"))
         .outerjoin(Contract, sa.and_(Contract.asset_id == Asset.id, Contract.status == ContractStatus.ACTIVE))
         .where(*conds)
         .order_by(Asset.fqn, Asset.environment)
     )
     if tag:
-        # Tags are a small JSON list; filter in Python after a bounded fetch keeps this portable.
-        rows = [(a, v) for a, v in (await session.execute(stmt)) if tag in (a.tags or [])]
-        return rows[offset : offset + limit], len(rows)
-    rows2 = (await session.execute(stmt.limit(limit).offset(offset))).all()
-    return list(rows2), total
+        # Tags are a small JSON list; filtering in Python keeps this portable across databases.
+        tagged = [(a, v) for a, v, _ in (await session.execute(stmt)).all() if tag in (a.tags or [])]
+        return tagged[offset : offset + limit], len(tagged)
+    rows = (await session.execute(stmt.limit(limit).offset(offset))).all()
+    if rows:
+        return [(a, v) for a, v, _ in rows], int(rows[0][2])
+    # An offset past the end returns no row to carry the total: count separately.
+    total = (await session.execute(sa.select(sa.func.count()).select_from(Asset).where(*conds))).scalar_one()
+    return [], total
 
 
 async def count_registrations(session: AsyncSession, asset_id: uuid.UUID) -> int:
@@ -122,14 +125,21 @@ async def get_dependency(
 async def list_dependencies(
     session: AsyncSession, asset_id: uuid.UUID
 ) -> tuple[list[AssetDependency], list[AssetDependency]]:
-    """(upstream edges, downstream edges) of an asset."""
+    """(upstream edges, downstream edges) of an asset, leaving out edges to deleted assets."""
+    other_end = sa.case(
+        (AssetDependency.downstream_asset_id == asset_id, AssetDependency.upstream_asset_id),
+        else_=AssetDependency.downstream_asset_id,
+    )
     rows = (
         await session.execute(
-            sa.select(AssetDependency).where(
+            sa.select(AssetDependency)
+            .join(Asset, Asset.id == other_end)
+            .where(
                 sa.or_(
                     AssetDependency.downstream_asset_id == asset_id,
                     AssetDependency.upstream_asset_id == asset_id,
-                )
+                ),
+                LIVE,
             )
         )
     ).scalars()

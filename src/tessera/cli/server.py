@@ -12,7 +12,9 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to bind (default from HOST, else 127.0.0.1)")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Interface to bind (default from HOST, else 127.0.0.1)")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default from PORT, else 8000)")] = None,
     migrate: Annotated[bool, typer.Option(help="Apply database migrations first")] = True,
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development)")] = False,
@@ -28,7 +30,9 @@ def serve(
     if migrate:
         upgrade(settings.database_url)
     if settings.auth_disabled:
-        typer.secho("AUTH_DISABLED=true: every request acts as admin. Development only.", fg="yellow", err=True)
+        typer.secho(
+            "AUTH_DISABLED=true: every request acts as admin. Development only.", fg="yellow", err=True
+        )
     uvicorn.run(
         "tessera.app:create_app",
         factory=True,

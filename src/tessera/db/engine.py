@@ -16,8 +16,10 @@ READ_ONLY = "tessera_read_only"
 
 
 async def mark_read_only(session: AsyncSession) -> None:
-    """Declare that ``session`` will only read: on SQLite it then takes no write lock."""
-    await session.connection(execution_options={READ_ONLY: True})
+    """Declare that ``session`` will only read: autocommit, so no BEGIN/COMMIT round trips and, on
+    SQLite, no write lock. Each statement sees a consistent snapshot of its own; list endpoints fetch
+    their page and its total in one statement."""
+    await session.connection(execution_options={READ_ONLY: True, "isolation_level": "AUTOCOMMIT"})
 
 
 def _json_dumps(value: Any) -> str:
@@ -54,10 +56,8 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
         def _sqlite_begin(conn: sa.Connection) -> None:
             # Writers take the write lock up front (BEGIN IMMEDIATE): they then queue on busy_timeout
             # instead of failing with "database is locked" when a read lock cannot be upgraded. Readers
-            # (sessions marked read-only) use a plain BEGIN and never wait for writers (WAL).
-            if conn.get_execution_options().get(READ_ONLY):
-                conn.exec_driver_sql("BEGIN")
-            else:
+            # (sessions marked read-only) run in autocommit and never wait for writers (WAL).
+            if not conn.get_execution_options().get(READ_ONLY):
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine

@@ -1,0 +1,78 @@
+"""Typed models of the API's responses.
+
+They mirror the server's response shapes and tolerate fields this SDK version does not know yet (kept in
+``model_extra``), so a newer server does not break an older client. Enumerations the server may extend
+(statuses, kinds) are plain strings; the values known today are listed in each docstring.
+"""
+
+from pydantic import JsonValue
+
+from tessera_sdk.models._base import Change, JsonObject, Model, Page
+from tessera_sdk.models.dbt import (
+    ChangeItem,
+    ConsumerItem,
+    DbtImpactResult,
+    DownstreamItem,
+    ImpactSummary,
+    ModelImpact,
+    ProposalItem,
+    SyncedAsset,
+    SyncResult,
+    SyncSummary,
+    SyncWarning,
+)
+from tessera_sdk.models.resources import (
+    Acknowledgment,
+    ApiKey,
+    ApiKeyCreated,
+    Asset,
+    AuditEvent,
+    ConsumerImpact,
+    Contract,
+    ContractDiff,
+    Dependency,
+    DependencyList,
+    DownstreamAsset,
+    ImpactResult,
+    Proposal,
+    PublishResult,
+    Registration,
+    Team,
+    User,
+)
+
+__all__ = [
+    "Acknowledgment",
+    "ApiKey",
+    "ApiKeyCreated",
+    "Asset",
+    "AuditEvent",
+    "Change",
+    "ChangeItem",
+    "ConsumerImpact",
+    "ConsumerItem",
+    "Contract",
+    "ContractDiff",
+    "DbtImpactResult",
+    "Dependency",
+    "DependencyList",
+    "DownstreamAsset",
+    "DownstreamItem",
+    "ImpactResult",
+    "ImpactSummary",
+    "JsonObject",
+    "JsonValue",
+    "Model",
+    "ModelImpact",
+    "Page",
+    "Proposal",
+    "ProposalItem",
+    "PublishResult",
+    "Registration",
+    "SyncResult",
+    "SyncSummary",
+    "SyncWarning",
+    "SyncedAsset",
+    "Team",
+    "User",
+]

@@ -1,0 +1,136 @@
+"""Models of the dbt endpoints' answers: sync results and pull-request impact checks."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import Field
+
+from tessera_sdk.models._base import Model
+
+
+class SyncWarning(Model):
+    """Something a sync could not do as asked, with the node it concerns."""
+
+    node: str
+    code: str
+    message: str
+
+
+class SyncedAsset(Model):
+    """What a sync did with one dbt node.
+
+    ``status``: created, updated, unchanged, proposed, published_from_proposal, removal_proposed, removed,
+    skipped.
+    """
+
+    unique_id: str
+    fqn: str
+    asset_id: uuid.UUID | None = None
+    status: str
+    version: str | None = None
+    proposal_id: uuid.UUID | None = None
+    message: str | None = None
+
+
+class SyncSummary(Model):
+    """Counts of what a sync did."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    proposed: int = 0
+    published_from_proposal: int = 0
+    removal_proposed: int = 0
+    removed: int = 0
+    registrations_created: int = 0
+    dependencies_created: int = 0
+    warnings: int = 0
+
+
+class SyncResult(Model):
+    """The answer of ``dbt.sync``."""
+
+    project_name: str
+    dbt_version: str | None = None
+    schema_version: int
+    summary: SyncSummary
+    assets: list[SyncedAsset] = Field(default_factory=list)
+    warnings: list[SyncWarning] = Field(default_factory=list)
+
+
+class ChangeItem(Model):
+    """One change of a dbt node's contract (``category``: schema or guarantee)."""
+
+    kind: str
+    path: str
+    breaking: bool
+    message: str
+    category: str = "schema"
+
+
+class ConsumerItem(Model):
+    """A consumer team that must acknowledge, with its answer (``None`` without a proposal)."""
+
+    team_id: uuid.UUID
+    team: str
+    response: str | None = None
+
+
+class DownstreamItem(Model):
+    """An asset downstream of a dbt node through lineage."""
+
+    asset_id: uuid.UUID
+    fqn: str
+    owner_team: str | None = None
+    depth: int
+
+
+class ProposalItem(Model):
+    """The proposal covering a node's breaking change; ``covers_this_change`` when it is for this schema."""
+
+    id: uuid.UUID
+    status: str
+    source_ref: str | None = None
+    covers_this_change: bool = False
+
+
+class ModelImpact(Model):
+    """The impact of one dbt node (``status``: added, modified, removed, unchanged)."""
+
+    unique_id: str
+    fqn: str
+    asset_id: uuid.UUID | None = None
+    status: str
+    breaking: bool
+    acknowledged: bool
+    changes: list[ChangeItem] = Field(default_factory=list)
+    consumers: list[ConsumerItem] = Field(default_factory=list)
+    downstream: list[DownstreamItem] = Field(default_factory=list)
+    proposal: ProposalItem | None = None
+
+
+class ImpactSummary(Model):
+    """Counts over the nodes of an impact check."""
+
+    added: int = 0
+    modified: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    breaking: int = 0
+    unacknowledged: int = 0
+
+
+class DbtImpactResult(Model):
+    """The answer of ``dbt.impact`` and ``dbt.propose``: ``verdict`` is "pass" or "fail"."""
+
+    verdict: str
+    summary: ImpactSummary
+    models: list[ModelImpact] = Field(default_factory=list)
+    warnings: list[SyncWarning] = Field(default_factory=list)
+    markdown: str = ""
+
+    @property
+    def passed(self) -> bool:
+        """True when nothing breaking is left unacknowledged."""
+        return self.verdict == "pass"

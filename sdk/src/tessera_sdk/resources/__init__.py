@@ -1,0 +1,34 @@
+"""Resource groups of the clients (``client.teams``, ``client.dbt`` ...)."""
+
+from tessera_sdk.resources.api_keys import ApiKeys, AsyncApiKeys
+from tessera_sdk.resources.assets import Assets, AsyncAssets
+from tessera_sdk.resources.audit import AsyncAudit, Audit
+from tessera_sdk.resources.contracts import AsyncContracts, Contracts
+from tessera_sdk.resources.dbt import AsyncDbt, Dbt, ManifestSource, encode_manifest
+from tessera_sdk.resources.proposals import AsyncProposals, Proposals
+from tessera_sdk.resources.registrations import AsyncRegistrations, Registrations
+from tessera_sdk.resources.teams import AsyncTeams, Teams
+from tessera_sdk.resources.users import AsyncUsers, Users
+
+__all__ = [
+    "ApiKeys",
+    "Assets",
+    "AsyncApiKeys",
+    "AsyncAssets",
+    "AsyncAudit",
+    "AsyncContracts",
+    "AsyncDbt",
+    "AsyncProposals",
+    "AsyncRegistrations",
+    "AsyncTeams",
+    "AsyncUsers",
+    "Audit",
+    "Contracts",
+    "Dbt",
+    "ManifestSource",
+    "Proposals",
+    "Registrations",
+    "Teams",
+    "Users",
+    "encode_manifest",
+]

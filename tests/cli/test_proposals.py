@@ -1,0 +1,73 @@
+"""``tessera proposal list|show|ack|withdraw|force`` and ``tessera api-key``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.conftest import Cli, new_key
+from tests.cli.test_assets import V1, V2_DROPPED
+
+
+def _breaking_proposal(cli: Cli, tmp_path: Path) -> tuple[str, str, str]:
+    """An asset with a consumer and an open breaking proposal; (proposal id, owner key, consumer key)."""
+    cli.ok("team", "create", "analytics")
+    cli.ok("team", "create", "marketing")
+    owner, consumer = new_key(cli, "analytics"), new_key(cli, "marketing")
+    cli.ok("asset", "create", "w.p.users", "--owner-team", "analytics")
+    (tmp_path / "v1.json").write_text(json.dumps(V1))
+    (tmp_path / "v2.json").write_text(json.dumps(V2_DROPPED))
+    cli.ok("contract", "publish", "w.p.users", "--schema", str(tmp_path / "v1.json"), key=owner)
+    cli.ok("register", "w.p.users", key=consumer)
+    result = cli.json("contract", "publish", "w.p.users", "--schema", str(tmp_path / "v2.json"), key=owner)
+    assert isinstance(result, dict)
+    return str(result["proposal"]["id"]), owner, consumer
+
+
+def test_list_show_ack(cli: Cli, tmp_path: Path) -> None:
+    proposal_id, _, consumer = _breaking_proposal(cli, tmp_path)
+    waiting = cli.json("proposal", "list", "--awaiting", "marketing")
+    assert [p["id"] for p in waiting] == [proposal_id]  # type: ignore[union-attr,index]
+    assert proposal_id in cli.ok("proposal", "list", "--asset", "w.p.users", "--status", "open").stdout
+    shown = cli.ok("proposal", "show", proposal_id).stdout
+    assert "marketing" in shown
+    assert "pending" in shown
+    assert "property_removed" in shown
+
+    line = cli.fails("proposal", "ack", proposal_id, "--response", "blocked", key=consumer)
+    assert "reason" in line
+    acked = cli.ok("proposal", "ack", proposal_id, key=consumer)
+    assert "the proposal is now published" in acked.stdout
+    assert cli.json("asset", "show", "w.p.users")["current_version"] == "2.0.0"  # type: ignore[index]
+    assert cli.json("proposal", "list", "--awaiting", "marketing") == []
+
+
+def test_withdraw_and_force(cli: Cli, tmp_path: Path) -> None:
+    proposal_id, owner, _ = _breaking_proposal(cli, tmp_path)
+    withdrawn = cli.json("proposal", "withdraw", proposal_id, "--reason", "not now", key=owner)
+    assert withdrawn["status"] == "withdrawn"  # type: ignore[index]
+    assert "409" in cli.fails("proposal", "withdraw", proposal_id, key=owner)
+    again = cli.json("contract", "publish", "w.p.users", "--schema", str(tmp_path / "v2.json"), key=owner)
+    forced = cli.ok("proposal", "force", str(again["proposal"]["id"]), "--reason", "incident")  # type: ignore[index]
+    assert "now published" in forced.stdout or "force_approved" in forced.stdout
+
+
+def test_proposal_id_must_be_an_id(cli: Cli) -> None:
+    assert "proposal must be an id" in cli.fails("proposal", "show", "abc")
+
+
+def test_api_key_create_list_revoke(cli: Cli) -> None:
+    cli.ok("team", "create", "ops")
+    created = cli.ok("api-key", "create", "--team", "ops", "--name", "ci", "--scope", "read")
+    secret = created.stdout.strip().splitlines()[-1]
+    assert "shown only now" in created.stdout
+    assert cli.json("team", "list", key=secret)
+    keys = cli.json("api-key", "list", "--team", "ops")
+    assert [k["name"] for k in keys] == ["ci"]  # type: ignore[union-attr,index]
+    assert "ci" in cli.ok("api-key", "list", "--team", "ops").stdout
+    key_id = keys[0]["id"]  # type: ignore[index]
+    assert "Revoked key ci" in cli.ok("api-key", "revoke", key_id).stdout
+    line = cli.fails("team", "list", key=secret)
+    assert "TESSERA_API_KEY" in line
+    assert cli.json("api-key", "list", "--team", "ops") == []
+    assert len(cli.json("api-key", "list", "--team", "ops", "--include-revoked")) == 1  # type: ignore[arg-type]
