@@ -99,6 +99,8 @@ async def publish_version(
             "contract_id": str(contract.id),
             "version": version,
             "previous_version": active.version if active else None,
+            "versions": {"from": active.version if active else None, "to": version},
+            "links": payloads.links(base_url, asset),
             "bump": bump,
             "forced": forced_reason is not None,
             "proposal_id": str(proposal_id) if proposal_id else None,

@@ -10,45 +10,9 @@ Payload shape (the webhook body, byte for byte :meth:`Event.body`)::
 
 What ``data`` carries
 ---------------------
-The producer of the event (the service that made the change) builds ``data``; the templates and the
-Slack builder read it. Every key below is optional for the renderers (a missing key renders as
-nothing), but producers should fill everything that applies so a receiver can act without calling
-back. Teams and users are ``{"id": str, "name": str}``.
-
-Keys shared by most events:
-
-* ``asset``: ``{"id", "fqn", "owner_team": team}`` — the warehouse object concerned.
-* ``versions``: ``{"from": "1.4.0" | null, "to": "2.0.0"}`` — contract versions involved.
-* ``changes``: list of ``{"kind", "path", "breaking": bool, "summary": str}``, one per schema or
-  guarantee change (the diff engine's change records, summarised).
-* ``affected_teams``: list of ``team`` plus ``"status"`` (``pending``/``acknowledged``/``blocked``) for
-  consumer teams registered on the asset.
-* ``actor``: ``{"team": team | null, "user": user | null}`` — who caused the event.
-* ``links``: ``{"proposal_url", "asset_url"}`` — absolute URLs into the Tessera UI.
-* ``mentions``: list of Slack member ids (``"U123ABC"``) of people who should be notified by name,
-  taken from users' ``slack_member_id``; only the Slack channel uses it.
-
-Per event type:
-
-* ``proposal.created``: asset, versions, changes, affected_teams, links, mentions, plus
-  ``proposal: {"id", "status", "expires_at": ISO-8601 | null}``. Consumers with status ``pending``
-  must answer.
-* ``proposal.acknowledged`` / ``proposal.blocked``: asset, versions, proposal, links, mentions,
-  ``response: {"team": team, "user": user | null, "comment": str | null}``, and ``affected_teams``
-  with their current statuses (so the owner sees who is still pending).
-* ``proposal.approved``: asset, versions, proposal, affected_teams, links.
-* ``proposal.withdrawn`` / ``proposal.expired`` / ``proposal.force_approved``: asset, versions,
-  proposal, affected_teams, links, actor, ``reason: str | null``.
-* ``proposal.stale``: asset, proposal, links, mentions, ``pending_teams`` (list of team) — proposals
-  still waiting for answers near or past their deadline.
-* ``contract.published``: asset, versions, changes, links, actor,
-  ``contract: {"id", "version", "compatibility": str}``.
-* ``contract.deprecated``: asset, links, actor, ``contract`` (as above), ``reason: str | null``.
-* ``registration.created``: asset, links, ``registration: {"id", "consumer_team": team,
-  "pinned_version": str | null}``.
-* ``sync.completed``: ``sync: {"id", "source": "dbt" | ..., "assets_created": int, "assets_updated":
-  int, "contracts_published": int, "proposals_created": int, "errors": [str]}``, links
-  (``{"sync_url"}``), actor.
+The service that made the change builds ``data`` (see ``tessera.outbox.payloads`` and the publishing and
+proposal services); ``docs/webhooks.md`` documents each event's keys. The renderers read it through
+``view.template_data``, which tolerates missing keys.
 """
 
 from __future__ import annotations

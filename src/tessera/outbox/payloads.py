@@ -58,6 +58,14 @@ def proposal_ref(proposal: Proposal, base_url: str) -> dict[str, Any]:
     }
 
 
+def links(base_url: str, asset: Asset, proposal: Proposal | None = None) -> dict[str, Any]:
+    """Absolute URLs of the asset (and proposal) in this Tessera."""
+    out: dict[str, Any] = {"asset_url": f"{base_url}/api/v1/assets/{asset.id}"}
+    if proposal is not None:
+        out["proposal_url"] = f"{base_url}/api/v1/proposals/{proposal.id}"
+    return out
+
+
 def mentions(teams: list[dict[str, Any]]) -> list[str]:
     """Every Slack member id of the given team refs, de-duplicated."""
     return sorted({m for t in teams for m in t["slack_member_ids"]})

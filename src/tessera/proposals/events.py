@@ -20,6 +20,7 @@ async def proposal_event(
     return {
         "proposal": payloads.proposal_ref(proposal, base_url),
         "asset": payloads.asset_ref(asset, base_url),
+        "links": payloads.links(base_url, asset, proposal),
         "breaking_changes": proposal.breaking_changes,
         "affected_teams": teams,
         "responses": {str(a.team_id): a.response.value for a in acks},

@@ -118,6 +118,8 @@ async def open_proposal(
             "proposal": payloads.proposal_ref(proposal, base_url),
             "asset": payloads.asset_ref(asset, base_url),
             "base_version": active.version,
+            "versions": {"from": active.version, "to": proposal.proposed_version or ev.suggested_version},
+            "links": payloads.links(base_url, asset, proposal),
             "changes": proposal.changes,
             "breaking_changes": proposal.breaking_changes,
             "affected_teams": teams,

@@ -6,12 +6,13 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tessera.assets import repository as assets_repo
 from tessera.auth.principal import Principal
 from tessera.contracts import repository as contracts_repo
 from tessera.contracts.evaluation import PublishCommand, evaluate_against, needs_history
 from tessera.db.models import Acknowledgment, Asset, Proposal, Registration
 from tessera.enums import AckResponse, ProposalSource, ProposalStatus
-from tessera.errors import Forbidden, TesseraError
+from tessera.errors import TesseraError, ValidationFailed
 from tessera.impact.service import downstream
 from tessera.ingest.dbt import DbtProject
 from tessera.proposals import repository as proposals_repo
@@ -234,8 +235,6 @@ def _model(
 async def _add_downstream(
     session: AsyncSession, models: list[ModelImpact], team_names: dict[uuid.UUID, str], max_depth: int
 ) -> None:
-    from tessera.assets import repository as assets_repo
-
     for m in models:
         if m.asset_id is None or m.status == "unchanged":
             continue
@@ -276,25 +275,32 @@ async def propose(
     base_url: str,
     max_depth: int,
 ) -> DbtImpactResult:
-    """Open (or replace, for the same pull request) proposals for every breaking change; publish nothing."""
-    if not opts.source_ref:
-        from tessera.errors import ValidationFailed
+    """Open (or replace, for the same pull request) proposals for every breaking change; publish nothing.
 
+    Nodes the key's team does not own, or whose asset already has another open proposal, are reported
+    as warnings and left alone; the others are proposed.
+    """
+    if not opts.source_ref:
         raise ValidationFailed(
             "source_ref (the pull request, e.g. github:org/repo#42) is required.", code="source_ref_required"
         )
     result = await check(session, project, opts, max_depth=max_depth)
-    by_id = {a.id: a for a in await repository.live_assets(session, opts.environment, lock=False)}
+    skipped: list[SyncWarning] = []
     for m in result.models:
-        if not (m.breaking and not m.acknowledged and m.status == "modified" and m.asset_id in by_id):
+        if not (m.breaking and not m.acknowledged and m.status == "modified" and m.asset_id is not None):
             continue
-        asset = by_id[m.asset_id]
+        asset = await assets_repo.get_for_update(session, m.asset_id)
+        if asset is None:
+            continue
         if not principal.acts_for(asset.owner_team_id):
-            raise Forbidden(
-                f"Only the owner team of '{asset.fqn}' (or an admin) may propose changes to it.",
-                code="not_asset_owner",
+            skipped.append(
+                SyncWarning(
+                    node=m.unique_id,
+                    code="not_owner",
+                    message="Not proposed: the key's team does not own it.",
+                )
             )
-        locked = await repository_lock(session, asset.id)
+            continue
         active = await contracts_repo.active_for(session, asset.id)
         node = project.assets[m.unique_id]
         cmd = PublishCommand(
@@ -306,21 +312,17 @@ async def propose(
         )
         history = (
             (await repository.histories(session, [asset.id])).get(asset.id, [])
-            if needs_history(locked)
+            if needs_history(asset)
             else []
         )
-        ev = evaluate_against(locked, active, history, cmd)
+        ev = evaluate_against(asset, active, history, cmd)
         if active is None or not ev.breaking:
             continue
-        await open_proposal(session, principal, locked, active, ev, cmd, base_url)
+        try:
+            await open_proposal(session, principal, asset, active, ev, cmd, base_url)
+        except TesseraError as exc:
+            skipped.append(SyncWarning(node=m.unique_id, code=exc.code, message=exc.message))
     await session.flush()
-    return await check(session, project, opts, max_depth=max_depth)
-
-
-async def repository_lock(session: AsyncSession, asset_id: uuid.UUID) -> Asset:
-    """Lock one asset row before opening its proposal."""
-    from tessera.assets import repository as assets_repo
-
-    asset = await assets_repo.get_for_update(session, asset_id)
-    assert asset is not None
-    return asset
+    final = await check(session, project, opts, max_depth=max_depth)
+    final.warnings.extend(skipped)
+    return final
