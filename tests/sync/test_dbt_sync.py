@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 
 from tests.helpers import ADMIN, Api, TeamCtx
@@ -255,3 +256,47 @@ async def test_pull_request_flow_check_propose_ack_merge(shop: Shop) -> None:
     fct_asset = await shop.asset("shop.main.fact_orders")
     regs = await shop.api.call("GET", f"/registrations?asset_id={fct_asset['id']}", 200, ADMIN)
     assert [r["consumer_team_id"] for r in regs["items"]] == [shop.finance.id]
+
+
+def with_extra_column(name: str, model: str, column: str) -> bytes:
+    """A committed manifest with one more (nullable, untested) column on ``model``."""
+    data = orjson.loads(manifest(name))
+    data["nodes"][model]["columns"][column] = {
+        "name": column,
+        "data_type": "varchar",
+        "description": "",
+        "meta": {},
+    }
+    return orjson.dumps(data)
+
+
+async def _propose(shop: Shop, body: bytes, ref: str) -> Any:
+    resp = await shop.api.client.post(
+        "/api/v1/sync/dbt/propose",
+        params={"source_ref": ref},
+        content=body,
+        headers={**shop.analytics.write, "Content-Type": "application/json"},
+    )
+    assert resp.status_code == 200, resp.text
+    return next(m for m in resp.json()["models"] if m["unique_id"] == "model.shop.fct_orders")
+
+
+async def test_new_push_to_the_same_pull_request_replaces_its_proposal(shop: Shop) -> None:
+    await shop.sync("base")
+    ref = "github:shop/dbt#9"
+    first = await _propose(shop, manifest("dropped_column"), ref)
+    again = await _propose(shop, manifest("dropped_column"), ref)
+    assert again["proposal"]["id"] == first["proposal"]["id"]  # the same push is idempotent
+    await shop.api.ack(shop.finance, first["proposal"]["id"])
+    # Same breaking change plus a compatible one: the answer carries over to the replacement.
+    second = await _propose(shop, with_extra_column("dropped_column", "model.shop.fct_orders", "note"), ref)
+    assert second["proposal"]["id"] != first["proposal"]["id"]
+    assert second["acknowledged"] is True
+    assert [c["response"] for c in second["consumers"]] == ["approved"]
+    old = await shop.api.call("GET", f"/proposals/{first['proposal']['id']}", 200, ADMIN)
+    assert old["status"] == "superseded"
+    # A different breaking change: the consumers are asked again.
+    third = await _propose(shop, manifest("type_change"), ref)
+    assert third["proposal"]["id"] != second["proposal"]["id"]
+    assert third["acknowledged"] is False
+    assert [c["response"] for c in third["consumers"]] == ["pending"]

@@ -36,6 +36,9 @@ async def open_proposal(
 ) -> Proposal:
     """Open (or reuse, or replace for the same pull request) the asset's proposal for a breaking change."""
     existing = await proposals_repo.open_for_asset(session, asset.id)
+    if existing is None and cmd.source_ref is not None:
+        # A pull request's approved proposal waits for the merge; a new push to that PR replaces it.
+        existing = await proposals_repo.approved_for_source(session, asset.id, cmd.source_ref)
     carried: dict[uuid.UUID, Acknowledgment] = {}
     if existing is not None:
         if existing.change_signature == ev.signature and existing.source_ref == cmd.source_ref:

@@ -41,6 +41,22 @@ async def open_for_asset(session: AsyncSession, asset_id: uuid.UUID) -> Proposal
     ).scalar_one_or_none()
 
 
+async def approved_for_source(session: AsyncSession, asset_id: uuid.UUID, source_ref: str) -> Proposal | None:
+    """The asset's approved, not yet published proposal from one pull request, if any."""
+    return (
+        await session.execute(
+            sa.select(Proposal)
+            .where(
+                Proposal.asset_id == asset_id,
+                Proposal.source_ref == source_ref,
+                Proposal.status.in_((ProposalStatus.APPROVED, ProposalStatus.FORCE_APPROVED)),
+            )
+            .order_by(Proposal.created_at.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
 async def latest_for_assets(
     session: AsyncSession, asset_ids: Iterable[uuid.UUID], statuses: Sequence[ProposalStatus]
 ) -> dict[uuid.UUID, Proposal]:
