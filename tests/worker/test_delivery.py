@@ -277,3 +277,39 @@ async def test_concurrent_workers_never_send_the_same_attempt_twice(
     async with app.state.session_factory() as session:
         statuses = (await session.execute(sa.select(WebhookDelivery.status))).scalars().all()
     assert statuses == ["delivered"] * 40
+
+
+async def test_slack_message_mentions_consumers_by_member_id(
+    client: httpx.AsyncClient, app: FastAPI, channels: Channels, receiver: HttpReceiver
+) -> None:
+    api = Api(client)
+    owner, consumer = await api.team(), await api.team()
+    await api.call(
+        "PATCH",
+        f"/teams/{consumer.id}",
+        200,
+        consumer.write,
+        json={"slack_webhook_url": receiver.url("/slack")},
+    )
+    await api.call(
+        "POST",
+        "/users",
+        201,
+        ADMIN,
+        json={
+            "email": "dana@corp.example",
+            "name": "Dana",
+            "slack_member_id": "U024BE7LH",
+            "team_ids": [consumer.id],
+        },
+    )
+    asset = await api.asset(owner)
+    await api.publish(owner, asset["id"], V1)
+    await api.register(consumer, asset["id"])
+    await api.publish(owner, asset["id"], BREAKING, expect=202)
+    await _drain(app, channels)
+    slack = [orjson.loads(r.body) for r in receiver.requests if r.path == "/slack"]
+    created = [m for m in slack if "<@U024BE7LH>" in orjson.dumps(m).decode()]
+    assert created, slack
+    assert isinstance(created[0]["blocks"], list) and created[0]["blocks"]
+    assert asset["fqn"] in orjson.dumps(created[0]).decode()
