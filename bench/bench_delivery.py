@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_webhook_send import free_port, wait_for  # noqa: E402
+from bench_webhook_send import free_port, wait_for
 
 
 async def run(database_url: str, receiver_url: str, count: int) -> None:

@@ -1,4 +1,73 @@
 """Pure domain core: schema model, diff, compatibility policy, guarantees, semver.
 
-Nothing in this package may import FastAPI, SQLAlchemy or httpx.
+Nothing in this package may import FastAPI, SQLAlchemy or httpx. See docs/compatibility.md for the
+semantics every function here implements.
 """
+
+from tessera.core.changes import Change
+from tessera.core.compatibility import (
+    ChangeEvaluation,
+    Comparison,
+    CompatibilityReport,
+    check_compatibility,
+    evaluate_change,
+)
+from tessera.core.diff import SchemaDiff, diff_schemas
+from tessera.core.durations import duration_seconds
+from tessera.core.errors import CoreError, InvalidGuaranteesError, InvalidSchemaError, InvalidVersionError
+from tessera.core.fingerprint import schema_fingerprint
+from tessera.core.guarantee_diff import GuaranteeChange, GuaranteeChangeKind, Risk, diff_guarantees
+from tessera.core.guarantees import ColumnGuarantees, CustomTest, Freshness, Guarantees, Relationship, Volume
+from tessera.core.json_types import JsonSchema, JsonValue
+from tessera.core.kinds import KIND_INFO, SWAP_SYMMETRIC, ChangeKind, Direction
+from tessera.core.migration import Rename
+from tessera.core.modes import Bump, CompatibilityMode, GuaranteeMode
+from tessera.core.policy import Verdict, bump_for, is_breaking, verdict
+from tessera.core.semver import Version, parse_version, suggest_version, validate_version
+from tessera.core.validation import validate_schema
+
+__all__ = [
+    "KIND_INFO",
+    "SWAP_SYMMETRIC",
+    "Bump",
+    "Change",
+    "ChangeEvaluation",
+    "ChangeKind",
+    "ColumnGuarantees",
+    "Comparison",
+    "CompatibilityMode",
+    "CompatibilityReport",
+    "CoreError",
+    "CustomTest",
+    "Direction",
+    "Freshness",
+    "GuaranteeChange",
+    "GuaranteeChangeKind",
+    "GuaranteeMode",
+    "Guarantees",
+    "InvalidGuaranteesError",
+    "InvalidSchemaError",
+    "InvalidVersionError",
+    "JsonSchema",
+    "JsonValue",
+    "Relationship",
+    "Rename",
+    "Risk",
+    "SchemaDiff",
+    "Verdict",
+    "Version",
+    "Volume",
+    "bump_for",
+    "check_compatibility",
+    "diff_guarantees",
+    "diff_schemas",
+    "duration_seconds",
+    "evaluate_change",
+    "is_breaking",
+    "parse_version",
+    "schema_fingerprint",
+    "suggest_version",
+    "validate_schema",
+    "validate_version",
+    "verdict",
+]

@@ -115,6 +115,8 @@ async def list_proposals(
     if source_ref:
         conds.append(Proposal.source_ref == source_ref)
     if awaiting_team_id:
+        # Only an open proposal still waits for answers; a resolved one keeps its pending rows.
+        conds.append(Proposal.status == ProposalStatus.OPEN)
         conds.append(
             Proposal.id.in_(
                 sa.select(Acknowledgment.proposal_id).where(
