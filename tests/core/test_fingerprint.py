@@ -1,0 +1,64 @@
+"""schema_fingerprint: equal exactly for spellings of the same schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tessera.core import InvalidSchemaError, schema_fingerprint
+from tests.core.helpers import prop, record
+
+S = {"type": "string"}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (record(required=["x", "y"], x=S, y=S), record(required=["y", "x"], y=S, x=S)),
+        (prop({"enum": ["a", "b"]}), prop({"enum": ["b", "a"]})),
+        (prop({"type": ["string", "null"]}), prop({"anyOf": [{"type": "null"}, S]})),
+        (prop({"type": "string", "nullable": True}), prop({"type": ["null", "string"]})),
+        (
+            prop({"anyOf": [S, {"type": "integer", "minimum": 1}]}),
+            prop({"anyOf": [{"minimum": 1, "type": "integer"}, S]}),
+        ),
+        ({**prop({"$ref": "#/$defs/X"}), "$defs": {"X": S}}, {**prop(S), "$defs": {"X": S}}),
+        (prop({"type": "array", "items": [S]}), prop({"type": "array", "prefixItems": [S]})),
+        (prop({"minimum": 3, "exclusiveMinimum": True}), prop({"exclusiveMinimum": 3.0})),
+        (True, {}),
+    ],
+)
+def test_same_schema_in_other_spellings(a: Any, b: Any) -> None:
+    assert schema_fingerprint(a) == schema_fingerprint(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (prop(S), prop({"type": "integer"})),
+        (prop(S), prop({"type": "string", "description": "documented"})),
+        (record(required=["a"], a=S), record(a=S)),
+        (prop({"const": 1}), prop({"const": True})),
+        (
+            prop({"type": "array", "prefixItems": [S, {"type": "integer"}]}),
+            prop({"type": "array", "prefixItems": [{"type": "integer"}, S]}),
+        ),
+        (True, False),
+    ],
+)
+def test_different_schemas(a: Any, b: Any) -> None:
+    assert schema_fingerprint(a) != schema_fingerprint(b)
+
+
+def test_format() -> None:
+    digest = schema_fingerprint(record(a=S))
+    assert len(digest) == 64
+    assert int(digest, 16) >= 0
+
+
+def test_invalid_input() -> None:
+    with pytest.raises(InvalidSchemaError):
+        schema_fingerprint({"type": "nope"})
+    with pytest.raises(InvalidSchemaError):
+        schema_fingerprint([])  # type: ignore[arg-type]
