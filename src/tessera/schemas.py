@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from collections.abc import Sequence
+from typing import Generic, Protocol, TypeVar
 
+from fastapi import Response
 from pydantic import BaseModel, ConfigDict
 
 T = TypeVar("T")
+
+
+class PageLike(Protocol):
+    """limit/offset of a requested page."""
+
+    @property
+    def limit(self) -> int: ...
+
+    @property
+    def offset(self) -> int: ...
 
 
 class ApiModel(BaseModel):
@@ -22,6 +34,18 @@ class ListPage(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+def page_response(items: Sequence[BaseModel], total: int, page: PageLike) -> Response:
+    """A list page serialised once, straight to JSON bytes (the shape of :class:`ListPage`)."""
+    body = b"".join(
+        (
+            b'{"items":[',
+            b",".join(item.__pydantic_serializer__.to_json(item) for item in items),
+            b'],"total":%d,"limit":%d,"offset":%d}' % (total, page.limit, page.offset),
+        )
+    )
+    return Response(content=body, media_type="application/json")
 
 
 class ErrorDetail(BaseModel):

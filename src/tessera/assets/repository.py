@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -68,8 +68,11 @@ async def list_assets(
     resource_type: str | None,
     limit: int,
     offset: int,
-) -> tuple[Sequence[tuple[Asset, str | None]], int]:
-    """Live assets matching the filters, by FQN, each with its active version; plus the total."""
+) -> tuple[list[sa.RowMapping], int]:
+    """Live assets matching the filters, by FQN, as plain rows with ``current_version``; plus the total.
+
+    Plain rows, not ORM objects: this is the hottest read path and ORM instances cost ~40 µs each.
+    """
     conds: list[sa.ColumnElement[bool]] = [LIVE]
     if owner_team_id:
         conds.append(Asset.owner_team_id == owner_team_id)
@@ -80,18 +83,22 @@ async def list_assets(
     if resource_type:
         conds.append(Asset.resource_type == resource_type)
     stmt = (
-        sa.select(Asset, Contract.version, sa.func.count().over().label("total"))
+        sa.select(
+            *Asset.__table__.columns,
+            Contract.version.label("current_version"),
+            sa.func.count().over().label("total"),
+        )
         .outerjoin(Contract, sa.and_(Contract.asset_id == Asset.id, Contract.status == ContractStatus.ACTIVE))
         .where(*conds)
         .order_by(Asset.fqn, Asset.environment)
     )
     if tag:
         # Tags are a small JSON list; filtering in Python keeps this portable across databases.
-        tagged = [(a, v) for a, v, _ in (await session.execute(stmt)).all() if tag in (a.tags or [])]
+        tagged = [r for r in (await session.execute(stmt)).mappings() if tag in (r["tags"] or [])]
         return tagged[offset : offset + limit], len(tagged)
-    rows = (await session.execute(stmt.limit(limit).offset(offset))).all()
+    rows = list((await session.execute(stmt.limit(limit).offset(offset))).mappings())
     if rows:
-        return [(a, v) for a, v, _ in rows], int(rows[0][2])
+        return rows, int(rows[0]["total"])
     # An offset past the end returns no row to carry the total: count separately.
     total = (await session.execute(sa.select(sa.func.count()).select_from(Asset).where(*conds))).scalar_one()
     return [], total

@@ -16,10 +16,16 @@ READ_ONLY = "tessera_read_only"
 
 
 async def mark_read_only(session: AsyncSession) -> None:
-    """Declare that ``session`` will only read: autocommit, so no BEGIN/COMMIT round trips and, on
-    SQLite, no write lock. Each statement sees a consistent snapshot of its own; list endpoints fetch
-    their page and its total in one statement."""
-    await session.connection(execution_options={READ_ONLY: True, "isolation_level": "AUTOCOMMIT"})
+    """Declare that ``session`` will only read: no BEGIN/COMMIT round trips, and on SQLite no write lock.
+
+    Each statement then sees a consistent snapshot of its own; list endpoints fetch their page and its
+    total in one statement. (SQLite connections already run without driver-managed transactions, so
+    only the marker is needed there; PostgreSQL switches the connection to autocommit.)
+    """
+    options: dict[str, Any] = {READ_ONLY: True}
+    if session.get_bind().dialect.name != "sqlite":
+        options["isolation_level"] = "AUTOCOMMIT"
+    await session.connection(execution_options=options)
 
 
 def _json_dumps(value: Any) -> str:
