@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import ApiKey
+from tessera.db.paging import fetch_page
 
 
 async def get(session: AsyncSession, key_pk: uuid.UUID) -> ApiKey | None:
@@ -25,14 +26,5 @@ async def list_keys(
         conds.append(ApiKey.team_id == team_id)
     if not include_revoked:
         conds.append(ApiKey.revoked_at.is_(None))
-    total = (await session.execute(sa.select(sa.func.count()).select_from(ApiKey).where(*conds))).scalar_one()
-    rows = (
-        await session.execute(
-            sa.select(ApiKey)
-            .where(*conds)
-            .order_by(ApiKey.created_at.desc(), ApiKey.id)
-            .limit(limit)
-            .offset(offset)
-        )
-    ).scalars()
-    return rows.all(), total
+    stmt = sa.select(ApiKey).where(*conds).order_by(ApiKey.created_at.desc(), ApiKey.id)
+    return await fetch_page(session, stmt, limit=limit, offset=offset)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import AuditEvent
+from tessera.db.paging import fetch_page
 
 
 async def list_events(
@@ -43,16 +44,5 @@ async def list_events(
         conds.append(AuditEvent.occurred_at >= since)
     if until:
         conds.append(AuditEvent.occurred_at < until)
-    total = (
-        await session.execute(sa.select(sa.func.count()).select_from(AuditEvent).where(*conds))
-    ).scalar_one()
-    rows = (
-        await session.execute(
-            sa.select(AuditEvent)
-            .where(*conds)
-            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id)
-            .limit(limit)
-            .offset(offset)
-        )
-    ).scalars()
-    return rows.all(), total
+    stmt = sa.select(AuditEvent).where(*conds).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id)
+    return await fetch_page(session, stmt, limit=limit, offset=offset)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import Contract
+from tessera.db.paging import fetch_page
 from tessera.enums import ContractStatus
 
 
@@ -61,18 +62,12 @@ async def list_for_asset(
     session: AsyncSession, asset_id: uuid.UUID, *, limit: int, offset: int
 ) -> tuple[Sequence[Contract], int]:
     """Versions of an asset, newest first."""
-    cond = Contract.asset_id == asset_id
-    total = (await session.execute(sa.select(sa.func.count()).select_from(Contract).where(cond))).scalar_one()
-    rows = (
-        await session.execute(
-            sa.select(Contract)
-            .where(cond)
-            .order_by(Contract.published_at.desc(), Contract.id)
-            .limit(limit)
-            .offset(offset)
-        )
-    ).scalars()
-    return rows.all(), total
+    stmt = (
+        sa.select(Contract)
+        .where(Contract.asset_id == asset_id)
+        .order_by(Contract.published_at.desc(), Contract.id)
+    )
+    return await fetch_page(session, stmt, limit=limit, offset=offset)
 
 
 async def versions_of(session: AsyncSession, contract_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import Acknowledgment, Asset, Proposal
+from tessera.db.paging import fetch_page
 from tessera.enums import ProposalStatus
 
 
@@ -124,19 +125,8 @@ async def list_proposals(
                 )
             )
         )
-    total = (
-        await session.execute(sa.select(sa.func.count()).select_from(Proposal).where(*conds))
-    ).scalar_one()
-    rows = (
-        await session.execute(
-            sa.select(Proposal)
-            .where(*conds)
-            .order_by(Proposal.created_at.desc(), Proposal.id)
-            .limit(limit)
-            .offset(offset)
-        )
-    ).scalars()
-    return rows.all(), total
+    stmt = sa.select(Proposal).where(*conds).order_by(Proposal.created_at.desc(), Proposal.id)
+    return await fetch_page(session, stmt, limit=limit, offset=offset)
 
 
 async def due_for_expiry(session: AsyncSession, now: datetime, limit: int = 100) -> list[uuid.UUID]:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import QualityRun
+from tessera.db.paging import fetch_page
 
 
 async def latest_run(session: AsyncSession, asset_id: uuid.UUID) -> QualityRun | None:
@@ -31,19 +32,8 @@ async def list_runs(
     conds: list[sa.ColumnElement[bool]] = [QualityRun.asset_id == asset_id]
     if status:
         conds.append(QualityRun.status == status)
-    total = (
-        await session.execute(sa.select(sa.func.count()).select_from(QualityRun).where(*conds))
-    ).scalar_one()
-    rows = (
-        await session.execute(
-            sa.select(QualityRun)
-            .where(*conds)
-            .order_by(QualityRun.run_at.desc(), QualityRun.id)
-            .limit(limit)
-            .offset(offset)
-        )
-    ).scalars()
-    return rows.all(), total
+    stmt = sa.select(QualityRun).where(*conds).order_by(QualityRun.run_at.desc(), QualityRun.id)
+    return await fetch_page(session, stmt, limit=limit, offset=offset)
 
 
 async def runs_since(

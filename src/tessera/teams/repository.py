@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import Asset, Team, TeamMember
+from tessera.db.paging import fetch_page
 
 
 async def get(session: AsyncSession, team_id: uuid.UUID) -> Team | None:
@@ -45,13 +46,9 @@ async def list_teams(
     conds: list[sa.ColumnElement[bool]] = [Team.deleted_at.is_(None)]
     if name:
         conds.append(sa.func.lower(Team.name).contains(name.lower(), autoescape=True))
-    total = (await session.execute(sa.select(sa.func.count()).select_from(Team).where(*conds))).scalar_one()
-    rows = (
-        await session.execute(
-            sa.select(Team).where(*conds).order_by(sa.func.lower(Team.name)).limit(limit).offset(offset)
-        )
-    ).scalars()
-    return rows.all(), total
+    return await fetch_page(
+        session, sa.select(Team).where(*conds).order_by(sa.func.lower(Team.name)), limit=limit, offset=offset
+    )
 
 
 async def count_owned_assets(session: AsyncSession, team_id: uuid.UUID) -> int:

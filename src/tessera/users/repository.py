@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import TeamMember, User
+from tessera.db.paging import fetch_page
 
 
 async def get(session: AsyncSession, user_id: uuid.UUID) -> User | None:
@@ -58,13 +59,9 @@ async def list_users(
         conds.append(sa.func.lower(User.email) == email.lower())
     if team_id:
         conds.append(User.id.in_(sa.select(TeamMember.user_id).where(TeamMember.team_id == team_id)))
-    total = (await session.execute(sa.select(sa.func.count()).select_from(User).where(*conds))).scalar_one()
-    rows = (
-        await session.execute(
-            sa.select(User).where(*conds).order_by(User.name, User.id).limit(limit).offset(offset)
-        )
-    ).scalars()
-    return rows.all(), total
+    return await fetch_page(
+        session, sa.select(User).where(*conds).order_by(User.name, User.id), limit=limit, offset=offset
+    )
 
 
 async def find_for_owner(session: AsyncSession, *, emails: set[str], names: set[str]) -> list[User]:

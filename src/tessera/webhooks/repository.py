@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import OutboxMessage, Webhook, WebhookDelivery
+from tessera.db.paging import fetch_page
 
 LIVE = Webhook.deleted_at.is_(None)
 
@@ -28,19 +29,8 @@ async def list_webhooks(
     conds: list[sa.ColumnElement[bool]] = [LIVE]
     if team_id:
         conds.append(Webhook.team_id == team_id)
-    total = (
-        await session.execute(sa.select(sa.func.count()).select_from(Webhook).where(*conds))
-    ).scalar_one()
-    rows = (
-        await session.execute(
-            sa.select(Webhook)
-            .where(*conds)
-            .order_by(Webhook.created_at, Webhook.id)
-            .limit(limit)
-            .offset(offset)
-        )
-    ).scalars()
-    return rows.all(), total
+    stmt = sa.select(Webhook).where(*conds).order_by(Webhook.created_at, Webhook.id)
+    return await fetch_page(session, stmt, limit=limit, offset=offset)
 
 
 async def active_for_teams(session: AsyncSession, team_ids: set[uuid.UUID]) -> list[Webhook]:
@@ -67,19 +57,12 @@ async def list_deliveries(
     conds: list[sa.ColumnElement[bool]] = [WebhookDelivery.webhook_id == webhook_id]
     if status:
         conds.append(WebhookDelivery.status == status)
-    total = (
-        await session.execute(sa.select(sa.func.count()).select_from(WebhookDelivery).where(*conds))
-    ).scalar_one()
-    rows = (
-        await session.execute(
-            sa.select(WebhookDelivery)
-            .where(*conds)
-            .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
-            .limit(limit)
-            .offset(offset)
-        )
-    ).scalars()
-    return rows.all(), total
+    stmt = (
+        sa.select(WebhookDelivery)
+        .where(*conds)
+        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
+    )
+    return await fetch_page(session, stmt, limit=limit, offset=offset)
 
 
 async def claim_outbox(session: AsyncSession, limit: int) -> list[OutboxMessage]:
