@@ -33,7 +33,12 @@ def sh(*args: str, env: dict[str, str] | None = None) -> None:
 
 
 def uv(*args: str, env: dict[str, str] | None = None) -> None:
-    """Run uv (installed with pip on first use)."""
+    """Run uv (installed with pip on first use).
+
+    uv is told to trust the platform's certificate store (as pip does), so downloads also work behind
+    an intercepting proxy whose CA the machine trusts; older uv releases call this "native TLS".
+    """
+    env = {"UV_SYSTEM_CERTS": "1", "UV_NATIVE_TLS": "1", **(env or {})}
     exe = shutil.which("uv")
     if exe is None:
         try:

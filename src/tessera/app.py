@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tessera import __version__
@@ -101,6 +102,16 @@ def _validation_message(errors: list[Any]) -> str:
     return "Invalid request: " + "; ".join(parts) + more
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods some route accepts on the request's path."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in ("DELETE", "GET", "PATCH", "POST", "PUT")
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    ]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Render every error (ours, validation, routing, rate limits, the unexpected) in one JSON shape."""
 
@@ -123,11 +134,15 @@ def install_error_handlers(app: FastAPI) -> None:
         codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
         code = codes.get(exc.status_code, "http_error")
         message = str(exc.detail)
+        headers = getattr(exc, "headers", None)
         if exc.status_code == 404 and message == "Not Found":
             message = f"No route {request.method} {request.url.path}; see /docs for the API."
-        elif exc.status_code == 405 and exc.headers and "Allow" in exc.headers:
-            message = f"{request.method} is not allowed on {request.url.path}; use {exc.headers['Allow']}."
-        return error_response(request, exc.status_code, code, message, headers=getattr(exc, "headers", None))
+        elif exc.status_code == 405:
+            # Starlette names only the first route matching the path; every route of the path counts.
+            allowed = ", ".join(_allowed_methods(request))
+            headers = {**(headers or {}), "Allow": allowed}
+            message = f"{request.method} is not allowed on {request.url.path}; use {allowed}."
+        return error_response(request, exc.status_code, code, message, headers=headers)
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:

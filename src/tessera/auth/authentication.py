@@ -15,7 +15,7 @@ from tessera.auth.keys import parse_key, secrets_match
 from tessera.auth.principal import Principal
 from tessera.db.base import utcnow
 from tessera.db.engine import mark_read_only
-from tessera.db.models import ApiKey, Team
+from tessera.db.models import ApiKey, Team, User
 from tessera.enums import Scope
 from tessera.errors import Unauthenticated
 
@@ -55,6 +55,14 @@ class KeyAuthenticator:
         """Forget a cached key (after revocation)."""
         self._cache.pop(key_id, None)
 
+    def evict_holder(self, *, team_id: uuid.UUID | None = None, user_id: uuid.UUID | None = None) -> None:
+        """Forget every cached key of a team or of a user (after it is deactivated)."""
+        for key_id, cached in list(self._cache.items()):
+            if (team_id is not None and cached.team_id == team_id) or (
+                user_id is not None and cached.user_id == user_id
+            ):
+                self._cache.pop(key_id, None)
+
     async def authenticate(self, raw_key: str | None) -> Principal:
         """The principal for ``raw_key``; :class:`Unauthenticated` with a helpful message otherwise."""
         if not raw_key:
@@ -89,7 +97,14 @@ class KeyAuthenticator:
                         ApiKey.secret_hash, ApiKey.team_id, ApiKey.user_id, ApiKey.scopes, ApiKey.expires_at
                     )
                     .join(Team, Team.id == ApiKey.team_id)
-                    .where(ApiKey.key_id == key_id, ApiKey.revoked_at.is_(None), Team.deleted_at.is_(None))
+                    .outerjoin(User, User.id == ApiKey.user_id)
+                    .where(
+                        ApiKey.key_id == key_id,
+                        ApiKey.revoked_at.is_(None),
+                        Team.deleted_at.is_(None),
+                        # A user's key stops with the user; a team key (no user) is unaffected.
+                        User.deactivated_at.is_(None),
+                    )
                 )
             ).one_or_none()
         if row is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
 from tessera.schemas import ListPage
@@ -46,9 +46,12 @@ async def update_team(
 
 
 @router.delete("/{team_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_team(team_id: uuid.UUID, session: SessionDep, principal: WritePrincipal) -> None:
-    """Deactivate a team (admin; refused while it owns assets)."""
+async def delete_team(
+    team_id: uuid.UUID, request: Request, session: SessionDep, principal: WritePrincipal
+) -> None:
+    """Deactivate a team (admin; refused while it owns assets); its keys stop working at once."""
     await service.delete_team(session, principal, team_id)
+    request.app.state.authenticator.evict_holder(team_id=team_id)
 
 
 @router.get("/{team_id}/members", response_model=list[uuid.UUID])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
 from tessera.schemas import ListPage
@@ -60,7 +60,10 @@ async def update_user(
 
 
 @router.post("/{user_id}/deactivate", response_model=UserRead)
-async def deactivate_user(user_id: uuid.UUID, session: SessionDep, principal: WritePrincipal) -> UserRead:
-    """Deactivate a user (admin)."""
+async def deactivate_user(
+    user_id: uuid.UUID, request: Request, session: SessionDep, principal: WritePrincipal
+) -> UserRead:
+    """Deactivate a user (admin); the user's own keys stop working at once."""
     user = await service.deactivate_user(session, principal, user_id)
+    request.app.state.authenticator.evict_holder(user_id=user_id)
     return (await service.to_read(session, [user]))[0]

@@ -1,0 +1,67 @@
+"""Liveness and readiness probes, and the API docs, without an API key."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+
+from tessera.app import create_app
+from tessera.config import Settings
+
+CLOSED_PORT_DB = "postgresql+asyncpg://postgres@127.0.0.1:1/nothing"
+
+
+@asynccontextmanager
+async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client on a fresh app built from ``settings``, lifespan running."""
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://tessera.test") as client,
+    ):
+        yield client
+
+
+async def test_health_is_open_and_cheap(client: httpx.AsyncClient) -> None:
+    resp = await client.get("/health")
+    assert resp.status_code == 200
+    assert resp.json() == {"status": "ok"}
+    assert resp.headers["x-request-id"]
+
+
+async def test_ready_checks_the_database(client: httpx.AsyncClient) -> None:
+    resp = await client.get("/health/ready")
+    assert resp.status_code == 200
+    assert resp.json() == {"status": "ok", "checks": {"database": "ok"}}
+
+
+async def test_ready_is_503_when_the_database_is_unreachable(settings: Settings) -> None:
+    async with serve(settings.model_copy(update={"database_url": CLOSED_PORT_DB})) as client:
+        live = await client.get("/health")
+        ready = await client.get("/health/ready")
+    assert live.status_code == 200  # the process itself is fine
+    assert ready.status_code == 503
+    body = ready.json()
+    assert body["status"] == "unavailable"
+    assert body["checks"]["database"].startswith("error: ")
+
+
+async def test_ready_reports_redis_degraded_but_stays_ready(settings: Settings) -> None:
+    async with serve(settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})) as client:
+        ready = await client.get("/health/ready")
+    assert ready.status_code == 200
+    checks = ready.json()["checks"]
+    assert checks["database"] == "ok"
+    assert checks["redis"].startswith("degraded: ")
+
+
+async def test_docs_and_openapi_are_served(client: httpx.AsyncClient) -> None:
+    docs = await client.get("/docs")
+    assert docs.status_code == 200
+    assert "Tessera" in docs.text
+    spec = (await client.get("/openapi.json")).json()
+    assert spec["info"]["title"] == "Tessera"
+    api_paths = [p for p in spec["paths"] if not p.startswith("/health")]
+    assert api_paths and all(p.startswith("/api/v1/") for p in api_paths)
