@@ -40,11 +40,9 @@ class Settings(BaseSettings):
     port: int = 8000
 
     rate_limit_per_minute: int = Field(default=600, ge=0, description="Requests per key per minute; 0 = off.")
-    rate_limit_write_per_minute: int = Field(default=120, ge=0)
     api_key_cache_seconds: float = 30.0
     db_echo: bool = False
 
-    proposal_default_expiry_days: int | None = None
     lineage_max_depth: int = 10
 
     worker_enabled: bool = True

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime, timedelta
+
 import httpx
 
 from tests.helpers import ADMIN, Api, record_schema
@@ -302,3 +305,27 @@ async def test_write_audit_publish_gate(client: httpx.AsyncClient) -> None:
     assert [r["run_id"] for r in history["items"]] == ["r2", "r1"]
     trends = await api.call("GET", f"/assets/{asset['id']}/audit-trends", 200, owner.read)
     assert trends["runs"] == 2 and trends["pass_rate"] == 0.5
+
+
+async def test_an_expired_proposal_no_longer_blocks_a_new_one(client: httpx.AsyncClient) -> None:
+    api = Api(client)
+    owner, consumer = await api.team(), await api.team()
+    asset = await api.asset(owner)
+    await api.publish(owner, asset["id"], V1)
+    await api.register(consumer, asset["id"])
+    past = await client.post(
+        f"/api/v1/assets/{asset['id']}/contracts",
+        headers=owner.write,
+        json={"schema": record_schema({"id": "integer"}), "expires_at": "2000-01-01T00:00:00Z"},
+    )
+    assert past.status_code == 422
+    assert past.json()["error"]["code"] == "invalid_expiry"
+    soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    first = await api.publish(
+        owner, asset["id"], record_schema({"id": "integer"}), expect=202, expires_at=soon
+    )
+    await asyncio.sleep(1.1)
+    second = await api.publish(owner, asset["id"], record_schema({"id": "string"}), expect=202)
+    assert second["proposal"]["id"] != first["proposal"]["id"]
+    old = await api.call("GET", f"/proposals/{first['proposal']['id']}", 200, owner.read)
+    assert old["status"] == "expired"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -262,9 +263,10 @@ async def test_force_approving_a_stale_proposal_records_it_as_stale(client: http
 
 
 async def test_expired_proposal_refuses_answers_and_stays_expired(client: httpx.AsyncClient) -> None:
-    past = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
-    s = await open_proposal(client, expires_at=past)
+    soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    s = await open_proposal(client, expires_at=soon)
     assert s.proposal["status"] == "open"
+    await asyncio.sleep(1.1)
     resp = await client.post(
         f"{API}/proposals/{s.proposal['id']}/acknowledge", headers=s.c1.write, json={"response": "approved"}
     )
@@ -286,8 +288,9 @@ async def test_expired_proposal_refuses_answers_and_stays_expired(client: httpx.
 
 
 async def test_force_approve_after_the_deadline_is_refused(client: httpx.AsyncClient) -> None:
-    past = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
-    s = await open_proposal(client, expires_at=past)
+    soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    s = await open_proposal(client, expires_at=soon)
+    await asyncio.sleep(1.1)
     resp = await client.post(
         f"{API}/proposals/{s.proposal['id']}/force-approve", headers=ADMIN, json={"reason": "x"}
     )
@@ -299,9 +302,10 @@ async def test_force_approve_after_the_deadline_is_refused(client: httpx.AsyncCl
 async def test_sweep_expires_only_proposals_past_their_deadline(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
-    past = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-    due = await open_proposal(client, expires_at=past)
+    soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    due = await open_proposal(client, expires_at=soon)
     later = await open_proposal(client, expires_at=(datetime.now(UTC) + timedelta(days=3)).isoformat())
+    await asyncio.sleep(1.1)
     async with app.state.session_factory() as session, session.begin():
         assert await expire_due(session, system_principal(), base_url="http://tessera.test") == 1
     assert (await due.get())["status"] == "expired"

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tessera.cli.context import Ctx, command
+from tessera.cli.context import Ctx, as_utc, command
 from tessera.cli.lookup import require_id, resolve_team, resolve_team_id
 
 api_key_app = typer.Typer(help="API keys of teams.", no_args_is_help=True)
@@ -31,7 +31,7 @@ def create(
         resolve_team(client, team).id,
         scopes=scope or ["read"],
         user_id=require_id(user, "user") if user else None,
-        expires_at=expires_at,
+        expires_at=as_utc(expires_at),
     )
     if ctx.json:
         ctx.emit_json(created)

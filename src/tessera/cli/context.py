@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Annotated, Any, NoReturn, get_type_hints
 
 import pydantic
@@ -228,3 +229,10 @@ def command(
 def stdin_is_terminal() -> bool:
     """True when running interactively (progress bars only then)."""
     return sys.stderr.isatty()
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A time typed on the command line: without a zone it means UTC (the API refuses naive times)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)

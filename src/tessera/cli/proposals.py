@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tessera.cli.context import Ctx, command
+from tessera.cli.context import Ctx, as_utc, command
 from tessera.cli.contracts import change_rows
 from tessera.cli.lookup import require_id, resolve_asset, resolve_team_id
 from tessera_sdk.models import Proposal
@@ -114,7 +114,7 @@ def ack(
         require_id(proposal_id, "proposal"),
         response.value,
         team_id=resolve_team_id(client, team),
-        migration_deadline=deadline,
+        migration_deadline=as_utc(deadline),
         reason=reason,
     )
     if ctx.json:

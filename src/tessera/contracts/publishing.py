@@ -26,6 +26,7 @@ from tessera.contracts import repository
 from tessera.contracts.evaluation import Evaluated, PublishCommand, check_version, evaluate
 from tessera.contracts.versions import publish_version
 from tessera.core import Bump
+from tessera.db.base import utcnow
 from tessera.db.models import Asset, Contract, Proposal
 from tessera.enums import ProposalStatus, PublishOutcome, QualityStatus
 from tessera.errors import Forbidden, PreconditionFailed, ValidationFailed, not_found
@@ -93,6 +94,8 @@ async def publish(
     if asset is None:
         raise not_found("asset", asset_id)
     authorize_publish(principal, asset, cmd)
+    if cmd.expires_at is not None and cmd.expires_at <= utcnow():
+        raise ValidationFailed("expires_at must be in the future.", code="invalid_expiry")
     await check_quality_gate(session, asset)
     active = await repository.active_for(session, asset.id)
     ev = await evaluate(session, asset, active, cmd)

@@ -36,6 +36,10 @@ async def open_proposal(
 ) -> Proposal:
     """Open (or reuse, or replace for the same pull request) the asset's proposal for a breaking change."""
     existing = await proposals_repo.open_for_asset(session, asset.id)
+    if existing is not None and existing.expires_at is not None and existing.expires_at <= utcnow():
+        # Past its deadline but not swept yet: it no longer blocks a new proposal.
+        await expire(session, principal, existing, asset, base_url)
+        existing = None
     if existing is None and cmd.source_ref is not None:
         # A pull request's approved proposal waits for the merge; a new push to that PR replaces it.
         existing = await proposals_repo.approved_for_source(session, asset.id, cmd.source_ref)
@@ -195,3 +199,15 @@ async def resolve_approved(
 
 def breaking_key(changes: list[Any]) -> list[tuple[str, str]]:
     return sorted((str(c.get("kind")), str(c.get("path"))) for c in changes if isinstance(c, dict))
+
+
+async def expire(
+    session: AsyncSession, principal: Principal, proposal: Proposal, asset: Asset, base_url: str
+) -> None:
+    """Mark an open proposal past its deadline as expired."""
+    proposal.status = ProposalStatus.EXPIRED
+    proposal.resolved_at = utcnow()
+    proposal.resolution_note = "Expired before every consumer team acknowledged it."
+    await session.flush()
+    await record(session, principal, "proposal.expired", "proposal", proposal.id, {})
+    await emit(session, "proposal.expired", await proposal_event(session, asset, proposal, base_url))

@@ -18,7 +18,7 @@ from tessera.errors import Conflict, Forbidden, ValidationFailed, not_found
 from tessera.outbox.service import emit
 from tessera.proposals import repository
 from tessera.proposals.events import proposal_event
-from tessera.proposals.lifecycle import ACCEPTING, resolve_approved
+from tessera.proposals.lifecycle import ACCEPTING, expire, resolve_approved
 from tessera.proposals.schemas import AcknowledgeRequest, AcknowledgmentRead, ProposalRead
 from tessera.teams import repository as teams_repo
 
@@ -183,18 +183,6 @@ async def _expire_if_due(
         await expire(session, principal, proposal, asset, base_url)
         return True
     return False
-
-
-async def expire(
-    session: AsyncSession, principal: Principal, proposal: Proposal, asset: Asset, base_url: str
-) -> None:
-    """Mark an open proposal past its deadline as expired."""
-    proposal.status = ProposalStatus.EXPIRED
-    proposal.resolved_at = utcnow()
-    proposal.resolution_note = "Expired before every consumer team acknowledged it."
-    await session.flush()
-    await record(session, principal, "proposal.expired", "proposal", proposal.id, {})
-    await emit(session, "proposal.expired", await proposal_event(session, asset, proposal, base_url))
 
 
 async def expire_due(session: AsyncSession, principal: Principal, *, base_url: str) -> int:

@@ -14,9 +14,13 @@ LIVE = Registration.deleted_at.is_(None)
 
 
 async def get(session: AsyncSession, registration_id: uuid.UUID) -> Registration | None:
-    """A live registration."""
+    """A live registration on a live asset."""
     return (
-        await session.execute(sa.select(Registration).where(Registration.id == registration_id, LIVE))
+        await session.execute(
+            sa.select(Registration)
+            .join(Asset, Asset.id == Registration.asset_id)
+            .where(Registration.id == registration_id, LIVE, Asset.deleted_at.is_(None))
+        )
     ).scalar_one_or_none()
 
 
