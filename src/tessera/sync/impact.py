@@ -29,7 +29,7 @@ from tessera.sync.schemas import (
     ProposalItem,
     SyncWarning,
 )
-from tessera.sync.service import OPEN_OR_APPROVED, SyncOptions, belongs_to_sync
+from tessera.sync.service import OPEN_OR_APPROVED, SyncOptions, belongs_to_sync, content_hash
 
 ACCEPTED = {AckResponse.APPROVED.value, AckResponse.MIGRATING.value}
 
@@ -52,9 +52,17 @@ async def check(
         for a in existing
         if belongs_to_sync(a, project, opts.include_packages) and a.dbt_unique_id not in project.assets
     ]
-    ids = [a.id for a in matched.values()] + [a.id for a in gone]
-    actives = await repository.active_contracts(session, ids)
-    histories = await repository.histories(session, [a.id for a in matched.values() if needs_history(a)])
+    actives = await repository.active_contracts(session, [a.id for a in matched.values()])
+    # Consumers, proposals and history matter only for nodes whose contract content changed (most of a
+    # big project is unchanged in a pull request): load them for those alone.
+    changed = [
+        a.id
+        for uid, a in matched.items()
+        if a.id not in actives or actives[a.id].content_hash != content_hash(project.assets[uid])
+    ]
+    ids = changed + [a.id for a in gone]
+    by_id = {a.id: a for a in matched.values()}
+    histories = await repository.histories(session, [i for i in changed if needs_history(by_id[i])])
     regs = await repository.registrations(session, ids)
     pending = await repository.proposals(session, ids, OPEN_OR_APPROVED)
     await service.load_changed_schemas(session, project, matched, actives)

@@ -234,6 +234,11 @@ async def sync_manifest(
     )
 
 
+def content_hash(node: DbtAsset) -> str:
+    """The hash a contract published from this node carries (see ``Contract.content_hash``)."""
+    return json_fingerprint([node.schema, node.guarantees])
+
+
 async def load_changed_schemas(
     session: AsyncSession, project: DbtProject, assets: dict[str, Asset], actives: dict[uuid.UUID, Contract]
 ) -> None:
@@ -241,9 +246,7 @@ async def load_changed_schemas(
     stale = [
         actives[a.id]
         for uid, a in assets.items()
-        if a.id in actives
-        and actives[a.id].content_hash
-        != json_fingerprint([project.assets[uid].schema, project.assets[uid].guarantees])
+        if a.id in actives and actives[a.id].content_hash != content_hash(project.assets[uid])
     ]
     await repository.load_schemas(session, stale)
 
