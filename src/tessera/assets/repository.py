@@ -170,3 +170,16 @@ async def downstream_of(
         .where(AssetDependency.upstream_asset_id.in_(ids), LIVE)
     )
     return [(u, d) for u, d in rows]
+
+
+async def lineage_graph(session: AsyncSession) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Every lineage edge between live assets as ``upstream -> [downstream, ...]``, in one query."""
+    rows = await session.execute(
+        sa.select(AssetDependency.upstream_asset_id, AssetDependency.downstream_asset_id)
+        .join(Asset, Asset.id == AssetDependency.downstream_asset_id)
+        .where(LIVE)
+    )
+    graph: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for up, down in rows:
+        graph.setdefault(up, []).append(down)
+    return graph

@@ -42,6 +42,27 @@ async def downstream(
     return found, truncated
 
 
+def walk_downstream(
+    graph: dict[uuid.UUID, list[uuid.UUID]], start: uuid.UUID, max_depth: int
+) -> list[tuple[uuid.UUID, int]]:
+    """Breadth-first walk of an in-memory lineage graph (upstream -> downstreams); cycle-safe."""
+    seen = {start}
+    frontier = [start]
+    found: list[tuple[uuid.UUID, int]] = []
+    for depth in range(1, max_depth + 1):
+        next_frontier = []
+        for node in frontier:
+            for down in graph.get(node, ()):
+                if down not in seen:
+                    seen.add(down)
+                    found.append((down, depth))
+                    next_frontier.append(down)
+        if not next_frontier:
+            break
+        frontier = next_frontier
+    return found
+
+
 def affected_columns(columns: list[str], breaking: list[dict[str, Any]]) -> list[str]:
     """Registered columns whose path a breaking change touches (all of them for whole-table changes)."""
     touched: set[str] = set()

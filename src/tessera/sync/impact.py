@@ -13,7 +13,7 @@ from tessera.contracts.evaluation import PublishCommand, evaluate_against, needs
 from tessera.db.models import Acknowledgment, Asset, Proposal, Registration
 from tessera.enums import AckResponse, ProposalSource, ProposalStatus
 from tessera.errors import TesseraError, ValidationFailed
-from tessera.impact.service import downstream
+from tessera.impact.service import walk_downstream
 from tessera.ingest.dbt import DbtProject
 from tessera.proposals import repository as proposals_repo
 from tessera.proposals.lifecycle import open_proposal
@@ -164,7 +164,7 @@ async def check(
                 None,
             )
         )
-    await _add_downstream(session, models, team_names, max_depth)
+    await _add_downstream(session, models, existing, team_names, max_depth)
     return _finish(models, warnings)
 
 
@@ -241,19 +241,26 @@ def _model(
 
 
 async def _add_downstream(
-    session: AsyncSession, models: list[ModelImpact], team_names: dict[uuid.UUID, str], max_depth: int
+    session: AsyncSession,
+    models: list[ModelImpact],
+    existing: list[Asset],
+    team_names: dict[uuid.UUID, str],
+    max_depth: int,
 ) -> None:
-    for m in models:
-        if m.asset_id is None or m.status == "unchanged":
-            continue
-        found, _ = await downstream(session, [m.asset_id], max_depth)
-        down = await assets_repo.get_many(session, [a for a, _ in found])
+    """Downstream assets of every changed node: the lineage graph is read once, then walked in memory."""
+    starts = [m for m in models if m.asset_id is not None and m.status != "unchanged"]
+    if not starts:
+        return
+    graph = await assets_repo.lineage_graph(session)
+    by_id = {a.id: a for a in existing}
+    for m in starts:
+        assert m.asset_id is not None
         m.downstream = [
             DownstreamItem(
-                asset_id=a, fqn=down[a].fqn, owner_team=team_names.get(down[a].owner_team_id), depth=d
+                asset_id=a, fqn=by_id[a].fqn, owner_team=team_names.get(by_id[a].owner_team_id), depth=d
             )
-            for a, d in found
-            if a in down
+            for a, d in walk_downstream(graph, m.asset_id, max_depth)
+            if a in by_id
         ]
 
 
