@@ -38,7 +38,8 @@ class Channels:
         self.settings = settings
         self.policy = url_policy(settings)
         timeout = timedelta(seconds=settings.webhook_timeout_seconds)
-        self.webhooks = WebhookSender(self.policy, timeout=timeout)
+        # 4 pooled clients x 12 requests in flight measured best on 2 cores (bench/bench_delivery.py).
+        self.webhooks = WebhookSender(self.policy, timeout=timeout, lanes=4, per_lane=8)
         self.slack = SlackSender(self.policy, timeout=timeout, client=self.webhooks.client)
         self.renderer = TemplateRenderer(settings.template_dir)
         self.email: EmailSender | None = None
