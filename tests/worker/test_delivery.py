@@ -179,6 +179,13 @@ async def test_endpoint_failing_persistently_is_paused_and_audited(
     api, owner, consumer, asset, hook = await _proposal_setup(client, receiver)
     receiver.default = Reply(status=500)
     await api.call("PATCH", f"/webhooks/{hook['id']}", 200, consumer.write, json={"events": []})
+    await api.call(
+        "PATCH",
+        f"/teams/{consumer.id}",
+        200,
+        consumer.write,
+        json={"slack_webhook_url": receiver.url("/team-slack")},
+    )
     await api.publish(owner, asset["id"], BREAKING, expect=202)
     for _ in range(PAUSE_AFTER_FAILURES + 2):
         async with app.state.session_factory() as session, session.begin():
@@ -190,6 +197,9 @@ async def test_endpoint_failing_persistently_is_paused_and_audited(
     assert state["paused_at"] is not None
     events = await api.call("GET", "/audit/events?action=webhook.paused", 200, ADMIN)
     assert events["total"] == 1
+    # The team is told on its Slack channel.
+    posts = [orjson.loads(r.body) for r in receiver.requests if r.path == "/team-slack"]
+    assert len([p for p in posts if "paused your webhook" in p["text"]]) == 1
     # Re-activating resumes delivery.
     receiver.default = Reply(status=200)
     await api.call("PATCH", f"/webhooks/{hook['id']}", 200, consumer.write, json={"active": True})

@@ -87,7 +87,22 @@ class EmailSender:
         """
         if not to:
             return EmailResult(Outcome.SUCCESS, None, None, 0.0)
-        message = self.build_message(event, to)
+        return await self._deliver(self.build_message(event, to), to)
+
+    async def send_text(self, subject: str, text: str, to: Sequence[str]) -> EmailResult:
+        """A plain-text notice that is not an event (e.g. "your webhook was paused")."""
+        if not to:
+            return EmailResult(Outcome.SUCCESS, None, None, 0.0)
+        message = EmailMessage()
+        message["Subject"] = subject
+        message["From"] = self._settings.from_addr
+        message["To"] = ", ".join(to)
+        message["Date"] = formatdate(localtime=False)
+        message["Auto-Submitted"] = "auto-generated"
+        message.set_content(text)
+        return await self._deliver(message, to)
+
+    async def _deliver(self, message: EmailMessage, to: Sequence[str]) -> EmailResult:
         started = time.perf_counter()
 
         def elapsed() -> float:
