@@ -58,6 +58,8 @@ class Evaluated:
     suggested_version: str
     signature: str
     content_hash: str
+    unchanged: bool = False
+    """True when the request equals the active contract (same schema and guarantees): nothing to do."""
 
 
 def parse_guarantees(raw: Mapping[str, Any] | None) -> Guarantees:
@@ -111,6 +113,7 @@ def evaluate_against(
             active.version,
             "",
             content_hash,
+            unchanged=True,
         )
     try:
         schema = dict(cmd.schema) if cmd.trusted_schema else dict(validate_schema(dict(cmd.schema)))  # type: ignore[arg-type]
@@ -140,7 +143,20 @@ def evaluate_against(
         )
     if schema_fp == active.schema_fingerprint and g_fp == active.guarantees_fingerprint:
         # Fast path: an unchanged contract (the common case of a dbt re-sync) needs no diff.
-        return Evaluated(schema, schema_fp, g_dict, g_fp, None, [], [], [], active.version, "", content_hash)
+        return Evaluated(
+            schema,
+            schema_fp,
+            g_dict,
+            g_fp,
+            None,
+            [],
+            [],
+            [],
+            active.version,
+            "",
+            content_hash,
+            unchanged=True,
+        )
     evaluation = evaluate_change(
         history or [active.schema_def],
         schema,

@@ -131,7 +131,7 @@ async def apply_decision(
             f"Published first contract {ev.suggested_version}.",
         )
         return result
-    if ev.schema_fp == active.schema_fingerprint and ev.guarantees_fp == active.guarantees_fingerprint:
+    if ev.unchanged:
         result.contract = active
         result.message = f"No change: version {active.version} is already active."
         return result

@@ -92,11 +92,7 @@ async def analyse(
     """Changes, breaking ones, consumers to ask, downstream assets, suggested version; writes nothing."""
     active = await contracts_repo.active_for(session, asset.id)
     ev = await evaluate(session, asset, active, PublishCommand(schema=schema, guarantees=guarantees))
-    unchanged = (
-        active is not None
-        and ev.schema_fp == active.schema_fingerprint
-        and ev.guarantees_fp == active.guarantees_fingerprint
-    )
+    unchanged = ev.unchanged
     regs = [
         r
         for r in await registrations_repo.for_asset(session, asset.id)

@@ -96,11 +96,7 @@ async def check(
         except TesseraError as exc:
             warnings.append(SyncWarning(node=uid, code=exc.code, message=exc.message))
             continue
-        unchanged = (
-            active is not None
-            and ev.schema_fp == active.schema_fingerprint
-            and ev.guarantees_fp == active.guarantees_fingerprint
-        )
+        unchanged = ev.unchanged
         breaking_paths = {(c.get("kind"), c.get("path")) for c in ev.breaking}
         changes = [
             ChangeItem(

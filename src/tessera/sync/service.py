@@ -287,11 +287,7 @@ async def _apply(
     metadata_changed: bool,
 ) -> SyncedAsset:
     node_id = asset.dbt_unique_id or ""
-    if (
-        active is not None
-        and ev.schema_fp == active.schema_fingerprint
-        and ev.guarantees_fp == active.guarantees_fingerprint
-    ):
+    if active is not None and ev.unchanged:
         return SyncedAsset(
             unique_id=node_id,
             fqn=asset.fqn,
