@@ -177,15 +177,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url, echo=settings.db_echo)
+        read_engine = create_engine(settings.database_url, echo=settings.db_echo, read_only=True)
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
+        app.state.read_session_factory = create_session_factory(read_engine)
         app.state.server_key = settings.resolved_secret_key()
         app.state.url_policy = url_policy(settings)
         app.state.redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         limiter: RateLimiter = RedisRateLimiter(app.state.redis) if app.state.redis else MemoryRateLimiter()
         app.state.rate_limiter = limiter
         app.state.authenticator = KeyAuthenticator(
-            app.state.session_factory,
+            app.state.read_session_factory,
             app.state.server_key,
             bootstrap_key=settings.bootstrap_api_key,
             ttl_seconds=settings.api_key_cache_seconds,
@@ -202,6 +204,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await worker.stop()
             if app.state.redis is not None:
                 await app.state.redis.aclose()
+            await read_engine.dispose()
             await engine.dispose()
 
     app = FastAPI(

@@ -16,22 +16,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.auth.authentication import KeyAuthenticator
 from tessera.auth.principal import Principal
 from tessera.config import Settings
-from tessera.db.engine import mark_read_only
 from tessera.enums import Scope
 from tessera.errors import Forbidden, TesseraError, ValidationFailed
 
 
-def get_settings_dep(request: Request) -> Settings:
-    """The application's settings."""
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session and transaction per request, committed before the response goes out."""
-    async with request.app.state.session_factory() as session:
-        if request.method in ("GET", "HEAD"):
-            await mark_read_only(session)
+    """One session per request; a change commits before the response goes out.
+
+    ``GET``/``HEAD`` requests read through the read engine (autocommit, writes refused): nothing to
+    commit or roll back.
+    """
+    state = request.app.state
+    if request.method in ("GET", "HEAD"):
+        async with state.read_session_factory() as session:
+            yield session
+        return
+    async with state.session_factory() as session:
         try:
             yield session
             await session.commit()
@@ -91,8 +91,12 @@ class Page:
     offset: int
 
 
-def page_params(limit: int = 50, offset: int = 0) -> Page:
-    """Validated pagination: 1..500 items from ``offset``."""
+async def page_params(limit: int = 50, offset: int = 0) -> Page:
+    """Validated pagination: 1..500 items from ``offset``.
+
+    ``async`` on purpose: FastAPI runs a plain ``def`` dependency in a worker thread, which costs more
+    than the check itself.
+    """
     if not 1 <= limit <= 500:
         raise ValidationFailed("limit must be between 1 and 500.", code="invalid_limit")
     if offset < 0:

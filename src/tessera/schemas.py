@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from fastapi import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 T = TypeVar("T")
 
@@ -36,15 +36,16 @@ class ListPage(BaseModel, Generic[T]):
     offset: int
 
 
-def page_response(items: Sequence[BaseModel], total: int, page: PageLike) -> Response:
-    """A list page serialised once, straight to JSON bytes (the shape of :class:`ListPage`)."""
-    body = b"".join(
-        (
-            b'{"items":[',
-            b",".join(item.__pydantic_serializer__.to_json(item) for item in items),
-            b'],"total":%d,"limit":%d,"offset":%d}' % (total, page.limit, page.offset),
-        )
-    )
+def page_response(
+    adapter: TypeAdapter[list[Any]], rows: Sequence[Any], total: int, page: PageLike
+) -> Response:
+    """A list page (the shape of :class:`ListPage`) from plain rows, validated and serialised once.
+
+    ``adapter`` is a module-level ``TypeAdapter(list[ItemModel])``: one call into pydantic-core for the
+    whole page instead of a model instance per row and a second validation by FastAPI.
+    """
+    items = adapter.dump_json(adapter.validate_python(rows))
+    body = b'{"items":%b,"total":%d,"limit":%d,"offset":%d}' % (items, total, page.limit, page.offset)
     return Response(content=body, media_type="application/json")
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import Asset, AssetDependency, Contract, Registration
+from tessera.db.paging import fetch_row_page, fetch_rows
 from tessera.enums import ContractStatus
 
 LIVE = Asset.deleted_at.is_(None)
@@ -68,7 +70,7 @@ async def list_assets(
     resource_type: str | None,
     limit: int,
     offset: int,
-) -> tuple[list[sa.RowMapping], int]:
+) -> tuple[list[dict[str, Any]], int]:
     """Live assets matching the filters, by FQN, as plain rows with ``current_version``; plus the total.
 
     Plain rows, not ORM objects: this is the hottest read path and ORM instances cost ~40 µs each.
@@ -82,26 +84,21 @@ async def list_assets(
         conds.append(Asset.fqn.contains(q, autoescape=True))
     if resource_type:
         conds.append(Asset.resource_type == resource_type)
+    assets, contracts = Asset.__table__, Contract.__table__
     stmt = (
-        sa.select(
-            *Asset.__table__.columns,
-            Contract.version.label("current_version"),
-            sa.func.count().over().label("total"),
+        sa.select(*assets.columns, contracts.c.version.label("current_version"))
+        .outerjoin(
+            contracts,
+            sa.and_(contracts.c.asset_id == assets.c.id, contracts.c.status == ContractStatus.ACTIVE),
         )
-        .outerjoin(Contract, sa.and_(Contract.asset_id == Asset.id, Contract.status == ContractStatus.ACTIVE))
         .where(*conds)
-        .order_by(Asset.fqn, Asset.environment)
+        .order_by(assets.c.fqn, assets.c.environment)
     )
     if tag:
         # Tags are a small JSON list; filtering in Python keeps this portable across databases.
-        tagged = [r for r in (await session.execute(stmt)).mappings() if tag in (r["tags"] or [])]
+        tagged = [r for r in await fetch_rows(session, stmt) if tag in (r["tags"] or [])]
         return tagged[offset : offset + limit], len(tagged)
-    rows = list((await session.execute(stmt.limit(limit).offset(offset))).mappings())
-    if rows:
-        return rows, int(rows[0]["total"])
-    # An offset past the end returns no row to carry the total: count separately.
-    total = (await session.execute(sa.select(sa.func.count()).select_from(Asset).where(*conds))).scalar_one()
-    return [], total
+    return await fetch_row_page(session, stmt, limit=limit, offset=offset)
 
 
 async def count_registrations(session: AsyncSession, asset_id: uuid.UUID) -> int:

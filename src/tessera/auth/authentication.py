@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tessera.auth.keys import parse_key, secrets_match
 from tessera.auth.principal import Principal
 from tessera.db.base import utcnow
-from tessera.db.engine import mark_read_only
 from tessera.db.models import ApiKey, Team, User
 from tessera.enums import Scope
 from tessera.errors import Unauthenticated
@@ -90,7 +89,6 @@ class KeyAuthenticator:
         if cached is not None and now - cached.loaded_at < self._ttl:
             return cached
         async with self._session_factory() as session:
-            await mark_read_only(session)
             row = (
                 await session.execute(
                     sa.select(

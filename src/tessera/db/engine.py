@@ -1,7 +1,21 @@
-"""Engine and session factory; SQLite and PostgreSQL configured on purpose."""
+"""Engines and session factories; SQLite and PostgreSQL configured on purpose.
+
+The server keeps two engines on one database:
+
+* the **write engine** serves requests that change something (and the background worker). On SQLite its
+  transactions take the write lock up front (``BEGIN IMMEDIATE``) and its statements run on aiosqlite's
+  per-connection threads, so a writer waiting for the lock never stalls the event loop.
+* the **read engine** serves ``GET`` requests and API-key lookups. Its connections refuse writes
+  (``PRAGMA query_only`` on SQLite, ``default_transaction_read_only`` on PostgreSQL) and run in
+  autocommit, so a read costs no ``BEGIN``/``COMMIT`` round trip and each statement sees a consistent
+  snapshot of its own. On SQLite (WAL) a reader never waits for a lock, so its statements run inline on
+  the event loop: a page read takes tens of microseconds, less than the hand-off to a thread, and threads
+  contending for the GIL under concurrent load cost far more than that.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -9,64 +23,23 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from tessera.db import sqlite_driver
 from tessera.db.base import SQLITE_SCHEMA_MAP
-
-READ_ONLY = "tessera_read_only"
-"""Execution option marking a session that only reads (see :func:`mark_read_only`)."""
-
-
-async def mark_read_only(session: AsyncSession) -> None:
-    """Declare that ``session`` will only read: no BEGIN/COMMIT round trips, and on SQLite no write lock.
-
-    Each statement then sees a consistent snapshot of its own; list endpoints fetch their page and its
-    total in one statement. (SQLite connections already run without driver-managed transactions, so
-    only the marker is needed there; PostgreSQL switches the connection to autocommit.)
-    """
-    options: dict[str, Any] = {READ_ONLY: True}
-    if session.get_bind().dialect.name != "sqlite":
-        options["isolation_level"] = "AUTOCOMMIT"
-    await session.connection(execution_options=options)
+from tessera.db.sqlite_driver import OneTripConnection
 
 
 def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine for ``database_url``; SQLite gets WAL, foreign keys and the schema map."""
+def create_engine(database_url: str, *, echo: bool = False, read_only: bool = False) -> AsyncEngine:
+    """An async engine for ``database_url``: the write engine, or with ``read_only`` the read engine."""
     if database_url.startswith("sqlite"):
-        path = database_url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(
-            database_url,
-            echo=echo,
-            json_serializer=_json_dumps,
-            json_deserializer=orjson.loads,
-            connect_args={"timeout": 30},
-        )
-        engine = engine.execution_options(schema_translate_map=SQLITE_SCHEMA_MAP)
-
-        @sa.event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-            # Let SQLAlchemy's "begin" hook below issue BEGIN itself (pysqlite would defer it).
-            dbapi_conn.isolation_level = None
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
-
-        @sa.event.listens_for(engine.sync_engine, "begin")
-        def _sqlite_begin(conn: sa.Connection) -> None:
-            # Writers take the write lock up front (BEGIN IMMEDIATE): they then queue on busy_timeout
-            # instead of failing with "database is locked" when a read lock cannot be upgraded. Readers
-            # (sessions marked read-only) run in autocommit and never wait for writers (WAL).
-            if not conn.get_execution_options().get(READ_ONLY):
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-        return engine
+        return _sqlite_engine(database_url, echo=echo, read_only=read_only)
+    options: dict[str, Any] = {}
+    if read_only:
+        options["isolation_level"] = "AUTOCOMMIT"
+        options["connect_args"] = {"server_settings": {"default_transaction_read_only": "on"}}
     return create_async_engine(
         database_url,
         echo=echo,
@@ -75,7 +48,52 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
         pool_size=10,
         max_overflow=10,
         pool_pre_ping=True,
+        **options,
     )
+
+
+def _sqlite_engine(database_url: str, *, echo: bool, read_only: bool) -> AsyncEngine:
+    path = sa.make_url(database_url).database or ":memory:"
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+    def connect() -> Awaitable[OneTripConnection]:
+        # check_same_thread=False: read connections are used on the event loop's thread.
+        return sqlite_driver.connect(path, inline=read_only, timeout=30, check_same_thread=False)
+
+    engine = create_async_engine(
+        database_url,
+        echo=echo,
+        json_serializer=_json_dumps,
+        json_deserializer=orjson.loads,
+        async_creator=connect,
+        # Every request holds a connection; keep enough of them that busy moments do not churn them.
+        pool_size=20,
+        max_overflow=10,
+    ).execution_options(schema_translate_map=SQLITE_SCHEMA_MAP)
+
+    @sa.event.listens_for(engine.sync_engine, "connect")
+    def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" hook below issue BEGIN itself (pysqlite would defer it).
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+    if not read_only:
+
+        @sa.event.listens_for(engine.sync_engine, "begin")
+        def _sqlite_begin(conn: sa.Connection) -> None:
+            # Writers take the write lock up front (BEGIN IMMEDIATE): they then queue on busy_timeout
+            # instead of failing with "database is locked" when a read lock cannot be upgraded.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

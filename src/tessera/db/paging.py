@@ -18,3 +18,29 @@ async def fetch_page(
     total = (await session.execute(counted)).scalar_one()
     rows = (await session.execute(stmt.limit(limit).offset(offset))).scalars().all()
     return list(rows), int(total)
+
+
+async def fetch_row_page(
+    session: AsyncSession, stmt: sa.Select[Any], *, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Plain rows (dicts by column label) of a Core ``stmt`` from ``offset``, and how many match in all.
+
+    For the hottest list endpoints: one statement carries the page and its total (a window count), and
+    Core execution skips the ORM's compile state and row loading.
+    """
+    connection = await session.connection()
+    result = await connection.execute(stmt.add_columns(sa.func.count().over()).limit(limit).offset(offset))
+    names = list(result.keys())[:-1]
+    rows = result.all()
+    if rows:
+        return [dict(zip(names, row, strict=False)) for row in rows], int(rows[0][-1])
+    # An offset past the end returns no row to carry the total: count separately.
+    counted: sa.Select[Any] = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+    return [], (await connection.execute(counted)).scalar_one()
+
+
+async def fetch_rows(session: AsyncSession, stmt: sa.Select[Any]) -> list[dict[str, Any]]:
+    """Every row of a Core ``stmt`` as a dict by column label."""
+    result = await (await session.connection()).execute(stmt)
+    names = list(result.keys())
+    return [dict(zip(names, row, strict=True)) for row in result.all()]

@@ -1,0 +1,54 @@
+"""The write and read engines on the test database (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tessera.db.engine import create_engine
+from tessera.db.models import Team
+
+
+@pytest.fixture
+async def engines(clean_database: str) -> AsyncIterator[tuple[AsyncEngine, AsyncEngine]]:
+    write, read = create_engine(clean_database), create_engine(clean_database, read_only=True)
+    yield write, read
+    await read.dispose()
+    await write.dispose()
+
+
+async def test_the_read_engine_sees_committed_writes(engines: tuple[AsyncEngine, AsyncEngine]) -> None:
+    write, read = engines
+    async with read.connect() as reader:
+        before = (await reader.execute(sa.select(sa.func.count()).select_from(Team))).scalar_one()
+        async with write.begin() as conn:
+            await conn.execute(sa.insert(Team).values(id=uuid.uuid4(), name="readers"))
+        # Autocommit: the same open read connection sees the new row on its next statement.
+        after = (await reader.execute(sa.select(sa.func.count()).select_from(Team))).scalar_one()
+    assert (before, after) == (0, 1)
+
+
+async def test_the_read_engine_refuses_writes(engines: tuple[AsyncEngine, AsyncEngine]) -> None:
+    _, read = engines
+    async with read.connect() as conn:
+        with pytest.raises(DBAPIError, match="(?i)read.only|readonly"):
+            await conn.execute(sa.insert(Team).values(id=uuid.uuid4(), name="nope"))
+    async with read.connect() as conn:
+        assert (await conn.execute(sa.select(sa.func.count()).select_from(Team))).scalar_one() == 0
+
+
+async def test_reads_are_not_blocked_by_an_open_write_transaction(
+    engines: tuple[AsyncEngine, AsyncEngine],
+) -> None:
+    write, read = engines
+    async with write.begin() as conn:
+        await conn.execute(sa.insert(Team).values(id=uuid.uuid4(), name="pending"))
+        async with read.connect() as reader:
+            # The uncommitted row is invisible, and the reader does not wait for the writer's lock.
+            count = (await reader.execute(sa.select(sa.func.count()).select_from(Team))).scalar_one()
+    assert count == 0
