@@ -29,6 +29,7 @@ from tessera.db.engine import create_engine, create_session_factory
 from tessera.errors import TesseraError
 from tessera.health import router as health_router
 from tessera.impact.router import router as impact_router
+from tessera.perf import frozen_startup_heap
 from tessera.proposals.router import router as proposals_router
 from tessera.quality.router import router as quality_router
 from tessera.registrations.router import router as registrations_router
@@ -198,7 +199,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
             worker = await start_background_worker(app, settings)
         try:
-            yield
+            with frozen_startup_heap():
+                yield
         finally:
             if worker is not None:
                 await worker.stop()

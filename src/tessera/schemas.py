@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Mapping, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
+import orjson
 from fastapi import Response
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import BaseModel, ConfigDict
 
 T = TypeVar("T")
 
@@ -37,16 +39,32 @@ class ListPage(BaseModel, Generic[T]):
 
 
 def page_response(
-    adapter: TypeAdapter[list[Any]], rows: Sequence[Any], total: int, page: PageLike
+    item_model: type[BaseModel], rows: Sequence[Mapping[str, Any]], total: int, page: PageLike
 ) -> Response:
-    """A list page (the shape of :class:`ListPage`) from plain rows, validated and serialised once.
+    """A list page (the shape of ``ListPage[item_model]``) written straight from plain rows.
 
-    ``adapter`` is a module-level ``TypeAdapter(list[ItemModel])``: one call into pydantic-core for the
-    whole page instead of a model instance per row and a second validation by FastAPI.
+    For the hottest reads: no model instance per row and no second validation by FastAPI. Each row is
+    cut to exactly ``item_model``'s fields in its order (a missing column fails loudly, an extra one never
+    leaks), and orjson writes the values as pydantic would: UUIDs as strings, UTC datetimes ending in
+    ``Z``, enums by value. Each endpoint using this has a test that its items equal the single-item
+    responses.
     """
-    items = adapter.dump_json(adapter.validate_python(rows))
-    body = b'{"items":%b,"total":%d,"limit":%d,"offset":%d}' % (items, total, page.limit, page.offset)
-    return Response(content=body, media_type="application/json")
+    fields = tuple(item_model.model_fields)
+    body = {
+        "items": [{name: row[name] for name in fields} for row in rows],
+        "total": total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }
+    content = orjson.dumps(body, default=_uuid_subclass, option=orjson.OPT_UTC_Z)
+    return Response(content, media_type="application/json")
+
+
+def _uuid_subclass(value: object) -> str:
+    # asyncpg returns its own UUID subclass, which orjson (exact types only) leaves to this hook.
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 class ErrorDetail(BaseModel):

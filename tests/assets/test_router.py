@@ -67,6 +67,35 @@ async def test_create_asset_with_every_field(client: httpx.AsyncClient) -> None:
     assert (asset["tags"], asset["meta"], asset["contact"]) == (["pii", "raw"], {"tier": 1}, "#data")
 
 
+
+async def test_list_items_are_exactly_the_single_asset_responses(client: httpx.AsyncClient) -> None:
+    """The list writes plain rows with orjson; the single GET goes through the pydantic model."""
+    api = Api(client)
+    owner = await api.team()
+    steward = await api.call("POST", "/users", 201, ADMIN, json={"email": "l@example.com", "name": "L"})
+    rich = await api.asset(
+        owner,
+        "w.s.rich",
+        steward_user_id=steward["id"],
+        description="Ünïcode \"quoted\" text",
+        tags=["pii", "raw"],
+        resource_type="source",
+        compatibility_mode="forward",
+        contact="#data",
+        meta={"tier": 1, "ratio": 0.25, "nested": {"list": [1, "two", None, True]}, "big": 10**15},
+    )
+    await api.publish(owner, rich["id"], V1)
+    await api.asset(owner, "w.s.plain")
+    page = await client.get(f"{API}/assets?owner_team_id={owner.id}", headers=owner.read)
+    assert page.headers["content-type"] == "application/json"
+    items = page.json()["items"]
+    assert [i["fqn"] for i in items] == ["w.s.plain", "w.s.rich"]
+    for item in items:
+        single = await client.get(f"{API}/assets/{item['id']}", headers=owner.read)
+        # Same keys in the same order, same values.
+        assert list(item.items()) == list(single.json().items())
+
+
 # Invalid fields of a new asset; the 422 message must name the field.
 INVALID_ASSETS: list[tuple[dict[str, Any], str]] = [
     ({"fqn": "has space.t"}, "fqn"),
