@@ -67,7 +67,6 @@ async def test_create_asset_with_every_field(client: httpx.AsyncClient) -> None:
     assert (asset["tags"], asset["meta"], asset["contact"]) == (["pii", "raw"], {"tier": 1}, "#data")
 
 
-
 async def test_list_items_are_exactly_the_single_asset_responses(client: httpx.AsyncClient) -> None:
     """The list writes plain rows with orjson; the single GET goes through the pydantic model."""
     api = Api(client)
@@ -77,7 +76,7 @@ async def test_list_items_are_exactly_the_single_asset_responses(client: httpx.A
         owner,
         "w.s.rich",
         steward_user_id=steward["id"],
-        description="Ünïcode \"quoted\" text",
+        description='Ünïcode "quoted" text',
         tags=["pii", "raw"],
         resource_type="source",
         compatibility_mode="forward",
