@@ -32,8 +32,8 @@ class _CachedKey:
 class KeyAuthenticator:
     """Verifies keys against the database, caching valid key records for a short time.
 
-    The cache holds only the stored hash (never a secret); revocation through this process evicts at
-    once, other replicas notice within ``ttl_seconds``.
+    The cache holds only the stored hash (never a secret); revocation through this process evicts as soon
+    as it commits, other replicas notice within ``ttl_seconds``.
     """
 
     def __init__(

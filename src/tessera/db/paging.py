@@ -25,11 +25,14 @@ async def fetch_row_page(
 ) -> tuple[list[dict[str, Any]], int]:
     """Plain rows (dicts by column label) of a Core ``stmt`` from ``offset``, and how many match in all.
 
-    For the hottest list endpoints: one statement carries the page and its total (a window count), and
-    Core execution skips the ORM's compile state and row loading.
+    For the hottest list endpoints: one statement carries the page and its total, so they agree, and Core
+    execution skips the ORM's compile state and row loading. The total is an uncorrelated scalar subquery
+    (computed once, from indexes where it can be), not a window count, which would make the database
+    materialise and sort every matching row to return one page.
     """
     connection = await session.connection()
-    result = await connection.execute(stmt.add_columns(sa.func.count().over()).limit(limit).offset(offset))
+    total = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()).scalar_subquery()
+    result = await connection.execute(stmt.add_columns(total).limit(limit).offset(offset))
     names = list(result.keys())[:-1]
     rows = result.all()
     if rows:
