@@ -1,12 +1,14 @@
 """Value keywords (``enum``, ``const``, ``default``) and scalar constraints: formats, lengths, patterns,
-numeric bounds, ``multipleOf``, item and property counts."""
+numeric bounds, ``multipleOf``, fixed-point precision, item and property counts."""
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from tessera.core import changes as c
 from tessera.core.json_types import JsonValue
+from tessera.core.keywords import DECIMAL_KEYWORDS
 from tessera.core.kinds import ChangeKind
 from tessera.core.schema import MISSING
 from tessera.core.values import canonical_key
@@ -23,6 +25,7 @@ SCALAR_KEYS = frozenset(
     | set(_LOWER_COUNTS)
     | set(_UPPER_COUNTS)
     | set(_VALUE_CONSTRAINTS)
+    | set(DECIMAL_KEYWORDS)
 )
 
 
@@ -105,6 +108,10 @@ def compare_scalar_constraints(s: Scope) -> None:
             )
         s.constraint(kind, "multipleOf", old_multiple, new_multiple)
 
+    old_digits, new_digits = o.decimal_digits(), n.decimal_digits()
+    if old_digits != new_digits:
+        _decimal(s, old_digits, new_digits)
+
     for keyword in _VALUE_CONSTRAINTS:
         old_value, new_value = o.get(keyword), n.get(keyword)
         if old_value is MISSING and new_value is MISSING:
@@ -127,6 +134,39 @@ def _count(s: Scope, keyword: str, old: int | None, new: int | None, *, larger_i
     else:
         kind = TIGHTENED if (new > old) == larger_is_tighter else RELAXED
     s.constraint(kind, keyword, old, new)
+
+
+def _decimal(s: Scope, old: tuple[int | None, int | None], new: tuple[int | None, int | None]) -> None:
+    """``decimal(p, s)`` holds every value with at most ``p - s`` digits before the point and ``s`` after.
+
+    One declaration allows everything the other does exactly when it has at least as many digits on both
+    sides: more on both is relaxed, fewer on both tightened, and a trade between them (``decimal(10,2)``
+    to ``decimal(10,4)``) changes the valid values in both directions.
+    """
+    (old_whole, old_fraction), (new_whole, new_fraction) = _capacity(*old), _capacity(*new)
+    if (old_whole, old_fraction) == (new_whole, new_fraction):
+        return  # e.g. a scale of 0 written out or left implicit
+    if new_whole >= old_whole and new_fraction >= old_fraction:
+        kind = RELAXED
+    elif new_whole <= old_whole and new_fraction <= old_fraction:
+        kind = TIGHTENED
+    else:
+        kind = CHANGED
+    s.constraint(kind, "x-precision", _decimal_text(*old), _decimal_text(*new))
+
+
+def _capacity(precision: int | None, scale: int | None) -> tuple[float, float]:
+    """Digits allowed before and after the point (``inf``: unbounded)."""
+    if precision is None and scale is None:
+        return math.inf, math.inf
+    fraction = scale or 0
+    return (math.inf if precision is None else precision - fraction), fraction
+
+
+def _decimal_text(precision: int | None, scale: int | None) -> JsonValue:
+    if precision is None and scale is None:
+        return None
+    return f"decimal({'*' if precision is None else precision},{scale or 0})"
 
 
 def _bounds(s: Scope, side: str) -> None:

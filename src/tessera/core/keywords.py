@@ -50,6 +50,9 @@ COUNT_KEYWORDS = (
     "maxContains",
 )
 STRING_KEYWORDS = ("pattern", "format", "$ref", "$dynamicRef", "$recursiveRef")
+# Fixed-point numbers, ``decimal(p, s)``: total digits and digits after the point (the dbt adapter writes
+# them for warehouse NUMERIC/DECIMAL columns). Non-negative integers, compared as a constraint.
+DECIMAL_KEYWORDS = ("x-precision", "x-scale")
 BOOLEAN_KEYWORDS = ("uniqueItems", "nullable")
 
 # Annotations: they describe data without constraining it. Keywords nobody knows count as metadata too.
@@ -90,6 +93,7 @@ KNOWN_KEYWORDS = frozenset(
         *SCHEMA_LIST_KEYWORDS,
         *NUMBER_KEYWORDS,
         *COUNT_KEYWORDS,
+        *DECIMAL_KEYWORDS,
         *STRING_KEYWORDS,
         *BOOLEAN_KEYWORDS,
     }
@@ -196,6 +200,7 @@ def _describe(value: object) -> str:
 __all__ = [
     "BOOLEAN_KEYWORDS",
     "COUNT_KEYWORDS",
+    "DECIMAL_KEYWORDS",
     "KNOWN_KEYWORDS",
     "MAX_DEPTH",
     "METADATA_KEYWORDS",

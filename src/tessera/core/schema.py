@@ -100,6 +100,15 @@ class Node:
         value = self.raw.get(keyword, MISSING)
         return None if value is MISSING else expect_count(value, keyword, self.loc)
 
+    def decimal_digits(self) -> tuple[int | None, int | None]:
+        """``x-precision`` and ``x-scale`` (``None`` when absent); the scale may not exceed the precision."""
+        precision, scale = self.count("x-precision"), self.count("x-scale")
+        if precision is not None and scale is not None and scale > precision:
+            raise InvalidSchemaError(
+                f"'x-scale' ({scale}) must not exceed 'x-precision' ({precision})", self.loc
+            )
+        return precision, scale
+
     def string(self, keyword: str) -> str | None:
         """A string keyword (``format``, ``pattern``), or ``None`` when absent."""
         value = self.raw.get(keyword, MISSING)

@@ -10,6 +10,7 @@ from tessera.core.json_types import JsonSchema
 from tessera.core.keywords import (
     BOOLEAN_KEYWORDS,
     COUNT_KEYWORDS,
+    DECIMAL_KEYWORDS,
     KNOWN_KEYWORDS,
     MAX_DEPTH,
     NUMBER_KEYWORDS,
@@ -94,6 +95,7 @@ _Check = Callable[[Node, str, object, Location], object]
 _CHECKS: dict[str, _Check] = {
     **{k: (lambda node, key, value, loc: node.number(key)) for k in NUMBER_KEYWORDS},
     **{k: (lambda node, key, value, loc: node.count(key)) for k in COUNT_KEYWORDS},
+    **{k: (lambda node, key, value, loc: node.decimal_digits()) for k in DECIMAL_KEYWORDS},
     **{k: (lambda node, key, value, loc: node.string(key)) for k in STRING_KEYWORDS},
     **{k: (lambda node, key, value, loc: node.flag(key)) for k in BOOLEAN_KEYWORDS},
     "enum": lambda node, key, value, loc: node.enum(),

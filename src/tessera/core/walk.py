@@ -38,6 +38,7 @@ _DECLARATION_KEYWORDS = frozenset(
         "uniqueItems",
         "minProperties",
         "maxProperties",
+        "x-precision",
     }
 )
 
