@@ -80,9 +80,13 @@ def _sqlite_engine(database_url: str, *, echo: bool, read_only: bool) -> AsyncEn
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
         if read_only:
+            # A WAL reader waits for a lock only in rare moments (recovery after a crash); it would wait
+            # on the event loop, so not for long.
+            cursor.execute("PRAGMA busy_timeout=2000")
             cursor.execute("PRAGMA query_only=ON")
+        else:
+            cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     if not read_only:
