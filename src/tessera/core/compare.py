@@ -6,9 +6,7 @@ need comparing onto the walk. None of them recurses.
 
 from __future__ import annotations
 
-import marshal
 from collections.abc import Mapping
-from typing import Any, cast
 
 from tessera.core import changes as c
 from tessera.core.compose import compare_compositions
@@ -17,7 +15,7 @@ from tessera.core.keywords import is_metadata_keyword
 from tessera.core.kinds import ChangeKind
 from tessera.core.pointer import Path
 from tessera.core.schema import MISSING, Node
-from tessera.core.values import canonical_key
+from tessera.core.values import canonical_key, identical
 from tessera.core.walk import Scope, Walk, as_json
 
 K = ChangeKind
@@ -58,7 +56,7 @@ def compare_nodes(walk: Walk, path: Path, o: Node, n: Node) -> None:
     changed = {
         k
         for k in old_raw.keys() | new_raw.keys()
-        if not _same(old_raw.get(k, MISSING), new_raw.get(k, MISSING))
+        if not identical(old_raw.get(k, MISSING), new_raw.get(k, MISSING))
     }
     if not changed:
         return
@@ -73,17 +71,6 @@ def compare_nodes(walk: Walk, path: Path, o: Node, n: Node) -> None:
     if not changed.isdisjoint(_COMPOSITION_KEYS):
         _compositions(scope)
     _annotations(scope, changed)
-
-
-def _same(old: object, new: object) -> bool:
-    """Identical keyword values. Stricter than ``==``, which takes ``true`` for ``1``: marshal output
-    differs for those (and for reordered keys, which only costs a closer look)."""
-    if old is new:
-        return True
-    try:
-        return bool(old == new) and marshal.dumps(cast(Any, old)) == marshal.dumps(cast(Any, new))
-    except Exception:  # too deep or not plain data: let the keyword's own comparison decide
-        return False
 
 
 def _types(s: Scope) -> None:

@@ -2,8 +2,9 @@
 
 How it stays fast and safe on any input:
 
-* equal sub-trees are skipped with one C-level ``==`` before anything is normalised, so the cost is
-  proportional to what changed plus one cheap comparison per property;
+* equal sub-trees are skipped with one C-level ``==`` (and, when equal, a marshal encoding of both,
+  which tells ``true`` from ``1``) before anything is normalised, so the cost is proportional to what
+  changed plus one cheap comparison per property;
 * the walk is an explicit stack (no recursion), so depth is bounded by memory, not the interpreter;
 * ``$ref``: when both sides point at the same definition, the definition is compared where it lives
   (``/$defs/Address/...``), once. When they point at different places, or one side is inline, the
@@ -30,6 +31,7 @@ from tessera.core.modes import Bump, CompatibilityMode
 from tessera.core.pointer import ROOT, Location, Path
 from tessera.core.schema import Node, deref, ref_of, unwrap, without_ref
 from tessera.core.validation import validate_subschema
+from tessera.core.values import same_encoding
 
 K = ChangeKind
 _OLD_SUBTREE = frozenset(
@@ -118,7 +120,7 @@ class _Walker:
             return
         if not path.skip_equality:
             try:
-                if old == new:
+                if old == new and same_encoding(old, new):
                     return
             except RecursionError:
                 # Deeper than ``==`` can go: walk down a few hundred levels before trying it again,

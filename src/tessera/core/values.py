@@ -9,10 +9,11 @@ iterative: arbitrarily deep values cannot exhaust the interpreter's recursion li
 from __future__ import annotations
 
 import json
+import marshal
 import math
 import re
 from collections.abc import Mapping
-from typing import TypeAlias
+from typing import Any, TypeAlias, cast
 
 from tessera.core.errors import InvalidSchemaError
 from tessera.core.json_types import JsonValue
@@ -28,6 +29,27 @@ class _Text:
 
     def __init__(self, text: str) -> None:
         self.text = text
+
+
+def identical(old: object, new: object) -> bool:
+    """Equal, and written the same way: ``==`` alone takes ``true`` for ``1``. False when the values are
+    too deep to compare or not plain data (the caller then looks closer)."""
+    if old is new:
+        return True
+    try:
+        return bool(old == new) and same_encoding(old, new)
+    except Exception:
+        return False
+
+
+def same_encoding(old: object, new: object) -> bool:
+    """For values already ``==``: whether they are written the same way. marshal's output tells ``true``
+    from ``1`` (and also ``1`` from ``1.0`` and reordered keys, which only costs the caller a closer
+    look). False when marshal cannot encode them (too deep, not plain data)."""
+    try:
+        return marshal.dumps(cast(Any, old)) == marshal.dumps(cast(Any, new))
+    except (ValueError, TypeError):
+        return False
 
 
 def _number_text(value: float, pointer: object | None) -> str:
