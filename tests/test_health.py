@@ -6,9 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+from fastapi import FastAPI
 
 from tessera.app import create_app
 from tessera.config import Settings
+from tessera.db.engine import create_engine
 
 CLOSED_PORT_DB = "postgresql+asyncpg://postgres@127.0.0.1:1/nothing"
 
@@ -46,6 +48,18 @@ async def test_ready_is_503_when_the_database_is_unreachable(settings: Settings)
     body = ready.json()
     assert body["status"] == "unavailable"
     assert body["checks"]["database"].startswith("error: ")
+
+
+async def test_ready_checks_the_read_pool_too(app: FastAPI, client: httpx.AsyncClient) -> None:
+    healthy = app.state.read_engine
+    app.state.read_engine = create_engine(CLOSED_PORT_DB, read_only=True)
+    try:
+        ready = await client.get("/health/ready")
+    finally:
+        await app.state.read_engine.dispose()
+        app.state.read_engine = healthy
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["database"].startswith("error: ")
 
 
 async def test_ready_reports_redis_degraded_but_stays_ready(settings: Settings) -> None:

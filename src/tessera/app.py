@@ -179,7 +179,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url, echo=settings.db_echo)
         read_engine = create_engine(settings.database_url, echo=settings.db_echo, read_only=True)
-        app.state.engine = engine
+        app.state.engine, app.state.read_engine = engine, read_engine
         app.state.session_factory = create_session_factory(engine)
         app.state.read_session_factory = create_session_factory(read_engine)
         app.state.server_key = settings.resolved_secret_key()

@@ -20,9 +20,12 @@ async def ready(request: Request) -> JSONResponse | dict[str, object]:
     """The database answers (and Redis, when configured)."""
     checks: dict[str, str] = {}
     ok = True
+    state = request.app.state
     try:
-        async with request.app.state.engine.connect() as conn:
-            await conn.execute(sa.text("SELECT 1"))
+        # Both pools: writes, and the read-only one that serves GET requests.
+        for engine in (state.engine, state.read_engine):
+            async with engine.connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as exc:
         ok = False
