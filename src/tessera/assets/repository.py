@@ -60,6 +60,23 @@ async def current_versions(session: AsyncSession, asset_ids: Iterable[uuid.UUID]
     return dict(rows.all())
 
 
+def _assets_with_version() -> sa.Select[Any]:
+    """Every asset column plus the active contract's version, by FQN (filters are added per request)."""
+    assets, contracts = Asset.__table__, Contract.__table__
+    return (
+        sa.select(*assets.columns, contracts.c.version.label("current_version"))
+        .outerjoin(
+            contracts,
+            sa.and_(contracts.c.asset_id == assets.c.id, contracts.c.status == ContractStatus.ACTIVE),
+        )
+        .order_by(assets.c.fqn, assets.c.environment)
+    )
+
+
+# Built once: building it on every request took ~8% of a list request's instructions (callgrind).
+_ASSETS_WITH_VERSION = _assets_with_version()
+
+
 async def list_assets(
     session: AsyncSession,
     *,
@@ -84,16 +101,7 @@ async def list_assets(
         conds.append(Asset.fqn.contains(q, autoescape=True))
     if resource_type:
         conds.append(Asset.resource_type == resource_type)
-    assets, contracts = Asset.__table__, Contract.__table__
-    stmt = (
-        sa.select(*assets.columns, contracts.c.version.label("current_version"))
-        .outerjoin(
-            contracts,
-            sa.and_(contracts.c.asset_id == assets.c.id, contracts.c.status == ContractStatus.ACTIVE),
-        )
-        .where(*conds)
-        .order_by(assets.c.fqn, assets.c.environment)
-    )
+    stmt = _ASSETS_WITH_VERSION.where(*conds)
     if tag:
         # Tags are a small JSON list; filtering in Python keeps this portable across databases.
         tagged = [r for r in await fetch_rows(session, stmt) if tag in (r["tags"] or [])]
