@@ -13,6 +13,7 @@ from tessera.enums import ResourceType
 from tessera.schemas import ApiModel, ListPage, page_response
 
 router = APIRouter(prefix="/assets", tags=["assets"])
+ASSET_FIELDS = tuple(AssetRead.model_fields)
 
 
 class DependencyList(ApiModel):
@@ -50,6 +51,7 @@ async def list_assets(
         resource_type=resource_type.value if resource_type else None,
         limit=page.limit,
         offset=page.offset,
+        columns=ASSET_FIELDS,
     )
     # The hottest read endpoint: plain rows straight to JSON bytes.
     return page_response(AssetRead, rows, total, page)
