@@ -59,6 +59,13 @@ def test_auth_disabled_is_allowed_outside_production(
     assert from_env().auth_disabled is True
 
 
+@pytest.mark.parametrize("url", ["sqlite+aiosqlite:///:memory:", "sqlite+aiosqlite://"])
+def test_in_memory_sqlite_is_refused_with_the_fix(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ValidationError, match="in-memory SQLite database is not supported; use a file"):
+        from_env()
+
+
 def test_unknown_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENVIRONMENT", "prod")
     with pytest.raises(ValidationError, match="environment"):

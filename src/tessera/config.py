@@ -68,6 +68,13 @@ class Settings(BaseSettings):
                 raise ValueError("SECRET_KEY must be set when ENVIRONMENT=production")
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///{(self.data_dir / 'tessera.db').as_posix()}"
+        if self.is_sqlite and (self.database_url.endswith(":memory:") or self.database_url.endswith("://")):
+            # Every connection would open a database of its own: the migrations and the requests would
+            # not see the same tables.
+            raise ValueError(
+                "DATABASE_URL: an in-memory SQLite database is not supported; use a file, e.g. "
+                "sqlite+aiosqlite:///data/tessera.db (or leave DATABASE_URL unset)"
+            )
         return self
 
     @property

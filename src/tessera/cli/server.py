@@ -4,11 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+if TYPE_CHECKING:
+    from tessera.config import Settings
+
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+
+
+def load_settings() -> Settings:
+    """The settings from the environment; a configuration mistake exits 2 with what to fix, no traceback."""
+    from pydantic import ValidationError
+
+    from tessera.config import get_settings
+
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]).upper()
+            message = str(error["msg"]).removeprefix("Value error, ")
+            typer.secho(f"Configuration error: {where + ': ' if where else ''}{message}", fg="red", err=True)
+        raise typer.Exit(2) from None
 
 
 def serve(
@@ -22,10 +41,9 @@ def serve(
     """Start the Tessera server (migrations applied first); API docs at /docs."""
     import uvicorn
 
-    from tessera.config import get_settings
     from tessera.db.migrate import upgrade
 
-    settings = get_settings()
+    settings = load_settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if migrate:
         upgrade(settings.database_url)
@@ -46,20 +64,18 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
     """Apply migrations to DATABASE_URL (the SQLite file under ./data by default)."""
-    from tessera.config import get_settings
     from tessera.db.migrate import upgrade
 
-    upgrade(get_settings().database_url, revision)
+    upgrade(load_settings().database_url, revision)
     typer.echo(f"Database is at {revision}.")
 
 
 def worker() -> None:
     """Run the background worker on its own (outbox delivery, proposal expiry)."""
-    from tessera.config import get_settings
     from tessera.db.engine import create_engine, create_session_factory
     from tessera.worker.runner import BackgroundWorker
 
-    settings = get_settings()
+    settings = load_settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     async def main() -> None:
