@@ -8,7 +8,6 @@ from fastapi import APIRouter, Request, status
 
 from tessera.api_keys import repository, service
 from tessera.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
-from tessera.db.commit_hooks import after_commit
 from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
 from tessera.errors import Forbidden
 from tessera.schemas import ListPage
@@ -51,6 +50,5 @@ async def revoke_api_key(
 ) -> ApiKeyRead:
     """Revoke a key; it stops working at once on this server."""
     key = await service.revoke_key(session, principal, key_pk)
-    authenticator = request.app.state.authenticator
-    after_commit(session, lambda: authenticator.evict(key.key_id))
+    request.app.state.authenticator.forget_after_commit(session, key_id=key.key_id)
     return ApiKeyRead.model_validate(key)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tessera.auth.keys import parse_key, secrets_match
 from tessera.auth.principal import Principal
 from tessera.db.base import utcnow
+from tessera.db.commit_hooks import after_commit
 from tessera.db.models import ApiKey, Team, User
 from tessera.enums import Scope
 from tessera.errors import Unauthenticated
@@ -50,17 +51,27 @@ class KeyAuthenticator:
         self._ttl = ttl_seconds
         self._cache: dict[str, _CachedKey] = {}
 
-    def evict(self, key_id: str) -> None:
-        """Forget a cached key (after revocation)."""
-        self._cache.pop(key_id, None)
+    def forget_after_commit(
+        self,
+        session: AsyncSession,
+        *,
+        key_id: str | None = None,
+        team_id: uuid.UUID | None = None,
+        user_id: uuid.UUID | None = None,
+    ) -> None:
+        """Forget a key, or every key of a team or user, once ``session``'s change (a revocation, a
+        deactivation) commits. Forgotten earlier, a concurrent request could read the still-valid key and
+        cache it again."""
+        after_commit(session, lambda: self._forget(key_id, team_id, user_id))
 
-    def evict_holder(self, *, team_id: uuid.UUID | None = None, user_id: uuid.UUID | None = None) -> None:
-        """Forget every cached key of a team or of a user (after it is deactivated)."""
-        for key_id, cached in list(self._cache.items()):
-            if (team_id is not None and cached.team_id == team_id) or (
-                user_id is not None and cached.user_id == user_id
+    def _forget(self, key_id: str | None, team_id: uuid.UUID | None, user_id: uuid.UUID | None) -> None:
+        for cached_id, cached in list(self._cache.items()):
+            if (
+                cached_id == key_id
+                or (team_id is not None and cached.team_id == team_id)
+                or (user_id is not None and cached.user_id == user_id)
             ):
-                self._cache.pop(key_id, None)
+                self._cache.pop(cached_id, None)
 
     async def authenticate(self, raw_key: str | None) -> Principal:
         """The principal for ``raw_key``; :class:`Unauthenticated` with a helpful message otherwise."""

@@ -6,7 +6,6 @@ import uuid
 
 from fastapi import APIRouter, Request, status
 
-from tessera.db.commit_hooks import after_commit
 from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
 from tessera.schemas import ListPage
 from tessera.teams import repository, service
@@ -52,8 +51,7 @@ async def delete_team(
 ) -> None:
     """Deactivate a team (admin; refused while it owns assets); its keys stop working at once."""
     await service.delete_team(session, principal, team_id)
-    authenticator = request.app.state.authenticator
-    after_commit(session, lambda: authenticator.evict_holder(team_id=team_id))
+    request.app.state.authenticator.forget_after_commit(session, team_id=team_id)
 
 
 @router.get("/{team_id}/members", response_model=list[uuid.UUID])

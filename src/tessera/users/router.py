@@ -6,7 +6,6 @@ import uuid
 
 from fastapi import APIRouter, Request, status
 
-from tessera.db.commit_hooks import after_commit
 from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
 from tessera.schemas import ListPage
 from tessera.users import repository, service
@@ -66,6 +65,5 @@ async def deactivate_user(
 ) -> UserRead:
     """Deactivate a user (admin); the user's own keys stop working at once."""
     user = await service.deactivate_user(session, principal, user_id)
-    authenticator = request.app.state.authenticator
-    after_commit(session, lambda: authenticator.evict_holder(user_id=user_id))
+    request.app.state.authenticator.forget_after_commit(session, user_id=user_id)
     return (await service.to_read(session, [user]))[0]
