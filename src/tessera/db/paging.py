@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -10,12 +11,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 T = TypeVar("T")
 
 
+def _count(stmt: sa.Select[Any]) -> sa.Select[Any]:
+    """How many rows ``stmt`` matches."""
+    return sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+
+
+def _as_dicts(names: list[str], rows: Sequence[sa.Row[Any]]) -> list[dict[str, Any]]:
+    """Rows as dicts by ``names``; columns past the last name (a page's total) are left out."""
+    return [dict(zip(names, row, strict=False)) for row in rows]
+
+
 async def fetch_page(
     session: AsyncSession, stmt: sa.Select[T], *, limit: int, offset: int
 ) -> tuple[list[T], int]:
     """The entities of ``stmt`` (already filtered and ordered) from ``offset``, and how many match in all."""
-    counted: sa.Select[Any] = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-    total = (await session.execute(counted)).scalar_one()
+    total = (await session.execute(_count(stmt))).scalar_one()
     rows = (await session.execute(stmt.limit(limit).offset(offset))).scalars().all()
     return list(rows), int(total)
 
@@ -31,19 +41,16 @@ async def fetch_row_page(
     materialise and sort every matching row to return one page.
     """
     connection = await session.connection()
-    total = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()).scalar_subquery()
-    result = await connection.execute(stmt.add_columns(total).limit(limit).offset(offset))
-    names = list(result.keys())[:-1]
+    counted = _count(stmt)
+    result = await connection.execute(stmt.add_columns(counted.scalar_subquery()).limit(limit).offset(offset))
     rows = result.all()
     if rows:
-        return [dict(zip(names, row, strict=False)) for row in rows], int(rows[0][-1])
+        return _as_dicts(list(result.keys())[:-1], rows), int(rows[0][-1])
     # An offset past the end returns no row to carry the total: count separately.
-    counted: sa.Select[Any] = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     return [], (await connection.execute(counted)).scalar_one()
 
 
 async def fetch_rows(session: AsyncSession, stmt: sa.Select[Any]) -> list[dict[str, Any]]:
     """Every row of a Core ``stmt`` as a dict by column label."""
     result = await (await session.connection()).execute(stmt)
-    names = list(result.keys())
-    return [dict(zip(names, row, strict=True)) for row in result.all()]
+    return _as_dicts(list(result.keys()), result.all())

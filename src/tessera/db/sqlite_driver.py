@@ -90,8 +90,8 @@ class OneTripCursor:
 
     async def fetchall(self) -> Sequence[Any]:
         """Every remaining row."""
-        rows = self._rows[self._position :]
-        self._position = len(self._rows)
+        rows = self._rows[self._position :] if self._position else self._rows
+        self._rows, self._position = [], 0
         return rows
 
     async def close(self) -> None:
