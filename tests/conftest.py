@@ -15,11 +15,12 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.app import create_app
 from tessera.config import Environment, Settings
 from tessera.db.base import Base
-from tessera.db.engine import create_engine
+from tessera.db.engine import create_engine, create_session_factory
 from tessera.db.migrate import upgrade
 
 BOOTSTRAP_KEY = "bootstrap-admin-key-for-tests-only-0123456789"
@@ -63,6 +64,15 @@ async def clean_database(database_url: str) -> str:
     if ON_POSTGRES:
         await _truncate_all(database_url)
     return database_url
+
+
+@pytest.fixture
+async def session(clean_database: str) -> AsyncIterator[AsyncSession]:
+    """A session on the write engine of a clean database, for tests below the HTTP layer."""
+    engine = create_engine(clean_database)
+    async with create_session_factory(engine)() as s:
+        yield s
+    await engine.dispose()
 
 
 @pytest.fixture

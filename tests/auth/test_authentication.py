@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.auth.authentication import KeyAuthenticator, _CachedKey
-from tessera.db.engine import create_engine, create_session_factory
+from tessera.db.engine import create_session_factory
 from tessera.enums import Scope
 
 TEAM, OTHER_TEAM, USER = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-
-
-@pytest.fixture
-async def session(clean_database: str) -> AsyncIterator[AsyncSession]:
-    engine = create_engine(clean_database)
-    async with create_session_factory(engine)() as s:
-        yield s
-    await engine.dispose()
 
 
 def cached(authenticator: KeyAuthenticator) -> set[str]:

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.commit_hooks import after_commit
-from tessera.db.engine import create_engine, create_session_factory
-
-
-@pytest.fixture
-async def session(clean_database: str) -> AsyncIterator[AsyncSession]:
-    engine = create_engine(clean_database)
-    async with create_session_factory(engine)() as s:
-        yield s
-    await engine.dispose()
 
 
 async def test_callbacks_run_after_the_commit_only(session: AsyncSession) -> None:
