@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tessera.db.engine import create_engine
 from tessera.db.models import Team
+from tests.conftest import ON_POSTGRES
 
 
 @pytest.fixture
@@ -52,3 +53,34 @@ async def test_reads_are_not_blocked_by_an_open_write_transaction(
             # The uncommitted row is invisible, and the reader does not wait for the writer's lock.
             count = (await reader.execute(sa.select(sa.func.count()).select_from(Team))).scalar_one()
     assert count == 0
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="a transaction pooler sits in front of PostgreSQL only")
+@pytest.mark.parametrize("read_only", [False, True], ids=["write", "read"])
+async def test_behind_a_transaction_pooler_no_prepared_statement_outlives_its_query(
+    clean_database: str, read_only: bool
+) -> None:
+    # PgBouncer in transaction mode hands each transaction to any server connection: a statement
+    # prepared and cached on one would be missing on the next ("prepared statement does not exist").
+    engine = create_engine(clean_database, read_only=read_only, transaction_pooler=True)
+    try:
+        async with engine.connect() as conn:
+            for _ in range(3):
+                await conn.execute(sa.select(sa.func.count()).select_from(Team))
+                await conn.execute(sa.select(Team.id).where(Team.name == "x"))
+            left = (await conn.execute(sa.text("SELECT statement FROM pg_prepared_statements"))).scalars()
+            assert list(left) == ["SELECT statement FROM pg_prepared_statements"]
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="asyncpg's statement cache is PostgreSQL's")
+async def test_without_a_pooler_statements_are_cached_on_the_connection(clean_database: str) -> None:
+    engine = create_engine(clean_database)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(sa.select(Team.id).where(Team.name == "x"))
+            count = sa.text("SELECT count(*) FROM pg_prepared_statements")
+            assert (await conn.execute(count)).scalar_one() >= 2
+    finally:
+        await engine.dispose()

@@ -79,3 +79,17 @@ async def test_statements_run_on_the_connection_thread_unless_inline(tmp_path: P
     finally:
         await threaded.close()
         await inline.close()
+
+
+async def test_the_private_aiosqlite_surface_the_driver_relies_on_is_there(tmp_path: Path) -> None:
+    # Contract with aiosqlite (pinned below 0.23 in pyproject.toml): `_conn`, `_execute` and `_thread`
+    # are not documented. If an upgrade changes them, this test names what broke.
+    conn = await connect(str(tmp_path / "c.db"), check_same_thread=False)
+    try:
+        assert isinstance(conn._thread, threading.Thread) and conn._thread.daemon
+        assert isinstance(conn._conn, sqlite3.Connection) and conn.sqlite is conn._conn
+        on_thread = await conn._execute(threading.get_ident)
+        assert on_thread == conn._thread.ident != threading.get_ident()
+        assert await conn._execute(lambda a, b: a + b, 2, 3) == 5
+    finally:
+        await conn.close()

@@ -79,7 +79,7 @@ def worker() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     async def main() -> None:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, transaction_pooler=settings.db_transaction_pooler)
         runner = BackgroundWorker(create_session_factory(engine), settings)
         runner.start()
         try:

@@ -15,6 +15,7 @@ The server keeps two engines on one database:
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
@@ -32,14 +33,29 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def create_engine(database_url: str, *, echo: bool = False, read_only: bool = False) -> AsyncEngine:
-    """An async engine for ``database_url``: the write engine, or with ``read_only`` the read engine."""
+def create_engine(
+    database_url: str, *, echo: bool = False, read_only: bool = False, transaction_pooler: bool = False
+) -> AsyncEngine:
+    """An async engine for ``database_url``: the write engine, or with ``read_only`` the read engine.
+
+    ``transaction_pooler``: PostgreSQL is reached through a pooler in transaction mode (PgBouncer,
+    Supavisor), which hands each transaction to any server connection. asyncpg's prepared statements
+    live on one server connection, so both statement caches are turned off and every prepared statement
+    gets a unique name (otherwise "prepared statement ... does not exist" errors follow).
+    """
     if database_url.startswith("sqlite"):
         return _sqlite_engine(database_url, echo=echo, read_only=read_only)
     options: dict[str, Any] = {}
+    connect_args: dict[str, Any] = {}
     if read_only:
         options["isolation_level"] = "AUTOCOMMIT"
-        options["connect_args"] = {"server_settings": {"default_transaction_read_only": "on"}}
+        connect_args["server_settings"] = {"default_transaction_read_only": "on"}
+    if transaction_pooler:
+        connect_args["statement_cache_size"] = 0
+        connect_args["prepared_statement_cache_size"] = 0
+        connect_args["prepared_statement_name_func"] = _unique_statement_name
+    if connect_args:
+        options["connect_args"] = connect_args
     return create_async_engine(
         database_url,
         echo=echo,
@@ -50,6 +66,10 @@ def create_engine(database_url: str, *, echo: bool = False, read_only: bool = Fa
         pool_pre_ping=True,
         **options,
     )
+
+
+def _unique_statement_name() -> str:
+    return f"__tessera_{uuid.uuid4().hex}__"
 
 
 def _sqlite_engine(database_url: str, *, echo: bool, read_only: bool) -> AsyncEngine:

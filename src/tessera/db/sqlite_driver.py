@@ -9,8 +9,10 @@ SQLAlchemy's own aiosqlite dialect through ``create_async_engine(async_creator=.
 An *inline* connection (the read engine's) skips the thread for statements altogether and runs them on the
 calling thread; only connecting and closing still go through aiosqlite's thread.
 
-What it relies on from aiosqlite beyond its documented surface is ``Connection._execute`` (queue a call
-on the connection's thread) and ``Connection._conn``, which SQLAlchemy's adapter uses as well.
+What it relies on from aiosqlite beyond its documented surface: ``Connection._execute`` (queue a call on
+the connection's thread) and ``Connection._conn`` (the sqlite3 connection), which SQLAlchemy's adapter
+uses as well, and ``Connection._thread`` (made a daemon, as SQLAlchemy does). aiosqlite is pinned below
+its next minor release and ``tests/db/test_sqlite_driver.py`` checks these three.
 """
 
 from __future__ import annotations
