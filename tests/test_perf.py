@@ -1,10 +1,15 @@
-"""The garbage-collector helpers."""
+"""The garbage-collector helpers, and where they may be used."""
 
 from __future__ import annotations
 
+import ast
 import gc
+from pathlib import Path
 
+import tessera
 from tessera.perf import frozen_startup_heap, paused_gc
+
+SOURCE = Path(tessera.__file__).parent
 
 
 def test_the_startup_heap_is_frozen_inside_the_block_and_released_after() -> None:
@@ -25,3 +30,34 @@ def test_paused_gc_restores_the_previous_state() -> None:
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def _pauses_in_coroutines(tree: ast.AST) -> list[int]:
+    """Lines where ``paused_gc()`` is entered inside an ``async def``."""
+    found: list[int] = []
+    for func in ast.walk(tree):
+        if not isinstance(func, ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(func):
+            if isinstance(node, ast.With | ast.AsyncWith):
+                for item in node.items:
+                    call = item.context_expr
+                    if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "paused_gc":
+                        found.append(node.lineno)
+    return found
+
+
+def test_the_collector_is_never_paused_across_an_await() -> None:
+    # gc.disable() is process-wide: held across an await, it would switch collection off for every
+    # concurrent request. Pauses belong around synchronous, allocation-heavy code only.
+    offenders = {
+        str(path.relative_to(SOURCE)): lines
+        for path in SOURCE.rglob("*.py")
+        if (lines := _pauses_in_coroutines(ast.parse(path.read_text(), str(path))))
+    }
+    assert offenders == {}
+
+
+def test_the_check_finds_a_pause_inside_a_coroutine() -> None:
+    sample = "async def f():\n    with paused_gc():\n        await g()\n"
+    assert _pauses_in_coroutines(ast.parse(sample)) == [2]

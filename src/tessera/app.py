@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -177,8 +177,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url, echo=settings.db_echo)
-        read_engine = create_engine(settings.database_url, echo=settings.db_echo, read_only=True)
+        pooler = settings.db_transaction_pooler
+        engine = create_engine(settings.database_url, echo=settings.db_echo, transaction_pooler=pooler)
+        read_engine = create_engine(
+            settings.database_url, echo=settings.db_echo, read_only=True, transaction_pooler=pooler
+        )
         app.state.engine, app.state.read_engine = engine, read_engine
         app.state.session_factory = create_session_factory(engine)
         app.state.read_session_factory = create_session_factory(read_engine)
@@ -199,7 +202,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
             worker = await start_background_worker(app, settings)
         try:
-            with frozen_startup_heap():
+            with frozen_startup_heap() if settings.gc_freeze_startup else nullcontext():
                 yield
         finally:
             if worker is not None:

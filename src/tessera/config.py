@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=600, ge=0, description="Requests per key per minute; 0 = off.")
     api_key_cache_seconds: float = 30.0
     db_echo: bool = False
+    gc_freeze_startup: bool = False
+    db_transaction_pooler: bool = Field(
+        default=False,
+        description="PostgreSQL is reached through a pooler in transaction mode (PgBouncer): "
+        "no prepared-statement caches.",
+    )
 
     lineage_max_depth: int = 10
 

@@ -9,7 +9,10 @@ from contextlib import contextmanager
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector around a bulk operation.
+    """Pause the cyclic garbage collector around a synchronous, allocation-heavy operation.
+
+    Never across an ``await``: the switch is process-wide, so every concurrent request would run without
+    collection too (``tests/test_perf.py`` fails on a pause inside a coroutine).
 
     A big dbt sync creates hundreds of thousands of short-lived objects that are not garbage; the
     collector's repeated full passes over them made a 5,000-model sync more than twice as slow. Memory

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request
 from tessera.deps import ReadPrincipal, SessionDep, WritePrincipal
 from tessera.errors import BadRequest, PayloadTooLarge
 from tessera.ingest.dbt import DbtProject, parse_manifest
-from tessera.perf import paused_gc
 from tessera.sync import impact, service
 from tessera.sync.schemas import DbtImpactResult, SyncResult
 from tessera.sync.service import SyncOptions
@@ -71,10 +70,9 @@ async def sync_dbt(
     opts = SyncOptions(
         environment=environment, owner_team_id=owner_team_id, include_packages=include_packages
     )
-    with paused_gc():
-        return await service.sync_manifest(
-            session, principal, project, opts, base_url=request.app.state.settings.base_url
-        )
+    return await service.sync_manifest(
+        session, principal, project, opts, base_url=request.app.state.settings.base_url
+    )
 
 
 @router.post("/impact", response_model=DbtImpactResult, openapi_extra=_BODY_DOC)
@@ -89,10 +87,7 @@ async def dbt_impact(
     """The pull-request check: what this manifest would break, for whom; writes nothing."""
     project = await read_manifest(request, include_packages)
     opts = SyncOptions(environment=environment, include_packages=include_packages, source_ref=source_ref)
-    with paused_gc():
-        return await impact.check(
-            session, project, opts, max_depth=request.app.state.settings.lineage_max_depth
-        )
+    return await impact.check(session, project, opts, max_depth=request.app.state.settings.lineage_max_depth)
 
 
 @router.post("/propose", response_model=DbtImpactResult, openapi_extra=_BODY_DOC)
