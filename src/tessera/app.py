@@ -25,6 +25,7 @@ from tessera.contracts.router import router as contracts_router
 from tessera.errors import TesseraError
 from tessera.health import router as health_router
 from tessera.impact.router import router as impact_router
+from tessera.links import API_PREFIX
 from tessera.perf import frozen_startup_heap
 from tessera.proposals.router import router as proposals_router
 from tessera.quality.router import router as quality_router
@@ -36,7 +37,6 @@ from tessera.users.router import router as users_router
 from tessera.webhooks.router import router as webhooks_router
 
 log = logging.getLogger("tessera")
-API_PREFIX = "/api/v1"
 
 
 class RequestIdMiddleware:
