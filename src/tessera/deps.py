@@ -35,7 +35,7 @@ async def get_resources(request: Request) -> AppResources:
 ResourcesDep = Annotated[AppResources, Depends(get_resources)]
 
 
-async def get_settings(resources: ResourcesDep) -> Settings:
+async def app_settings(resources: ResourcesDep) -> Settings:
     """The app's settings."""
     return resources.settings
 
@@ -55,7 +55,7 @@ async def get_server_key(resources: ResourcesDep) -> str:
     return resources.server_key
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(app_settings)]
 AuthenticatorDep = Annotated[KeyAuthenticator, Depends(get_authenticator)]
 UrlPolicyDep = Annotated[UrlPolicy, Depends(get_url_policy)]
 ServerKeyDep = Annotated[str, Depends(get_server_key)]
