@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,6 +12,7 @@ from fastapi import FastAPI
 from tessera.app import create_app
 from tessera.config import Settings
 from tessera.db.engine import create_engine
+from tessera.resources import app_resources
 
 CLOSED_PORT_DB = "postgresql+asyncpg://postgres@127.0.0.1:1/nothing"
 
@@ -51,13 +53,14 @@ async def test_ready_is_503_when_the_database_is_unreachable(settings: Settings)
 
 
 async def test_ready_checks_the_read_pool_too(app: FastAPI, client: httpx.AsyncClient) -> None:
-    healthy = app.state.read_engine
-    app.state.read_engine = create_engine(CLOSED_PORT_DB, read_only=True)
+    healthy = app_resources(app)
+    broken = create_engine(CLOSED_PORT_DB, read_only=True)
+    app.state.resources = dataclasses.replace(healthy, read_engine=broken)
     try:
         ready = await client.get("/health/ready")
     finally:
-        await app.state.read_engine.dispose()
-        app.state.read_engine = healthy
+        await broken.dispose()
+        app.state.resources = healthy
     assert ready.status_code == 503
     assert ready.json()["checks"]["database"].startswith("error: ")
 

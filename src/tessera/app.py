@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from redis.asyncio import Redis
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -21,26 +20,23 @@ from tessera import __version__
 from tessera.api_keys.router import router as api_keys_router
 from tessera.assets.router import router as assets_router
 from tessera.audit.router import router as audit_router
-from tessera.auth.authentication import KeyAuthenticator
-from tessera.auth.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from tessera.config import Settings, get_settings
 from tessera.contracts.router import router as contracts_router
-from tessera.db.engine import create_engine, create_session_factory
 from tessera.errors import TesseraError
 from tessera.health import router as health_router
 from tessera.impact.router import router as impact_router
+from tessera.links import API_PREFIX
 from tessera.perf import frozen_startup_heap
 from tessera.proposals.router import router as proposals_router
 from tessera.quality.router import router as quality_router
 from tessera.registrations.router import router as registrations_router
+from tessera.resources import open_resources
 from tessera.sync.router import router as sync_router
 from tessera.teams.router import router as teams_router
 from tessera.users.router import router as users_router
 from tessera.webhooks.router import router as webhooks_router
-from tessera.worker.channels import url_policy
 
 log = logging.getLogger("tessera")
-API_PREFIX = "/api/v1"
 
 
 class RequestIdMiddleware:
@@ -177,40 +173,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pooler = settings.db_transaction_pooler
-        engine = create_engine(settings.database_url, echo=settings.db_echo, transaction_pooler=pooler)
-        read_engine = create_engine(
-            settings.database_url, echo=settings.db_echo, read_only=True, transaction_pooler=pooler
-        )
-        app.state.engine, app.state.read_engine = engine, read_engine
-        app.state.session_factory = create_session_factory(engine)
-        app.state.read_session_factory = create_session_factory(read_engine)
-        app.state.server_key = settings.resolved_secret_key()
-        app.state.url_policy = url_policy(settings)
-        app.state.redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
-        limiter: RateLimiter = RedisRateLimiter(app.state.redis) if app.state.redis else MemoryRateLimiter()
-        app.state.rate_limiter = limiter
-        app.state.authenticator = KeyAuthenticator(
-            app.state.read_session_factory,
-            app.state.server_key,
-            bootstrap_key=settings.bootstrap_api_key,
-            ttl_seconds=settings.api_key_cache_seconds,
-        )
-        worker = None
-        if settings.worker_enabled:
-            from tessera.worker.runner import start_background_worker
+        async with open_resources(settings) as resources:
+            app.state.resources = resources
+            worker = None
+            if settings.worker_enabled:
+                from tessera.worker.runner import start_background_worker
 
-            worker = await start_background_worker(app, settings)
-        try:
-            with frozen_startup_heap() if settings.gc_freeze_startup else nullcontext():
-                yield
-        finally:
-            if worker is not None:
-                await worker.stop()
-            if app.state.redis is not None:
-                await app.state.redis.aclose()
-            await read_engine.dispose()
-            await engine.dispose()
+                worker = await start_background_worker(resources)
+            try:
+                with frozen_startup_heap() if settings.gc_freeze_startup else nullcontext():
+                    yield
+            finally:
+                if worker is not None:
+                    await worker.stop()
+                del app.state.resources
 
     app = FastAPI(
         title="Tessera",
@@ -219,7 +195,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "and the teams that consume them.",
         lifespan=lifespan,
     )
-    app.state.settings = settings
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     app.include_router(health_router)

@@ -10,8 +10,9 @@ import secrets
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,6 +36,7 @@ class Settings(BaseSettings):
     auth_disabled: bool = False
     bootstrap_api_key: str | None = None
     secret_key: str = ""
+    # Links are built by tessera.links.api_url from this value, normalised below (no trailing slash).
     base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -64,6 +66,19 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_from: str = "tessera@localhost"
     smtp_starttls: bool = False
+
+    @field_validator("base_url")
+    @classmethod
+    def _normalise_base_url(cls, value: str) -> str:
+        # Normalised here, once: every link is built by appending a path that starts with "/".
+        url = value.strip().rstrip("/")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError(
+                f"BASE_URL must be the server's absolute http(s) URL, e.g. https://tessera.example.com "
+                f"(got {value!r})"
+            )
+        return url
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

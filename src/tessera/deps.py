@@ -1,7 +1,12 @@
-"""FastAPI dependencies shared by every router: the request's session and the acting principal.
+"""FastAPI dependencies shared by every router: the app's resources, the request's session and the
+acting principal.
 
-The session dependency runs with ``scope="function"``: it commits right after the path function returns
-and *before* the response is sent, so a 2xx always means the change is committed.
+Every endpoint declares how it uses the database: :data:`ReadSessionDep` (the read engine: autocommit,
+writes refused) or :data:`WriteSessionDep` (the write engine: one transaction). The choice is the
+endpoint's, never guessed from the HTTP method, so a read-only ``POST`` such as an impact analysis does
+not hold SQLite's write lock. Both run with ``scope="function"``: the write session commits right after
+the path function returns and *before* the response is sent, so a 2xx always means the change is
+committed.
 """
 
 from __future__ import annotations
@@ -18,20 +23,57 @@ from tessera.auth.principal import Principal
 from tessera.config import Settings
 from tessera.enums import Scope
 from tessera.errors import Forbidden, TesseraError, ValidationFailed
+from tessera.notifications.ssrf import UrlPolicy
+from tessera.resources import AppResources, app_resources
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request; a change commits before the response goes out.
+async def get_resources(request: Request) -> AppResources:
+    """The running app's typed resources."""
+    return app_resources(request.app)
 
-    ``GET``/``HEAD`` requests read through the read engine (autocommit, writes refused): nothing to
-    commit or roll back.
+
+ResourcesDep = Annotated[AppResources, Depends(get_resources)]
+
+
+async def app_settings(resources: ResourcesDep) -> Settings:
+    """The app's settings."""
+    return resources.settings
+
+
+async def get_authenticator(resources: ResourcesDep) -> KeyAuthenticator:
+    """The API-key authenticator (and its cache)."""
+    return resources.authenticator
+
+
+async def get_url_policy(resources: ResourcesDep) -> UrlPolicy:
+    """The SSRF policy webhook targets are checked against."""
+    return resources.url_policy
+
+
+async def get_server_key(resources: ResourcesDep) -> str:
+    """The key API-key hashes are computed with."""
+    return resources.server_key
+
+
+SettingsDep = Annotated[Settings, Depends(app_settings)]
+AuthenticatorDep = Annotated[KeyAuthenticator, Depends(get_authenticator)]
+UrlPolicyDep = Annotated[UrlPolicy, Depends(get_url_policy)]
+ServerKeyDep = Annotated[str, Depends(get_server_key)]
+
+
+async def read_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
+    """A session on the read engine (autocommit, writes refused): nothing to commit or roll back."""
+    async with resources.read_session_factory() as session:
+        yield session
+
+
+async def write_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
+    """One transaction on the write engine; it commits before the response goes out.
+
+    An error rolls the change back, unless it is a :class:`TesseraError` that asks for a commit (e.g. a
+    proposal found expired is recorded as expired even though the request fails).
     """
-    state = request.app.state
-    if request.method in ("GET", "HEAD"):
-        async with state.read_session_factory() as session:
-            yield session
-        return
-    async with state.session_factory() as session:
+    async with resources.session_factory() as session:
         try:
             yield session
             await session.commit()
@@ -43,11 +85,14 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
 
 
-async def get_principal(request: Request) -> Principal:
+ReadSessionDep = Annotated[AsyncSession, Depends(read_session, scope="function")]
+WriteSessionDep = Annotated[AsyncSession, Depends(write_session, scope="function")]
+
+
+async def get_principal(request: Request, resources: ResourcesDep) -> Principal:
     """Authenticate the caller and count the request against its rate limit."""
-    state = request.app.state
     request_id: str | None = getattr(request.state, "request_id", None)
-    settings: Settings = state.settings
+    settings = resources.settings
     if settings.auth_disabled:
         return Principal(
             None, None, "dev", frozenset({Scope.ADMIN}), kind="development", request_id=request_id
@@ -56,11 +101,10 @@ async def get_principal(request: Request) -> Principal:
     auth = request.headers.get("authorization")
     if raw is None and auth and auth.lower().startswith("bearer "):
         raw = auth[7:].strip()
-    authenticator: KeyAuthenticator = state.authenticator
-    principal = await authenticator.authenticate(raw)
+    principal = await resources.authenticator.authenticate(raw)
     limit = settings.rate_limit_per_minute
     if limit:
-        await state.rate_limiter.hit(principal.key_id or "anonymous", limit)
+        await resources.rate_limiter.hit(principal.key_id or "anonymous", limit)
     return principal.with_request(request_id)
 
 
@@ -77,7 +121,6 @@ def require(scope: Scope) -> Callable[..., Coroutine[Any, Any, Principal]]:
     return dependency
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 ReadPrincipal = Annotated[Principal, Depends(require(Scope.READ))]
 WritePrincipal = Annotated[Principal, Depends(require(Scope.WRITE))]
 AdminPrincipal = Annotated[Principal, Depends(require(Scope.ADMIN))]

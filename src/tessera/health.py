@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+
+from tessera.deps import ResourcesDep
 
 router = APIRouter(tags=["health"])
 
@@ -16,21 +18,20 @@ async def health() -> dict[str, str]:
 
 
 @router.get("/health/ready", response_model=None)
-async def ready(request: Request) -> JSONResponse | dict[str, object]:
+async def ready(resources: ResourcesDep) -> JSONResponse | dict[str, object]:
     """The database answers (and Redis, when configured)."""
     checks: dict[str, str] = {}
     ok = True
-    state = request.app.state
     try:
-        # Both pools: writes, and the read-only one that serves GET requests.
-        for engine in (state.engine, state.read_engine):
+        # Both pools: the write engine, and the read-only one that serves the read endpoints.
+        for engine in (resources.engine, resources.read_engine):
             async with engine.connect() as conn:
                 await conn.execute(sa.text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as exc:
         ok = False
         checks["database"] = f"error: {type(exc).__name__}"
-    redis = request.app.state.redis
+    redis = resources.redis
     if redis is not None:
         try:
             await redis.ping()

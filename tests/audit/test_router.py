@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 
+from tessera.resources import app_resources
 from tests.assertions import assert_error
 from tests.conftest import ON_POSTGRES
 from tests.helpers import ADMIN, Api, TeamCtx, record_schema
@@ -359,7 +360,7 @@ async def test_database_refuses_to_change_audit_events(
     before = await api.call("GET", "/audit/events", 200, ADMIN)
     assert before["total"] > 0
     with pytest.raises(sa.exc.DBAPIError, match="append-only"):
-        async with app.state.engine.begin() as conn:
+        async with app_resources(app).engine.begin() as conn:
             await conn.execute(sa.text(statement))
     after = await api.call("GET", "/audit/events", 200, ADMIN)
     assert [e["action"] for e in after["items"]] == [e["action"] for e in before["items"]]

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from tessera.auth.principal import system_principal
 from tessera.proposals.service import expire_due
+from tessera.resources import app_resources
 from tests.assertions import assert_error
 from tests.helpers import ADMIN, Api, TeamCtx, record_schema
 
@@ -306,7 +307,7 @@ async def test_sweep_expires_only_proposals_past_their_deadline(
     due = await open_proposal(client, expires_at=soon)
     later = await open_proposal(client, expires_at=(datetime.now(UTC) + timedelta(days=3)).isoformat())
     await asyncio.sleep(1.1)
-    async with app.state.session_factory() as session, session.begin():
+    async with app_resources(app).session_factory() as session, session.begin():
         assert await expire_due(session, system_principal(), base_url="http://tessera.test") == 1
     assert (await due.get())["status"] == "expired"
     assert (await later.get())["status"] == "open"
@@ -316,5 +317,5 @@ async def test_sweep_expires_only_proposals_past_their_deadline(
         )
     )["items"][0]
     assert event["actor_team_id"] is None and event["actor_key_id"] is None
-    async with app.state.session_factory() as session, session.begin():
+    async with app_resources(app).session_factory() as session, session.begin():
         assert await expire_due(session, system_principal(), base_url="http://tessera.test") == 0

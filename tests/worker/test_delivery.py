@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -20,6 +21,7 @@ from tessera.db.base import utcnow
 from tessera.db.models import OutboxMessage, WebhookDelivery
 from tessera.enums import Scope
 from tessera.notifications.signing import verify
+from tessera.resources import app_resources
 from tessera.worker.channels import Channels
 from tessera.worker.delivery import PAUSE_AFTER_FAILURES, claim, deliver_due
 from tessera.worker.dispatch import dispatch_outbox
@@ -62,7 +64,7 @@ async def _proposal_setup(
 
 async def _drain(app: FastAPI, channels: Channels, rounds: int = 3) -> None:
     for _ in range(rounds):
-        await sweep_once(app.state.session_factory, app.state.settings, channels)
+        await sweep_once(app_resources(app).session_factory, app_resources(app).settings, channels)
 
 
 async def test_consumer_webhook_receives_signed_proposal_created(
@@ -91,7 +93,7 @@ async def test_rolled_back_publish_sends_nothing(
     await _drain(app, channels)
     receiver.requests.clear()
     principal = Principal(uuid.UUID(owner.id), None, "test", frozenset({Scope.WRITE}))
-    async with app.state.session_factory() as session:
+    async with app_resources(app).session_factory() as session:
         out = await publish(
             session, principal, uuid.UUID(asset["id"]), PublishCommand(schema=BREAKING), base_url="http://t"
         )
@@ -99,7 +101,7 @@ async def test_rolled_back_publish_sends_nothing(
         await session.rollback()
     await _drain(app, channels)
     assert receiver.requests == []
-    async with app.state.session_factory() as session:
+    async with app_resources(app).session_factory() as session:
         types = (await session.execute(sa.select(OutboxMessage.event_type))).scalars().all()
     assert "proposal.created" not in types
 
@@ -111,19 +113,19 @@ async def test_receiver_down_then_back_gets_every_event(
     receiver.default = Reply(status=503)
     await api.publish(owner, asset["id"], BREAKING, expect=202)
     await _drain(app, channels)
-    async with app.state.session_factory() as session:
+    async with app_resources(app).session_factory() as session:
         delivery = (await session.execute(sa.select(WebhookDelivery))).scalars().one()
         assert delivery.status == "retrying" and delivery.attempts == 1
         assert delivery.next_attempt_at > utcnow()
     receiver.default = Reply(status=200)
     # Time passes: the retry becomes due.
-    async with app.state.session_factory() as session, session.begin():
+    async with app_resources(app).session_factory() as session, session.begin():
         await session.execute(
             sa.update(WebhookDelivery).values(next_attempt_at=utcnow() - timedelta(seconds=1))
         )
     await _drain(app, channels)
     assert len(receiver.requests) == 2
-    async with app.state.session_factory() as session:
+    async with app_resources(app).session_factory() as session:
         delivery = (await session.execute(sa.select(WebhookDelivery))).scalars().one()
     assert delivery.status == "delivered" and delivery.attempts == 2
     assert [h["status_code"] for h in delivery.history] == [503, 200]
@@ -134,9 +136,9 @@ async def test_worker_killed_mid_delivery_redelivers_after_lease(
 ) -> None:
     api, owner, consumer, asset, hook = await _proposal_setup(client, receiver)
     await api.publish(owner, asset["id"], BREAKING, expect=202)
-    factory = app.state.session_factory
+    factory = app_resources(app).session_factory
     async with factory() as session, session.begin():
-        await dispatch_outbox(session, app.state.settings)
+        await dispatch_outbox(session, app_resources(app).settings)
     # A worker claims the attempt and dies before sending or recording anything.
     async with factory() as session, session.begin():
         jobs = await claim(session, utcnow(), 10, None)
@@ -188,7 +190,7 @@ async def test_endpoint_failing_persistently_is_paused_and_audited(
     )
     await api.publish(owner, asset["id"], BREAKING, expect=202)
     for _ in range(PAUSE_AFTER_FAILURES + 2):
-        async with app.state.session_factory() as session, session.begin():
+        async with app_resources(app).session_factory() as session, session.begin():
             await session.execute(
                 sa.update(WebhookDelivery).values(next_attempt_at=utcnow() - timedelta(seconds=1))
             )
@@ -231,7 +233,7 @@ async def test_email_and_global_webhook_channels(
                 "global_webhook_secret": "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
             }
         )
-        app.state.settings = settings
+        app.state.resources = dataclasses.replace(app_resources(app), settings=settings)
         channels = Channels(settings)
         api = Api(client)
         owner, consumer = await api.team(), await api.team()
@@ -247,7 +249,7 @@ async def test_email_and_global_webhook_channels(
         await api.register(consumer, asset["id"])
         await api.publish(owner, asset["id"], BREAKING, expect=202)
         for _ in range(3):
-            await sweep_once(app.state.session_factory, settings, channels)
+            await sweep_once(app_resources(app).session_factory, settings, channels)
         await channels.aclose()
         assert any(r.path == "/global" for r in receiver.requests)
         subjects = [m["Subject"] for _, m in smtp.messages]
@@ -268,23 +270,23 @@ async def test_concurrent_workers_never_send_the_same_attempt_twice(
     assets = await api.call("GET", "/assets?limit=100", 200, owner.read)
     for a in assets["items"]:
         await api.publish(owner, a["id"], V1)
-    async with app.state.session_factory() as session, session.begin():
-        await dispatch_outbox(session, app.state.settings)
+    async with app_resources(app).session_factory() as session, session.begin():
+        await dispatch_outbox(session, app_resources(app).settings)
     counts = await asyncio.gather(
-        *(deliver_due(app.state.session_factory, channels, limit=15) for _ in range(4))
+        *(deliver_due(app_resources(app).session_factory, channels, limit=15) for _ in range(4))
     )
     assert sum(counts) == 40  # four concurrent workers split the 40 attempts, none taken twice
     for _ in range(5):  # anything the small test receiver refused under load is retried
-        async with app.state.session_factory() as session, session.begin():
+        async with app_resources(app).session_factory() as session, session.begin():
             await session.execute(
                 sa.update(WebhookDelivery)
                 .where(WebhookDelivery.status == "retrying")
                 .values(next_attempt_at=utcnow())
             )
-        await deliver_due(app.state.session_factory, channels)
+        await deliver_due(app_resources(app).session_factory, channels)
     ids = [orjson.loads(r.body)["id"] for r in receiver.requests]
     assert len(set(ids)) == 40
-    async with app.state.session_factory() as session:
+    async with app_resources(app).session_factory() as session:
         statuses = (await session.execute(sa.select(WebhookDelivery.status))).scalars().all()
     assert statuses == ["delivered"] * 40
 

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 
-from tessera.api_keys import repository, service
+from tessera.api_keys import service
 from tessera.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
-from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
-from tessera.errors import Forbidden
+from tessera.deps import (
+    AuthenticatorDep,
+    PageDep,
+    ReadPrincipal,
+    ReadSessionDep,
+    ServerKeyDep,
+    WritePrincipal,
+    WriteSessionDep,
+)
 from tessera.schemas import ListPage
 
 router = APIRouter(prefix="/api-keys", tags=["api-keys"])
@@ -17,27 +24,28 @@ router = APIRouter(prefix="/api-keys", tags=["api-keys"])
 
 @router.post("", response_model=ApiKeyCreated, status_code=status.HTTP_201_CREATED)
 async def create_api_key(
-    data: ApiKeyCreate, request: Request, session: SessionDep, principal: WritePrincipal
+    data: ApiKeyCreate, session: WriteSessionDep, principal: WritePrincipal, server_key: ServerKeyDep
 ) -> ApiKeyCreated:
     """Create a key (admin). The response holds the secret; it is never shown again."""
-    return await service.create_key(session, principal, data, request.app.state.server_key)
+    return await service.create_key(session, principal, data, server_key)
 
 
 @router.get("", response_model=ListPage[ApiKeyRead])
 async def list_api_keys(
-    session: SessionDep,
+    session: ReadSessionDep,
     principal: ReadPrincipal,
     page: PageDep,
     team_id: uuid.UUID | None = None,
     include_revoked: bool = False,
 ) -> ListPage[ApiKeyRead]:
     """Keys of a team (admins may list all)."""
-    if not principal.is_admin:
-        if team_id is not None and team_id != principal.team_id:
-            raise Forbidden("A team may only list its own keys.", code="not_team_member")
-        team_id = principal.team_id
-    rows, total = await repository.list_keys(
-        session, team_id=team_id, include_revoked=include_revoked, limit=page.limit, offset=page.offset
+    rows, total = await service.list_keys(
+        session,
+        principal,
+        team_id=team_id,
+        include_revoked=include_revoked,
+        limit=page.limit,
+        offset=page.offset,
     )
     return ListPage(
         items=[ApiKeyRead.model_validate(k) for k in rows], total=total, limit=page.limit, offset=page.offset
@@ -46,9 +54,8 @@ async def list_api_keys(
 
 @router.delete("/{key_pk}", response_model=ApiKeyRead)
 async def revoke_api_key(
-    key_pk: uuid.UUID, request: Request, session: SessionDep, principal: WritePrincipal
+    key_pk: uuid.UUID, session: WriteSessionDep, principal: WritePrincipal, keys: AuthenticatorDep
 ) -> ApiKeyRead:
     """Revoke a key; it stops working at once on this server."""
-    key = await service.revoke_key(session, principal, key_pk)
-    request.app.state.authenticator.forget_after_commit(session, key_id=key.key_id)
+    key = await service.revoke_key(session, principal, key_pk, keys)
     return ApiKeyRead.model_validate(key)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.api_keys import repository
 from tessera.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from tessera.audit.service import record
+from tessera.auth.key_cache import KeyCache
 from tessera.auth.keys import generate_key, hash_secret
-from tessera.auth.principal import Principal
+from tessera.auth.principal import Principal, own_team_filter
 from tessera.db.base import utcnow
 from tessera.db.models import ApiKey, TeamMember
 from tessera.errors import Forbidden, ValidationFailed, not_found
@@ -52,8 +54,26 @@ async def create_key(
     return ApiKeyCreated(**ApiKeyRead.model_validate(key).model_dump(), key=full)
 
 
-async def revoke_key(session: AsyncSession, principal: Principal, key_pk: uuid.UUID) -> ApiKey:
-    """Revoke a key (admin, or the owning team)."""
+async def list_keys(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    team_id: uuid.UUID | None,
+    include_revoked: bool,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[ApiKey], int]:
+    """Keys of the caller's team (an admin may list any team's, or all)."""
+    team_id = own_team_filter(principal, team_id, what="keys")
+    return await repository.list_keys(
+        session, team_id=team_id, include_revoked=include_revoked, limit=limit, offset=offset
+    )
+
+
+async def revoke_key(
+    session: AsyncSession, principal: Principal, key_pk: uuid.UUID, keys: KeyCache
+) -> ApiKey:
+    """Revoke a key (admin, or the owning team); it stops working on this server once the change commits."""
     key = await repository.get(session, key_pk)
     if key is None:
         raise not_found("api_key", key_pk)
@@ -63,4 +83,5 @@ async def revoke_key(session: AsyncSession, principal: Principal, key_pk: uuid.U
         key.revoked_at = utcnow()
         await session.flush()
         await record(session, principal, "api_key.revoked", "api_key", key.id, {"key_id": key.key_id})
+    keys.forget_after_commit(session, key_id=key.key_id)
     return key

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 
 from tessera.assets import repository, service
 from tessera.assets.schemas import AssetCreate, AssetRead, AssetUpdate, DependencyCreate, DependencyRead
-from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
+from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, WritePrincipal, WriteSessionDep
 from tessera.enums import ResourceType
 from tessera.schemas import ApiModel, ListPage, page_response
 
@@ -24,7 +24,7 @@ class DependencyList(ApiModel):
 
 
 @router.post("", response_model=AssetRead, status_code=status.HTTP_201_CREATED)
-async def create_asset(data: AssetCreate, session: SessionDep, principal: WritePrincipal) -> AssetRead:
+async def create_asset(data: AssetCreate, session: WriteSessionDep, principal: WritePrincipal) -> AssetRead:
     """Create an asset owned by your team."""
     asset = await service.create_asset(session, principal, data)
     return (await service.to_read(session, [asset]))[0]
@@ -32,7 +32,7 @@ async def create_asset(data: AssetCreate, session: SessionDep, principal: WriteP
 
 @router.get("", response_model=ListPage[AssetRead])
 async def list_assets(
-    session: SessionDep,
+    session: ReadSessionDep,
     _: ReadPrincipal,
     page: PageDep,
     owner_team_id: uuid.UUID | None = None,
@@ -58,14 +58,14 @@ async def list_assets(
 
 
 @router.get("/{asset_id}", response_model=AssetRead)
-async def get_asset(asset_id: uuid.UUID, session: SessionDep, _: ReadPrincipal) -> AssetRead:
+async def get_asset(asset_id: uuid.UUID, session: ReadSessionDep, _: ReadPrincipal) -> AssetRead:
     """One asset."""
     return (await service.to_read(session, [await service.require_asset(session, asset_id)]))[0]
 
 
 @router.patch("/{asset_id}", response_model=AssetRead)
 async def update_asset(
-    asset_id: uuid.UUID, data: AssetUpdate, session: SessionDep, principal: WritePrincipal
+    asset_id: uuid.UUID, data: AssetUpdate, session: WriteSessionDep, principal: WritePrincipal
 ) -> AssetRead:
     """Update an asset (owner team or admin)."""
     asset = await service.update_asset(session, principal, asset_id, data)
@@ -74,7 +74,7 @@ async def update_asset(
 
 @router.delete("/{asset_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_asset(
-    asset_id: uuid.UUID, session: SessionDep, principal: WritePrincipal, force: bool = False
+    asset_id: uuid.UUID, session: WriteSessionDep, principal: WritePrincipal, force: bool = False
 ) -> None:
     """Soft-delete an asset."""
     await service.delete_asset(session, principal, asset_id, force=force)
@@ -82,14 +82,14 @@ async def delete_asset(
 
 @router.post("/{asset_id}/dependencies", response_model=DependencyRead, status_code=status.HTTP_201_CREATED)
 async def add_dependency(
-    asset_id: uuid.UUID, data: DependencyCreate, session: SessionDep, principal: WritePrincipal
+    asset_id: uuid.UUID, data: DependencyCreate, session: WriteSessionDep, principal: WritePrincipal
 ) -> DependencyRead:
     """Declare that this asset reads from another one."""
     return DependencyRead.model_validate(await service.add_dependency(session, principal, asset_id, data))
 
 
 @router.get("/{asset_id}/dependencies", response_model=DependencyList)
-async def list_dependencies(asset_id: uuid.UUID, session: SessionDep, _: ReadPrincipal) -> DependencyList:
+async def list_dependencies(asset_id: uuid.UUID, session: ReadSessionDep, _: ReadPrincipal) -> DependencyList:
     """Upstream and downstream edges of the asset."""
     await service.require_asset(session, asset_id)
     ups, downs = await repository.list_dependencies(session, asset_id)
@@ -101,7 +101,7 @@ async def list_dependencies(asset_id: uuid.UUID, session: SessionDep, _: ReadPri
 
 @router.delete("/{asset_id}/dependencies/{upstream_asset_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_dependency(
-    asset_id: uuid.UUID, upstream_asset_id: uuid.UUID, session: SessionDep, principal: WritePrincipal
+    asset_id: uuid.UUID, upstream_asset_id: uuid.UUID, session: WriteSessionDep, principal: WritePrincipal
 ) -> None:
     """Remove a lineage edge."""
     await service.remove_dependency(session, principal, asset_id, upstream_asset_id)

@@ -9,7 +9,7 @@ from pydantic import AwareDatetime
 
 from tessera.audit import repository
 from tessera.audit.schemas import AuditEventRead
-from tessera.deps import PageDep, ReadPrincipal, SessionDep
+from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep
 from tessera.schemas import ListPage
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 
 @router.get("/events", response_model=ListPage[AuditEventRead])
 async def list_audit_events(
-    session: SessionDep,
+    session: ReadSessionDep,
     principal: ReadPrincipal,
     page: PageDep,
     action: str | None = None,

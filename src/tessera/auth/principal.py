@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from tessera.enums import Scope
+from tessera.errors import Forbidden
 
 _SCOPE_RANK = {Scope.READ: 0, Scope.WRITE: 1, Scope.ADMIN: 2}
 
@@ -43,3 +44,13 @@ class Principal:
 def system_principal(request_id: str | None = None) -> Principal:
     """The server itself (worker jobs, expiry sweeps)."""
     return Principal(None, None, None, frozenset({Scope.ADMIN}), kind="system", request_id=request_id)
+
+
+def own_team_filter(principal: Principal, team_id: uuid.UUID | None, *, what: str) -> uuid.UUID | None:
+    """The team a listing of ``what`` is limited to: any (or the one asked for) for an admin, else the
+    caller's own team; asking for another team's is :class:`Forbidden`."""
+    if principal.is_admin:
+        return team_id
+    if team_id is not None and team_id != principal.team_id:
+        raise Forbidden(f"A team may only list its own {what}.", code="not_team_member")
+    return principal.team_id

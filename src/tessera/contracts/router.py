@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
 from tessera.assets.service import require_asset
 from tessera.contracts import repository, service
@@ -16,7 +16,7 @@ from tessera.contracts.schemas import (
     GuaranteesPatch,
     PublishResult,
 )
-from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
+from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, SettingsDep, WritePrincipal, WriteSessionDep
 from tessera.enums import PublishOutcome
 from tessera.schemas import ListPage
 
@@ -39,10 +39,10 @@ _STATUS = {
 async def publish_contract(
     asset_id: uuid.UUID,
     data: ContractPublish,
-    request: Request,
     response: Response,
-    session: SessionDep,
+    session: WriteSessionDep,
     principal: WritePrincipal,
+    settings: SettingsDep,
 ) -> PublishResult:
     """Publish a contract: 201 published, 202 proposal opened (breaking), 200 unchanged."""
     cmd = PublishCommand(
@@ -54,14 +54,14 @@ async def publish_contract(
         expires_at=data.expires_at,
         source_ref=data.source_ref,
     )
-    out = await publish(session, principal, asset_id, cmd, base_url=request.app.state.settings.base_url)
+    out = await publish(session, principal, asset_id, cmd, base_url=settings.base_url)
     response.status_code = _STATUS[out.outcome]
     return await service.to_result(session, out)
 
 
 @router.get("/assets/{asset_id}/contracts", response_model=ListPage[ContractRead])
 async def list_contracts(
-    asset_id: uuid.UUID, session: SessionDep, _: ReadPrincipal, page: PageDep
+    asset_id: uuid.UUID, session: ReadSessionDep, _: ReadPrincipal, page: PageDep
 ) -> ListPage[ContractRead]:
     """Versions of an asset's contract, newest first."""
     await require_asset(session, asset_id)
@@ -76,14 +76,14 @@ async def list_contracts(
 
 @router.get("/assets/{asset_id}/contracts/diff", response_model=ContractDiff)
 async def diff_contracts(
-    asset_id: uuid.UUID, from_version: str, to_version: str, session: SessionDep, _: ReadPrincipal
+    asset_id: uuid.UUID, from_version: str, to_version: str, session: ReadSessionDep, _: ReadPrincipal
 ) -> ContractDiff:
     """What changed between two published versions."""
     return await service.diff_versions(session, asset_id, from_version, to_version)
 
 
 @router.get("/contracts/{contract_id}", response_model=ContractRead)
-async def get_contract(contract_id: uuid.UUID, session: SessionDep, _: ReadPrincipal) -> ContractRead:
+async def get_contract(contract_id: uuid.UUID, session: ReadSessionDep, _: ReadPrincipal) -> ContractRead:
     """One contract version."""
     return ContractRead.model_validate(await service.require_contract(session, contract_id))
 
@@ -92,14 +92,12 @@ async def get_contract(contract_id: uuid.UUID, session: SessionDep, _: ReadPrinc
 async def patch_guarantees(
     contract_id: uuid.UUID,
     data: GuaranteesPatch,
-    request: Request,
     response: Response,
-    session: SessionDep,
+    session: WriteSessionDep,
     principal: WritePrincipal,
+    settings: SettingsDep,
 ) -> PublishResult:
     """Change the guarantees of the active contract (same rules as a publish)."""
-    out = await service.patch_guarantees(
-        session, principal, contract_id, data, base_url=request.app.state.settings.base_url
-    )
+    out = await service.patch_guarantees(session, principal, contract_id, data, base_url=settings.base_url)
     response.status_code = _STATUS[out.outcome]
     return await service.to_result(session, out)

@@ -5,7 +5,8 @@ The server keeps two engines on one database:
 * the **write engine** serves requests that change something (and the background worker). On SQLite its
   transactions take the write lock up front (``BEGIN IMMEDIATE``) and its statements run on aiosqlite's
   per-connection threads, so a writer waiting for the lock never stalls the event loop.
-* the **read engine** serves ``GET`` requests and API-key lookups. Its connections refuse writes
+* the **read engine** serves the read endpoints (every ``GET``, and read-only ``POST``s such as an impact
+  analysis; see :mod:`tessera.deps`) and API-key lookups. Its connections refuse writes
   (``PRAGMA query_only`` on SQLite, ``default_transaction_read_only`` on PostgreSQL) and run in
   autocommit, so a read costs no ``BEGIN``/``COMMIT`` round trip and each statement sees a consistent
   snapshot of its own. On SQLite (WAL) a reader never waits for a lock, so its statements run inline on

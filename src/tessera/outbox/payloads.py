@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import Asset, Proposal, Team, TeamMember, User
+from tessera.links import api_url
 
 
 async def team_refs(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
@@ -40,7 +41,7 @@ def asset_ref(asset: Asset, base_url: str) -> dict[str, Any]:
         "fqn": asset.fqn,
         "environment": asset.environment,
         "owner_team_id": str(asset.owner_team_id),
-        "url": f"{base_url}/api/v1/assets/{asset.id}",
+        "url": api_url(base_url, f"assets/{asset.id}"),
     }
 
 
@@ -54,15 +55,15 @@ def proposal_ref(proposal: Proposal, base_url: str) -> dict[str, Any]:
         "source_ref": proposal.source_ref,
         "proposed_version": proposal.proposed_version,
         "expires_at": proposal.expires_at.isoformat() if proposal.expires_at else None,
-        "url": f"{base_url}/api/v1/proposals/{proposal.id}",
+        "url": api_url(base_url, f"proposals/{proposal.id}"),
     }
 
 
 def links(base_url: str, asset: Asset, proposal: Proposal | None = None) -> dict[str, Any]:
     """Absolute URLs of the asset (and proposal) in this Tessera."""
-    out: dict[str, Any] = {"asset_url": f"{base_url}/api/v1/assets/{asset.id}"}
+    out: dict[str, Any] = {"asset_url": api_url(base_url, f"assets/{asset.id}")}
     if proposal is not None:
-        out["proposal_url"] = f"{base_url}/api/v1/proposals/{proposal.id}"
+        out["proposal_url"] = api_url(base_url, f"proposals/{proposal.id}")
     return out
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
-from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
+from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, SettingsDep, WritePrincipal, WriteSessionDep
 from tessera.enums import ProposalStatus
 from tessera.proposals import repository, service
 from tessera.proposals.schemas import AcknowledgeRequest, ForceRequest, ProposalRead, ReasonRequest
@@ -15,14 +15,9 @@ from tessera.schemas import ListPage
 router = APIRouter(prefix="/proposals", tags=["proposals"])
 
 
-def _base_url(request: Request) -> str:
-    base: str = request.app.state.settings.base_url
-    return base.rstrip("/")
-
-
 @router.get("", response_model=ListPage[ProposalRead])
 async def list_proposals(
-    session: SessionDep,
+    session: ReadSessionDep,
     _: ReadPrincipal,
     page: PageDep,
     asset_id: uuid.UUID | None = None,
@@ -48,7 +43,7 @@ async def list_proposals(
 
 
 @router.get("/{proposal_id}", response_model=ProposalRead)
-async def get_proposal(proposal_id: uuid.UUID, session: SessionDep, _: ReadPrincipal) -> ProposalRead:
+async def get_proposal(proposal_id: uuid.UUID, session: ReadSessionDep, _: ReadPrincipal) -> ProposalRead:
     """One proposal with every consumer team's answer."""
     return (await service.to_read(session, [await service.require_proposal(session, proposal_id)]))[0]
 
@@ -57,26 +52,26 @@ async def get_proposal(proposal_id: uuid.UUID, session: SessionDep, _: ReadPrinc
 async def acknowledge(
     proposal_id: uuid.UUID,
     data: AcknowledgeRequest,
-    request: Request,
-    session: SessionDep,
+    session: WriteSessionDep,
     principal: WritePrincipal,
+    settings: SettingsDep,
 ) -> ProposalRead:
     """Answer for your team: approved, migrating (with a deadline) or blocked (with a reason)."""
-    proposal = await service.acknowledge(session, principal, proposal_id, data, base_url=_base_url(request))
+    proposal = await service.acknowledge(session, principal, proposal_id, data, base_url=settings.base_url)
     return (await service.to_read(session, [proposal]))[0]
 
 
 @router.post("/{proposal_id}/withdraw", response_model=ProposalRead)
 async def withdraw(
     proposal_id: uuid.UUID,
-    request: Request,
-    session: SessionDep,
+    session: WriteSessionDep,
     principal: WritePrincipal,
+    settings: SettingsDep,
     data: ReasonRequest | None = None,
 ) -> ProposalRead:
     """Withdraw an open proposal (the proposing team or an admin)."""
     reason = data.reason if data else None
-    proposal = await service.withdraw(session, principal, proposal_id, reason, base_url=_base_url(request))
+    proposal = await service.withdraw(session, principal, proposal_id, reason, base_url=settings.base_url)
     return (await service.to_read(session, [proposal]))[0]
 
 
@@ -84,12 +79,12 @@ async def withdraw(
 async def force_approve(
     proposal_id: uuid.UUID,
     data: ForceRequest,
-    request: Request,
-    session: SessionDep,
+    session: WriteSessionDep,
     principal: WritePrincipal,
+    settings: SettingsDep,
 ) -> ProposalRead:
     """Approve without every answer (admin; the reason is audited)."""
     proposal = await service.force_approve(
-        session, principal, proposal_id, data.reason, base_url=_base_url(request)
+        session, principal, proposal_id, data.reason, base_url=settings.base_url
     )
     return (await service.to_read(session, [proposal]))[0]

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Query, status
 
 from tessera.assets.service import require_asset
-from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
+from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, WritePrincipal, WriteSessionDep
 from tessera.enums import QualityStatus
 from tessera.quality import repository, service
 from tessera.quality.schemas import QualityRunCreate, QualityRunRead, QualityTrends
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/assets", tags=["data quality"])
 
 @router.post("/{asset_id}/audit", response_model=QualityRunRead, status_code=status.HTTP_201_CREATED)
 async def record_run(
-    asset_id: uuid.UUID, data: QualityRunCreate, session: SessionDep, principal: WritePrincipal
+    asset_id: uuid.UUID, data: QualityRunCreate, session: WriteSessionDep, principal: WritePrincipal
 ) -> QualityRunRead:
     """Record a data-quality run (status and per-guarantee results)."""
     return QualityRunRead.model_validate(await service.record_run(session, principal, asset_id, data))
@@ -27,7 +27,7 @@ async def record_run(
 @router.get("/{asset_id}/audit-history", response_model=ListPage[QualityRunRead])
 async def audit_history(
     asset_id: uuid.UUID,
-    session: SessionDep,
+    session: ReadSessionDep,
     _: ReadPrincipal,
     page: PageDep,
     status: QualityStatus | None = None,
@@ -47,7 +47,10 @@ async def audit_history(
 
 @router.get("/{asset_id}/audit-trends", response_model=QualityTrends)
 async def audit_trends(
-    asset_id: uuid.UUID, session: SessionDep, _: ReadPrincipal, days: int = Query(default=30, ge=1, le=365)
+    asset_id: uuid.UUID,
+    session: ReadSessionDep,
+    _: ReadPrincipal,
+    days: int = Query(default=30, ge=1, le=365),
 ) -> QualityTrends:
     """Pass rate per day over the last ``days`` days."""
     return await service.trends(session, asset_id, days)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 
-from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
+from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, SettingsDep, WritePrincipal, WriteSessionDep
 from tessera.registrations import repository, service
 from tessera.registrations.schemas import RegistrationCreate, RegistrationRead, RegistrationUpdate
 from tessera.schemas import ListPage
@@ -16,16 +16,16 @@ router = APIRouter(prefix="/registrations", tags=["registrations"])
 
 @router.post("", response_model=RegistrationRead, status_code=status.HTTP_201_CREATED)
 async def register(
-    data: RegistrationCreate, request: Request, session: SessionDep, principal: WritePrincipal
+    data: RegistrationCreate, session: WriteSessionDep, principal: WritePrincipal, settings: SettingsDep
 ) -> RegistrationRead:
     """Register your team as a consumer of an asset."""
-    reg = await service.register(session, principal, data, base_url=request.app.state.settings.base_url)
+    reg = await service.register(session, principal, data, base_url=settings.base_url)
     return RegistrationRead.model_validate(reg)
 
 
 @router.get("", response_model=ListPage[RegistrationRead])
 async def list_registrations(
-    session: SessionDep,
+    session: ReadSessionDep,
     _: ReadPrincipal,
     page: PageDep,
     asset_id: uuid.UUID | None = None,
@@ -45,7 +45,7 @@ async def list_registrations(
 
 @router.get("/{registration_id}", response_model=RegistrationRead)
 async def get_registration(
-    registration_id: uuid.UUID, session: SessionDep, _: ReadPrincipal
+    registration_id: uuid.UUID, session: ReadSessionDep, _: ReadPrincipal
 ) -> RegistrationRead:
     """One registration."""
     return RegistrationRead.model_validate(await service.require_registration(session, registration_id))
@@ -53,7 +53,7 @@ async def get_registration(
 
 @router.patch("/{registration_id}", response_model=RegistrationRead)
 async def update_registration(
-    registration_id: uuid.UUID, data: RegistrationUpdate, session: SessionDep, principal: WritePrincipal
+    registration_id: uuid.UUID, data: RegistrationUpdate, session: WriteSessionDep, principal: WritePrincipal
 ) -> RegistrationRead:
     """Change a registration (pinned version, columns, purpose)."""
     return RegistrationRead.model_validate(await service.update(session, principal, registration_id, data))
@@ -61,7 +61,7 @@ async def update_registration(
 
 @router.delete("/{registration_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_registration(
-    registration_id: uuid.UUID, session: SessionDep, principal: WritePrincipal
+    registration_id: uuid.UUID, session: WriteSessionDep, principal: WritePrincipal
 ) -> None:
     """Remove a registration."""
     await service.unregister(session, principal, registration_id)

@@ -7,7 +7,7 @@ import uuid
 
 from fastapi import APIRouter, Request
 
-from tessera.deps import ReadPrincipal, SessionDep, WritePrincipal
+from tessera.deps import ReadPrincipal, ReadSessionDep, SettingsDep, WritePrincipal, WriteSessionDep
 from tessera.errors import BadRequest, PayloadTooLarge
 from tessera.ingest.dbt import DbtProject, parse_manifest
 from tessera.sync import impact, service
@@ -59,8 +59,9 @@ async def read_manifest(request: Request, include_packages: bool) -> DbtProject:
 @router.post("", response_model=SyncResult, openapi_extra=_BODY_DOC)
 async def sync_dbt(
     request: Request,
-    session: SessionDep,
+    session: WriteSessionDep,
     principal: WritePrincipal,
+    settings: SettingsDep,
     owner_team_id: uuid.UUID | None = None,
     environment: str = "production",
     include_packages: bool = False,
@@ -70,16 +71,15 @@ async def sync_dbt(
     opts = SyncOptions(
         environment=environment, owner_team_id=owner_team_id, include_packages=include_packages
     )
-    return await service.sync_manifest(
-        session, principal, project, opts, base_url=request.app.state.settings.base_url
-    )
+    return await service.sync_manifest(session, principal, project, opts, base_url=settings.base_url)
 
 
 @router.post("/impact", response_model=DbtImpactResult, openapi_extra=_BODY_DOC)
 async def dbt_impact(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     _: ReadPrincipal,
+    settings: SettingsDep,
     environment: str = "production",
     include_packages: bool = False,
     source_ref: str | None = None,
@@ -87,14 +87,15 @@ async def dbt_impact(
     """The pull-request check: what this manifest would break, for whom; writes nothing."""
     project = await read_manifest(request, include_packages)
     opts = SyncOptions(environment=environment, include_packages=include_packages, source_ref=source_ref)
-    return await impact.check(session, project, opts, max_depth=request.app.state.settings.lineage_max_depth)
+    return await impact.check(session, project, opts, max_depth=settings.lineage_max_depth)
 
 
 @router.post("/propose", response_model=DbtImpactResult, openapi_extra=_BODY_DOC)
 async def dbt_propose(
     request: Request,
-    session: SessionDep,
+    session: WriteSessionDep,
     principal: WritePrincipal,
+    settings: SettingsDep,
     source_ref: str,
     environment: str = "production",
     include_packages: bool = False,
@@ -107,6 +108,6 @@ async def dbt_propose(
         principal,
         project,
         opts,
-        base_url=request.app.state.settings.base_url,
-        max_depth=request.app.state.settings.lineage_max_depth,
+        base_url=settings.base_url,
+        max_depth=settings.lineage_max_depth,
     )

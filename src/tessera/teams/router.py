@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 
-from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
+from tessera.deps import (
+    AuthenticatorDep,
+    PageDep,
+    ReadPrincipal,
+    ReadSessionDep,
+    WritePrincipal,
+    WriteSessionDep,
+)
 from tessera.schemas import ListPage
 from tessera.teams import repository, service
 from tessera.teams.schemas import MemberAdd, TeamCreate, TeamRead, TeamUpdate
@@ -15,14 +22,14 @@ router = APIRouter(prefix="/teams", tags=["teams"])
 
 
 @router.post("", response_model=TeamRead, status_code=status.HTTP_201_CREATED)
-async def create_team(data: TeamCreate, session: SessionDep, principal: WritePrincipal) -> TeamRead:
+async def create_team(data: TeamCreate, session: WriteSessionDep, principal: WritePrincipal) -> TeamRead:
     """Create a team (admin)."""
     return TeamRead.model_validate(await service.create_team(session, principal, data))
 
 
 @router.get("", response_model=ListPage[TeamRead])
 async def list_teams(
-    session: SessionDep, _: ReadPrincipal, page: PageDep, name: str | None = None
+    session: ReadSessionDep, _: ReadPrincipal, page: PageDep, name: str | None = None
 ) -> ListPage[TeamRead]:
     """Active teams; ``name`` filters by substring."""
     rows, total = await repository.list_teams(session, name=name, limit=page.limit, offset=page.offset)
@@ -32,14 +39,14 @@ async def list_teams(
 
 
 @router.get("/{team_id}", response_model=TeamRead)
-async def get_team(team_id: uuid.UUID, session: SessionDep, _: ReadPrincipal) -> TeamRead:
+async def get_team(team_id: uuid.UUID, session: ReadSessionDep, _: ReadPrincipal) -> TeamRead:
     """One team."""
     return TeamRead.model_validate(await service.require_team(session, team_id))
 
 
 @router.patch("/{team_id}", response_model=TeamRead)
 async def update_team(
-    team_id: uuid.UUID, data: TeamUpdate, session: SessionDep, principal: WritePrincipal
+    team_id: uuid.UUID, data: TeamUpdate, session: WriteSessionDep, principal: WritePrincipal
 ) -> TeamRead:
     """Update a team (the team itself or admin)."""
     return TeamRead.model_validate(await service.update_team(session, principal, team_id, data))
@@ -47,15 +54,14 @@ async def update_team(
 
 @router.delete("/{team_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_team(
-    team_id: uuid.UUID, request: Request, session: SessionDep, principal: WritePrincipal
+    team_id: uuid.UUID, session: WriteSessionDep, principal: WritePrincipal, keys: AuthenticatorDep
 ) -> None:
     """Deactivate a team (admin; refused while it owns assets); its keys stop working at once."""
-    await service.delete_team(session, principal, team_id)
-    request.app.state.authenticator.forget_after_commit(session, team_id=team_id)
+    await service.delete_team(session, principal, team_id, keys)
 
 
 @router.get("/{team_id}/members", response_model=list[uuid.UUID])
-async def list_members(team_id: uuid.UUID, session: SessionDep, _: ReadPrincipal) -> list[uuid.UUID]:
+async def list_members(team_id: uuid.UUID, session: ReadSessionDep, _: ReadPrincipal) -> list[uuid.UUID]:
     """Ids of the team's users."""
     await service.require_team(session, team_id)
     return await repository.member_ids(session, team_id)
@@ -63,7 +69,7 @@ async def list_members(team_id: uuid.UUID, session: SessionDep, _: ReadPrincipal
 
 @router.post("/{team_id}/members", status_code=status.HTTP_204_NO_CONTENT)
 async def add_member(
-    team_id: uuid.UUID, data: MemberAdd, session: SessionDep, principal: WritePrincipal
+    team_id: uuid.UUID, data: MemberAdd, session: WriteSessionDep, principal: WritePrincipal
 ) -> None:
     """Add a user to the team."""
     await service.add_member(session, principal, team_id, data.user_id)
@@ -71,7 +77,7 @@ async def add_member(
 
 @router.delete("/{team_id}/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_member(
-    team_id: uuid.UUID, user_id: uuid.UUID, session: SessionDep, principal: WritePrincipal
+    team_id: uuid.UUID, user_id: uuid.UUID, session: WriteSessionDep, principal: WritePrincipal
 ) -> None:
     """Remove a user from the team."""
     await service.remove_member(session, principal, team_id, user_id)

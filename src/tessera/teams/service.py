@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.audit.service import record
+from tessera.auth.key_cache import KeyCache
 from tessera.auth.principal import Principal
 from tessera.db.base import utcnow
 from tessera.db.models import Team
@@ -66,8 +67,11 @@ async def update_team(
     return team
 
 
-async def delete_team(session: AsyncSession, principal: Principal, team_id: uuid.UUID) -> None:
-    """Deactivate a team (admin); refused while it still owns assets."""
+async def delete_team(
+    session: AsyncSession, principal: Principal, team_id: uuid.UUID, keys: KeyCache
+) -> None:
+    """Deactivate a team (admin); refused while it still owns assets. Its keys stop working once the
+    change commits."""
     _require_admin(principal, "deactivate teams")
     team = await require_team(session, team_id)
     owned = await repository.count_owned_assets(session, team.id)
@@ -79,6 +83,7 @@ async def delete_team(session: AsyncSession, principal: Principal, team_id: uuid
     team.deleted_at = utcnow()
     await session.flush()
     await record(session, principal, "team.deleted", "team", team.id, {"name": team.name})
+    keys.forget_after_commit(session, team_id=team.id)
 
 
 async def add_member(

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 
-from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
+from tessera.deps import (
+    AuthenticatorDep,
+    PageDep,
+    ReadPrincipal,
+    ReadSessionDep,
+    WritePrincipal,
+    WriteSessionDep,
+)
 from tessera.schemas import ListPage
 from tessera.users import repository, service
 from tessera.users.schemas import UserCreate, UserRead, UserUpdate
@@ -15,7 +22,7 @@ router = APIRouter(prefix="/users", tags=["users"])
 
 
 @router.post("", response_model=UserRead, status_code=status.HTTP_201_CREATED)
-async def create_user(data: UserCreate, session: SessionDep, principal: WritePrincipal) -> UserRead:
+async def create_user(data: UserCreate, session: WriteSessionDep, principal: WritePrincipal) -> UserRead:
     """Create a user."""
     user = await service.create_user(session, principal, data)
     return (await service.to_read(session, [user]))[0]
@@ -23,7 +30,7 @@ async def create_user(data: UserCreate, session: SessionDep, principal: WritePri
 
 @router.get("", response_model=ListPage[UserRead])
 async def list_users(
-    session: SessionDep,
+    session: ReadSessionDep,
     _: ReadPrincipal,
     page: PageDep,
     team_id: uuid.UUID | None = None,
@@ -45,14 +52,14 @@ async def list_users(
 
 
 @router.get("/{user_id}", response_model=UserRead)
-async def get_user(user_id: uuid.UUID, session: SessionDep, _: ReadPrincipal) -> UserRead:
+async def get_user(user_id: uuid.UUID, session: ReadSessionDep, _: ReadPrincipal) -> UserRead:
     """One user."""
     return (await service.to_read(session, [await service.require_user(session, user_id)]))[0]
 
 
 @router.patch("/{user_id}", response_model=UserRead)
 async def update_user(
-    user_id: uuid.UUID, data: UserUpdate, session: SessionDep, principal: WritePrincipal
+    user_id: uuid.UUID, data: UserUpdate, session: WriteSessionDep, principal: WritePrincipal
 ) -> UserRead:
     """Update a user."""
     user = await service.update_user(session, principal, user_id, data)
@@ -61,9 +68,8 @@ async def update_user(
 
 @router.post("/{user_id}/deactivate", response_model=UserRead)
 async def deactivate_user(
-    user_id: uuid.UUID, request: Request, session: SessionDep, principal: WritePrincipal
+    user_id: uuid.UUID, session: WriteSessionDep, principal: WritePrincipal, keys: AuthenticatorDep
 ) -> UserRead:
     """Deactivate a user (admin); the user's own keys stop working at once."""
-    user = await service.deactivate_user(session, principal, user_id)
-    request.app.state.authenticator.forget_after_commit(session, user_id=user_id)
+    user = await service.deactivate_user(session, principal, user_id, keys)
     return (await service.to_read(session, [user]))[0]

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.audit.service import record
+from tessera.auth.key_cache import KeyCache
 from tessera.auth.principal import Principal
 from tessera.db.base import utcnow
 from tessera.db.models import TeamMember, User
@@ -98,8 +99,11 @@ async def update_user(
     return user
 
 
-async def deactivate_user(session: AsyncSession, principal: Principal, user_id: uuid.UUID) -> User:
-    """Deactivate a user (admin); their teams keep owning what they owned."""
+async def deactivate_user(
+    session: AsyncSession, principal: Principal, user_id: uuid.UUID, keys: KeyCache
+) -> User:
+    """Deactivate a user (admin); their teams keep owning what they owned. The user's own keys stop
+    working once the change commits."""
     if not principal.is_admin:
         raise Forbidden("Only an admin key may deactivate users.", code="admin_required")
     user = await require_user(session, user_id)
@@ -107,4 +111,5 @@ async def deactivate_user(session: AsyncSession, principal: Principal, user_id: 
         user.deactivated_at = utcnow()
         await session.flush()
         await record(session, principal, "user.deactivated", "user", user.id, {})
+    keys.forget_after_commit(session, user_id=user.id)
     return user

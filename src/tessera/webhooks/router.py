@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 
-from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
-from tessera.errors import Forbidden
+from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, UrlPolicyDep, WritePrincipal, WriteSessionDep
 from tessera.schemas import ListPage
 from tessera.webhooks import repository, service
 from tessera.webhooks.schemas import DeliveryRead, WebhookCreate, WebhookCreated, WebhookRead, WebhookUpdate
@@ -17,23 +16,19 @@ router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
 @router.post("", response_model=WebhookCreated, status_code=status.HTTP_201_CREATED)
 async def create_webhook(
-    data: WebhookCreate, request: Request, session: SessionDep, principal: WritePrincipal
+    data: WebhookCreate, session: WriteSessionDep, principal: WritePrincipal, policy: UrlPolicyDep
 ) -> WebhookCreated:
     """Subscribe an endpoint of your team; the response shows the signing secret once."""
-    return await service.create(session, principal, data, request.app.state.url_policy)
+    return await service.create(session, principal, data, policy)
 
 
 @router.get("", response_model=ListPage[WebhookRead])
 async def list_webhooks(
-    session: SessionDep, principal: ReadPrincipal, page: PageDep, team_id: uuid.UUID | None = None
+    session: ReadSessionDep, principal: ReadPrincipal, page: PageDep, team_id: uuid.UUID | None = None
 ) -> ListPage[WebhookRead]:
     """Your team's webhooks (admins: any team's)."""
-    if not principal.is_admin:
-        if team_id is not None and team_id != principal.team_id:
-            raise Forbidden("A team may only list its own webhooks.", code="not_team_member")
-        team_id = principal.team_id
-    rows, total = await repository.list_webhooks(
-        session, team_id=team_id, limit=page.limit, offset=page.offset
+    rows, total = await service.list_webhooks(
+        session, principal, team_id=team_id, limit=page.limit, offset=page.offset
     )
     return ListPage(
         items=[WebhookRead.model_validate(w) for w in rows], total=total, limit=page.limit, offset=page.offset
@@ -41,7 +36,9 @@ async def list_webhooks(
 
 
 @router.get("/{webhook_id}", response_model=WebhookRead)
-async def get_webhook(webhook_id: uuid.UUID, session: SessionDep, principal: ReadPrincipal) -> WebhookRead:
+async def get_webhook(
+    webhook_id: uuid.UUID, session: ReadSessionDep, principal: ReadPrincipal
+) -> WebhookRead:
     """One webhook."""
     return WebhookRead.model_validate(await service.require_webhook(session, principal, webhook_id))
 
@@ -50,18 +47,16 @@ async def get_webhook(webhook_id: uuid.UUID, session: SessionDep, principal: Rea
 async def update_webhook(
     webhook_id: uuid.UUID,
     data: WebhookUpdate,
-    request: Request,
-    session: SessionDep,
+    session: WriteSessionDep,
     principal: WritePrincipal,
+    policy: UrlPolicyDep,
 ) -> WebhookRead:
     """Change a webhook (URL, secret, event filter, active)."""
-    return WebhookRead.model_validate(
-        await service.update(session, principal, webhook_id, data, request.app.state.url_policy)
-    )
+    return WebhookRead.model_validate(await service.update(session, principal, webhook_id, data, policy))
 
 
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_webhook(webhook_id: uuid.UUID, session: SessionDep, principal: WritePrincipal) -> None:
+async def delete_webhook(webhook_id: uuid.UUID, session: WriteSessionDep, principal: WritePrincipal) -> None:
     """Remove a webhook."""
     await service.delete(session, principal, webhook_id)
 
@@ -69,7 +64,7 @@ async def delete_webhook(webhook_id: uuid.UUID, session: SessionDep, principal: 
 @router.get("/{webhook_id}/deliveries", response_model=ListPage[DeliveryRead])
 async def list_deliveries(
     webhook_id: uuid.UUID,
-    session: SessionDep,
+    session: ReadSessionDep,
     principal: ReadPrincipal,
     page: PageDep,
     status: str | None = None,
@@ -89,7 +84,7 @@ async def list_deliveries(
 
 @router.post("/{webhook_id}/deliveries/{delivery_id}/redeliver", response_model=DeliveryRead)
 async def redeliver(
-    webhook_id: uuid.UUID, delivery_id: uuid.UUID, session: SessionDep, principal: WritePrincipal
+    webhook_id: uuid.UUID, delivery_id: uuid.UUID, session: WriteSessionDep, principal: WritePrincipal
 ) -> DeliveryRead:
     """Queue a delivery again now."""
     return DeliveryRead.model_validate(await service.redeliver(session, principal, webhook_id, delivery_id))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.audit.service import record
-from tessera.auth.principal import Principal
+from tessera.auth.principal import Principal, own_team_filter
 from tessera.db.base import utcnow
 from tessera.db.models import Webhook, WebhookDelivery
 from tessera.errors import Conflict, Forbidden, ValidationFailed, not_found
@@ -16,6 +17,14 @@ from tessera.notifications.ssrf import UrlPolicy
 from tessera.teams.service import require_team
 from tessera.webhooks import repository
 from tessera.webhooks.schemas import WebhookCreate, WebhookCreated, WebhookRead, WebhookUpdate
+
+
+async def list_webhooks(
+    session: AsyncSession, principal: Principal, *, team_id: uuid.UUID | None, limit: int, offset: int
+) -> tuple[Sequence[Webhook], int]:
+    """Webhooks of the caller's team (an admin may list any team's, or all)."""
+    team_id = own_team_filter(principal, team_id, what="webhooks")
+    return await repository.list_webhooks(session, team_id=team_id, limit=limit, offset=offset)
 
 
 async def require_webhook(session: AsyncSession, principal: Principal, webhook_id: uuid.UUID) -> Webhook:

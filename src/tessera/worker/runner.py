@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tessera.auth.principal import system_principal
@@ -15,6 +15,9 @@ from tessera.proposals.service import expire_due
 from tessera.worker.channels import Channels
 from tessera.worker.delivery import deliver_due
 from tessera.worker.dispatch import dispatch_outbox
+
+if TYPE_CHECKING:
+    from tessera.resources import AppResources
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +73,8 @@ class BackgroundWorker:
         await self._channels.aclose()
 
 
-async def start_background_worker(app: FastAPI, settings: Settings) -> BackgroundWorker:
-    """Start the in-process worker for the app's database."""
-    worker = BackgroundWorker(app.state.session_factory, settings)
+async def start_background_worker(resources: AppResources) -> BackgroundWorker:
+    """Start the in-process worker on the app's write engine."""
+    worker = BackgroundWorker(resources.session_factory, resources.settings)
     worker.start()
     return worker
