@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, Request, status
 
 from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
+from tessera.enums import DeliveryStatus
 from tessera.errors import Forbidden
 from tessera.schemas import ListPage
 from tessera.webhooks import repository, service
@@ -72,7 +73,7 @@ async def list_deliveries(
     session: SessionDep,
     principal: ReadPrincipal,
     page: PageDep,
-    status: str | None = None,
+    status: DeliveryStatus | None = None,
 ) -> ListPage[DeliveryRead]:
     """Deliveries with status, attempts, last status code and error."""
     await service.require_webhook(session, principal, webhook_id)

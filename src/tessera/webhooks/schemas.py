@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
+from tessera.enums import DeliveryStatus
 from tessera.notifications.events import EventType
 from tessera.schemas import ApiModel
 
@@ -65,7 +66,7 @@ class DeliveryRead(ApiModel):
     channel: str
     event_id: str
     event_type: str
-    status: str
+    status: DeliveryStatus
     attempts: int
     next_attempt_at: datetime | None
     last_status_code: int | None

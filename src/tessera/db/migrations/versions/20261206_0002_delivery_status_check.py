@@ -1,0 +1,43 @@
+"""delivery status: a CHECK constraint like every other status column
+
+Revision ID: 20261206_0002
+Revises: 0001
+Create Date: 2026-12-06 22:30:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "20261206_0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+STATUSES = ("pending", "retrying", "delivered", "failed", "paused", "cancelled")
+CHECK = "ck_webhook_deliveries_delivery_status"
+
+
+def _schema() -> str | None:
+    # SQLite has one file and no schemas (env.py maps them away); batch mode copies the table there.
+    return None if op.get_bind().dialect.name == "sqlite" else "workflow"
+
+
+def upgrade() -> None:
+    allowed = ", ".join(f"'{s}'" for s in STATUSES)
+    with op.batch_alter_table("webhook_deliveries", schema=_schema()) as batch:
+        batch.alter_column(
+            "status", existing_type=sa.String(length=16), type_=sa.String(length=32), existing_nullable=False
+        )
+        batch.create_check_constraint(op.f(CHECK), sa.text(f"status IN ({allowed})"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("webhook_deliveries", schema=_schema()) as batch:
+        batch.drop_constraint(op.f(CHECK), type_="check")
+        batch.alter_column(
+            "status", existing_type=sa.String(length=32), type_=sa.String(length=16), existing_nullable=False
+        )
