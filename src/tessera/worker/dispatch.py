@@ -17,26 +17,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.config import Settings
 from tessera.db.base import utcnow
 from tessera.db.models import Team, TeamMember, User, WebhookDelivery
+from tessera.enums import DeliveryStatus
 from tessera.webhooks import repository
 
 OWNER_ONLY = {"proposal.acknowledged", "proposal.blocked"}
 
 
 def interested_teams(event_type: str, data: Mapping[str, Any]) -> set[uuid.UUID]:
-    """Teams an event concerns, read from its payload."""
+    """Teams an event concerns, read from its payload (see ``tessera.notifications.payloads``)."""
     teams: set[str] = set()
-    asset = data.get("asset") or {}
-    for owner in (data.get("owner_team_id"), asset.get("owner_team_id") if isinstance(asset, dict) else None):
-        if owner:
-            teams.add(str(owner))
+    asset = data.get("asset")
+    if isinstance(asset, dict) and isinstance(asset.get("owner_team"), dict):
+        teams.add(str(asset["owner_team"].get("id")))
+    sync_team = data.get("team")
+    if isinstance(sync_team, dict):
+        teams.add(str(sync_team.get("id")))
     if event_type not in OWNER_ONLY:
-        for team in data.get("affected_teams") or []:
-            if isinstance(team, dict) and team.get("id"):
-                teams.add(str(team["id"]))
-        teams.update(str(t) for t in data.get("consumer_team_ids") or [])
-        consumer = data.get("consumer_team")
-        if isinstance(consumer, dict) and consumer.get("id"):
-            teams.add(str(consumer["id"]))
+        for key in ("affected_teams", "consumer_teams"):
+            teams.update(str(t.get("id")) for t in data.get(key) or [] if isinstance(t, dict))
+        registration = data.get("registration")
+        if isinstance(registration, dict) and isinstance(registration.get("consumer_team"), dict):
+            teams.add(str(registration["consumer_team"].get("id")))
     out: set[uuid.UUID] = set()
     for t in teams:
         try:
@@ -64,7 +65,7 @@ async def dispatch_outbox(session: AsyncSession, settings: Settings, *, limit: i
             "event_id": m.event_id,
             "event_type": m.event_type,
             "payload": m.payload,
-            "status": "pending",
+            "status": DeliveryStatus.PENDING,
             "attempts": 0,
             "next_attempt_at": now,
             "created_at": now,
