@@ -228,8 +228,9 @@ async def sync_manifest(
             team=(await payloads.team_refs(session, [fallback]))[fallback],
             summary=SyncCounts(**summary.model_dump()),
             changed=[
-                SyncedNode(**r.model_dump()) for r in ordered if r.status not in ("unchanged", "skipped")
-            ][:500],
+                SyncedNode(**r.model_dump())
+                for r in [r for r in ordered if r.status not in ("unchanged", "skipped")][:500]
+            ],
         ),
     )
     return SyncResult(
