@@ -20,14 +20,23 @@ from tessera.notifications.payloads import (
     UserRef,
 )
 
+_TEAM_REFS = "tessera.outbox.team_refs"
+
 
 async def team_refs(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, TeamRef]:
-    """Teams by id, in one query (a team that no longer exists is named by its id)."""
+    """Teams by id, in at most one query (a team that no longer exists is named by its id).
+
+    Refs are remembered for the rest of the session: a sync publishing thousands of contracts names
+    the same few owner teams in every event, and should not ask for them once per event.
+    """
     ids = list(dict.fromkeys(team_ids))
-    if not ids:
-        return {}
-    names = dict((await session.execute(sa.select(Team.id, Team.name).where(Team.id.in_(ids)))).all())
-    return {t: TeamRef(id=t, name=names.get(t, str(t))) for t in ids}
+    known: dict[uuid.UUID, TeamRef] = session.info.setdefault(_TEAM_REFS, {})
+    missing = [t for t in ids if t not in known]
+    if missing:
+        stmt = sa.select(Team.id, Team.name).where(Team.id.in_(missing))
+        names = dict((await session.execute(stmt)).all())
+        known.update({t: TeamRef(id=t, name=names.get(t, str(t))) for t in missing})
+    return {t: known[t] for t in ids}
 
 
 async def slack_mentions(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> list[str]:
