@@ -92,6 +92,14 @@ class PublishOutcome(StrEnum):
     FORCE_PUBLISHED = "force_published"
 
 
+class DeliveryChannel(StrEnum):
+    """How a notification reaches its recipient."""
+
+    WEBHOOK = "webhook"
+    SLACK = "slack"
+    EMAIL = "email"
+
+
 class DeliveryStatus(StrEnum):
     """Life of one notification delivery (one event to one endpoint or channel)."""
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.base import WORKFLOW, utcnow
 from tessera.db.models import WebhookDelivery
-from tessera.enums import DeliveryStatus
+from tessera.enums import DeliveryChannel, DeliveryStatus
 from tessera.worker.channels import Channels
 from tessera.worker.runner import sweep_once
 from tests.assertions import assert_error
@@ -24,12 +24,12 @@ V1 = record_schema({"id": "integer", "email": "string"})
 BREAKING = record_schema({"id": "integer"})
 
 
-def _row(status: str) -> dict[str, object]:
+def _row(status: str = "pending", channel: str = "webhook") -> dict[str, object]:
     now = utcnow()
     return {
         "id": uuid.uuid4(),
         "webhook_id": None,
-        "channel": "webhook",
+        "channel": channel,
         "target": "https://example.com/hook",
         "event_id": f"evt_{uuid.uuid4().hex}",
         "event_type": "proposal.created",
@@ -42,18 +42,21 @@ def _row(status: str) -> dict[str, object]:
     }
 
 
-async def test_the_database_refuses_an_unknown_delivery_status(session: AsyncSession) -> None:
-    # The same table with a plain string status, so the CHECK constraint (not SQLAlchemy) is tested.
+@pytest.mark.parametrize("bad", [{"status": "sent"}, {"channel": "sms"}], ids=["status", "channel"])
+async def test_the_database_refuses_an_unknown_status_or_channel(
+    session: AsyncSession, bad: dict[str, str]
+) -> None:
+    # The same table with plain string columns, so the CHECK constraints (not SQLAlchemy) are tested.
     columns = WebhookDelivery.__table__.columns
     table = sa.Table(
         "webhook_deliveries",
         sa.MetaData(),
-        *(sa.Column(c.name, sa.String() if c.name == "status" else c.type) for c in columns),
+        *(sa.Column(c.name, sa.String() if c.name in ("status", "channel") else c.type) for c in columns),
         schema=WORKFLOW,
     )
-    await session.execute(sa.insert(table).values(_row(DeliveryStatus.PAUSED.value)))
+    await session.execute(sa.insert(table).values(_row(DeliveryStatus.PAUSED, DeliveryChannel.SLACK)))
     with pytest.raises(IntegrityError):
-        await session.execute(sa.insert(table).values(_row("sent")))
+        await session.execute(sa.insert(table).values(_row(**bad)))
     await session.rollback()
     assert (await session.execute(sa.select(sa.func.count()).select_from(table))).scalar_one() == 0
 

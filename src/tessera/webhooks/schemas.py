@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from tessera.enums import DeliveryStatus
+from tessera.enums import DeliveryChannel, DeliveryStatus
 from tessera.notifications.events import EventType
 from tessera.schemas import ApiModel
 
@@ -63,7 +63,7 @@ class DeliveryRead(ApiModel):
 
     id: uuid.UUID
     webhook_id: uuid.UUID | None
-    channel: str
+    channel: DeliveryChannel
     event_id: str
     event_type: str
     status: DeliveryStatus

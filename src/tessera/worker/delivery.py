@@ -21,7 +21,7 @@ from tessera.audit.service import record
 from tessera.auth.principal import system_principal
 from tessera.db.base import utcnow
 from tessera.db.models import Team, TeamMember, User, Webhook, WebhookDelivery
-from tessera.enums import DeliveryStatus
+from tessera.enums import DeliveryChannel, DeliveryStatus
 from tessera.notifications.events import Event
 from tessera.notifications.retry import DEFAULT_RETRY_POLICY, Outcome, RetryPolicy
 from tessera.notifications.slack import SlackMessage
@@ -39,7 +39,7 @@ class Job:
 
     delivery_id: uuid.UUID
     webhook_id: uuid.UUID | None
-    channel: str
+    channel: DeliveryChannel
     target: str
     payload: dict[str, object]
     secret: str | None

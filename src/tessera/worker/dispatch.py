@@ -17,10 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.config import Settings
 from tessera.db.base import utcnow
 from tessera.db.models import Team, TeamMember, User, WebhookDelivery
-from tessera.enums import DeliveryStatus
+from tessera.enums import DeliveryChannel, DeliveryStatus
+from tessera.notifications.events import EventType
 from tessera.webhooks import repository
 
-OWNER_ONLY = {"proposal.acknowledged", "proposal.blocked"}
+OWNER_ONLY = {EventType.PROPOSAL_ACKNOWLEDGED, EventType.PROPOSAL_BLOCKED}
 
 
 def interested_teams(event_type: str, data: Mapping[str, Any]) -> set[uuid.UUID]:
@@ -79,7 +80,7 @@ async def dispatch_outbox(session: AsyncSession, settings: Settings, *, limit: i
                         **base,
                         "id": uuid.uuid4(),
                         "webhook_id": hook.id,
-                        "channel": "webhook",
+                        "channel": DeliveryChannel.WEBHOOK,
                         "target": hook.url,
                     }
                 )
@@ -89,13 +90,19 @@ async def dispatch_outbox(session: AsyncSession, settings: Settings, *, limit: i
                     **base,
                     "id": uuid.uuid4(),
                     "webhook_id": None,
-                    "channel": "webhook",
+                    "channel": DeliveryChannel.WEBHOOK,
                     "target": settings.global_webhook_url,
                 }
             )
         for team_id in sorted(teams & set(slack), key=str):
             rows.append(
-                {**base, "id": uuid.uuid4(), "webhook_id": None, "channel": "slack", "target": slack[team_id]}
+                {
+                    **base,
+                    "id": uuid.uuid4(),
+                    "webhook_id": None,
+                    "channel": DeliveryChannel.SLACK,
+                    "target": slack[team_id],
+                }
             )
         recipients = sorted({e for t in teams for e in emails.get(t, [])})
         if recipients:
@@ -104,7 +111,7 @@ async def dispatch_outbox(session: AsyncSession, settings: Settings, *, limit: i
                     **base,
                     "id": uuid.uuid4(),
                     "webhook_id": None,
-                    "channel": "email",
+                    "channel": DeliveryChannel.EMAIL,
                     "target": ",".join(recipients),
                 }
             )

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tessera.db.base import CORE, WORKFLOW, Base, IdMixin, TimestampMixin, str_enum, utcnow
-from tessera.enums import DeliveryStatus
+from tessera.enums import DeliveryChannel, DeliveryStatus
 
 
 class OutboxMessage(IdMixin, Base):
@@ -59,7 +59,9 @@ class WebhookDelivery(IdMixin, TimestampMixin, Base):
     )
 
     webhook_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey(f"{WORKFLOW}.webhooks.id"))
-    channel: Mapped[str] = mapped_column(sa.String(16), default="webhook")
+    channel: Mapped[DeliveryChannel] = mapped_column(
+        str_enum(DeliveryChannel, "delivery_channel"), default=DeliveryChannel.WEBHOOK
+    )
     target: Mapped[str] = mapped_column(sa.String(2000))
     event_id: Mapped[str] = mapped_column(sa.String(64))
     event_type: Mapped[str] = mapped_column(sa.String(64))

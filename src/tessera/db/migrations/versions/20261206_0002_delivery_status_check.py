@@ -1,4 +1,4 @@
-"""delivery status: a CHECK constraint like every other status column
+"""delivery status and channel: CHECK constraints like every other enum column
 
 Revision ID: 20261206_0002
 Revises: 0001
@@ -17,8 +17,14 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-STATUSES = ("pending", "retrying", "delivered", "failed", "paused", "cancelled")
-CHECK = "ck_webhook_deliveries_delivery_status"
+# column -> (constraint name, allowed values); the names follow the model base's naming convention.
+CHECKS = {
+    "status": (
+        "ck_webhook_deliveries_delivery_status",
+        ("pending", "retrying", "delivered", "failed", "paused", "cancelled"),
+    ),
+    "channel": ("ck_webhook_deliveries_delivery_channel", ("webhook", "slack", "email")),
+}
 
 
 def _schema() -> str | None:
@@ -27,17 +33,25 @@ def _schema() -> str | None:
 
 
 def upgrade() -> None:
-    allowed = ", ".join(f"'{s}'" for s in STATUSES)
     with op.batch_alter_table("webhook_deliveries", schema=_schema()) as batch:
-        batch.alter_column(
-            "status", existing_type=sa.String(length=16), type_=sa.String(length=32), existing_nullable=False
-        )
-        batch.create_check_constraint(op.f(CHECK), sa.text(f"status IN ({allowed})"))
+        for column, (name, values) in CHECKS.items():
+            batch.alter_column(
+                column,
+                existing_type=sa.String(length=16),
+                type_=sa.String(length=32),
+                existing_nullable=False,
+            )
+            allowed = ", ".join(f"'{v}'" for v in values)
+            batch.create_check_constraint(op.f(name), sa.text(f"{column} IN ({allowed})"))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("webhook_deliveries", schema=_schema()) as batch:
-        batch.drop_constraint(op.f(CHECK), type_="check")
-        batch.alter_column(
-            "status", existing_type=sa.String(length=32), type_=sa.String(length=16), existing_nullable=False
-        )
+        for column, (name, _) in CHECKS.items():
+            batch.drop_constraint(op.f(name), type_="check")
+            batch.alter_column(
+                column,
+                existing_type=sa.String(length=32),
+                type_=sa.String(length=16),
+                existing_nullable=False,
+            )
