@@ -32,6 +32,8 @@ async def run(database_url: str, receiver_url: str, count: int) -> None:
     from tessera.db.engine import create_engine, create_session_factory
     from tessera.db.migrate import upgrade
     from tessera.db.models import Team, Webhook, WebhookDelivery
+    from tessera.enums import DeliveryStatus
+    from tessera.notifications.payloads import AssetRef, ContractDeprecated, ContractRef, Links, TeamRef
     from tessera.outbox.service import emit
     from tessera.worker.channels import Channels
     from tessera.worker.delivery import deliver_due
@@ -59,8 +61,15 @@ async def run(database_url: str, receiver_url: str, count: int) -> None:
                 events=[],
             )
         )
+        owner = TeamRef(id=team_id, name="bench")
+        asset = AssetRef(id=uuid.uuid4(), fqn="bench.orders", environment="production", owner_team=owner)
+        links = Links(asset_url=f"https://tessera.example.com/api/v1/assets/{asset.id}")
         for i in range(count):
-            await emit(session, "contract.published", {"owner_team_id": str(team_id), "version": f"1.{i}.0"})
+            contract = ContractRef(id=uuid.uuid4(), version=f"1.{i}.0")
+            await emit(
+                session,
+                ContractDeprecated(asset=asset, contract=contract, superseded_by=f"1.{i + 1}.0", links=links),
+            )
     channels = Channels(settings)
     started = time.perf_counter()
     async with factory() as session, session.begin():
@@ -75,7 +84,7 @@ async def run(database_url: str, receiver_url: str, count: int) -> None:
             await session.execute(
                 sa.select(sa.func.count())
                 .select_from(WebhookDelivery)
-                .where(WebhookDelivery.status == "delivered")
+                .where(WebhookDelivery.status == DeliveryStatus.DELIVERED)
             )
         ).scalar_one()
     await channels.aclose()

@@ -90,3 +90,27 @@ class PublishOutcome(StrEnum):
     PROPOSED = "proposed"
     UNCHANGED = "unchanged"
     FORCE_PUBLISHED = "force_published"
+
+
+class DeliveryChannel(StrEnum):
+    """How a notification reaches its recipient."""
+
+    WEBHOOK = "webhook"
+    SLACK = "slack"
+    EMAIL = "email"
+
+
+class DeliveryStatus(StrEnum):
+    """Life of one notification delivery (one event to one endpoint or channel)."""
+
+    PENDING = "pending"
+    RETRYING = "retrying"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_due(self) -> bool:
+        """True while the worker should still attempt it."""
+        return self in (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)

@@ -1,51 +1,129 @@
-"""Small builders of realistic event data for notification tests."""
+"""Small builders of realistic event data for notification tests, built through the payload models."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
+from tessera.enums import AckResponse, ProposalKind, ProposalSource, ProposalStatus
+from tessera.notifications import payloads as p
 from tessera.notifications.events import Event, EventType, JsonValue
 
 AT = datetime(2025, 1, 31, 9, 30, tzinfo=UTC)
 
 
-def team(name: str, status: str | None = None) -> dict[str, JsonValue]:
-    data: dict[str, JsonValue] = {"id": f"team-{name.lower()}", "name": name}
-    if status is not None:
-        data["status"] = status
-    return data
+def _id(name: str) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, name)
 
 
-def full_data(**overrides: JsonValue) -> dict[str, JsonValue]:
-    """Event data with every key any template reads, so each template's text shows up."""
-    data: dict[str, JsonValue] = {
-        "asset": {"id": "ast_1", "fqn": "warehouse.core.orders", "owner_team": team("Orders")},
-        "versions": {"from": "1.4.0", "to": "2.0.0"},
-        "changes": [
-            {"kind": "property_removed", "path": "amount", "breaking": True, "summary": "column removed"},
-            {"kind": "property_added", "path": "currency", "breaking": False, "summary": "column added"},
+def team(name: str) -> p.TeamRef:
+    return p.TeamRef(id=_id(f"team-{name}"), name=name)
+
+
+ORDERS, ANALYTICS, FINANCE = team("Orders"), team("Analytics"), team("Finance")
+ASSET = p.AssetRef(id=_id("asset"), fqn="warehouse.core.orders", environment="production", owner_team=ORDERS)
+LINKS = p.Links(asset_url="https://tessera.example.com/assets/ast_1")
+PROPOSAL_LINKS = p.ProposalLinks(
+    asset_url=LINKS.asset_url, proposal_url="https://tessera.example.com/proposals/prp_1"
+)
+CHANGES = [
+    p.Change(kind="property_removed", path="amount", category="schema", breaking=True,
+             message="column removed", reason="consumers reading it break", suggestion="deprecate first",
+             old={"type": "number"}, new=None),
+    p.Change(kind="property_added", path="currency", category="schema", breaking=False,
+             message="column added", reason=None, suggestion=None, old=None, new={"type": "string"}),
+]  # fmt: skip
+ADA = p.UserRef(id=_id("ada"), name="Ada")
+
+
+def proposal_data(event: type[p.ProposalEventData], **extra: object) -> p.ProposalEventData:
+    """A proposal event: Analytics still pending, Finance already approved."""
+    return event.model_validate(
+        {
+            "proposal": p.ProposalRef(
+                id=_id("proposal"),
+                status=ProposalStatus.OPEN,
+                kind=ProposalKind.CHANGE,
+                source=ProposalSource.PUBLISH,
+                source_ref=None,
+                expires_at=datetime(2025, 2, 7, 9, 0, tzinfo=UTC),
+            ),
+            "asset": ASSET,
+            "versions": p.Versions(from_="1.4.0", to="2.0.0"),
+            "links": PROPOSAL_LINKS,
+            "changes": CHANGES,
+            "affected_teams": [
+                p.AffectedTeam(id=ANALYTICS.id, name=ANALYTICS.name, response=AckResponse.PENDING),
+                p.AffectedTeam(id=FINANCE.id, name=FINANCE.name, response=AckResponse.APPROVED),
+            ],
+            "mentions": ["U123ABC", "W0ABCDEF"],
+            "reason": "superseded by v3",
+            **extra,
+        }
+    )
+
+
+def sample(event_type: EventType) -> p.EventData:
+    """A valid payload of ``event_type`` where every key any template reads has a value."""
+    model = p.PAYLOADS[event_type]
+    answer = p.Answer(
+        team=ANALYTICS, user=ADA, response=AckResponse.APPROVED, reason="ok", migration_deadline=None
+    )
+    if issubclass(model, p.ProposalAcknowledged | p.ProposalBlocked):
+        return proposal_data(model, answer=answer)
+    if issubclass(model, p.ProposalForceApproved):
+        return proposal_data(
+            model, actor=p.Actor(team=team("Platform"), user=p.UserRef(id=_id("g"), name="Grace"))
+        )
+    if issubclass(model, p.ProposalEventData):
+        return proposal_data(model)
+    if model is p.ContractPublished:
+        return p.ContractPublished(
+            asset=ASSET,
+            contract=p.PublishedContract(
+                id=_id("c2"), version="2.0.0", bump="major", forced=False, proposal_id=None
+            ),
+            previous_version="1.4.0",
+            links=LINKS,
+            changes=CHANGES,
+            consumer_teams=[ANALYTICS, FINANCE],
+        )
+    if model is p.ContractDeprecated:
+        return p.ContractDeprecated(
+            asset=ASSET,
+            contract=p.ContractRef(id=_id("c1"), version="1.4.0"),
+            superseded_by="2.0.0",
+            links=LINKS,
+        )
+    if model is p.RegistrationCreated:
+        return p.RegistrationCreated(
+            asset=ASSET,
+            registration=p.RegistrationRef(
+                id=_id("r"), consumer_team=team("Marketing"), pinned_version=None, columns=[]
+            ),
+            links=LINKS,
+        )
+    counts = dict.fromkeys(p.SyncCounts.model_fields, 0) | {"created": 3, "updated": 40, "warnings": 1}
+    return p.SyncCompleted(
+        project="shop",
+        environment="production",
+        team=ORDERS,
+        summary=p.SyncCounts.model_validate(counts),
+        changed=[
+            p.SyncedNode(unique_id="model.shop.orders", fqn=ASSET.fqn, asset_id=ASSET.id, status="updated",
+                         version="2.0.0", proposal_id=None, message=None)
         ],
-        "affected_teams": [team("Analytics", "pending"), team("Finance", "acknowledged")],
-        "proposal": {"id": "prp_1", "status": "open", "expires_at": "2025-02-07T09:00:00Z"},
-        "response": {"team": team("Analytics"), "user": {"id": "usr_1", "name": "Ada"}, "comment": "ok"},
-        "actor": {"team": team("Platform"), "user": {"id": "usr_2", "name": "Grace"}},
-        "reason": "superseded by v3",
-        "contract": {"id": "ctr_1", "version": "2.0.0", "compatibility": "backward"},
-        "registration": {"id": "reg_1", "consumer_team": team("Marketing"), "pinned_version": None},
-        "sync": {
-            "id": "syn_1", "source": "dbt", "assets_created": 3, "assets_updated": 40,
-            "contracts_published": 5, "proposals_created": 1, "errors": ["model x: bad schema"],
-        },
-        "links": {
-            "proposal_url": "https://tessera.example.com/proposals/prp_1",
-            "asset_url": "https://tessera.example.com/assets/ast_1",
-            "sync_url": "https://tessera.example.com/syncs/syn_1",
-        },
-        "mentions": ["U123ABC", "W0ABCDEF"],
-    }  # fmt: skip
+    )  # fmt: skip
+
+
+def full_data(
+    event_type: EventType = EventType.PROPOSAL_CREATED, **overrides: JsonValue
+) -> dict[str, JsonValue]:
+    """The JSON ``data`` of :func:`sample`, with top-level keys replaced by ``overrides``."""
+    data: dict[str, JsonValue] = sample(event_type).model_dump(mode="json")
     data.update(overrides)
     return data
 
 
 def event(type: EventType = EventType.PROPOSAL_CREATED, **overrides: JsonValue) -> Event:
-    return Event.create(type, full_data(**overrides), occurred_at=AT)
+    return Event.create(type, full_data(type, **overrides), occurred_at=AT)

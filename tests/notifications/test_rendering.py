@@ -61,7 +61,7 @@ def test_html_is_escaped_and_unsafe_links_dropped() -> None:
     hostile = event(
         EventType.PROPOSAL_BLOCKED,
         asset={"fqn": "<script>alert(1)</script>"},
-        response={"team": {"name": "A&B"}, "comment": '"><img src=x onerror=alert(1)>'},
+        answer={"team": {"name": "A&B"}, "reason": '"><img src=x onerror=alert(1)>'},
         links={"proposal_url": "javascript:alert(1)"},
     )
     html = RENDERER.render_email(hostile).html
@@ -76,7 +76,7 @@ def test_slack_text_escapes_user_data_but_keeps_mentions_and_links() -> None:
     hostile = event(
         EventType.PROPOSAL_BLOCKED,
         asset={"fqn": "orders <!channel>"},
-        response={"team": {"name": "A&B"}, "comment": "<https://evil.example|click>"},
+        answer={"team": {"name": "A&B"}, "reason": "<https://evil.example|click>"},
         mentions=["U123ABC", "<!everyone>", "not-an-id"],
     )
     slack = RENDERER.render_slack(hostile)

@@ -66,7 +66,7 @@ def test_long_bodies_are_split_into_sections_within_limits() -> None:
             "kind": "property_removed",
             "path": f"col_{i}_" + "x" * 180,
             "breaking": True,
-            "summary": "removed " * 20,
+            "message": "removed " * 20,
         }
         for i in range(200)
     ]

@@ -15,6 +15,12 @@ from tessera.db.base import utcnow
 from tessera.db.models import Asset, Contract, Proposal
 from tessera.enums import ContractStatus, ProposalStatus
 from tessera.errors import Conflict
+from tessera.notifications.payloads import (
+    ContractDeprecated,
+    ContractPublished,
+    ContractRef,
+    PublishedContract,
+)
 from tessera.outbox import payloads
 from tessera.outbox.service import emit
 from tessera.registrations import repository as registrations_repo
@@ -84,35 +90,39 @@ async def publish_version(
         contract.id,
         details,
     )
-    asset_ref = payloads.asset_ref(asset, base_url)
     # Consumers hear about new versions of what they read (a first version has none yet).
     consumers = (
-        [str(r.consumer_team_id) for r in await registrations_repo.for_asset(session, asset.id)]
-        if active
-        else []
+        [r.consumer_team_id for r in await registrations_repo.for_asset(session, asset.id)] if active else []
     )
+    teams = await payloads.team_refs(session, [asset.owner_team_id, *consumers])
+    asset_ref = payloads.asset_ref(asset, teams)
+    links = payloads.links(base_url, asset)
     await emit(
         session,
-        "contract.published",
-        {
-            "asset": asset_ref,
-            "contract_id": str(contract.id),
-            "version": version,
-            "previous_version": active.version if active else None,
-            "versions": {"from": active.version if active else None, "to": version},
-            "links": payloads.links(base_url, asset),
-            "bump": bump,
-            "forced": forced_reason is not None,
-            "proposal_id": str(proposal_id) if proposal_id else None,
-            "changes": contract.changes,
-            "consumer_team_ids": consumers,
-        },
+        ContractPublished(
+            asset=asset_ref,
+            contract=PublishedContract(
+                id=contract.id,
+                version=version,
+                bump=bump,
+                forced=forced_reason is not None,
+                proposal_id=proposal_id,
+            ),
+            previous_version=active.version if active else None,
+            links=links,
+            changes=payloads.changes(contract.changes),
+            consumer_teams=[teams[t] for t in dict.fromkeys(consumers)],
+        ),
     )
     if active is not None:
         await emit(
             session,
-            "contract.deprecated",
-            {"asset": asset_ref, "version": active.version, "superseded_by": version},
+            ContractDeprecated(
+                asset=asset_ref,
+                contract=ContractRef(id=active.id, version=active.version),
+                superseded_by=version,
+                links=links,
+            ),
         )
     return contract
 
@@ -126,10 +136,15 @@ async def retire_asset(
     if active is not None:
         active.status = ContractStatus.DEPRECATED
         active.deprecated_at = now
+        teams = await payloads.team_refs(session, [asset.owner_team_id])
         await emit(
             session,
-            "contract.deprecated",
-            {"asset": payloads.asset_ref(asset, base_url), "version": active.version, "superseded_by": None},
+            ContractDeprecated(
+                asset=payloads.asset_ref(asset, teams),
+                contract=ContractRef(id=active.id, version=active.version),
+                superseded_by=None,
+                links=payloads.links(base_url, asset),
+            ),
         )
     asset.deleted_at = now
     if proposal is not None:

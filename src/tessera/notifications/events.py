@@ -10,9 +10,9 @@ Payload shape (the webhook body, byte for byte :meth:`Event.body`)::
 
 What ``data`` carries
 ---------------------
-The service that made the change builds ``data`` (see ``tessera.outbox.payloads`` and the publishing and
-proposal services); ``docs/webhooks.md`` documents each event's keys. The renderers read it through
-``view.template_data``, which tolerates missing keys.
+One model per event type in :mod:`tessera.notifications.payloads`; the services build it and the
+outbox stores its JSON. ``docs/webhooks.md`` shows an example of each, checked by a test. Templates read
+the same keys; a key missing from an old stored event renders as nothing.
 """
 
 from __future__ import annotations

@@ -14,11 +14,11 @@ the filters but not imported macros.
 
 An operator points ``template_dir`` (setting ``TEMPLATE_DIR``) at a directory with the same layout;
 any file found there wins, anything missing falls back to the packaged default. Templates receive the
-event payload as ``event`` and its ``data`` as ``data`` (see :mod:`tessera.notifications.events` for
-the keys), plus a few helpers: ``pending_teams``, ``deadline`` and the filters ``team_names`` and
-``when``. Slack templates also get ``mentions`` (ready-made ``<@U…>`` mentions) and a ``link`` filter;
-their ``event``/``data`` strings arrive escaped for Slack, so user-supplied names cannot inject
-``<!channel>`` or fake links.
+event payload as ``event`` and its ``data`` as ``data`` (one model per event type in
+:mod:`tessera.notifications.payloads`), plus a few helpers: ``pending_teams``, ``deadline`` and the
+filters ``team_names`` and ``when``. Slack templates also get ``mentions`` (ready-made ``<@U…>``
+mentions) and a ``link`` filter; their ``event``/``data`` strings arrive escaped for Slack, so
+user-supplied names cannot inject ``<!channel>`` or fake links.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from pathlib import Path
 
 import jinja2
 
+from tessera.enums import AckResponse
 from tessera.notifications.events import Event, JsonValue
-from tessera.notifications.view import template_data
 
 DEFAULT_TEMPLATE_DIR = Path(__file__).parent / "templates"
 SLACK_MEMBER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
@@ -108,18 +108,15 @@ def slack_mentions(data: Mapping[str, JsonValue]) -> list[str]:
 
 
 def _pending_teams(data: Mapping[str, JsonValue]) -> list[JsonValue]:
-    explicit = data.get("pending_teams")
-    if isinstance(explicit, list):
-        return explicit
+    """The affected teams that have not answered yet."""
     teams = data.get("affected_teams")
     if not isinstance(teams, list):
         return []
-    return [t for t in teams if isinstance(t, Mapping) and t.get("status", "pending") == "pending"]
+    return [t for t in teams if isinstance(t, Mapping) and t.get("response") == AckResponse.PENDING]
 
 
 def _context(event: Event, *, for_slack: bool = False) -> dict[str, object]:
     payload = event.to_payload()
-    payload["data"] = template_data(event.data)
     if for_slack:
         payload = {k: _slack_escaped(v) for k, v in payload.items()}
     data = payload["data"]

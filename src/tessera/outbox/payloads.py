@@ -1,9 +1,9 @@
-"""Building event payloads with enough context to act without another API call."""
+"""Building the parts of event payloads from database rows, with enough context to act on them."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,62 +11,108 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import Asset, Proposal, Team, TeamMember, User
 from tessera.links import api_url
+from tessera.notifications.payloads import (
+    AssetRef,
+    Change,
+    Links,
+    ProposalLinks,
+    ProposalRef,
+    TeamRef,
+    UserRef,
+)
+
+_TEAM_REFS = "tessera.outbox.team_refs"
 
 
-async def team_refs(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
-    """``[{id, name, slack_member_ids}]`` for teams, in two queries; used for mentions in Slack."""
+async def team_refs(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, TeamRef]:
+    """Teams by id, in at most one query (a team that no longer exists is named by its id).
+
+    Refs are remembered for the rest of the session: a sync publishing thousands of contracts names
+    the same few owner teams in every event, and should not ask for them once per event.
+    """
+    ids = list(dict.fromkeys(team_ids))
+    known: dict[uuid.UUID, TeamRef] = session.info.setdefault(_TEAM_REFS, {})
+    missing = [t for t in ids if t not in known]
+    if missing:
+        stmt = sa.select(Team.id, Team.name).where(Team.id.in_(missing))
+        names = dict((await session.execute(stmt)).all())
+        known.update({t: TeamRef(id=t, name=names.get(t, str(t))) for t in missing})
+    return {t: known[t] for t in ids}
+
+
+async def slack_mentions(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> list[str]:
+    """Slack member ids of the active members of the teams, sorted and de-duplicated (one query)."""
     ids = list(dict.fromkeys(team_ids))
     if not ids:
         return []
-    names = dict((await session.execute(sa.select(Team.id, Team.name).where(Team.id.in_(ids)))).all())
-    members: dict[uuid.UUID, list[str]] = {}
     rows = await session.execute(
-        sa.select(TeamMember.team_id, User.slack_member_id)
-        .join(User, User.id == TeamMember.user_id)
+        sa.select(User.slack_member_id)
+        .join(TeamMember, TeamMember.user_id == User.id)
         .where(TeamMember.team_id.in_(ids), User.deactivated_at.is_(None), User.slack_member_id.is_not(None))
     )
-    for team_id, member_id in rows:
-        if member_id:
-            members.setdefault(team_id, []).append(member_id)
-    return [
-        {"id": str(t), "name": names.get(t, str(t)), "slack_member_ids": sorted(members.get(t, []))}
-        for t in ids
-    ]
+    return sorted({m for (m,) in rows if m})
 
 
-def asset_ref(asset: Asset, base_url: str) -> dict[str, Any]:
-    """The asset part of a payload."""
-    return {
-        "id": str(asset.id),
-        "fqn": asset.fqn,
-        "environment": asset.environment,
-        "owner_team_id": str(asset.owner_team_id),
-        "url": api_url(base_url, f"assets/{asset.id}"),
-    }
+async def user_ref(session: AsyncSession, user_id: uuid.UUID | None) -> UserRef | None:
+    """A user by id, or None (no user, e.g. a team API key)."""
+    if user_id is None:
+        return None
+    name = (await session.execute(sa.select(User.name).where(User.id == user_id))).scalar_one_or_none()
+    return UserRef(id=user_id, name=name) if name is not None else None
 
 
-def proposal_ref(proposal: Proposal, base_url: str) -> dict[str, Any]:
+def asset_ref(asset: Asset, teams: Mapping[uuid.UUID, TeamRef]) -> AssetRef:
+    """The asset part of a payload; ``teams`` must hold its owner team."""
+    return AssetRef(
+        id=asset.id, fqn=asset.fqn, environment=asset.environment, owner_team=teams[asset.owner_team_id]
+    )
+
+
+def proposal_ref(proposal: Proposal) -> ProposalRef:
     """The proposal part of a payload."""
-    return {
-        "id": str(proposal.id),
-        "status": proposal.status.value,
-        "kind": proposal.kind.value,
-        "source": proposal.source.value,
-        "source_ref": proposal.source_ref,
-        "proposed_version": proposal.proposed_version,
-        "expires_at": proposal.expires_at.isoformat() if proposal.expires_at else None,
-        "url": api_url(base_url, f"proposals/{proposal.id}"),
-    }
+    return ProposalRef(
+        id=proposal.id,
+        status=proposal.status,
+        kind=proposal.kind,
+        source=proposal.source,
+        source_ref=proposal.source_ref,
+        expires_at=proposal.expires_at,
+    )
 
 
-def links(base_url: str, asset: Asset, proposal: Proposal | None = None) -> dict[str, Any]:
-    """Absolute URLs of the asset (and proposal) in this Tessera."""
-    out: dict[str, Any] = {"asset_url": api_url(base_url, f"assets/{asset.id}")}
-    if proposal is not None:
-        out["proposal_url"] = api_url(base_url, f"proposals/{proposal.id}")
+def links(base_url: str, asset: Asset) -> Links:
+    """Absolute URL of the asset in this Tessera."""
+    return Links(asset_url=api_url(base_url, f"assets/{asset.id}"))
+
+
+def proposal_links(base_url: str, asset: Asset, proposal: Proposal) -> ProposalLinks:
+    """Absolute URLs of the asset and the proposal in this Tessera."""
+    return ProposalLinks(
+        asset_url=api_url(base_url, f"assets/{asset.id}"),
+        proposal_url=api_url(base_url, f"proposals/{proposal.id}"),
+    )
+
+
+def changes(records: Iterable[Mapping[str, Any]]) -> list[Change]:
+    """Stored change records (schema diff or guarantee diff) as payload changes.
+
+    Guarantee records say whether they ``blocks`` a publish where schema records say ``breaking``;
+    the payload has one flag for both.
+    """
+    out: list[Change] = []
+    for r in records:
+        guarantee = r.get("category") == "guarantee"
+        out.append(
+            Change(
+                kind=str(r.get("kind")),
+                path=str(r.get("path", "")),
+                category="guarantee" if guarantee else "schema",
+                breaking=bool(r.get("blocks") if guarantee else r.get("breaking")),
+                message=str(r.get("message", "")),
+                reason=r.get("reason"),
+                suggestion=r.get("suggestion"),
+                old=r.get("old"),
+                new=r.get("new"),
+            )
+        )
     return out
-
-
-def mentions(teams: list[dict[str, Any]]) -> list[str]:
-    """Every Slack member id of the given team refs, de-duplicated."""
-    return sorted({m for t in teams for m in t["slack_member_ids"]})

@@ -16,10 +16,16 @@ from tessera.db.base import utcnow
 from tessera.db.models import Acknowledgment, Asset, Contract, Proposal
 from tessera.enums import AckResponse, ProposalKind, ProposalSource, ProposalStatus
 from tessera.errors import Conflict
-from tessera.outbox import payloads
+from tessera.notifications.payloads import (
+    ProposalApproved,
+    ProposalCreated,
+    ProposalExpired,
+    ProposalForceApproved,
+    ProposalStale,
+)
 from tessera.outbox.service import emit
 from tessera.proposals import repository as proposals_repo
-from tessera.proposals.events import proposal_event
+from tessera.proposals.events import actor, proposal_event
 from tessera.registrations import repository as registrations_repo
 
 ACCEPTING = (AckResponse.APPROVED, AckResponse.MIGRATING)
@@ -117,23 +123,7 @@ async def open_proposal(
         proposal.id,
         {"asset_id": str(asset.id), "consumers": [str(t) for t in consumers], "source_ref": cmd.source_ref},
     )
-    teams = await payloads.team_refs(session, consumers)
-    await emit(
-        session,
-        "proposal.created",
-        {
-            "proposal": payloads.proposal_ref(proposal, base_url),
-            "asset": payloads.asset_ref(asset, base_url),
-            "base_version": active.version,
-            "versions": {"from": active.version, "to": proposal.proposed_version or ev.suggested_version},
-            "links": payloads.links(base_url, asset, proposal),
-            "changes": proposal.changes,
-            "breaking_changes": proposal.breaking_changes,
-            "affected_teams": teams,
-            "mentions": payloads.mentions(teams),
-            "owner_team_id": str(asset.owner_team_id),
-        },
-    )
+    await emit(session, await proposal_event(session, ProposalCreated, asset, proposal, base_url))
     if all((t in carried and carried[t].response in ACCEPTING) for t in consumers):
         await resolve_approved(session, principal, asset, proposal, base_url)
     return proposal
@@ -157,19 +147,26 @@ async def resolve_approved(
     proposal.resolved_at = now
     waits_for_merge = proposal.source is ProposalSource.PULL_REQUEST
     status = ProposalStatus.FORCE_APPROVED if forced else ProposalStatus.APPROVED
-    event = "proposal.force_approved" if forced else "proposal.approved"
+    action = "proposal.force_approved" if forced else "proposal.approved"
     active = await repository.active_for(session, asset.id)
     if proposal.kind is ProposalKind.CHANGE and (active is None or active.id != proposal.base_contract_id):
         proposal.status = ProposalStatus.STALE
         proposal.resolution_note = "The contract it was diffed against is no longer active; re-propose."
         await session.flush()
         await record(session, principal, "proposal.stale", "proposal", proposal.id, {})
-        await emit(session, "proposal.stale", await proposal_event(session, asset, proposal, base_url))
+        await emit(session, await proposal_event(session, ProposalStale, asset, proposal, base_url))
         return
     proposal.status = status
     await session.flush()
-    await record(session, principal, event, "proposal", proposal.id, {"reason": forced})
-    await emit(session, event, await proposal_event(session, asset, proposal, base_url))
+    await record(session, principal, action, "proposal", proposal.id, {"reason": forced})
+    if forced:
+        who = await actor(session, principal)
+        event = await proposal_event(
+            session, ProposalForceApproved, asset, proposal, base_url, reason=forced, actor=who
+        )
+        await emit(session, event)
+    else:
+        await emit(session, await proposal_event(session, ProposalApproved, asset, proposal, base_url))
     if waits_for_merge:
         return
     if proposal.kind is ProposalKind.REMOVAL:
@@ -210,4 +207,4 @@ async def expire(
     proposal.resolution_note = "Expired before every consumer team acknowledged it."
     await session.flush()
     await record(session, principal, "proposal.expired", "proposal", proposal.id, {})
-    await emit(session, "proposal.expired", await proposal_event(session, asset, proposal, base_url))
+    await emit(session, await proposal_event(session, ProposalExpired, asset, proposal, base_url))

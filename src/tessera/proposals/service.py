@@ -15,6 +15,8 @@ from tessera.db.base import utcnow
 from tessera.db.models import Asset, Proposal
 from tessera.enums import AckResponse, ProposalStatus
 from tessera.errors import Conflict, Forbidden, ValidationFailed, not_found
+from tessera.notifications.payloads import Answer, ProposalAcknowledged, ProposalBlocked, ProposalWithdrawn
+from tessera.outbox import payloads
 from tessera.outbox.service import emit
 from tessera.proposals import repository
 from tessera.proposals.events import proposal_event
@@ -125,14 +127,16 @@ async def acknowledge(
         proposal.id,
         {"team_id": str(team_id), "response": data.response.value, "reason": data.reason},
     )
-    payload = await proposal_event(session, asset, proposal, base_url)
-    payload["answer"] = {
-        "team_id": str(team_id),
-        "response": data.response.value,
-        "reason": data.reason,
-        "migration_deadline": data.migration_deadline.isoformat() if data.migration_deadline else None,
-    }
-    await emit(session, action, payload)
+    team = (await payloads.team_refs(session, [team_id]))[team_id]
+    answer = Answer(
+        team=team,
+        user=await payloads.user_ref(session, principal.user_id),
+        response=data.response,
+        reason=data.reason,
+        migration_deadline=data.migration_deadline,
+    )
+    event = ProposalBlocked if data.response is AckResponse.BLOCKED else ProposalAcknowledged
+    await emit(session, await proposal_event(session, event, asset, proposal, base_url, answer=answer))
     if all(a.response in ACCEPTING for a in acks):
         await resolve_approved(session, principal, asset, proposal, base_url)
     return proposal
@@ -153,7 +157,7 @@ async def withdraw(
     proposal.resolution_note = reason
     await session.flush()
     await record(session, principal, "proposal.withdrawn", "proposal", proposal.id, {"reason": reason})
-    await emit(session, "proposal.withdrawn", await proposal_event(session, asset, proposal, base_url))
+    await emit(session, await proposal_event(session, ProposalWithdrawn, asset, proposal, base_url))
     return proposal
 
 

@@ -13,6 +13,7 @@ from tessera.contracts import repository as contracts_repo
 from tessera.db.base import utcnow
 from tessera.db.models import Asset, Registration
 from tessera.errors import Conflict, Forbidden, ValidationFailed, not_found
+from tessera.notifications.payloads import RegistrationCreated, RegistrationRef
 from tessera.outbox import payloads
 from tessera.outbox.service import emit
 from tessera.registrations import repository
@@ -100,18 +101,16 @@ async def register_team(
         reg.id,
         {"asset_id": str(asset.id), "team_id": str(team_id)},
     )
-    teams = await payloads.team_refs(session, [team_id])
+    teams = await payloads.team_refs(session, [asset.owner_team_id, team_id])
     await emit(
         session,
-        "registration.created",
-        {
-            "registration_id": str(reg.id),
-            "asset": payloads.asset_ref(asset, base_url),
-            "consumer_team": teams[0],
-            "columns": reg.columns,
-            "pinned_version": pinned_version,
-            "owner_team_id": str(asset.owner_team_id),
-        },
+        RegistrationCreated(
+            asset=payloads.asset_ref(asset, teams),
+            registration=RegistrationRef(
+                id=reg.id, consumer_team=teams[team_id], pinned_version=pinned_version, columns=reg.columns
+            ),
+            links=payloads.links(base_url, asset),
+        ),
     )
     return reg
 

@@ -33,6 +33,15 @@ from tessera.enums import (
 )
 from tessera.errors import TesseraError, ValidationFailed
 from tessera.ingest.dbt import DbtAsset, DbtProject
+from tessera.notifications.payloads import (
+    EventData,
+    ProposalCreated,
+    RegistrationCreated,
+    RegistrationRef,
+    SyncCompleted,
+    SyncCounts,
+    SyncedNode,
+)
 from tessera.outbox import payloads
 from tessera.outbox.service import emit, emit_many
 from tessera.proposals.events import proposal_event
@@ -213,16 +222,16 @@ async def sync_manifest(
     )
     await emit(
         session,
-        "sync.completed",
-        {
-            "project": project.project_name,
-            "environment": opts.environment,
-            "summary": summary.model_dump(),
-            "changed": [
-                r.model_dump(mode="json") for r in ordered if r.status not in ("unchanged", "skipped")
-            ][:500],
-            "owner_team_id": str(fallback),
-        },
+        SyncCompleted(
+            project=project.project_name,
+            environment=opts.environment,
+            team=(await payloads.team_refs(session, [fallback]))[fallback],
+            summary=SyncCounts(**summary.model_dump()),
+            changed=[
+                SyncedNode(**r.model_dump())
+                for r in [r for r in ordered if r.status not in ("unchanged", "skipped")][:500]
+            ],
+        ),
     )
     return SyncResult(
         project_name=project.project_name,
@@ -400,10 +409,12 @@ async def _sync_consumers(
     if not missing:
         return 0
     by_id = {a.id: a for a in assets.values()}
-    teams = {t["id"]: t for t in await payloads.team_refs(session, {t for _, t in missing})}
+    teams = await payloads.team_refs(
+        session, [*(t for _, t in missing), *(a.owner_team_id for a in by_id.values())]
+    )
     rows: list[dict[str, Any]] = []
     audits: list[tuple[str, str, object, dict[str, Any]]] = []
-    events: list[tuple[str, dict[str, Any]]] = []
+    events: list[EventData] = []
     now = utcnow()
     for asset_id, team_id in missing:
         reg_id = uuid.uuid4()
@@ -428,16 +439,12 @@ async def _sync_consumers(
             )
         )
         events.append(
-            (
-                "registration.created",
-                {
-                    "registration_id": str(reg_id),
-                    "asset": payloads.asset_ref(by_id[asset_id], base_url),
-                    "consumer_team": teams[str(team_id)],
-                    "columns": [],
-                    "pinned_version": None,
-                    "owner_team_id": str(by_id[asset_id].owner_team_id),
-                },
+            RegistrationCreated(
+                asset=payloads.asset_ref(by_id[asset_id], teams),
+                registration=RegistrationRef(
+                    id=reg_id, consumer_team=teams[team_id], pinned_version=None, columns=[]
+                ),
+                links=payloads.links(base_url, by_id[asset_id]),
             )
         )
     # Bulk inserts: a first sync of a big project creates thousands of registrations.
@@ -555,5 +562,5 @@ async def _open_removal(
         proposal.id,
         {"asset_id": str(asset.id), "kind": "removal"},
     )
-    await emit(session, "proposal.created", await proposal_event(session, asset, proposal, base_url))
+    await emit(session, await proposal_event(session, ProposalCreated, asset, proposal, base_url))
     return proposal

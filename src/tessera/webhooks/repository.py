@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import OutboxMessage, Webhook, WebhookDelivery
 from tessera.db.paging import fetch_page
+from tessera.enums import DeliveryStatus
 
 LIVE = Webhook.deleted_at.is_(None)
+DUE = [s for s in DeliveryStatus if s.is_due]
 
 
 async def get(session: AsyncSession, webhook_id: uuid.UUID) -> Webhook | None:
@@ -51,7 +53,7 @@ async def get_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Webhook
 
 
 async def list_deliveries(
-    session: AsyncSession, webhook_id: uuid.UUID, *, status: str | None, limit: int, offset: int
+    session: AsyncSession, webhook_id: uuid.UUID, *, status: DeliveryStatus | None, limit: int, offset: int
 ) -> tuple[Sequence[WebhookDelivery], int]:
     """Deliveries of a webhook, newest first."""
     conds: list[sa.ColumnElement[bool]] = [WebhookDelivery.webhook_id == webhook_id]
@@ -82,7 +84,7 @@ async def claim_due_deliveries(session: AsyncSession, now: datetime, limit: int)
     stmt = (
         sa.select(WebhookDelivery)
         .where(
-            WebhookDelivery.status.in_(("pending", "retrying")),
+            WebhookDelivery.status.in_(DUE),
             WebhookDelivery.next_attempt_at <= now,
             sa.or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until <= now),
         )
@@ -112,6 +114,6 @@ async def resume_paused(session: AsyncSession, webhook_id: uuid.UUID, now: datet
     """Deliveries parked while their endpoint was paused become due again."""
     await session.execute(
         sa.update(WebhookDelivery)
-        .where(WebhookDelivery.webhook_id == webhook_id, WebhookDelivery.status == "paused")
-        .values(status="pending", next_attempt_at=now)
+        .where(WebhookDelivery.webhook_id == webhook_id, WebhookDelivery.status == DeliveryStatus.PAUSED)
+        .values(status=DeliveryStatus.PENDING, next_attempt_at=now)
     )

@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, status
 
 from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, UrlPolicyDep, WritePrincipal, WriteSessionDep
+from tessera.enums import DeliveryStatus
 from tessera.schemas import ListPage
 from tessera.webhooks import repository, service
 from tessera.webhooks.schemas import DeliveryRead, WebhookCreate, WebhookCreated, WebhookRead, WebhookUpdate
@@ -67,7 +68,7 @@ async def list_deliveries(
     session: ReadSessionDep,
     principal: ReadPrincipal,
     page: PageDep,
-    status: str | None = None,
+    status: DeliveryStatus | None = None,
 ) -> ListPage[DeliveryRead]:
     """Deliveries with status, attempts, last status code and error."""
     await service.require_webhook(session, principal, webhook_id)

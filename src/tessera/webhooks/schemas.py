@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
+from tessera.enums import DeliveryChannel, DeliveryStatus
 from tessera.notifications.events import EventType
 from tessera.schemas import ApiModel
 
@@ -62,10 +63,10 @@ class DeliveryRead(ApiModel):
 
     id: uuid.UUID
     webhook_id: uuid.UUID | None
-    channel: str
+    channel: DeliveryChannel
     event_id: str
     event_type: str
-    status: str
+    status: DeliveryStatus
     attempts: int
     next_attempt_at: datetime | None
     last_status_code: int | None

@@ -11,6 +11,7 @@ from tessera.audit.service import record
 from tessera.auth.principal import Principal, own_team_filter
 from tessera.db.base import utcnow
 from tessera.db.models import Webhook, WebhookDelivery
+from tessera.enums import DeliveryStatus
 from tessera.errors import Conflict, Forbidden, ValidationFailed, not_found
 from tessera.notifications.signing import generate_secret, secret_key
 from tessera.notifications.ssrf import UrlPolicy
@@ -118,13 +119,9 @@ async def redeliver(
     delivery = await repository.get_delivery(session, delivery_id)
     if delivery is None or delivery.webhook_id != hook.id:
         raise not_found("delivery", delivery_id)
-    if (
-        delivery.status in ("pending", "retrying")
-        and delivery.locked_until
-        and delivery.locked_until > utcnow()
-    ):
+    if delivery.status.is_due and delivery.locked_until and delivery.locked_until > utcnow():
         raise Conflict("This delivery is being attempted right now.", code="delivery_in_progress")
-    delivery.status = "pending"
+    delivery.status = DeliveryStatus.PENDING
     delivery.next_attempt_at = utcnow()
     delivery.locked_until = None
     await session.flush()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from tessera.config import Settings
+from tessera.enums import DeliveryChannel
 from tessera.notifications.email import EmailSender, EmailSettings, SmtpSecurity
 from tessera.notifications.events import Event
 from tessera.notifications.rendering import TemplateRenderer
@@ -60,21 +61,23 @@ class Channels:
         """Close the pooled clients."""
         await self.webhooks.aclose()
 
-    async def attempt(self, channel: str, target: str, event: Event, secret: str | None) -> AttemptResult:
+    async def attempt(
+        self, channel: DeliveryChannel, target: str, event: Event, secret: str | None
+    ) -> AttemptResult:
         """One attempt to deliver ``event`` on ``channel`` to ``target``; never raises for I/O errors."""
-        if channel == "webhook":
+        if channel is DeliveryChannel.WEBHOOK:
             r = await self.webhooks.send(target, secret or "", event)
             retry_after = r.retry_after.total_seconds() if r.retry_after else None
             return AttemptResult(
                 r.outcome, r.status_code, _error(r.error_kind, r.error_message), r.duration_ms, retry_after
             )
-        if channel == "slack":
+        if channel is DeliveryChannel.SLACK:
             r = await self.slack.send(target, build_slack_message(event, self.renderer))
             retry_after = r.retry_after.total_seconds() if r.retry_after else None
             return AttemptResult(
                 r.outcome, r.status_code, _error(r.error_kind, r.error_message), r.duration_ms, retry_after
             )
-        if channel == "email":
+        if channel is DeliveryChannel.EMAIL:
             if self.email is None:
                 return AttemptResult(Outcome.PERMANENT, None, "email is not configured (SMTP_HOST)", 0.0)
             e = await self.email.send(event, [a for a in target.split(",") if a])

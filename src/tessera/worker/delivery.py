@@ -21,6 +21,7 @@ from tessera.audit.service import record
 from tessera.auth.principal import system_principal
 from tessera.db.base import utcnow
 from tessera.db.models import Team, TeamMember, User, Webhook, WebhookDelivery
+from tessera.enums import DeliveryChannel, DeliveryStatus
 from tessera.notifications.events import Event
 from tessera.notifications.retry import DEFAULT_RETRY_POLICY, Outcome, RetryPolicy
 from tessera.notifications.slack import SlackMessage
@@ -38,7 +39,7 @@ class Job:
 
     delivery_id: uuid.UUID
     webhook_id: uuid.UUID | None
-    channel: str
+    channel: DeliveryChannel
     target: str
     payload: dict[str, object]
     secret: str | None
@@ -53,10 +54,10 @@ async def claim(session: AsyncSession, now: datetime, limit: int, global_secret:
     for d in due:
         hook = hooks.get(d.webhook_id) if d.webhook_id else None
         if d.webhook_id and (hook is None or hook.deleted_at is not None or not hook.active):
-            d.status, d.next_attempt_at = "cancelled", None
+            d.status, d.next_attempt_at = DeliveryStatus.CANCELLED, None
             continue
         if hook is not None and hook.paused_at is not None:
-            d.status = "paused"
+            d.status = DeliveryStatus.PAUSED
             continue
         d.locked_until = now + LEASE
         d.attempts += 1
@@ -90,7 +91,7 @@ def apply_result(
         },
     ]
     if result.outcome is Outcome.SUCCESS:
-        delivery.status, delivery.delivered_at, delivery.next_attempt_at = "delivered", now, None
+        delivery.status, delivery.delivered_at, delivery.next_attempt_at = DeliveryStatus.DELIVERED, now, None
         if hook is not None:
             hook.consecutive_failures = 0
         return False
@@ -101,9 +102,9 @@ def apply_result(
         else policy.next_attempt_delay(delivery.attempts, rng, retry_after=retry_after)
     )
     if delay is None:
-        delivery.status, delivery.next_attempt_at = "failed", None
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
     else:
-        delivery.status, delivery.next_attempt_at = "retrying", now + delay
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.RETRYING, now + delay
     if hook is None:
         return False
     hook.consecutive_failures += 1

@@ -17,26 +17,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.config import Settings
 from tessera.db.base import utcnow
 from tessera.db.models import Team, TeamMember, User, WebhookDelivery
+from tessera.enums import DeliveryChannel, DeliveryStatus
+from tessera.notifications.events import EventType
 from tessera.webhooks import repository
 
-OWNER_ONLY = {"proposal.acknowledged", "proposal.blocked"}
+OWNER_ONLY = {EventType.PROPOSAL_ACKNOWLEDGED, EventType.PROPOSAL_BLOCKED}
 
 
 def interested_teams(event_type: str, data: Mapping[str, Any]) -> set[uuid.UUID]:
-    """Teams an event concerns, read from its payload."""
+    """Teams an event concerns, read from its payload (see ``tessera.notifications.payloads``)."""
     teams: set[str] = set()
-    asset = data.get("asset") or {}
-    for owner in (data.get("owner_team_id"), asset.get("owner_team_id") if isinstance(asset, dict) else None):
-        if owner:
-            teams.add(str(owner))
+    asset = data.get("asset")
+    if isinstance(asset, dict) and isinstance(asset.get("owner_team"), dict):
+        teams.add(str(asset["owner_team"].get("id")))
+    sync_team = data.get("team")
+    if isinstance(sync_team, dict):
+        teams.add(str(sync_team.get("id")))
     if event_type not in OWNER_ONLY:
-        for team in data.get("affected_teams") or []:
-            if isinstance(team, dict) and team.get("id"):
-                teams.add(str(team["id"]))
-        teams.update(str(t) for t in data.get("consumer_team_ids") or [])
-        consumer = data.get("consumer_team")
-        if isinstance(consumer, dict) and consumer.get("id"):
-            teams.add(str(consumer["id"]))
+        for key in ("affected_teams", "consumer_teams"):
+            teams.update(str(t.get("id")) for t in data.get(key) or [] if isinstance(t, dict))
+        registration = data.get("registration")
+        if isinstance(registration, dict) and isinstance(registration.get("consumer_team"), dict):
+            teams.add(str(registration["consumer_team"].get("id")))
     out: set[uuid.UUID] = set()
     for t in teams:
         try:
@@ -64,7 +66,7 @@ async def dispatch_outbox(session: AsyncSession, settings: Settings, *, limit: i
             "event_id": m.event_id,
             "event_type": m.event_type,
             "payload": m.payload,
-            "status": "pending",
+            "status": DeliveryStatus.PENDING,
             "attempts": 0,
             "next_attempt_at": now,
             "created_at": now,
@@ -78,7 +80,7 @@ async def dispatch_outbox(session: AsyncSession, settings: Settings, *, limit: i
                         **base,
                         "id": uuid.uuid4(),
                         "webhook_id": hook.id,
-                        "channel": "webhook",
+                        "channel": DeliveryChannel.WEBHOOK,
                         "target": hook.url,
                     }
                 )
@@ -88,13 +90,19 @@ async def dispatch_outbox(session: AsyncSession, settings: Settings, *, limit: i
                     **base,
                     "id": uuid.uuid4(),
                     "webhook_id": None,
-                    "channel": "webhook",
+                    "channel": DeliveryChannel.WEBHOOK,
                     "target": settings.global_webhook_url,
                 }
             )
         for team_id in sorted(teams & set(slack), key=str):
             rows.append(
-                {**base, "id": uuid.uuid4(), "webhook_id": None, "channel": "slack", "target": slack[team_id]}
+                {
+                    **base,
+                    "id": uuid.uuid4(),
+                    "webhook_id": None,
+                    "channel": DeliveryChannel.SLACK,
+                    "target": slack[team_id],
+                }
             )
         recipients = sorted({e for t in teams for e in emails.get(t, [])})
         if recipients:
@@ -103,7 +111,7 @@ async def dispatch_outbox(session: AsyncSession, settings: Settings, *, limit: i
                     **base,
                     "id": uuid.uuid4(),
                     "webhook_id": None,
-                    "channel": "email",
+                    "channel": DeliveryChannel.EMAIL,
                     "target": ",".join(recipients),
                 }
             )

@@ -9,7 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tessera.db.base import CORE, WORKFLOW, Base, IdMixin, TimestampMixin, utcnow
+from tessera.db.base import CORE, WORKFLOW, Base, IdMixin, TimestampMixin, str_enum, utcnow
+from tessera.enums import DeliveryChannel, DeliveryStatus
 
 
 class OutboxMessage(IdMixin, Base):
@@ -58,12 +59,16 @@ class WebhookDelivery(IdMixin, TimestampMixin, Base):
     )
 
     webhook_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey(f"{WORKFLOW}.webhooks.id"))
-    channel: Mapped[str] = mapped_column(sa.String(16), default="webhook")
+    channel: Mapped[DeliveryChannel] = mapped_column(
+        str_enum(DeliveryChannel, "delivery_channel"), default=DeliveryChannel.WEBHOOK
+    )
     target: Mapped[str] = mapped_column(sa.String(2000))
     event_id: Mapped[str] = mapped_column(sa.String(64))
     event_type: Mapped[str] = mapped_column(sa.String(64))
     payload: Mapped[dict[str, Any]] = mapped_column()
-    status: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    status: Mapped[DeliveryStatus] = mapped_column(
+        str_enum(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(default=utcnow)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)

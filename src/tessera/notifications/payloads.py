@@ -1,0 +1,313 @@
+"""One pydantic model per event type: the ``data`` object of every notification, spelt one way.
+
+Services build these models (so a misspelt or missing key is a type error, not a blank email), the
+outbox stores ``model.model_dump(mode="json")``, webhooks send exactly that, and the email and Slack
+templates read the same keys. ``docs/webhooks.md`` shows one example per event type, and a test checks
+each example against its model.
+
+Every key is always present (``null`` when it does not apply), so receivers never guess whether a key
+was left out or renamed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from tessera.enums import AckResponse, ProposalKind, ProposalSource, ProposalStatus
+from tessera.notifications.events import EventType
+
+
+class Payload(BaseModel):
+    """Base of every payload part: immutable, unknown keys refused, JSON keys are the aliases."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, serialize_by_alias=True, validate_by_name=True, validate_by_alias=True
+    )
+
+
+# --- shared parts -----------------------------------------------------------------------------------
+
+
+class TeamRef(Payload):
+    """A team, by id and display name."""
+
+    id: uuid.UUID
+    name: str
+
+
+class UserRef(Payload):
+    """A user, by id and display name."""
+
+    id: uuid.UUID
+    name: str
+
+
+class AssetRef(Payload):
+    """The asset an event is about, with its owning team."""
+
+    id: uuid.UUID
+    fqn: str
+    environment: str
+    owner_team: TeamRef
+
+
+class Links(Payload):
+    """Absolute API URLs in this Tessera."""
+
+    asset_url: str
+
+
+class ProposalLinks(Links):
+    """Links of a proposal event: the asset and the proposal."""
+
+    proposal_url: str
+
+
+class Versions(Payload):
+    """The contract version a proposal starts from (``null`` before the first) and the one it proposes."""
+
+    from_: str | None = Field(alias="from")
+    to: str | None
+
+
+class Change(Payload):
+    """One difference between two contract versions (schema or guarantees)."""
+
+    kind: str
+    path: str
+    category: Literal["schema", "guarantee"]
+    breaking: bool = Field(description="Breaks consumers (schema) or blocks the publish (guarantee)")
+    message: str
+    reason: str | None
+    suggestion: str | None
+    old: JsonValue
+    new: JsonValue
+
+
+class ProposalRef(Payload):
+    """The proposal an event is about."""
+
+    id: uuid.UUID
+    status: ProposalStatus
+    kind: ProposalKind
+    source: ProposalSource
+    source_ref: str | None
+    expires_at: datetime | None
+
+
+class AffectedTeam(TeamRef):
+    """A consumer team asked to answer a proposal, with its current answer."""
+
+    response: AckResponse
+
+
+class Answer(Payload):
+    """One consumer team's answer to a proposal."""
+
+    team: TeamRef
+    user: UserRef | None
+    response: AckResponse
+    reason: str | None
+    migration_deadline: datetime | None
+
+
+class Actor(Payload):
+    """Who did it: the acting team and user, where known."""
+
+    team: TeamRef | None
+    user: UserRef | None
+
+
+class ContractRef(Payload):
+    """A contract version of the asset."""
+
+    id: uuid.UUID
+    version: str
+
+
+class PublishedContract(ContractRef):
+    """A newly active contract version and how it got there."""
+
+    bump: str
+    forced: bool
+    proposal_id: uuid.UUID | None
+
+
+class RegistrationRef(Payload):
+    """A consumer team's registration on an asset."""
+
+    id: uuid.UUID
+    consumer_team: TeamRef
+    pinned_version: str | None
+    columns: list[str]
+
+
+class SyncCounts(Payload):
+    """How many assets a sync handled, by outcome."""
+
+    created: int
+    updated: int
+    unchanged: int
+    proposed: int
+    published_from_proposal: int
+    removal_proposed: int
+    removed: int
+    registrations_created: int
+    dependencies_created: int
+    warnings: int
+
+
+class SyncedNode(Payload):
+    """A node the sync changed something for."""
+
+    unique_id: str
+    fqn: str
+    asset_id: uuid.UUID | None
+    status: str
+    version: str | None
+    proposal_id: uuid.UUID | None
+    message: str | None
+
+
+# --- one model per event type -------------------------------------------------------------------
+
+
+class EventData(Payload):
+    """The ``data`` of one event type; ``event_type`` names it on the wire."""
+
+    event_type: ClassVar[EventType]
+
+
+class ProposalEventData(EventData):
+    """What every ``proposal.*`` event carries."""
+
+    proposal: ProposalRef
+    asset: AssetRef
+    versions: Versions
+    links: ProposalLinks
+    changes: list[Change]
+    affected_teams: list[AffectedTeam]
+    mentions: list[str] = Field(description="Slack member ids of the affected teams' members")
+    reason: str | None = Field(description="Why the proposal is in this state (withdrawn, expired, ...)")
+
+
+class ProposalCreated(ProposalEventData):
+    """A breaking change was proposed; consumer teams must answer."""
+
+    event_type = EventType.PROPOSAL_CREATED
+
+
+class ProposalAcknowledged(ProposalEventData):
+    """A consumer team accepted the change."""
+
+    event_type = EventType.PROPOSAL_ACKNOWLEDGED
+    answer: Answer
+
+
+class ProposalBlocked(ProposalEventData):
+    """A consumer team blocked the change."""
+
+    event_type = EventType.PROPOSAL_BLOCKED
+    answer: Answer
+
+
+class ProposalApproved(ProposalEventData):
+    """Every consumer acknowledged."""
+
+    event_type = EventType.PROPOSAL_APPROVED
+
+
+class ProposalForceApproved(ProposalEventData):
+    """An administrator approved without every acknowledgment."""
+
+    event_type = EventType.PROPOSAL_FORCE_APPROVED
+    actor: Actor
+
+
+class ProposalWithdrawn(ProposalEventData):
+    """The proposing team withdrew the proposal."""
+
+    event_type = EventType.PROPOSAL_WITHDRAWN
+
+
+class ProposalExpired(ProposalEventData):
+    """The proposal ran past its deadline without every answer."""
+
+    event_type = EventType.PROPOSAL_EXPIRED
+
+
+class ProposalStale(ProposalEventData):
+    """The contract the proposal was diffed against is no longer active."""
+
+    event_type = EventType.PROPOSAL_STALE
+
+
+class ContractPublished(EventData):
+    """A new contract version became active."""
+
+    event_type = EventType.CONTRACT_PUBLISHED
+    asset: AssetRef
+    contract: PublishedContract
+    previous_version: str | None
+    links: Links
+    changes: list[Change]
+    consumer_teams: list[TeamRef]
+
+
+class ContractDeprecated(EventData):
+    """A contract version was deprecated (a newer one was published, or the asset was removed)."""
+
+    event_type = EventType.CONTRACT_DEPRECATED
+    asset: AssetRef
+    contract: ContractRef
+    superseded_by: str | None
+    links: Links
+
+
+class RegistrationCreated(EventData):
+    """A team registered as a consumer of an asset."""
+
+    event_type = EventType.REGISTRATION_CREATED
+    asset: AssetRef
+    registration: RegistrationRef
+    links: Links
+
+
+class SyncCompleted(EventData):
+    """A dbt sync finished."""
+
+    event_type = EventType.SYNC_COMPLETED
+    project: str
+    environment: str
+    team: TeamRef = Field(description="The team the sync ran for (owner of assets without one)")
+    summary: SyncCounts
+    changed: list[SyncedNode] = Field(description="Nodes with a change, at most 500")
+
+
+PAYLOADS: dict[EventType, type[EventData]] = {
+    model.event_type: model
+    for model in (
+        ProposalCreated,
+        ProposalAcknowledged,
+        ProposalBlocked,
+        ProposalApproved,
+        ProposalForceApproved,
+        ProposalWithdrawn,
+        ProposalExpired,
+        ProposalStale,
+        ContractPublished,
+        ContractDeprecated,
+        RegistrationCreated,
+        SyncCompleted,
+    )
+}
+"""The model of each event type's ``data``."""
+
+
+def parse_data(event_type: EventType | str, data: object) -> EventData:
+    """Validate ``data`` (e.g. read back from the outbox) against its event type's model."""
+    return PAYLOADS[EventType(event_type)].model_validate(data)
