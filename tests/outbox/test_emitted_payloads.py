@@ -14,6 +14,7 @@ from tessera.db.models import OutboxMessage
 from tessera.notifications.events import Event, EventType
 from tessera.notifications.payloads import parse_data
 from tessera.notifications.rendering import TemplateRenderer
+from tessera.resources import app_resources
 from tests.helpers import ADMIN, Api, record_schema
 from tests.sync.test_dbt_sync import manifest
 
@@ -24,7 +25,7 @@ ADDITIVE = record_schema({"id": "integer", "email": "string", "name": "string"},
 
 
 async def _outbox(app: FastAPI) -> list[OutboxMessage]:
-    async with app.state.session_factory() as session:
+    async with app_resources(app).session_factory() as session:
         stmt = sa.select(OutboxMessage).order_by(OutboxMessage.created_at, OutboxMessage.id)
         return list((await session.execute(stmt)).scalars())
 

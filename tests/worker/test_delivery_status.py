@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.db.base import WORKFLOW, utcnow
 from tessera.db.models import WebhookDelivery
 from tessera.enums import DeliveryChannel, DeliveryStatus
+from tessera.resources import app_resources
 from tessera.worker.channels import Channels
 from tessera.worker.runner import sweep_once
 from tests.assertions import assert_error
@@ -65,7 +66,7 @@ async def test_deliveries_filter_by_status_and_refuse_unknown_ones(
     client: httpx.AsyncClient, app: FastAPI, settings: object
 ) -> None:
     receiver = HttpReceiver().start()
-    channels = Channels(app.state.settings)
+    channels = Channels(app_resources(app).settings)
     try:
         api = Api(client)
         owner, consumer = await api.team(), await api.team()
@@ -76,7 +77,7 @@ async def test_deliveries_filter_by_status_and_refuse_unknown_ones(
         receiver.default = Reply(status=410)
         await api.publish(owner, asset["id"], BREAKING, expect=202)
         for _ in range(3):
-            await sweep_once(app.state.session_factory, app.state.settings, channels)
+            await sweep_once(app_resources(app).session_factory, app_resources(app).settings, channels)
     finally:
         await channels.aclose()
         receiver.stop()
