@@ -364,3 +364,19 @@ async def test_true_is_not_one_in_guarantees(client: httpx.AsyncClient) -> None:
     )
     assert changed["outcome"] != "unchanged"
     assert changed["guarantee_changes"]
+
+
+async def test_nan_is_not_json_and_publishes_nothing(client: httpx.AsyncClient) -> None:
+    # Python's JSON parser reads NaN; the canonical encoder refuses it with the right error code.
+    api = Api(client)
+    owner = await api.team()
+    asset = await api.asset(owner)
+    url = f"{API}/assets/{asset['id']}/contracts"
+    headers = {**owner.write, "Content-Type": "application/json"}
+    schema = '{"type": "object", "properties": {"x": {"type": "number", "default": NaN}}}'
+    resp = await client.post(url, headers=headers, content=f'{{"schema": {schema}}}')
+    assert_error(resp, 422, "invalid_schema")
+    guarantees = '{"columns": {"x": {"accepted_values": [1, NaN]}}}'
+    body = f'{{"schema": {{"type": "object"}}, "guarantees": {guarantees}}}'
+    assert_error(await client.post(url, headers=headers, content=body), 422, "invalid_guarantees")
+    assert (await api.call("GET", f"/assets/{asset['id']}/contracts", 200, owner.read))["total"] == 0
