@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import uuid
 from types import ModuleType
 
 import httpx
@@ -17,7 +18,7 @@ from tessera.core import json_fingerprint
 from tessera.db.base import SQLITE_SCHEMA_MAP
 from tessera.db.engine import create_engine
 from tessera.db.migrate import MIGRATIONS_DIR
-from tessera.db.models import Contract
+from tessera.db.models import Contract, Proposal
 from tests.helpers import Api, record_schema
 
 SCHEMA = record_schema({"id": "integer", "email": "string"})
@@ -73,5 +74,41 @@ async def test_stale_fingerprints_are_recomputed_and_a_republish_stays_unchanged
     respelled = {**SCHEMA, "required": list(reversed(SCHEMA["required"]))}
     again = await api.publish(owner, asset["id"], respelled, expect=200, guarantees=GUARANTEES)
     assert again["outcome"] == "unchanged"
+    listed = await api.call("GET", f"/assets/{asset['id']}/contracts", 200, owner.read)
+    assert listed["total"] == 1
+
+
+async def test_an_open_proposal_is_still_found_after_the_upgrade(
+    client: httpx.AsyncClient, clean_database: str
+) -> None:
+    api = Api(client)
+    owner, consumer = await api.team(), await api.team()
+    asset = await api.asset(owner)
+    base = (await api.publish(owner, asset["id"], SCHEMA, guarantees=GUARANTEES))["contract"]
+    await api.register(consumer, asset["id"])
+    breaking = record_schema({"id": "integer"})
+    proposal = (await api.publish(owner, asset["id"], breaking, expect=202, guarantees=GUARANTEES))[
+        "proposal"
+    ]
+    # Stale fingerprints, and the signature the old code made from them.
+    stale_s, stale_g = "1" * 64, "2" * 64
+    proposals = Proposal.__table__
+    engine = create_engine(clean_database)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                sa.update(proposals).values(
+                    schema_fingerprint=stale_s,
+                    guarantees_fingerprint=stale_g,
+                    change_signature=json_fingerprint([uuid.UUID(base["id"]).hex, stale_s, stale_g]),
+                )
+            )
+            await conn.execute(sa.update(Contract.__table__).values(schema_fingerprint="0" * 64))
+        async with engine.begin() as conn:
+            await conn.run_sync(_upgrade)
+    finally:
+        await engine.dispose()
+    again = await api.publish(owner, asset["id"], breaking, expect=202, guarantees=GUARANTEES)
+    assert again["proposal"]["id"] == proposal["id"]
     listed = await api.call("GET", f"/assets/{asset['id']}/contracts", 200, owner.read)
     assert listed["total"] == 1
