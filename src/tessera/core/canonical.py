@@ -8,7 +8,9 @@ requires, and the text is hashed as UTF-8. Inside RFC 8785's domain the output i
 * integers beyond +-(2**53 - 1) are written with their exact digits (JSON Schemas carry bounds such as
   ``maximum: 9223372036854775807``; rounding them to a double would hide a change of the last digits);
 * a lone surrogate in a string (Python's JSON parser accepts ``"\\ud800"``) is written as that escape;
-* NaN, infinities and anything that is not a JSON value raise :class:`InvalidSchemaError`.
+* NaN, infinities and anything that is not a JSON value raise :class:`InvalidSchemaError` (except that
+  the fast path, like the standard library, writes a number, boolean or null object key as a string;
+  parsed JSON never has such keys).
 
 The common case runs in C: the standard library's encoder with sorted keys gives exactly the canonical
 text unless the value holds floats (rewritten token by token afterwards) or keys whose code-point and
@@ -61,7 +63,7 @@ def canonical_json(value: object, pointer: object | None = None) -> str:
     try:
         text = _C_ENCODER.encode(value)
     except ValueError as exc:
-        if "ircular" in str(exc):  # the walk would go round forever
+        if "Circular reference" in str(exc):  # the walk would go round forever
             raise InvalidSchemaError("the value contains itself", pointer) from exc
         return _walk(value, pointer)  # NaN, infinity, or an integer too long to print: the walk reports it
     except (TypeError, RecursionError):
