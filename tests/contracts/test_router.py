@@ -6,7 +6,10 @@ import uuid
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from tessera.db.models import AuditEvent, OutboxMessage
 from tests.assertions import assert_error
 from tests.helpers import ADMIN, Api, TeamCtx, record_schema
 
@@ -320,3 +323,60 @@ async def test_publishing_is_audited_with_actor_and_request_id(client: httpx.Asy
     )
     assert event["actor_team_id"] == owner.id
     assert event["details"]["version"] == "1.0.0" and event["details"]["previous_version"] is None
+
+
+async def _trail(session: AsyncSession) -> tuple[int, int]:
+    """How many audit events and outbox messages exist."""
+    events = await session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    messages = await session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
+    await session.rollback()  # end the read, so SQLite lets the app write
+    return int(events or 0), int(messages or 0)
+
+
+async def test_same_guarantees_spelled_with_a_float_are_unchanged(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    # 1 and 1.0 are the same JSON number: publishing [1.0] after [1] used to create 1.0.1 with no changes.
+    api = Api(client)
+    owner = await api.team()
+    asset = await api.asset(owner)
+    ints = {"columns": {"id": {"accepted_values": [1, 2]}}}
+    first = await api.publish(owner, asset["id"], V1, guarantees=ints)
+    trail = await _trail(session)
+    for spelling in ([1.0, 2.0], [1, 2.0]):
+        floats = {"columns": {"id": {"accepted_values": spelling}}}
+        again = await api.publish(owner, asset["id"], V1, expect=200, guarantees=floats)
+        assert again["outcome"] == "unchanged"
+        assert again["contract"]["id"] == first["contract"]["id"]
+        assert again["contract"]["version"] == "1.0.0"
+    listed = await api.call("GET", f"/assets/{asset['id']}/contracts", 200, owner.read)
+    assert [c["version"] for c in listed["items"]] == ["1.0.0"]
+    assert await _trail(session) == trail
+
+
+async def test_true_is_not_one_in_guarantees(client: httpx.AsyncClient) -> None:
+    api = Api(client)
+    owner = await api.team()
+    asset = await api.asset(owner)
+    await api.publish(owner, asset["id"], V1, guarantees={"columns": {"id": {"accepted_values": [1]}}})
+    changed = await api.publish(
+        owner, asset["id"], V1, guarantees={"columns": {"id": {"accepted_values": [True]}}}
+    )
+    assert changed["outcome"] != "unchanged"
+    assert changed["guarantee_changes"]
+
+
+async def test_nan_is_not_json_and_publishes_nothing(client: httpx.AsyncClient) -> None:
+    # Python's JSON parser reads NaN; the canonical encoder refuses it with the right error code.
+    api = Api(client)
+    owner = await api.team()
+    asset = await api.asset(owner)
+    url = f"{API}/assets/{asset['id']}/contracts"
+    headers = {**owner.write, "Content-Type": "application/json"}
+    schema = '{"type": "object", "properties": {"x": {"type": "number", "default": NaN}}}'
+    resp = await client.post(url, headers=headers, content=f'{{"schema": {schema}}}')
+    assert_error(resp, 422, "invalid_schema")
+    guarantees = '{"columns": {"x": {"accepted_values": [1, NaN]}}}'
+    body = f'{{"schema": {{"type": "object"}}, "guarantees": {guarantees}}}'
+    assert_error(await client.post(url, headers=headers, content=body), 422, "invalid_guarantees")
+    assert (await api.call("GET", f"/assets/{asset['id']}/contracts", 200, owner.read))["total"] == 0

@@ -26,6 +26,10 @@ S = {"type": "string"}
         ({**prop({"$ref": "#/$defs/X"}), "$defs": {"X": S}}, {**prop(S), "$defs": {"X": S}}),
         (prop({"type": "array", "items": [S]}), prop({"type": "array", "prefixItems": [S]})),
         (prop({"minimum": 3, "exclusiveMinimum": True}), prop({"exclusiveMinimum": 3.0})),
+        (prop({"enum": [1, 2.5]}), prop({"enum": [2.5, 1.0]})),
+        (prop({"const": {"a": 1, "b": [2]}}), prop({"const": {"b": [2.0], "a": 1.0}})),
+        (prop({"maximum": 1e20, "default": 0}), prop({"maximum": 100000000000000000000, "default": -0.0})),
+        (prop({**S, "description": "naïve ✓"}), prop({"description": "naïve ✓", **S})),
         (True, {}),
     ],
 )
@@ -40,6 +44,9 @@ def test_same_schema_in_other_spellings(a: Any, b: Any) -> None:
         (prop(S), prop({"type": "string", "description": "documented"})),
         (record(required=["a"], a=S), record(a=S)),
         (prop({"const": 1}), prop({"const": True})),
+        (prop({"enum": [0, 1]}), prop({"enum": [False, True]})),
+        (prop({"maximum": 9223372036854775807}), prop({"maximum": 9223372036854775806})),
+        (prop({**S, "description": "\ue000"}), prop({**S, "description": "\U0001f600"})),
         (
             prop({"type": "array", "prefixItems": [S, {"type": "integer"}]}),
             prop({"type": "array", "prefixItems": [{"type": "integer"}, S]}),

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 
 from tessera.core import InvalidSchemaError
-from tessera.core.values import canonical_json, canonical_key, json_type_of
+from tessera.core.values import canonical_json, canonical_key, identical, json_type_of, same_encoding
 from tests.core.strategies import json_values
 
 
@@ -71,3 +71,30 @@ def test_keys_sort_within_a_type() -> None:
 )
 def test_json_type_of(value: Any, name: str) -> None:
     assert json_type_of(value) == name
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (1, 1.0, True),
+        ({"a": 1, "b": 2}, {"b": 2.0, "a": 1}, True),
+        ([{"x": 0}], [{"x": -0.0}], True),
+        (True, 1, False),
+        ([False], [0], False),
+        ({"k": [1, True]}, {"k": [1, 1]}, False),
+    ],
+)
+def test_same_encoding_is_json_equality_for_equal_values(a: Any, b: Any, same: bool) -> None:
+    assert a == b  # the callers' precondition
+    assert same_encoding(a, b) is same
+    assert identical(a, b) is same
+    assert (canonical_json(a) == canonical_json(b)) is same
+
+
+def test_same_encoding_of_very_deep_values() -> None:
+    a: Any = 1
+    b: Any = 1.0
+    for _ in range(20_000):
+        a, b = [a], [b]
+    assert same_encoding(a, b)
+    assert not same_encoding([[True]], [[1]])

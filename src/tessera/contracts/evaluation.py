@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.contracts import repository
-from tessera.contracts.fingerprints import json_fingerprint
 from tessera.core import (
     Bump,
     ChangeEvaluation,
     CoreError,
     Guarantees,
     evaluate_change,
+    json_fingerprint,
     schema_fingerprint,
     suggest_version,
     validate_schema,
@@ -98,8 +98,11 @@ def evaluate_against(
     asset: Asset, active: Contract | None, history: list[dict[str, Any]], cmd: PublishCommand
 ) -> Evaluated:
     """:func:`evaluate` on preloaded history (oldest first, the active schema last); no I/O."""
-    content_hash = json_fingerprint([cmd.schema, cmd.guarantees])
-    if active is not None and active.content_hash == content_hash:
+    try:
+        content_hash = json_fingerprint([cmd.schema, cmd.guarantees])
+    except CoreError:
+        content_hash = ""  # not JSON (NaN, ...): validation below says precisely what is wrong
+    if content_hash and active is not None and active.content_hash == content_hash:
         # Byte-for-byte the active contract again (a dbt re-sync): nothing to validate or diff.
         return Evaluated(
             dict(cmd.schema),
@@ -125,7 +128,10 @@ def evaluate_against(
         new_g = parse_guarantees(cmd.guarantees)
     g_dict = guarantees_dict(new_g)
     schema_fp = schema_fingerprint(schema)
-    g_fp = json_fingerprint(g_dict)
+    try:
+        g_fp = json_fingerprint(g_dict)
+    except CoreError as exc:
+        raise ValidationFailed(f"Invalid guarantees: {exc}", code="invalid_guarantees") from exc
     if active is None:
         version = cmd.version or suggest_version(None, Bump.MAJOR)
         return Evaluated(

@@ -4,6 +4,7 @@ Nothing in this package may import FastAPI, SQLAlchemy or httpx. See docs/compat
 semantics every function here implements.
 """
 
+from tessera.core.canonical import canonical_json, json_fingerprint
 from tessera.core.changes import Change
 from tessera.core.compatibility import (
     ChangeEvaluation,
@@ -58,12 +59,14 @@ __all__ = [
     "Version",
     "Volume",
     "bump_for",
+    "canonical_json",
     "check_compatibility",
     "diff_guarantees",
     "diff_schemas",
     "duration_seconds",
     "evaluate_change",
     "is_breaking",
+    "json_fingerprint",
     "parse_version",
     "schema_fingerprint",
     "suggest_version",

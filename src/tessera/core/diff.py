@@ -2,8 +2,8 @@
 
 How it stays fast and safe on any input:
 
-* equal sub-trees are skipped with one C-level ``==`` (and, when equal, a marshal encoding of both,
-  which tells ``true`` from ``1``) before anything is normalised, so the cost is proportional to what
+* equal sub-trees are skipped with one C-level ``==`` (and, when equal, ``same_encoding``, which tells
+  ``true`` from ``1``) before anything is normalised, so the cost is proportional to what
   changed plus one cheap comparison per property;
 * the walk is an explicit stack (no recursion), so depth is bounded by memory, not the interpreter;
 * ``$ref``: when both sides point at the same definition, the definition is compared where it lives

@@ -13,10 +13,10 @@ that, every use of that definition is, which keeps the walk finite and the resul
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from typing import cast
 
+from tessera.core.canonical import canonical_bytes, canonical_json
 from tessera.core.document import SchemaDocument
 from tessera.core.errors import InvalidSchemaError
 from tessera.core.json_types import JsonSchema
@@ -29,9 +29,7 @@ from tessera.core.keywords import (
 )
 from tessera.core.pointer import ROOT, Location
 from tessera.core.schema import MISSING, Node, deref, ref_of, unwrap
-from tessera.core.values import canonical_json
 
-_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 _ORDERLESS = frozenset({"anyOf", "oneOf", "allOf"})
 _BOUNDS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"})
 _SKIP = frozenset({"type", "nullable", "$ref", "items", "additionalItems", "prefixItems"})
@@ -187,7 +185,7 @@ class Fingerprinter:
                     bounds_done = True
                     for side in ("min", "max"):
                         bound = node.bound(side)
-                        desc[f"bound-{side}"] = None if bound is None else [_number(bound[0]), bound[1]]
+                        desc[f"bound-{side}"] = None if bound is None else [bound[0], bound[1]]
             elif key == "enum":
                 enum = node.enum()
                 assert enum is not None
@@ -215,13 +213,12 @@ class Fingerprinter:
         for keyword in _ORDERLESS:
             branches = desc.get(keyword)
             if isinstance(branches, list):
-                desc[keyword] = sorted(b if isinstance(b, str) else _ENCODER.encode(b) for b in branches)
+                desc[keyword] = sorted(b if isinstance(b, str) else canonical_json(b) for b in branches)
         return desc
 
 
 def _digest(desc: object) -> str:
-    # Every number in a description is already canonical, so the C encoder gives canonical text.
-    return hashlib.sha256(_ENCODER.encode(desc).encode()).hexdigest()
+    return hashlib.sha256(canonical_bytes(desc)).hexdigest()
 
 
 def _deliver(parent: _Frame | None, slot: Slot, value: object, result: list[object]) -> None:
@@ -235,10 +232,6 @@ def _deliver(parent: _Frame | None, slot: Slot, value: object, result: list[obje
         container = parent.desc[keyword]
         assert isinstance(container, dict | list)
         container[name] = value  # type: ignore[index]
-
-
-def _number(value: float) -> float:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def schema_fingerprint(schema: JsonSchema) -> str:

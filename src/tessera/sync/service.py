@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.audit.service import record, record_many
 from tessera.auth.principal import Principal
 from tessera.contracts.evaluation import Evaluated, PublishCommand, evaluate_against, needs_history
-from tessera.contracts.fingerprints import json_fingerprint
 from tessera.contracts.publishing import apply_decision, check_quality_gate
 from tessera.contracts.versions import publish_version, retire_asset
+from tessera.core import json_fingerprint
 from tessera.db.base import utcnow
 from tessera.db.models import Acknowledgment, Asset, AssetDependency, Contract, Proposal, Registration
 from tessera.enums import (

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-import orjson
-
+from tessera.core.canonical import canonical_bytes
+from tessera.core.errors import CoreError
 from tessera.ingest.dbt.fqn import node_fqn, normalise_identifier
 from tessera.ingest.dbt.models import JsonObject, JsonValue, ManifestWarning
 from tessera.ingest.dbt.refs import parse_relation_call, resolve_relation_call
@@ -49,7 +49,10 @@ def canonical(value: object) -> JsonValue:
 
 
 def _sort_key(value: JsonValue) -> bytes:
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    try:
+        return canonical_bytes(value)
+    except CoreError:  # NaN or the like: still a stable key; the publish reports the value
+        return repr(value).encode()
 
 
 def test_kwargs(test: Node) -> dict[str, object]:
