@@ -1,4 +1,4 @@
-"""Migration 0002_canonical_fp: fingerprints stored by older encoders are recomputed with the new one."""
+"""Migration 0003: fingerprints stored by older encoders are recomputed with the new one."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ GUARANTEES = {"columns": {"id": {"accepted_values": [1.0, 2.5]}}, "volume": {"mi
 
 
 def _migration() -> ModuleType:
-    path = MIGRATIONS_DIR / "versions" / "20261206_0002_canonical_fingerprints.py"
+    path = MIGRATIONS_DIR / "versions" / "20261206_0003_canonical_fingerprints.py"
     spec = importlib.util.spec_from_file_location("canonical_fp_migration", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -1,6 +1,6 @@
 """delivery status and channel: CHECK constraints like every other enum column
 
-Revision ID: 20261206_0002
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-06 22:30:00
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "20261206_0002"
+revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

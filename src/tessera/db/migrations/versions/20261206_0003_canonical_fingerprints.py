@@ -9,8 +9,8 @@ proposals, so re-publishing the change of an open proposal still finds it. ``con
 alone: it hashes the request as submitted, which is not stored; a mismatch there only costs the slow
 path, which compares the recomputed fingerprints.
 
-Revision ID: 0002_canonical_fp
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-06 22:40:00
 """
 
@@ -24,8 +24,8 @@ from alembic import op
 
 from tessera.core import CoreError, json_fingerprint, schema_fingerprint
 
-revision: str = "0002_canonical_fp"
-down_revision: str | None = "0001"
+revision: str = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
