@@ -171,3 +171,11 @@ def test_custom_tests_match_by_name_column_and_arguments() -> None:
         )
         == ()
     )
+
+
+def test_accepted_values_are_a_set_in_a_canonical_order() -> None:
+    parsed = Guarantees.parse({"columns": {"c": {"accepted_values": ["b", 2.0, "a", 1, 2, True, 1.0]}}})
+    column = parsed.columns["c"]
+    # Once each (1 is 1.0, true is not 1), sorted by canonical JSON text.
+    assert column.accepted_values == ("a", "b", 1, 2.0, True)
+    assert Guarantees.parse({"columns": {"c": {"accepted_values": [True, "b", "a", 2, 1]}}}) == parsed

@@ -34,6 +34,7 @@ from pydantic import (
 )
 from pydantic import JsonValue as PydanticJsonValue
 
+from tessera.core.canonical import canonical_json
 from tessera.core.durations import duration_seconds
 from tessera.core.errors import InvalidGuaranteesError
 from tessera.core.json_types import JsonValue
@@ -95,6 +96,18 @@ class ColumnGuarantees(_Frozen):
     unique: StrictBool = False
     accepted_values: tuple[Scalar, ...] | None = None
     relationships: Relationship | None = None
+
+    @field_validator("accepted_values")
+    @classmethod
+    def _as_a_set(cls, values: tuple[Scalar, ...] | None) -> tuple[Scalar, ...] | None:
+        # A set of values: the order means nothing and 1 is 1.0 (as in JSON Schema's enum), so they are
+        # kept once each, sorted by canonical JSON text, and a reordered list is the same guarantee.
+        if values is None:
+            return None
+        by_text: dict[str, Scalar] = {}
+        for value in values:
+            by_text.setdefault(canonical_json(value), value)
+        return tuple(by_text[text] for text in sorted(by_text))
 
 
 class Freshness(_Frozen):

@@ -4,7 +4,8 @@ Schema and guarantees fingerprints of contracts and proposals were hashed from t
 encodings (orjson, the standard library, a hand-written one) until every fingerprint went through
 ``tessera.core.canonical``. A fresh fingerprint is compared with the stored one to answer "nothing
 changed -> unchanged", so the stored ones are recomputed here from the stored schema and guarantees
-(exactly what they were computed from at publish time), and with them the change signatures of
+(exactly what they were computed from at publish time; accepted values now count as a set), and with
+them the change signatures of
 proposals, so re-publishing the change of an open proposal still finds it. ``content_hash`` is left
 alone: it hashes the request as submitted, which is not stored; a mismatch there only costs the slow
 path, which compares the recomputed fingerprints.
@@ -23,6 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from tessera.core import CoreError, json_fingerprint, schema_fingerprint
+from tessera.core.guarantees import Guarantees
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -83,7 +85,9 @@ def _recompute(table: sa.Table) -> None:
                 if row.schema is not None:
                     schema_fp = schema_fingerprint(row.schema)
                 if row.guarantees is not None:
-                    g_fp = json_fingerprint(row.guarantees)
+                    # The fingerprint is of the parsed guarantees' JSON form, as at publish time
+                    # (accepted values as a sorted set, since this release).
+                    g_fp = json_fingerprint(Guarantees.parse(row.guarantees).to_dict())
             except CoreError:
                 continue  # not computable now either: leave the row as it was
             if (schema_fp, g_fp) == (row.schema_fingerprint, row.guarantees_fingerprint):
