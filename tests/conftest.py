@@ -22,6 +22,7 @@ from tessera.config import Environment, Settings
 from tessera.db.base import Base
 from tessera.db.engine import create_engine, create_session_factory
 from tessera.db.migrate import upgrade
+from tests.server import serve_in_thread
 
 BOOTSTRAP_KEY = "bootstrap-admin-key-for-tests-only-0123456789"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -104,3 +105,10 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the app in-process (no key set)."""
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://tessera.test") as c:
         yield c
+
+
+@pytest.fixture
+def live_url(settings: Settings) -> Iterator[str]:
+    """Base URL of a real server on 127.0.0.1 (uvicorn in a thread) over a fresh database."""
+    with serve_in_thread(settings) as url:
+        yield url

@@ -8,7 +8,7 @@ import httpx
 
 from tessera.config import Settings
 from tests.helpers import ADMIN, Api, record_schema
-from tests.server import running_server
+from tests.server import serve_in_thread
 
 V1 = record_schema({"id": "integer", "email": "string", "name": "string"})
 
@@ -89,7 +89,7 @@ async def test_concurrent_compatible_publishes_keep_one_active_contract(client: 
 
 def test_read_after_write_over_real_http(settings: Settings) -> None:
     """A 2xx means committed: over a real socket, an immediate read of the new row never 404s."""
-    with running_server(settings) as url, httpx.Client(base_url=url, headers=ADMIN, timeout=30) as http:
+    with serve_in_thread(settings) as url, httpx.Client(base_url=url, headers=ADMIN, timeout=30) as http:
         team = http.post("/api/v1/teams", json={"name": "raw"}).json()
         for i in range(150):
             created = http.post("/api/v1/assets", json={"fqn": f"w.s.raw_{i}", "owner_team_id": team["id"]})
