@@ -17,6 +17,7 @@ def auth(key: str) -> dict[str, str]:
 
 
 ADMIN = auth(BOOTSTRAP_KEY)
+API = "/api/v1"
 
 
 def record_schema(columns: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -27,6 +28,12 @@ def record_schema(columns: dict[str, Any], required: list[str] | None = None) ->
         "properties": props,
         "required": required if required is not None else list(columns),
     }
+
+
+# The schemas most tests publish; tests only read them (never mutate a shared one).
+V1 = record_schema({"id": "integer", "email": "string"})
+V1_NAMED = record_schema({"id": "integer", "email": "string", "name": "string"})
+V1_PLUS = record_schema({"id": "integer", "email": "string", "name": "string"}, ["id", "email"])
 
 
 @dataclass
@@ -47,7 +54,7 @@ class Api:
         self.client = client
 
     async def call(self, method: str, url: str, expect: int, headers: dict[str, str], **kw: Any) -> Any:
-        resp = await self.client.request(method, f"/api/v1{url}", headers=headers, **kw)
+        resp = await self.client.request(method, f"{API}{url}", headers=headers, **kw)
         assert resp.status_code == expect, f"{method} {url}: {resp.status_code} {resp.text}"
         return resp.json() if resp.content else None
 

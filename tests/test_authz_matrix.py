@@ -19,12 +19,9 @@ import httpx
 import pytest
 
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, Api, TeamCtx, record_schema
+from tests.helpers import ADMIN, API, V1, V1_PLUS, Api, TeamCtx, record_schema
 from tests.ingest.dbt.builders import manifest, model
 
-API = "/api/v1"
-V1 = record_schema({"id": "integer", "email": "string"})
-V1_PLUS = record_schema({"id": "integer", "email": "string", "name": "string"}, ["id", "email"])
 DROPPED = record_schema({"id": "integer"})
 HOOK_URL = "http://127.0.0.1:9/hook"
 

@@ -12,9 +12,7 @@ import pytest
 from tessera.app import create_app
 from tessera.config import Settings
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, Api, record_schema
-
-API = "/api/v1"
+from tests.helpers import ADMIN, API, Api, record_schema
 
 
 @dataclass(frozen=True)

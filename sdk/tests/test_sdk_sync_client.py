@@ -7,6 +7,7 @@ import socket
 import pytest
 from helpers_sdk import record_schema
 from tests.conftest import BOOTSTRAP_KEY
+from tests.helpers import V1
 
 from tessera_sdk import (
     AuthenticationError,
@@ -15,8 +16,6 @@ from tessera_sdk import (
     TesseraClient,
     TransportError,
 )
-
-V1 = record_schema({"id": "integer", "email": "string"})
 
 
 def test_sync_client_end_to_end(live_url: str) -> None:

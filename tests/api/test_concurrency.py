@@ -7,17 +7,15 @@ import asyncio
 import httpx
 
 from tessera.config import Settings
-from tests.helpers import ADMIN, Api, record_schema
+from tests.helpers import ADMIN, V1_NAMED, Api, record_schema
 from tests.server import serve_in_thread
-
-V1 = record_schema({"id": "integer", "email": "string", "name": "string"})
 
 
 async def test_concurrent_breaking_publishes_open_exactly_one_proposal(client: httpx.AsyncClient) -> None:
     api = Api(client)
     owner, consumer = await api.team(), await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     await api.register(consumer, asset["id"])
     schemas = [record_schema({"id": "integer"}), record_schema({"id": "string"})] * 5
     responses = await asyncio.gather(
@@ -38,7 +36,7 @@ async def test_concurrent_acknowledgments_publish_exactly_once(client: httpx.Asy
     owner = await api.team()
     consumers = [await api.team() for _ in range(6)]
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     for c in consumers:
         await api.register(c, asset["id"])
     proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
@@ -68,7 +66,7 @@ async def test_concurrent_compatible_publishes_keep_one_active_contract(client: 
     api = Api(client)
     owner = await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     extra = [
         record_schema(
             {"id": "integer", "email": "string", "name": "string", f"c{i}": "string"}, ["id", "email", "name"]

@@ -7,9 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from tests.helpers import ADMIN, Api, record_schema
-
-V1 = record_schema({"id": "integer", "email": "string", "name": "string"})
+from tests.helpers import ADMIN, V1_NAMED, Api, record_schema
 
 
 async def test_first_publish_is_1_0_0_and_unchanged_republish_is_idempotent(
@@ -18,10 +16,10 @@ async def test_first_publish_is_1_0_0_and_unchanged_republish_is_idempotent(
     api = Api(client)
     owner = await api.team()
     asset = await api.asset(owner)
-    first = await api.publish(owner, asset["id"], V1)
+    first = await api.publish(owner, asset["id"], V1_NAMED)
     assert first["outcome"] == "published"
     assert first["contract"]["version"] == "1.0.0"
-    again = await api.publish(owner, asset["id"], V1, expect=200)
+    again = await api.publish(owner, asset["id"], V1_NAMED, expect=200)
     assert again["outcome"] == "unchanged"
     versions = await api.call("GET", f"/assets/{asset['id']}/contracts", 200, owner.read)
     assert versions["total"] == 1
@@ -31,7 +29,7 @@ async def test_compatible_change_publishes_minor_and_deprecates_previous(client:
     api = Api(client)
     owner = await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     v2 = record_schema(
         {"id": "integer", "email": "string", "name": "string", "nickname": "string"}, ["id", "email", "name"]
     )
@@ -49,7 +47,7 @@ async def test_breaking_change_opens_proposal_and_publishes_when_all_consumers_a
     api = Api(client)
     owner, c1, c2 = await api.team(), await api.team(), await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     await api.register(c1, asset["id"], columns=["email"])
     await api.register(c2, asset["id"])
     dropped = record_schema({"id": "integer", "name": "string"})
@@ -79,7 +77,7 @@ async def test_second_breaking_publish_conflicts_while_a_proposal_is_open(client
     api = Api(client)
     owner, consumer = await api.team(), await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     await api.register(consumer, asset["id"])
     await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202)
     resp = await client.post(
@@ -95,7 +93,7 @@ async def test_blocked_answer_needs_reason_and_keeps_proposal_open(client: httpx
     api = Api(client)
     owner, consumer = await api.team(), await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     await api.register(consumer, asset["id"])
     proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
         "proposal"
@@ -118,7 +116,7 @@ async def test_force_requires_admin_scope_and_reason_and_is_audited(client: http
     api = Api(client)
     owner, consumer = await api.team(), await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     await api.register(consumer, asset["id"])
     breaking = record_schema({"id": "integer"})
     denied = await client.post(
@@ -151,7 +149,7 @@ async def test_approval_after_newer_publish_makes_proposal_stale(client: httpx.A
     api = Api(client)
     owner, consumer = await api.team(), await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     await api.register(consumer, asset["id"])
     proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
         "proposal"
@@ -170,7 +168,7 @@ async def test_breaking_change_without_consumers_publishes_major(client: httpx.A
     api = Api(client)
     owner = await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     result = await api.publish(owner, asset["id"], record_schema({"id": "integer"}))
     assert result["outcome"] == "published"
     assert result["contract"]["version"] == "2.0.0"
@@ -180,7 +178,7 @@ async def test_withdraw_by_proposer_only(client: httpx.AsyncClient) -> None:
     api = Api(client)
     owner, consumer = await api.team(), await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     await api.register(consumer, asset["id"])
     proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
         "proposal"
@@ -206,7 +204,7 @@ async def test_force_approve_by_admin_publishes(client: httpx.AsyncClient) -> No
     api = Api(client)
     owner, consumer = await api.team(), await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     await api.register(consumer, asset["id"])
     proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
         "proposal"
@@ -235,7 +233,7 @@ async def test_impact_names_consumers_and_downstream_without_writing(client: htt
         consumer.write,
         json={"upstream_asset_id": asset["id"]},
     )
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     await api.register(consumer, asset["id"], columns=["email"])
     impact = await api.call(
         "POST",
@@ -257,7 +255,9 @@ async def test_guarantee_relaxation_is_breaking_under_strict(client: httpx.Async
     api = Api(client)
     owner, consumer = await api.team(), await api.team()
     asset = await api.asset(owner)
-    pub = await api.publish(owner, asset["id"], V1, guarantees={"columns": {"email": {"not_null": True}}})
+    pub = await api.publish(
+        owner, asset["id"], V1_NAMED, guarantees={"columns": {"email": {"not_null": True}}}
+    )
     await api.register(consumer, asset["id"])
     patched = await api.call(
         "PATCH", f"/contracts/{pub['contract']['id']}/guarantees", 202, owner.write, json={"guarantees": {}}
@@ -278,7 +278,7 @@ async def test_write_audit_publish_gate(client: httpx.AsyncClient) -> None:
     owner = await api.team()
     asset = await api.asset(owner, require_passing_audit=True)
     resp = await client.post(
-        f"/api/v1/assets/{asset['id']}/contracts", headers=owner.write, json={"schema": V1}
+        f"/api/v1/assets/{asset['id']}/contracts", headers=owner.write, json={"schema": V1_NAMED}
     )
     assert resp.status_code == 412
     assert resp.json()["error"]["code"] == "audit_not_passing"
@@ -286,7 +286,7 @@ async def test_write_audit_publish_gate(client: httpx.AsyncClient) -> None:
         "POST", f"/assets/{asset['id']}/audit", 201, owner.write, json={"status": "failed", "run_id": "r1"}
     )
     resp = await client.post(
-        f"/api/v1/assets/{asset['id']}/contracts", headers=owner.write, json={"schema": V1}
+        f"/api/v1/assets/{asset['id']}/contracts", headers=owner.write, json={"schema": V1_NAMED}
     )
     assert resp.status_code == 412
     await api.call(
@@ -300,7 +300,7 @@ async def test_write_audit_publish_gate(client: httpx.AsyncClient) -> None:
             "results": [{"guarantee": "not_null:id", "status": "passed"}],
         },
     )
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     history = await api.call("GET", f"/assets/{asset['id']}/audit-history", 200, owner.read)
     assert [r["run_id"] for r in history["items"]] == ["r2", "r1"]
     trends = await api.call("GET", f"/assets/{asset['id']}/audit-trends", 200, owner.read)
@@ -311,7 +311,7 @@ async def test_an_expired_proposal_no_longer_blocks_a_new_one(client: httpx.Asyn
     api = Api(client)
     owner, consumer = await api.team(), await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     await api.register(consumer, asset["id"])
     past = await client.post(
         f"/api/v1/assets/{asset['id']}/contracts",

@@ -11,9 +11,7 @@ import httpx
 import pytest
 
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, Api, auth
-
-API = "/api/v1"
+from tests.helpers import ADMIN, API, Api, auth
 
 
 async def test_create_shows_the_secret_once_and_list_hides_it(client: httpx.AsyncClient) -> None:

@@ -12,10 +12,7 @@ from fastapi import FastAPI
 
 from tests.assertions import assert_error
 from tests.conftest import ON_POSTGRES
-from tests.helpers import ADMIN, Api, TeamCtx, record_schema
-
-API = "/api/v1"
-V1 = record_schema({"id": "integer", "email": "string"})
+from tests.helpers import ADMIN, API, V1, Api, TeamCtx, record_schema
 
 
 async def _ids(api: Api, query: str, key: dict[str, str] = ADMIN) -> list[str]:

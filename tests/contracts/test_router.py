@@ -8,11 +8,8 @@ from typing import Any
 import httpx
 
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, Api, TeamCtx, record_schema
+from tests.helpers import ADMIN, API, V1, V1_PLUS, Api, TeamCtx, record_schema
 
-API = "/api/v1"
-V1 = record_schema({"id": "integer", "email": "string"})
-V1_PLUS = record_schema({"id": "integer", "email": "string", "name": "string"}, ["id", "email"])
 DROPPED = record_schema({"id": "integer"})
 NOT_NULL_EMAIL = {"columns": {"email": {"not_null": True}}}
 

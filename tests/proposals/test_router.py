@@ -14,10 +14,8 @@ from fastapi import FastAPI
 from tessera.auth.principal import system_principal
 from tessera.proposals.service import expire_due
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, Api, TeamCtx, record_schema
+from tests.helpers import ADMIN, API, V1_NAMED, Api, TeamCtx, record_schema
 
-API = "/api/v1"
-V1 = record_schema({"id": "integer", "email": "string", "name": "string"})
 DROP_EMAIL = record_schema({"id": "integer", "name": "string"})
 DEADLINE = "2031-03-01T12:00:00Z"
 
@@ -44,7 +42,7 @@ async def open_proposal(client: httpx.AsyncClient, **publish: Any) -> Setup:
     api = Api(client)
     owner, c1, c2 = await api.team(), await api.team(), await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     await api.register(c1, asset["id"], columns=["email"])
     await api.register(c2, asset["id"])
     result = await api.publish(owner, asset["id"], DROP_EMAIL, expect=202, **publish)
@@ -80,7 +78,7 @@ async def test_list_filters(client: httpx.AsyncClient) -> None:
     api = s.api
     other_owner = await api.team()
     other_asset = await api.asset(other_owner)
-    await api.publish(other_owner, other_asset["id"], V1)
+    await api.publish(other_owner, other_asset["id"], V1_NAMED)
     await api.register(s.c2, other_asset["id"])
     other = (await api.publish(other_owner, other_asset["id"], DROP_EMAIL, expect=202))["proposal"]
     await api.ack(s.c1, s.proposal["id"])

@@ -8,9 +8,7 @@ import httpx
 import pytest
 
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, Api, auth
-
-API = "/api/v1"
+from tests.helpers import ADMIN, API, Api, auth
 
 
 async def test_admin_creates_team_and_reads_it_back(client: httpx.AsyncClient) -> None:
