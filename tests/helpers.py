@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import time_machine
 
 from tests.conftest import BOOTSTRAP_KEY
 
@@ -28,6 +30,11 @@ def record_schema(columns: dict[str, Any], required: list[str] | None = None) ->
         "properties": props,
         "required": required if required is not None else list(columns),
     }
+
+
+def clock_ahead(delta: timedelta) -> time_machine.travel:
+    """Move the clock ``delta`` ahead (still ticking) for a ``with`` block: deadlines pass without waiting."""
+    return time_machine.travel(datetime.now(UTC) + delta)
 
 
 # The schemas most tests publish; tests only read them (never mutate a shared one).

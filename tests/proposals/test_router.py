@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,7 +13,7 @@ from fastapi import FastAPI
 from tessera.auth.principal import system_principal
 from tessera.proposals.service import expire_due
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, API, V1_NAMED, Api, TeamCtx, record_schema
+from tests.helpers import ADMIN, API, V1_NAMED, Api, TeamCtx, clock_ahead, record_schema
 
 DROP_EMAIL = record_schema({"id": "integer", "name": "string"})
 DEADLINE = "2031-03-01T12:00:00Z"
@@ -261,37 +260,39 @@ async def test_force_approving_a_stale_proposal_records_it_as_stale(client: http
 
 
 async def test_expired_proposal_refuses_answers_and_stays_expired(client: httpx.AsyncClient) -> None:
-    soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     s = await open_proposal(client, expires_at=soon)
     assert s.proposal["status"] == "open"
-    await asyncio.sleep(1.1)
-    resp = await client.post(
-        f"{API}/proposals/{s.proposal['id']}/acknowledge", headers=s.c1.write, json={"response": "approved"}
-    )
-    assert_error(resp, 409, "proposal_expired")
-    expired = await s.get()
-    assert expired["status"] == "expired"
-    assert expired["resolved_at"] is not None
-    assert s.answers(expired)[s.c1.id] == "pending"
-    events = await s.api.call(
-        "GET", f"/audit/events?action=proposal.expired&target_id={s.proposal['id']}", 200, ADMIN
-    )
-    assert events["total"] == 1
-    resp = await client.post(
-        f"{API}/proposals/{s.proposal['id']}/force-approve", headers=ADMIN, json={"reason": "x"}
-    )
-    assert_error(resp, 409, "proposal_expired")
-    # The asset may get a new proposal.
-    await s.api.publish(s.owner, s.asset["id"], DROP_EMAIL, expect=202)
+    with clock_ahead(timedelta(hours=2)):
+        resp = await client.post(
+            f"{API}/proposals/{s.proposal['id']}/acknowledge",
+            headers=s.c1.write,
+            json={"response": "approved"},
+        )
+        assert_error(resp, 409, "proposal_expired")
+        expired = await s.get()
+        assert expired["status"] == "expired"
+        assert expired["resolved_at"] is not None
+        assert s.answers(expired)[s.c1.id] == "pending"
+        events = await s.api.call(
+            "GET", f"/audit/events?action=proposal.expired&target_id={s.proposal['id']}", 200, ADMIN
+        )
+        assert events["total"] == 1
+        resp = await client.post(
+            f"{API}/proposals/{s.proposal['id']}/force-approve", headers=ADMIN, json={"reason": "x"}
+        )
+        assert_error(resp, 409, "proposal_expired")
+        # The asset may get a new proposal.
+        await s.api.publish(s.owner, s.asset["id"], DROP_EMAIL, expect=202)
 
 
 async def test_force_approve_after_the_deadline_is_refused(client: httpx.AsyncClient) -> None:
-    soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     s = await open_proposal(client, expires_at=soon)
-    await asyncio.sleep(1.1)
-    resp = await client.post(
-        f"{API}/proposals/{s.proposal['id']}/force-approve", headers=ADMIN, json={"reason": "x"}
-    )
+    with clock_ahead(timedelta(hours=2)):
+        resp = await client.post(
+            f"{API}/proposals/{s.proposal['id']}/force-approve", headers=ADMIN, json={"reason": "x"}
+        )
     assert_error(resp, 409, "proposal_expired")
     assert (await s.get())["status"] == "expired"
     assert (await s.api.call("GET", f"/assets/{s.asset['id']}", 200, ADMIN))["current_version"] == "1.0.0"
@@ -300,12 +301,12 @@ async def test_force_approve_after_the_deadline_is_refused(client: httpx.AsyncCl
 async def test_sweep_expires_only_proposals_past_their_deadline(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
-    soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     due = await open_proposal(client, expires_at=soon)
     later = await open_proposal(client, expires_at=(datetime.now(UTC) + timedelta(days=3)).isoformat())
-    await asyncio.sleep(1.1)
-    async with app.state.session_factory() as session, session.begin():
-        assert await expire_due(session, system_principal(), base_url="http://tessera.test") == 1
+    with clock_ahead(timedelta(hours=2)):
+        async with app.state.session_factory() as session, session.begin():
+            assert await expire_due(session, system_principal(), base_url="http://tessera.test") == 1
     assert (await due.get())["status"] == "expired"
     assert (await later.get())["status"] == "open"
     event = (
