@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import time_machine
 
-from tests.conftest import BOOTSTRAP_KEY
+BOOTSTRAP_KEY = "bootstrap-admin-key-for-tests-only-0123456789"
 
 
 def auth(key: str) -> dict[str, str]:
@@ -41,6 +41,8 @@ def clock_ahead(delta: timedelta) -> time_machine.travel:
 V1 = record_schema({"id": "integer", "email": "string"})
 V1_NAMED = record_schema({"id": "integer", "email": "string", "name": "string"})
 V1_PLUS = record_schema({"id": "integer", "email": "string", "name": "string"}, ["id", "email"])
+# A breaking change of V1 and V1_NAMED: only the id is left.
+ID_ONLY = record_schema({"id": "integer"})
 
 
 @dataclass
@@ -113,3 +115,41 @@ class Api:
             consumer.write,
             json={"response": response, **extra},
         )
+
+
+@dataclass
+class Shared:
+    """``owner``'s asset with an active contract 1.0.0, on which ``consumer`` has registered."""
+
+    owner: TeamCtx
+    consumer: TeamCtx
+    asset: dict[str, Any]
+    contract: dict[str, Any]
+
+
+@dataclass
+class Proposed(Shared):
+    """A :class:`Shared` asset whose owner published a breaking change: an open ``proposal``."""
+
+    proposal: dict[str, Any]
+
+
+async def shared_asset(
+    api: Api, schema: dict[str, Any] = V1, *, register: bool = True, **publish: Any
+) -> Shared:
+    """Two new teams, the owner's asset published with ``schema`` (``publish`` extras), the consumer on it."""
+    owner, consumer = await api.team(), await api.team()
+    asset = await api.asset(owner)
+    contract = (await api.publish(owner, asset["id"], schema, **publish))["contract"]
+    if register:
+        await api.register(consumer, asset["id"])
+    return Shared(owner, consumer, asset, contract)
+
+
+async def open_proposal(
+    api: Api, schema: dict[str, Any] = V1, breaking: dict[str, Any] = ID_ONLY, **publish: Any
+) -> Proposed:
+    """A :func:`shared_asset` then a breaking publish (``publish`` extras) that opens a proposal."""
+    shared = await shared_asset(api, schema)
+    opened = await api.publish(shared.owner, shared.asset["id"], breaking, expect=202, **publish)
+    return Proposed(shared.owner, shared.consumer, shared.asset, shared.contract, opened["proposal"])

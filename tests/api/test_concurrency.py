@@ -7,16 +7,16 @@ import asyncio
 import httpx
 
 from tessera.config import Settings
+from tests.conftest import MakeShared
 from tests.helpers import ADMIN, V1_NAMED, Api, record_schema
 from tests.server import serve_in_thread
 
 
-async def test_concurrent_breaking_publishes_open_exactly_one_proposal(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1_NAMED)
-    await api.register(consumer, asset["id"])
+async def test_concurrent_breaking_publishes_open_exactly_one_proposal(
+    client: httpx.AsyncClient, api: Api, make_shared_asset: MakeShared
+) -> None:
+    shared = await make_shared_asset(V1_NAMED)
+    owner, asset = shared.owner, shared.asset
     schemas = [record_schema({"id": "integer"}), record_schema({"id": "string"})] * 5
     responses = await asyncio.gather(
         *(

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from tests.conftest import MakeProposal, MakeShared
 from tests.helpers import ADMIN, V1_NAMED, Api, clock_ahead, record_schema
 
 
@@ -72,12 +73,11 @@ async def test_breaking_change_opens_proposal_and_publishes_when_all_consumers_a
     assert regs["total"] == 2
 
 
-async def test_second_breaking_publish_conflicts_while_a_proposal_is_open(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1_NAMED)
-    await api.register(consumer, asset["id"])
+async def test_second_breaking_publish_conflicts_while_a_proposal_is_open(
+    client: httpx.AsyncClient, api: Api, make_shared_asset: MakeShared
+) -> None:
+    shared = await make_shared_asset(V1_NAMED)
+    owner, asset = shared.owner, shared.asset
     await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202)
     resp = await client.post(
         f"/api/v1/assets/{asset['id']}/contracts",
@@ -88,15 +88,11 @@ async def test_second_breaking_publish_conflicts_while_a_proposal_is_open(client
     assert resp.json()["error"]["code"] == "proposal_already_open"
 
 
-async def test_blocked_answer_needs_reason_and_keeps_proposal_open(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1_NAMED)
-    await api.register(consumer, asset["id"])
-    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
-        "proposal"
-    ]
+async def test_blocked_answer_needs_reason_and_keeps_proposal_open(
+    client: httpx.AsyncClient, api: Api, make_proposal: MakeProposal
+) -> None:
+    p = await make_proposal(V1_NAMED)
+    consumer, proposal = p.consumer, p.proposal
     bad = await client.post(
         f"/api/v1/proposals/{proposal['id']}/acknowledge",
         headers=consumer.write,
@@ -111,12 +107,11 @@ async def test_blocked_answer_needs_reason_and_keeps_proposal_open(client: httpx
     assert approved["status"] == "published"
 
 
-async def test_force_requires_admin_scope_and_reason_and_is_audited(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1_NAMED)
-    await api.register(consumer, asset["id"])
+async def test_force_requires_admin_scope_and_reason_and_is_audited(
+    client: httpx.AsyncClient, api: Api, make_shared_asset: MakeShared
+) -> None:
+    shared = await make_shared_asset(V1_NAMED)
+    owner, asset = shared.owner, shared.asset
     breaking = record_schema({"id": "integer"})
     denied = await client.post(
         f"/api/v1/assets/{asset['id']}/contracts",
@@ -144,15 +139,11 @@ async def test_force_requires_admin_scope_and_reason_and_is_audited(client: http
     assert events["items"][0]["details"]["reason"] == "incident 42"
 
 
-async def test_approval_after_newer_publish_makes_proposal_stale(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1_NAMED)
-    await api.register(consumer, asset["id"])
-    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
-        "proposal"
-    ]
+async def test_approval_after_newer_publish_makes_proposal_stale(
+    client: httpx.AsyncClient, api: Api, make_proposal: MakeProposal
+) -> None:
+    p = await make_proposal(V1_NAMED)
+    owner, consumer, asset, proposal = p.owner, p.consumer, p.asset, p.proposal
     additive = record_schema(
         {"id": "integer", "email": "string", "name": "string", "extra": "string"}, ["id", "email", "name"]
     )
@@ -173,15 +164,11 @@ async def test_breaking_change_without_consumers_publishes_major(client: httpx.A
     assert result["contract"]["version"] == "2.0.0"
 
 
-async def test_withdraw_by_proposer_only(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1_NAMED)
-    await api.register(consumer, asset["id"])
-    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
-        "proposal"
-    ]
+async def test_withdraw_by_proposer_only(
+    client: httpx.AsyncClient, api: Api, make_proposal: MakeProposal
+) -> None:
+    p = await make_proposal(V1_NAMED)
+    owner, consumer, proposal = p.owner, p.consumer, p.proposal
     denied = await client.post(
         f"/api/v1/proposals/{proposal['id']}/withdraw", headers=consumer.write, json={}
     )
@@ -199,15 +186,11 @@ async def test_withdraw_by_proposer_only(client: httpx.AsyncClient) -> None:
     assert late.json()["error"]["code"] == "proposal_withdrawn"
 
 
-async def test_force_approve_by_admin_publishes(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1_NAMED)
-    await api.register(consumer, asset["id"])
-    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
-        "proposal"
-    ]
+async def test_force_approve_by_admin_publishes(
+    client: httpx.AsyncClient, api: Api, make_proposal: MakeProposal
+) -> None:
+    p = await make_proposal(V1_NAMED)
+    owner, proposal = p.owner, p.proposal
     denied = await client.post(
         f"/api/v1/proposals/{proposal['id']}/force-approve", headers=owner.write, json={"reason": "x"}
     )
@@ -306,12 +289,11 @@ async def test_write_audit_publish_gate(client: httpx.AsyncClient) -> None:
     assert trends["runs"] == 2 and trends["pass_rate"] == 0.5
 
 
-async def test_an_expired_proposal_no_longer_blocks_a_new_one(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1_NAMED)
-    await api.register(consumer, asset["id"])
+async def test_an_expired_proposal_no_longer_blocks_a_new_one(
+    client: httpx.AsyncClient, api: Api, make_shared_asset: MakeShared
+) -> None:
+    shared = await make_shared_asset(V1_NAMED)
+    owner, asset = shared.owner, shared.asset
     past = await client.post(
         f"/api/v1/assets/{asset['id']}/contracts",
         headers=owner.write,

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 
 from tests.assertions import assert_error
-from tests.conftest import ON_POSTGRES
+from tests.conftest import ON_POSTGRES, MakeProposal
 from tests.helpers import ADMIN, API, V1, Api, TeamCtx, record_schema
 
 
@@ -21,15 +21,9 @@ async def _ids(api: Api, query: str, key: dict[str, str] = ADMIN) -> list[str]:
     return [e["action"] for e in page["items"]]
 
 
-async def test_filters(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
-    await api.register(consumer, asset["id"])
-    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
-        "proposal"
-    ]
+async def test_filters(client: httpx.AsyncClient, api: Api, make_proposal: MakeProposal) -> None:
+    p = await make_proposal()
+    owner, consumer, asset, proposal = p.owner, p.consumer, p.asset, p.proposal
     await api.ack(consumer, proposal["id"], "blocked", reason="no")
     await api.call("POST", f"/proposals/{proposal['id']}/withdraw", 200, owner.write, json={})
 
