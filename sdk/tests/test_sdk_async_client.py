@@ -176,8 +176,9 @@ async def test_api_keys_create_list_revoke(admin: AsyncTesseraClient, app: FastA
         assert (await keyed.teams.get(team.id)).name == "keyed"
         revoked = await admin.api_keys.revoke(created.id)
         assert revoked.revoked_at is not None
-        with pytest.raises(AuthenticationError):
+        with pytest.raises(AuthenticationError) as refused:
             await keyed.teams.get(team.id)
+        assert refused.value.code == "invalid_api_key"
 
 
 async def test_users_and_members(admin: AsyncTesseraClient) -> None:

@@ -39,8 +39,9 @@ def test_sync_client_end_to_end(live_url: str) -> None:
 
         assert [a.fqn for a in client.assets.iter_all(page_size=1)] == ["warehouse.sync.users"]
         assert client.assets.find_by_fqn("warehouse.sync.users")[0].id == asset.id
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFound) as missing:
             client.contracts.diff(asset.id, "1.0.0", "9.9.9")
+        assert missing.value.code == "contract_version_not_found"
 
 
 def test_trailing_api_prefix_in_base_url_is_accepted(live_url: str) -> None:

@@ -82,8 +82,9 @@ def test_tampering_and_replays_are_refused(headers: dict[str, str], body: bytes,
 
 def test_wrong_secret_is_refused() -> None:
     headers = signature_headers(generate_secret(), "evt_1", BODY, timestamp=TS)
-    with pytest.raises(SignatureError):
+    with pytest.raises(SignatureError) as caught:
         verify(SECRET, headers, BODY, now=NOW)
+    assert caught.value.code == "no_matching_signature"
 
 
 def test_rotation_sends_one_signature_per_secret_and_either_secret_verifies() -> None:
