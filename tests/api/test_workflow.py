@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from tests.assertions import assert_error
 from tests.conftest import MakeProposal, MakeShared
 from tests.helpers import ADMIN, V1_NAMED, Api, clock_ahead, record_schema
 
@@ -118,13 +119,16 @@ async def test_force_requires_admin_scope_and_reason_and_is_audited(
         headers=owner.write,
         json={"schema": breaking, "force": True, "reason": "x"},
     )
-    assert denied.status_code == 403
+    assert_error(denied, 403, "admin_required")
     no_reason = await client.post(
         f"/api/v1/assets/{asset['id']}/contracts",
         headers=owner.admin,
         json={"schema": breaking, "force": True},
     )
-    assert no_reason.status_code == 422
+    assert "reason" in assert_error(no_reason, 422, "reason_required")["message"]
+    # Neither refusal published anything (nor wrote an audit event: see the total below).
+    versions = await api.call("GET", f"/assets/{asset['id']}/contracts", 200, owner.read)
+    assert [v["version"] for v in versions["items"]] == ["1.0.0"]
     forced = await api.call(
         "POST",
         f"/assets/{asset['id']}/contracts",
@@ -172,7 +176,8 @@ async def test_withdraw_by_proposer_only(
     denied = await client.post(
         f"/api/v1/proposals/{proposal['id']}/withdraw", headers=consumer.write, json={}
     )
-    assert denied.status_code == 403
+    assert_error(denied, 403, "not_proposer")
+    assert (await api.call("GET", f"/proposals/{proposal['id']}", 200, owner.read))["status"] == "open"
     done = await api.call(
         "POST", f"/proposals/{proposal['id']}/withdraw", 200, owner.write, json={"reason": "rethink"}
     )
@@ -182,8 +187,7 @@ async def test_withdraw_by_proposer_only(
         headers=consumer.write,
         json={"response": "approved"},
     )
-    assert late.status_code == 409
-    assert late.json()["error"]["code"] == "proposal_withdrawn"
+    assert_error(late, 409, "proposal_withdrawn")
 
 
 async def test_force_approve_by_admin_publishes(
@@ -194,7 +198,8 @@ async def test_force_approve_by_admin_publishes(
     denied = await client.post(
         f"/api/v1/proposals/{proposal['id']}/force-approve", headers=owner.write, json={"reason": "x"}
     )
-    assert denied.status_code == 403
+    assert_error(denied, 403, "admin_required")
+    assert (await api.call("GET", f"/proposals/{proposal['id']}", 200, owner.read))["status"] == "open"
     done = await api.call(
         "POST", f"/proposals/{proposal['id']}/force-approve", 200, ADMIN, json={"reason": "exec decision"}
     )
@@ -262,15 +267,15 @@ async def test_write_audit_publish_gate(client: httpx.AsyncClient) -> None:
     resp = await client.post(
         f"/api/v1/assets/{asset['id']}/contracts", headers=owner.write, json={"schema": V1_NAMED}
     )
-    assert resp.status_code == 412
-    assert resp.json()["error"]["code"] == "audit_not_passing"
+    assert_error(resp, 412, "audit_not_passing")
     await api.call(
         "POST", f"/assets/{asset['id']}/audit", 201, owner.write, json={"status": "failed", "run_id": "r1"}
     )
     resp = await client.post(
         f"/api/v1/assets/{asset['id']}/contracts", headers=owner.write, json={"schema": V1_NAMED}
     )
-    assert resp.status_code == 412
+    assert_error(resp, 412, "audit_not_passing")  # a failed run does not open the gate either
+    assert (await api.call("GET", f"/assets/{asset['id']}", 200, owner.read))["current_version"] is None
     await api.call(
         "POST",
         f"/assets/{asset['id']}/audit",
