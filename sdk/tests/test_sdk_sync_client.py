@@ -52,8 +52,7 @@ def test_trailing_api_prefix_in_base_url_is_accepted(live_url: str) -> None:
 def test_wrong_key_is_an_authentication_error(live_url: str) -> None:
     with TesseraClient(live_url, "nope") as client, pytest.raises(AuthenticationError) as info:
         client.teams.list()
-    assert info.value.code
-    assert info.value.status == 401
+    assert (info.value.status, info.value.code) == (401, "invalid_api_key")
 
 
 def test_unreachable_server_is_a_transport_error() -> None:

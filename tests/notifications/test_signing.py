@@ -98,6 +98,9 @@ def test_rotation_sends_one_signature_per_secret_and_either_secret_verifies() ->
 def test_tolerance_is_configurable() -> None:
     headers = signature_headers(SECRET, "evt_1", BODY, timestamp=TS - 3600)
     verify(SECRET, headers, BODY, now=NOW, tolerance=timedelta(hours=2))
+    with pytest.raises(SignatureError) as caught:  # the default tolerance refuses the same request
+        verify(SECRET, headers, BODY, now=NOW)
+    assert caught.value.code == "timestamp_out_of_tolerance"
 
 
 @given(body=st.binary(max_size=512), msg_id=st.text(min_size=1, max_size=40).filter(str.strip))
