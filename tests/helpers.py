@@ -119,7 +119,7 @@ class Api:
 
 @dataclass
 class Shared:
-    """``owner``'s asset with an active contract 1.0.0, on which ``consumer`` has registered."""
+    """``owner``'s asset with an active contract 1.0.0; ``consumer`` is registered unless asked not to."""
 
     owner: TeamCtx
     consumer: TeamCtx
