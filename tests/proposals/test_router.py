@@ -122,8 +122,10 @@ async def test_a_team_may_change_its_answer_until_the_proposal_resolves(client: 
     assert after_c2["pending_team_ids"] == []
     done = await s.api.ack(s.c1, s.proposal["id"], "migrating", migration_deadline=DEADLINE)
     assert done["status"] == "published"
-    assert done["published_contract_id"] is not None
     assert done["resolved_at"] is not None
+    contracts = await s.api.call("GET", f"/assets/{s.asset['id']}/contracts", 200, ADMIN)
+    active = [(c["id"], c["version"]) for c in contracts["items"] if c["status"] == "active"]
+    assert active == [(done["published_contract_id"], "2.0.0")]
     answer = next(a for a in done["acknowledgments"] if a["team_id"] == s.c1.id)
     assert (answer["response"], answer["reason"]) == ("migrating", None)
     assert answer["migration_deadline"].startswith("2031-03-01T12:00:00")
