@@ -68,7 +68,7 @@ def coverage_args(extra: list[str]) -> list[str]:
     by design and would fail the floor set in pyproject.toml ([tool.coverage.report] fail_under).
     ``run.py test --no-cov`` skips the measurement (pytest-cov's own switch).
     """
-    if any(not arg.startswith("-") for arg in extra):
+    if any((ROOT / arg.split("::")[0]).exists() for arg in extra if not arg.startswith("-")):
         return []
     return ["--cov", "--cov-report="]
 
