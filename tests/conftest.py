@@ -6,9 +6,10 @@ template file per test; PostgreSQL tests migrate once and truncate every table b
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -22,8 +23,9 @@ from tessera.config import Environment, Settings
 from tessera.db.base import Base
 from tessera.db.engine import create_engine, create_session_factory
 from tessera.db.migrate import upgrade
+from tests.helpers import BOOTSTRAP_KEY, Api, Proposed, Shared, open_proposal, shared_asset
+from tests.server import serve_in_thread
 
-BOOTSTRAP_KEY = "bootstrap-admin-key-for-tests-only-0123456789"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = DATABASE_URL.startswith("postgresql")
 
@@ -104,3 +106,33 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the app in-process (no key set)."""
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://tessera.test") as c:
         yield c
+
+
+@pytest.fixture
+def live_url(settings: Settings) -> Iterator[str]:
+    """Base URL of a real server on 127.0.0.1 (uvicorn in a thread) over a fresh database."""
+    with serve_in_thread(settings) as url:
+        yield url
+
+
+# Factories: the setups most API tests share, built through the real API (see tests/helpers.py).
+MakeShared = Callable[..., Awaitable[Shared]]
+MakeProposal = Callable[..., Awaitable[Proposed]]
+
+
+@pytest.fixture
+def api(client: httpx.AsyncClient) -> Api:
+    """Builders over the in-process client."""
+    return Api(client)
+
+
+@pytest.fixture
+def make_shared_asset(api: Api) -> MakeShared:
+    """``await make_shared_asset(schema=V1, register=True, **publish)``: owner, consumer, asset, contract."""
+    return functools.partial(shared_asset, api)
+
+
+@pytest.fixture
+def make_proposal(api: Api) -> MakeProposal:
+    """``await make_proposal(schema=V1, breaking=ID_ONLY, **publish)``: a shared asset, an open proposal."""
+    return functools.partial(open_proposal, api)

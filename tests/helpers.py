@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import time_machine
 
-from tests.conftest import BOOTSTRAP_KEY
+BOOTSTRAP_KEY = "bootstrap-admin-key-for-tests-only-0123456789"
 
 
 def auth(key: str) -> dict[str, str]:
@@ -17,6 +19,7 @@ def auth(key: str) -> dict[str, str]:
 
 
 ADMIN = auth(BOOTSTRAP_KEY)
+API = "/api/v1"
 
 
 def record_schema(columns: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -27,6 +30,19 @@ def record_schema(columns: dict[str, Any], required: list[str] | None = None) ->
         "properties": props,
         "required": required if required is not None else list(columns),
     }
+
+
+def clock_ahead(delta: timedelta) -> time_machine.travel:
+    """Move the clock ``delta`` ahead (still ticking) for a ``with`` block: deadlines pass without waiting."""
+    return time_machine.travel(datetime.now(UTC) + delta)
+
+
+# The schemas most tests publish; tests only read them (never mutate a shared one).
+V1 = record_schema({"id": "integer", "email": "string"})
+V1_NAMED = record_schema({"id": "integer", "email": "string", "name": "string"})
+V1_PLUS = record_schema({"id": "integer", "email": "string", "name": "string"}, ["id", "email"])
+# A breaking change of V1 and V1_NAMED: only the id is left.
+ID_ONLY = record_schema({"id": "integer"})
 
 
 @dataclass
@@ -47,7 +63,7 @@ class Api:
         self.client = client
 
     async def call(self, method: str, url: str, expect: int, headers: dict[str, str], **kw: Any) -> Any:
-        resp = await self.client.request(method, f"/api/v1{url}", headers=headers, **kw)
+        resp = await self.client.request(method, f"{API}{url}", headers=headers, **kw)
         assert resp.status_code == expect, f"{method} {url}: {resp.status_code} {resp.text}"
         return resp.json() if resp.content else None
 
@@ -99,3 +115,41 @@ class Api:
             consumer.write,
             json={"response": response, **extra},
         )
+
+
+@dataclass
+class Shared:
+    """``owner``'s asset with an active contract 1.0.0; ``consumer`` is registered unless asked not to."""
+
+    owner: TeamCtx
+    consumer: TeamCtx
+    asset: dict[str, Any]
+    contract: dict[str, Any]
+
+
+@dataclass
+class Proposed(Shared):
+    """A :class:`Shared` asset whose owner published a breaking change: an open ``proposal``."""
+
+    proposal: dict[str, Any]
+
+
+async def shared_asset(
+    api: Api, schema: dict[str, Any] = V1, *, register: bool = True, **publish: Any
+) -> Shared:
+    """Two new teams, the owner's asset published with ``schema`` (``publish`` extras), the consumer on it."""
+    owner, consumer = await api.team(), await api.team()
+    asset = await api.asset(owner)
+    contract = (await api.publish(owner, asset["id"], schema, **publish))["contract"]
+    if register:
+        await api.register(consumer, asset["id"])
+    return Shared(owner, consumer, asset, contract)
+
+
+async def open_proposal(
+    api: Api, schema: dict[str, Any] = V1, breaking: dict[str, Any] = ID_ONLY, **publish: Any
+) -> Proposed:
+    """A :func:`shared_asset` then a breaking publish (``publish`` extras) that opens a proposal."""
+    shared = await shared_asset(api, schema)
+    opened = await api.publish(shared.owner, shared.asset["id"], breaking, expect=202, **publish)
+    return Proposed(shared.owner, shared.consumer, shared.asset, shared.contract, opened["proposal"])

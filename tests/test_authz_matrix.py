@@ -19,12 +19,9 @@ import httpx
 import pytest
 
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, Api, TeamCtx, record_schema
+from tests.helpers import ADMIN, API, V1_PLUS, Api, TeamCtx, record_schema, shared_asset
 from tests.ingest.dbt.builders import manifest, model
 
-API = "/api/v1"
-V1 = record_schema({"id": "integer", "email": "string"})
-V1_PLUS = record_schema({"id": "integer", "email": "string", "name": "string"}, ["id", "email"])
 DROPPED = record_schema({"id": "integer"})
 HOOK_URL = "http://127.0.0.1:9/hook"
 
@@ -60,11 +57,10 @@ class World:
 @pytest.fixture
 async def world(client: httpx.AsyncClient) -> World:
     api = Api(client)
-    owner, consumer, other = await api.team(), await api.team(), await api.team()
-    asset = await api.asset(owner)
-    contract = (await api.publish(owner, asset["id"], V1))["contract"]
+    shared = await shared_asset(api, register=False)
+    other = await api.team()
     upstream = await api.asset(other)
-    return World(api, owner, consumer, other, asset, contract, upstream)
+    return World(api, shared.owner, shared.consumer, other, shared.asset, shared.contract, upstream)
 
 
 Prepare = Callable[[World], Awaitable[Ctx]]

@@ -20,10 +20,9 @@ from tessera.db.models import ApiKey
 from tessera.deps import read_session, write_session
 from tessera.resources import app_resources
 from tests.conftest import ON_POSTGRES
-from tests.helpers import Api, record_schema
+from tests.helpers import V1, Api
 from tests.ingest.dbt.builders import manifest, model
 
-V1 = record_schema({"id": "integer", "email": "string"})
 READ_ONLY_POSTS = {("POST", "/api/v1/assets/{asset_id}/impact"), ("POST", "/api/v1/sync/dbt/impact")}
 
 

@@ -12,9 +12,8 @@ import pytest
 from tessera.app import create_app
 from tessera.config import Settings
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, Api, record_schema
-
-API = "/api/v1"
+from tests.conftest import MakeProposal
+from tests.helpers import ADMIN, API, Api, record_schema
 
 
 @dataclass(frozen=True)
@@ -117,23 +116,15 @@ async def test_request_id_is_echoed_in_header_and_body(client: httpx.AsyncClient
     assert len(generated.json()["error"]["request_id"]) == 32
 
 
-async def test_domain_errors_carry_details(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    schema = record_schema({"id": "integer", "email": "string"})
-    await api.publish(owner, asset["id"], schema)
-    await api.register(consumer, asset["id"])
-    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
-        "proposal"
-    ]
+async def test_domain_errors_carry_details(client: httpx.AsyncClient, make_proposal: MakeProposal) -> None:
+    p = await make_proposal()
     resp = await client.post(
-        f"{API}/assets/{asset['id']}/contracts",
-        headers=owner.write,
+        f"{API}/assets/{p.asset['id']}/contracts",
+        headers=p.owner.write,
         json={"schema": record_schema({"id": "string"})},
     )
     error = assert_error(resp, 409, "proposal_already_open")
-    assert error["details"] == {"proposal_id": proposal["id"]}
+    assert error["details"] == {"proposal_id": p.proposal["id"]}
 
 
 async def test_precondition_failed_says_how_to_fix_it(client: httpx.AsyncClient) -> None:

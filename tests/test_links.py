@@ -16,9 +16,8 @@ from tessera.config import Settings
 from tessera.db.models import OutboxMessage
 from tessera.links import api_url
 from tessera.resources import app_resources
-from tests.helpers import Api, record_schema
+from tests.helpers import V1, Api, record_schema
 
-V1 = record_schema({"id": "integer", "email": "string"})
 BREAKING = record_schema({"id": "integer"})
 
 

@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from helpers_sdk import TeamClient, asgi_client, record_schema, team_with_key
 from tests.conftest import BOOTSTRAP_KEY
+from tests.helpers import V1_NAMED
 
 from tessera_sdk import (
     AsyncTesseraClient,
@@ -19,7 +20,6 @@ from tessera_sdk import (
     ValidationError,
 )
 
-V1 = record_schema({"id": "integer", "email": "string", "name": "string"})
 DROPPED = record_schema({"id": "integer", "name": "string"})
 
 
@@ -45,11 +45,11 @@ async def consumer(admin: AsyncTesseraClient, app: FastAPI) -> AsyncIterator[Tea
 
 async def test_breaking_change_workflow_through_the_sdk(owner: TeamClient, consumer: TeamClient) -> None:
     asset = await owner.client.assets.create("warehouse.analytics.users", owner.team.id)
-    first = await owner.client.contracts.publish(asset.id, V1)
+    first = await owner.client.contracts.publish(asset.id, V1_NAMED)
     assert first.outcome == "published"
     assert first.contract is not None
     assert first.contract.version == "1.0.0"
-    assert first.contract.schema_ == V1
+    assert first.contract.schema_ == V1_NAMED
 
     registration = await consumer.client.registrations.create(asset.id, columns=["email"])
     assert registration.consumer_team_id == consumer.team.id
@@ -84,7 +84,7 @@ async def test_breaking_change_workflow_through_the_sdk(owner: TeamClient, consu
 
 async def test_safe_change_is_safe_to_publish(owner: TeamClient) -> None:
     asset = await owner.client.assets.create("warehouse.analytics.safe", owner.team.id)
-    await owner.client.contracts.publish(asset.id, V1)
+    await owner.client.contracts.publish(asset.id, V1_NAMED)
     wider = record_schema({"id": "integer", "email": "string", "name": "string", "nick": "string"}, ["id"])
     impact = await owner.client.assets.check_impact(asset_id=asset.id, proposed_schema=wider, guarantees=None)
     assert impact.safe_to_publish is True
@@ -150,7 +150,7 @@ async def test_error_tree_maps_the_apis_codes(
     assert "fqn" in invalid.value.message
 
     asset = await owner.client.assets.create("warehouse.x.conflict", owner.team.id)
-    await owner.client.contracts.publish(asset.id, V1)
+    await owner.client.contracts.publish(asset.id, V1_NAMED)
     other = await team_with_key(admin, app)
     async with other.client:
         await other.client.registrations.create(asset.id)
@@ -176,8 +176,9 @@ async def test_api_keys_create_list_revoke(admin: AsyncTesseraClient, app: FastA
         assert (await keyed.teams.get(team.id)).name == "keyed"
         revoked = await admin.api_keys.revoke(created.id)
         assert revoked.revoked_at is not None
-        with pytest.raises(AuthenticationError):
+        with pytest.raises(AuthenticationError) as refused:
             await keyed.teams.get(team.id)
+        assert refused.value.code == "invalid_api_key"
 
 
 async def test_users_and_members(admin: AsyncTesseraClient) -> None:
@@ -193,7 +194,7 @@ async def test_users_and_members(admin: AsyncTesseraClient) -> None:
 
 async def test_audit_events_record_the_actions(owner: TeamClient, admin: AsyncTesseraClient) -> None:
     asset = await owner.client.assets.create("warehouse.audited.t", owner.team.id)
-    await owner.client.contracts.publish(asset.id, V1)
+    await owner.client.contracts.publish(asset.id, V1_NAMED)
     events = [e async for e in admin.audit.iter_all(target_id=str(asset.id))]
     assert events, "publishing must leave audit events"
     assert all(e.target_id == str(asset.id) for e in events)
@@ -203,7 +204,7 @@ async def test_proposals_withdraw_and_force(
     owner: TeamClient, consumer: TeamClient, admin: AsyncTesseraClient
 ) -> None:
     asset = await owner.client.assets.create("warehouse.p.t", owner.team.id)
-    await owner.client.contracts.publish(asset.id, V1)
+    await owner.client.contracts.publish(asset.id, V1_NAMED)
     await consumer.client.registrations.create(asset.id)
     proposal = (await owner.client.contracts.publish(asset.id, DROPPED)).proposal
     assert proposal is not None
@@ -221,7 +222,7 @@ async def test_proposals_withdraw_and_force(
 async def test_guarantees_patch_and_contract_get(owner: TeamClient) -> None:
     asset = await owner.client.assets.create("warehouse.g.t", owner.team.id)
     not_null = {"columns": {"id": {"not_null": True}}}
-    first = await owner.client.contracts.publish(asset.id, V1, guarantees=not_null)
+    first = await owner.client.contracts.publish(asset.id, V1_NAMED, guarantees=not_null)
     assert first.contract is not None
     fetched = await owner.client.contracts.get(first.contract.id)
     assert fetched.guarantees == not_null

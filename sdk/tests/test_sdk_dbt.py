@@ -53,9 +53,9 @@ def test_large_manifest_is_gzipped_and_gzip_is_passed_through() -> None:
 
 
 def test_unsupported_manifest_value_is_refused() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="int"):
         encode_manifest(12)  # type: ignore[arg-type]
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FileNotFoundError, match="/nonexistent/manifest.json"):
         encode_manifest("/nonexistent/manifest.json")
 
 

@@ -75,8 +75,9 @@ async def test_posts_are_not_retried() -> None:
     async with AsyncTesseraClient(
         "http://t", "k", transport=httpx.ASGITransport(app=server), retry=FAST
     ) as c:
-        with pytest.raises(ServerError):
+        with pytest.raises(ServerError) as failed:
             await c.teams.create("x")
+    assert failed.value.code == "service_unavailable"
     assert server.requests == ["POST"]
 
 

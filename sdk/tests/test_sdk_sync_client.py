@@ -7,6 +7,7 @@ import socket
 import pytest
 from helpers_sdk import record_schema
 from tests.conftest import BOOTSTRAP_KEY
+from tests.helpers import V1
 
 from tessera_sdk import (
     AuthenticationError,
@@ -15,8 +16,6 @@ from tessera_sdk import (
     TesseraClient,
     TransportError,
 )
-
-V1 = record_schema({"id": "integer", "email": "string"})
 
 
 def test_sync_client_end_to_end(live_url: str) -> None:
@@ -40,8 +39,9 @@ def test_sync_client_end_to_end(live_url: str) -> None:
 
         assert [a.fqn for a in client.assets.iter_all(page_size=1)] == ["warehouse.sync.users"]
         assert client.assets.find_by_fqn("warehouse.sync.users")[0].id == asset.id
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFound) as missing:
             client.contracts.diff(asset.id, "1.0.0", "9.9.9")
+        assert missing.value.code == "contract_version_not_found"
 
 
 def test_trailing_api_prefix_in_base_url_is_accepted(live_url: str) -> None:
@@ -52,8 +52,7 @@ def test_trailing_api_prefix_in_base_url_is_accepted(live_url: str) -> None:
 def test_wrong_key_is_an_authentication_error(live_url: str) -> None:
     with TesseraClient(live_url, "nope") as client, pytest.raises(AuthenticationError) as info:
         client.teams.list()
-    assert info.value.code
-    assert info.value.status == 401
+    assert (info.value.status, info.value.code) == (401, "invalid_api_key")
 
 
 def test_unreachable_server_is_a_transport_error() -> None:

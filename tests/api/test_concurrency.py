@@ -7,18 +7,16 @@ import asyncio
 import httpx
 
 from tessera.config import Settings
-from tests.helpers import ADMIN, Api, record_schema
-from tests.server import running_server
+from tests.conftest import MakeShared
+from tests.helpers import ADMIN, V1_NAMED, Api, record_schema
+from tests.server import serve_in_thread
 
-V1 = record_schema({"id": "integer", "email": "string", "name": "string"})
 
-
-async def test_concurrent_breaking_publishes_open_exactly_one_proposal(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
-    await api.register(consumer, asset["id"])
+async def test_concurrent_breaking_publishes_open_exactly_one_proposal(
+    client: httpx.AsyncClient, api: Api, make_shared_asset: MakeShared
+) -> None:
+    shared = await make_shared_asset(V1_NAMED)
+    owner, asset = shared.owner, shared.asset
     schemas = [record_schema({"id": "integer"}), record_schema({"id": "string"})] * 5
     responses = await asyncio.gather(
         *(
@@ -38,7 +36,7 @@ async def test_concurrent_acknowledgments_publish_exactly_once(client: httpx.Asy
     owner = await api.team()
     consumers = [await api.team() for _ in range(6)]
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     for c in consumers:
         await api.register(c, asset["id"])
     proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
@@ -68,7 +66,7 @@ async def test_concurrent_compatible_publishes_keep_one_active_contract(client: 
     api = Api(client)
     owner = await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     extra = [
         record_schema(
             {"id": "integer", "email": "string", "name": "string", f"c{i}": "string"}, ["id", "email", "name"]
@@ -89,7 +87,7 @@ async def test_concurrent_compatible_publishes_keep_one_active_contract(client: 
 
 def test_read_after_write_over_real_http(settings: Settings) -> None:
     """A 2xx means committed: over a real socket, an immediate read of the new row never 404s."""
-    with running_server(settings) as url, httpx.Client(base_url=url, headers=ADMIN, timeout=30) as http:
+    with serve_in_thread(settings) as url, httpx.Client(base_url=url, headers=ADMIN, timeout=30) as http:
         team = http.post("/api/v1/teams", json={"name": "raw"}).json()
         for i in range(150):
             created = http.post("/api/v1/assets", json={"fqn": f"w.s.raw_{i}", "owner_team_id": team["id"]})

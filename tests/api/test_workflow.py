@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from tests.helpers import ADMIN, Api, record_schema
-
-V1 = record_schema({"id": "integer", "email": "string", "name": "string"})
+from tests.assertions import assert_error
+from tests.conftest import MakeProposal, MakeShared
+from tests.helpers import ADMIN, V1_NAMED, Api, clock_ahead, record_schema
 
 
 async def test_first_publish_is_1_0_0_and_unchanged_republish_is_idempotent(
@@ -18,10 +17,10 @@ async def test_first_publish_is_1_0_0_and_unchanged_republish_is_idempotent(
     api = Api(client)
     owner = await api.team()
     asset = await api.asset(owner)
-    first = await api.publish(owner, asset["id"], V1)
+    first = await api.publish(owner, asset["id"], V1_NAMED)
     assert first["outcome"] == "published"
     assert first["contract"]["version"] == "1.0.0"
-    again = await api.publish(owner, asset["id"], V1, expect=200)
+    again = await api.publish(owner, asset["id"], V1_NAMED, expect=200)
     assert again["outcome"] == "unchanged"
     versions = await api.call("GET", f"/assets/{asset['id']}/contracts", 200, owner.read)
     assert versions["total"] == 1
@@ -31,7 +30,7 @@ async def test_compatible_change_publishes_minor_and_deprecates_previous(client:
     api = Api(client)
     owner = await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     v2 = record_schema(
         {"id": "integer", "email": "string", "name": "string", "nickname": "string"}, ["id", "email", "name"]
     )
@@ -49,7 +48,7 @@ async def test_breaking_change_opens_proposal_and_publishes_when_all_consumers_a
     api = Api(client)
     owner, c1, c2 = await api.team(), await api.team(), await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     await api.register(c1, asset["id"], columns=["email"])
     await api.register(c2, asset["id"])
     dropped = record_schema({"id": "integer", "name": "string"})
@@ -75,12 +74,11 @@ async def test_breaking_change_opens_proposal_and_publishes_when_all_consumers_a
     assert regs["total"] == 2
 
 
-async def test_second_breaking_publish_conflicts_while_a_proposal_is_open(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
-    await api.register(consumer, asset["id"])
+async def test_second_breaking_publish_conflicts_while_a_proposal_is_open(
+    client: httpx.AsyncClient, api: Api, make_shared_asset: MakeShared
+) -> None:
+    shared = await make_shared_asset(V1_NAMED)
+    owner, asset = shared.owner, shared.asset
     await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202)
     resp = await client.post(
         f"/api/v1/assets/{asset['id']}/contracts",
@@ -91,15 +89,11 @@ async def test_second_breaking_publish_conflicts_while_a_proposal_is_open(client
     assert resp.json()["error"]["code"] == "proposal_already_open"
 
 
-async def test_blocked_answer_needs_reason_and_keeps_proposal_open(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
-    await api.register(consumer, asset["id"])
-    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
-        "proposal"
-    ]
+async def test_blocked_answer_needs_reason_and_keeps_proposal_open(
+    client: httpx.AsyncClient, api: Api, make_proposal: MakeProposal
+) -> None:
+    p = await make_proposal(V1_NAMED)
+    consumer, proposal = p.consumer, p.proposal
     bad = await client.post(
         f"/api/v1/proposals/{proposal['id']}/acknowledge",
         headers=consumer.write,
@@ -114,25 +108,27 @@ async def test_blocked_answer_needs_reason_and_keeps_proposal_open(client: httpx
     assert approved["status"] == "published"
 
 
-async def test_force_requires_admin_scope_and_reason_and_is_audited(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
-    await api.register(consumer, asset["id"])
+async def test_force_requires_admin_scope_and_reason_and_is_audited(
+    client: httpx.AsyncClient, api: Api, make_shared_asset: MakeShared
+) -> None:
+    shared = await make_shared_asset(V1_NAMED)
+    owner, asset = shared.owner, shared.asset
     breaking = record_schema({"id": "integer"})
     denied = await client.post(
         f"/api/v1/assets/{asset['id']}/contracts",
         headers=owner.write,
         json={"schema": breaking, "force": True, "reason": "x"},
     )
-    assert denied.status_code == 403
+    assert_error(denied, 403, "admin_required")
     no_reason = await client.post(
         f"/api/v1/assets/{asset['id']}/contracts",
         headers=owner.admin,
         json={"schema": breaking, "force": True},
     )
-    assert no_reason.status_code == 422
+    assert "reason" in assert_error(no_reason, 422, "reason_required")["message"]
+    # Neither refusal published anything (nor wrote an audit event: see the total below).
+    versions = await api.call("GET", f"/assets/{asset['id']}/contracts", 200, owner.read)
+    assert [v["version"] for v in versions["items"]] == ["1.0.0"]
     forced = await api.call(
         "POST",
         f"/assets/{asset['id']}/contracts",
@@ -147,15 +143,11 @@ async def test_force_requires_admin_scope_and_reason_and_is_audited(client: http
     assert events["items"][0]["details"]["reason"] == "incident 42"
 
 
-async def test_approval_after_newer_publish_makes_proposal_stale(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
-    await api.register(consumer, asset["id"])
-    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
-        "proposal"
-    ]
+async def test_approval_after_newer_publish_makes_proposal_stale(
+    client: httpx.AsyncClient, api: Api, make_proposal: MakeProposal
+) -> None:
+    p = await make_proposal(V1_NAMED)
+    owner, consumer, asset, proposal = p.owner, p.consumer, p.asset, p.proposal
     additive = record_schema(
         {"id": "integer", "email": "string", "name": "string", "extra": "string"}, ["id", "email", "name"]
     )
@@ -170,25 +162,22 @@ async def test_breaking_change_without_consumers_publishes_major(client: httpx.A
     api = Api(client)
     owner = await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     result = await api.publish(owner, asset["id"], record_schema({"id": "integer"}))
     assert result["outcome"] == "published"
     assert result["contract"]["version"] == "2.0.0"
 
 
-async def test_withdraw_by_proposer_only(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
-    await api.register(consumer, asset["id"])
-    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
-        "proposal"
-    ]
+async def test_withdraw_by_proposer_only(
+    client: httpx.AsyncClient, api: Api, make_proposal: MakeProposal
+) -> None:
+    p = await make_proposal(V1_NAMED)
+    owner, consumer, proposal = p.owner, p.consumer, p.proposal
     denied = await client.post(
         f"/api/v1/proposals/{proposal['id']}/withdraw", headers=consumer.write, json={}
     )
-    assert denied.status_code == 403
+    assert_error(denied, 403, "not_proposer")
+    assert (await api.call("GET", f"/proposals/{proposal['id']}", 200, owner.read))["status"] == "open"
     done = await api.call(
         "POST", f"/proposals/{proposal['id']}/withdraw", 200, owner.write, json={"reason": "rethink"}
     )
@@ -198,23 +187,19 @@ async def test_withdraw_by_proposer_only(client: httpx.AsyncClient) -> None:
         headers=consumer.write,
         json={"response": "approved"},
     )
-    assert late.status_code == 409
-    assert late.json()["error"]["code"] == "proposal_withdrawn"
+    assert_error(late, 409, "proposal_withdrawn")
 
 
-async def test_force_approve_by_admin_publishes(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
-    await api.register(consumer, asset["id"])
-    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
-        "proposal"
-    ]
+async def test_force_approve_by_admin_publishes(
+    client: httpx.AsyncClient, api: Api, make_proposal: MakeProposal
+) -> None:
+    p = await make_proposal(V1_NAMED)
+    owner, proposal = p.owner, p.proposal
     denied = await client.post(
         f"/api/v1/proposals/{proposal['id']}/force-approve", headers=owner.write, json={"reason": "x"}
     )
-    assert denied.status_code == 403
+    assert_error(denied, 403, "admin_required")
+    assert (await api.call("GET", f"/proposals/{proposal['id']}", 200, owner.read))["status"] == "open"
     done = await api.call(
         "POST", f"/proposals/{proposal['id']}/force-approve", 200, ADMIN, json={"reason": "exec decision"}
     )
@@ -235,7 +220,7 @@ async def test_impact_names_consumers_and_downstream_without_writing(client: htt
         consumer.write,
         json={"upstream_asset_id": asset["id"]},
     )
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     await api.register(consumer, asset["id"], columns=["email"])
     impact = await api.call(
         "POST",
@@ -257,7 +242,9 @@ async def test_guarantee_relaxation_is_breaking_under_strict(client: httpx.Async
     api = Api(client)
     owner, consumer = await api.team(), await api.team()
     asset = await api.asset(owner)
-    pub = await api.publish(owner, asset["id"], V1, guarantees={"columns": {"email": {"not_null": True}}})
+    pub = await api.publish(
+        owner, asset["id"], V1_NAMED, guarantees={"columns": {"email": {"not_null": True}}}
+    )
     await api.register(consumer, asset["id"])
     patched = await api.call(
         "PATCH", f"/contracts/{pub['contract']['id']}/guarantees", 202, owner.write, json={"guarantees": {}}
@@ -278,17 +265,17 @@ async def test_write_audit_publish_gate(client: httpx.AsyncClient) -> None:
     owner = await api.team()
     asset = await api.asset(owner, require_passing_audit=True)
     resp = await client.post(
-        f"/api/v1/assets/{asset['id']}/contracts", headers=owner.write, json={"schema": V1}
+        f"/api/v1/assets/{asset['id']}/contracts", headers=owner.write, json={"schema": V1_NAMED}
     )
-    assert resp.status_code == 412
-    assert resp.json()["error"]["code"] == "audit_not_passing"
+    assert_error(resp, 412, "audit_not_passing")
     await api.call(
         "POST", f"/assets/{asset['id']}/audit", 201, owner.write, json={"status": "failed", "run_id": "r1"}
     )
     resp = await client.post(
-        f"/api/v1/assets/{asset['id']}/contracts", headers=owner.write, json={"schema": V1}
+        f"/api/v1/assets/{asset['id']}/contracts", headers=owner.write, json={"schema": V1_NAMED}
     )
-    assert resp.status_code == 412
+    assert_error(resp, 412, "audit_not_passing")  # a failed run does not open the gate either
+    assert (await api.call("GET", f"/assets/{asset['id']}", 200, owner.read))["current_version"] is None
     await api.call(
         "POST",
         f"/assets/{asset['id']}/audit",
@@ -300,19 +287,18 @@ async def test_write_audit_publish_gate(client: httpx.AsyncClient) -> None:
             "results": [{"guarantee": "not_null:id", "status": "passed"}],
         },
     )
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     history = await api.call("GET", f"/assets/{asset['id']}/audit-history", 200, owner.read)
     assert [r["run_id"] for r in history["items"]] == ["r2", "r1"]
     trends = await api.call("GET", f"/assets/{asset['id']}/audit-trends", 200, owner.read)
     assert trends["runs"] == 2 and trends["pass_rate"] == 0.5
 
 
-async def test_an_expired_proposal_no_longer_blocks_a_new_one(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
-    await api.register(consumer, asset["id"])
+async def test_an_expired_proposal_no_longer_blocks_a_new_one(
+    client: httpx.AsyncClient, api: Api, make_shared_asset: MakeShared
+) -> None:
+    shared = await make_shared_asset(V1_NAMED)
+    owner, asset = shared.owner, shared.asset
     past = await client.post(
         f"/api/v1/assets/{asset['id']}/contracts",
         headers=owner.write,
@@ -320,12 +306,12 @@ async def test_an_expired_proposal_no_longer_blocks_a_new_one(client: httpx.Asyn
     )
     assert past.status_code == 422
     assert past.json()["error"]["code"] == "invalid_expiry"
-    soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     first = await api.publish(
         owner, asset["id"], record_schema({"id": "integer"}), expect=202, expires_at=soon
     )
-    await asyncio.sleep(1.1)
-    second = await api.publish(owner, asset["id"], record_schema({"id": "string"}), expect=202)
+    with clock_ahead(timedelta(hours=2)):
+        second = await api.publish(owner, asset["id"], record_schema({"id": "string"}), expect=202)
     assert second["proposal"]["id"] != first["proposal"]["id"]
     old = await api.call("GET", f"/proposals/{first['proposal']['id']}", 200, owner.read)
     assert old["status"] == "expired"

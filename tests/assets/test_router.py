@@ -8,10 +8,7 @@ from typing import Any
 import httpx
 
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, Api, TeamCtx, record_schema
-
-API = "/api/v1"
-V1 = record_schema({"id": "integer", "email": "string"})
+from tests.helpers import ADMIN, API, V1, Api, TeamCtx
 
 
 async def test_create_asset_with_defaults_and_get_it(client: httpx.AsyncClient) -> None:

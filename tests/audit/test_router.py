@@ -12,11 +12,8 @@ from fastapi import FastAPI
 
 from tessera.resources import app_resources
 from tests.assertions import assert_error
-from tests.conftest import ON_POSTGRES
-from tests.helpers import ADMIN, Api, TeamCtx, record_schema
-
-API = "/api/v1"
-V1 = record_schema({"id": "integer", "email": "string"})
+from tests.conftest import ON_POSTGRES, MakeProposal
+from tests.helpers import ADMIN, API, V1, Api, TeamCtx, record_schema
 
 
 async def _ids(api: Api, query: str, key: dict[str, str] = ADMIN) -> list[str]:
@@ -25,15 +22,9 @@ async def _ids(api: Api, query: str, key: dict[str, str] = ADMIN) -> list[str]:
     return [e["action"] for e in page["items"]]
 
 
-async def test_filters(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
-    await api.register(consumer, asset["id"])
-    proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
-        "proposal"
-    ]
+async def test_filters(client: httpx.AsyncClient, api: Api, make_proposal: MakeProposal) -> None:
+    p = await make_proposal()
+    owner, consumer, asset, proposal = p.owner, p.consumer, p.asset, p.proposal
     await api.ack(consumer, proposal["id"], "blocked", reason="no")
     await api.call("POST", f"/proposals/{proposal['id']}/withdraw", 200, owner.write, json={})
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pytest
@@ -11,16 +11,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from tessera.cli.main import app
-from tessera.config import Settings
-from tests.cli.live import serve_in_thread
 from tests.conftest import BOOTSTRAP_KEY
-
-
-@pytest.fixture
-def live_url(settings: Settings) -> Iterator[str]:
-    """Base URL of a real server (uvicorn in a thread) over a fresh database."""
-    with serve_in_thread(settings) as url:
-        yield url
 
 
 @dataclass

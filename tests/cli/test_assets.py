@@ -6,12 +6,8 @@ import json
 from pathlib import Path
 
 from tests.cli.conftest import Cli, new_key
+from tests.helpers import V1
 
-V1 = {
-    "type": "object",
-    "properties": {"id": {"type": "integer"}, "email": {"type": "string"}},
-    "required": ["id", "email"],
-}
 V2_DROPPED = {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]}
 V1_WIDER = {
     "type": "object",

@@ -11,11 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import AuditEvent, OutboxMessage
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, Api, TeamCtx, record_schema
+from tests.conftest import MakeShared
+from tests.helpers import ADMIN, API, V1, V1_PLUS, Api, TeamCtx, record_schema
 
-API = "/api/v1"
-V1 = record_schema({"id": "integer", "email": "string"})
-V1_PLUS = record_schema({"id": "integer", "email": "string", "name": "string"}, ["id", "email"])
 DROPPED = record_schema({"id": "integer"})
 NOT_NULL_EMAIL = {"columns": {"email": {"not_null": True}}}
 
@@ -251,12 +249,9 @@ async def test_patch_guarantees(client: httpx.AsyncClient) -> None:
     assert_error(resp, 422, "invalid_version")  # relaxing not_null is breaking under strict: a major bump
 
 
-async def test_forced_guarantee_patch_is_recorded(client: httpx.AsyncClient) -> None:
-    api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    contract = (await api.publish(owner, asset["id"], V1, guarantees=NOT_NULL_EMAIL))["contract"]
-    await api.register(consumer, asset["id"])
+async def test_forced_guarantee_patch_is_recorded(api: Api, make_shared_asset: MakeShared) -> None:
+    shared = await make_shared_asset(guarantees=NOT_NULL_EMAIL)
+    owner, contract = shared.owner, shared.contract
     forced = await api.call(
         "PATCH",
         f"/contracts/{contract['id']}/guarantees",

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -46,16 +46,13 @@ def _tessera() -> list[str]:
     return [found] if found else [sys.executable, "-c", "from tessera.cli.main import run; run()"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+# uvicorn logs the port it bound; with PORT=0 the kernel picks it, so no other process can take it first.
+_LISTENING = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    """``tessera serve`` on a free port over a temporary SQLite database; yields its URL."""
-    port = _free_port()
+    """``tessera serve`` on a port the kernel picks, over a temporary SQLite database; yields its URL."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'tessera.db'}",
@@ -63,18 +60,19 @@ def server(tmp_path: Path) -> Iterator[str]:
         "SECRET_KEY": "e2e-secret",
         "ENVIRONMENT": "test",
         "DATA_DIR": str(tmp_path / "data"),
-        "BASE_URL": f"http://127.0.0.1:{port}",
+        "BASE_URL": "http://tessera.e2e",
+        "PORT": "0",
     }
     env.pop("REDIS_URL", None)  # in-memory rate limiting: the test needs no Redis
     log = (tmp_path / "server.log").open("w")
     proc = subprocess.Popen(
-        [*_tessera(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*_tessera(), "serve", "--host", "127.0.0.1"],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=tmp_path,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = ""
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -82,8 +80,10 @@ def server(tmp_path: Path) -> Iterator[str]:
                 pytest.fail(
                     f"tessera serve exited with {proc.returncode}:\n{(tmp_path / 'server.log').read_text()}"
                 )
+            if not url and (found := _LISTENING.search((tmp_path / "server.log").read_text())):
+                url = found.group(1)
             try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                if url and httpx.get(f"{url}/health", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from tessera.config import Settings
 from tests.conftest import BOOTSTRAP_KEY
-from tests.server import running_server
+from tests.server import serve_in_thread
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "quickstart.py"
 
 
 def test_quickstart_walks_the_core_workflow(settings: Settings) -> None:
-    with running_server(settings) as url:
+    with serve_in_thread(settings) as url:
         done = subprocess.run(
             [sys.executable, str(EXAMPLE), "--url", url, "--key", BOOTSTRAP_KEY],
             capture_output=True,

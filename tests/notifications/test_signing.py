@@ -82,8 +82,9 @@ def test_tampering_and_replays_are_refused(headers: dict[str, str], body: bytes,
 
 def test_wrong_secret_is_refused() -> None:
     headers = signature_headers(generate_secret(), "evt_1", BODY, timestamp=TS)
-    with pytest.raises(SignatureError):
+    with pytest.raises(SignatureError) as caught:
         verify(SECRET, headers, BODY, now=NOW)
+    assert caught.value.code == "no_matching_signature"
 
 
 def test_rotation_sends_one_signature_per_secret_and_either_secret_verifies() -> None:
@@ -97,6 +98,9 @@ def test_rotation_sends_one_signature_per_secret_and_either_secret_verifies() ->
 def test_tolerance_is_configurable() -> None:
     headers = signature_headers(SECRET, "evt_1", BODY, timestamp=TS - 3600)
     verify(SECRET, headers, BODY, now=NOW, tolerance=timedelta(hours=2))
+    with pytest.raises(SignatureError) as caught:  # the default tolerance refuses the same request
+        verify(SECRET, headers, BODY, now=NOW)
+    assert caught.value.code == "timestamp_out_of_tolerance"
 
 
 @given(body=st.binary(max_size=512), msg_id=st.text(min_size=1, max_size=40).filter(str.strip))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import orjson
 import pytest
 
@@ -100,7 +102,7 @@ async def test_slack_errors_classify_like_webhooks(receiver: HttpReceiver, local
     assert bad.outcome is Outcome.PERMANENT
     assert bad.response_excerpt == "invalid_blocks"
     assert limited.outcome is Outcome.RETRYABLE
-    assert limited.retry_after is not None
+    assert limited.retry_after == timedelta(seconds=30)  # Slack's Retry-After header, not a default
 
 
 async def test_slack_urls_go_through_the_ssrf_policy(local_policy: UrlPolicy) -> None:

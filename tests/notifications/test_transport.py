@@ -42,8 +42,9 @@ async def test_loopback_is_refused_without_allow_list(receiver: HttpReceiver) ->
 async def test_localhost_name_is_resolved_checked_and_keeps_its_host_header(receiver: HttpReceiver) -> None:
     backend = RecordingBackend()
     async with build_client(UrlPolicy(), network_backend=backend) as client:
-        with pytest.raises(UrlRefused):
+        with pytest.raises(UrlRefused) as refused:
             await client.post(receiver.url(host="localhost"), content=b"{}")
+    assert refused.value.reason_code is RefusalReason.ADDRESS_NOT_ALLOWED
     async with build_client(UrlPolicy(allowlist=LOOPBACK), network_backend=backend) as client:
         response = await client.post(receiver.url(host="localhost"), content=b"{}")
     assert response.status_code == 200
@@ -69,8 +70,9 @@ async def test_a_name_that_resolves_to_a_refused_address_never_connects(answers:
     backend = RecordingBackend()
     policy = UrlPolicy(allowlist=LOOPBACK, resolver=table_resolver({"rebind.example.com": answers}))
     async with build_client(policy, network_backend=backend) as client:
-        with pytest.raises(UrlRefused):
+        with pytest.raises(UrlRefused) as refused:
             await client.post("http://rebind.example.com/hook", content=b"{}")
+    assert refused.value.reason_code is RefusalReason.ADDRESS_NOT_ALLOWED
     assert backend.connected == []
 
 

@@ -15,10 +15,9 @@ from tessera.notifications.events import Event, EventType
 from tessera.notifications.payloads import parse_data
 from tessera.notifications.rendering import TemplateRenderer
 from tessera.resources import app_resources
-from tests.helpers import ADMIN, Api, record_schema
+from tests.helpers import ADMIN, V1, Api, record_schema
 from tests.sync.test_dbt_sync import manifest
 
-V1 = record_schema({"id": "integer", "email": "string"})
 BREAKING = record_schema({"id": "integer"})
 RENDERER = TemplateRenderer()
 ADDITIVE = record_schema({"id": "integer", "email": "string", "name": "string"}, ["id", "email"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,10 +14,8 @@ from tessera.auth.principal import system_principal
 from tessera.proposals.service import expire_due
 from tessera.resources import app_resources
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, Api, TeamCtx, record_schema
+from tests.helpers import ADMIN, API, V1_NAMED, Api, TeamCtx, clock_ahead, record_schema
 
-API = "/api/v1"
-V1 = record_schema({"id": "integer", "email": "string", "name": "string"})
 DROP_EMAIL = record_schema({"id": "integer", "name": "string"})
 DEADLINE = "2031-03-01T12:00:00Z"
 
@@ -45,7 +42,7 @@ async def open_proposal(client: httpx.AsyncClient, **publish: Any) -> Setup:
     api = Api(client)
     owner, c1, c2 = await api.team(), await api.team(), await api.team()
     asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    await api.publish(owner, asset["id"], V1_NAMED)
     await api.register(c1, asset["id"], columns=["email"])
     await api.register(c2, asset["id"])
     result = await api.publish(owner, asset["id"], DROP_EMAIL, expect=202, **publish)
@@ -81,7 +78,7 @@ async def test_list_filters(client: httpx.AsyncClient) -> None:
     api = s.api
     other_owner = await api.team()
     other_asset = await api.asset(other_owner)
-    await api.publish(other_owner, other_asset["id"], V1)
+    await api.publish(other_owner, other_asset["id"], V1_NAMED)
     await api.register(s.c2, other_asset["id"])
     other = (await api.publish(other_owner, other_asset["id"], DROP_EMAIL, expect=202))["proposal"]
     await api.ack(s.c1, s.proposal["id"])
@@ -126,8 +123,10 @@ async def test_a_team_may_change_its_answer_until_the_proposal_resolves(client: 
     assert after_c2["pending_team_ids"] == []
     done = await s.api.ack(s.c1, s.proposal["id"], "migrating", migration_deadline=DEADLINE)
     assert done["status"] == "published"
-    assert done["published_contract_id"] is not None
     assert done["resolved_at"] is not None
+    contracts = await s.api.call("GET", f"/assets/{s.asset['id']}/contracts", 200, ADMIN)
+    active = [(c["id"], c["version"]) for c in contracts["items"] if c["status"] == "active"]
+    assert active == [(done["published_contract_id"], "2.0.0")]
     answer = next(a for a in done["acknowledgments"] if a["team_id"] == s.c1.id)
     assert (answer["response"], answer["reason"]) == ("migrating", None)
     assert answer["migration_deadline"].startswith("2031-03-01T12:00:00")
@@ -264,37 +263,39 @@ async def test_force_approving_a_stale_proposal_records_it_as_stale(client: http
 
 
 async def test_expired_proposal_refuses_answers_and_stays_expired(client: httpx.AsyncClient) -> None:
-    soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     s = await open_proposal(client, expires_at=soon)
     assert s.proposal["status"] == "open"
-    await asyncio.sleep(1.1)
-    resp = await client.post(
-        f"{API}/proposals/{s.proposal['id']}/acknowledge", headers=s.c1.write, json={"response": "approved"}
-    )
-    assert_error(resp, 409, "proposal_expired")
-    expired = await s.get()
-    assert expired["status"] == "expired"
-    assert expired["resolved_at"] is not None
-    assert s.answers(expired)[s.c1.id] == "pending"
-    events = await s.api.call(
-        "GET", f"/audit/events?action=proposal.expired&target_id={s.proposal['id']}", 200, ADMIN
-    )
-    assert events["total"] == 1
-    resp = await client.post(
-        f"{API}/proposals/{s.proposal['id']}/force-approve", headers=ADMIN, json={"reason": "x"}
-    )
-    assert_error(resp, 409, "proposal_expired")
-    # The asset may get a new proposal.
-    await s.api.publish(s.owner, s.asset["id"], DROP_EMAIL, expect=202)
+    with clock_ahead(timedelta(hours=2)):
+        resp = await client.post(
+            f"{API}/proposals/{s.proposal['id']}/acknowledge",
+            headers=s.c1.write,
+            json={"response": "approved"},
+        )
+        assert_error(resp, 409, "proposal_expired")
+        expired = await s.get()
+        assert expired["status"] == "expired"
+        assert expired["resolved_at"] is not None
+        assert s.answers(expired)[s.c1.id] == "pending"
+        events = await s.api.call(
+            "GET", f"/audit/events?action=proposal.expired&target_id={s.proposal['id']}", 200, ADMIN
+        )
+        assert events["total"] == 1
+        resp = await client.post(
+            f"{API}/proposals/{s.proposal['id']}/force-approve", headers=ADMIN, json={"reason": "x"}
+        )
+        assert_error(resp, 409, "proposal_expired")
+        # The asset may get a new proposal.
+        await s.api.publish(s.owner, s.asset["id"], DROP_EMAIL, expect=202)
 
 
 async def test_force_approve_after_the_deadline_is_refused(client: httpx.AsyncClient) -> None:
-    soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     s = await open_proposal(client, expires_at=soon)
-    await asyncio.sleep(1.1)
-    resp = await client.post(
-        f"{API}/proposals/{s.proposal['id']}/force-approve", headers=ADMIN, json={"reason": "x"}
-    )
+    with clock_ahead(timedelta(hours=2)):
+        resp = await client.post(
+            f"{API}/proposals/{s.proposal['id']}/force-approve", headers=ADMIN, json={"reason": "x"}
+        )
     assert_error(resp, 409, "proposal_expired")
     assert (await s.get())["status"] == "expired"
     assert (await s.api.call("GET", f"/assets/{s.asset['id']}", 200, ADMIN))["current_version"] == "1.0.0"
@@ -303,12 +304,12 @@ async def test_force_approve_after_the_deadline_is_refused(client: httpx.AsyncCl
 async def test_sweep_expires_only_proposals_past_their_deadline(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
-    soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     due = await open_proposal(client, expires_at=soon)
     later = await open_proposal(client, expires_at=(datetime.now(UTC) + timedelta(days=3)).isoformat())
-    await asyncio.sleep(1.1)
-    async with app_resources(app).session_factory() as session, session.begin():
-        assert await expire_due(session, system_principal(), base_url="http://tessera.test") == 1
+    with clock_ahead(timedelta(hours=2)):
+        async with app_resources(app).session_factory() as session, session.begin():
+            assert await expire_due(session, system_principal(), base_url="http://tessera.test") == 1
     assert (await due.get())["status"] == "expired"
     assert (await later.get())["status"] == "open"
     event = (

@@ -8,17 +8,12 @@ from typing import Any
 import httpx
 
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, Api, TeamCtx, record_schema
-
-API = "/api/v1"
-V1 = record_schema({"id": "integer", "email": "string"})
+from tests.helpers import ADMIN, API, Api, TeamCtx, record_schema, shared_asset
 
 
 async def _world(api: Api) -> tuple[TeamCtx, TeamCtx, dict[str, Any]]:
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
-    return owner, consumer, asset
+    shared = await shared_asset(api, register=False)
+    return shared.owner, shared.consumer, shared.asset
 
 
 async def test_register_with_columns_purpose_and_pinned_version(client: httpx.AsyncClient) -> None:

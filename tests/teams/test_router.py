@@ -8,9 +8,7 @@ import httpx
 import pytest
 
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, Api, auth
-
-API = "/api/v1"
+from tests.helpers import ADMIN, API, Api, auth
 
 
 async def test_admin_creates_team_and_reads_it_back(client: httpx.AsyncClient) -> None:
@@ -60,6 +58,7 @@ async def test_team_names_are_unique_case_insensitively(client: httpx.AsyncClien
     assert_error(
         await client.post(f"{API}/teams", headers=ADMIN, json={"name": "growth"}), 409, "team_exists"
     )
+    assert [t["name"] for t in (await api.call("GET", "/teams", 200, ADMIN))["items"]] == ["Growth"]
 
 
 async def test_only_admin_creates_teams(client: httpx.AsyncClient) -> None:
@@ -220,6 +219,7 @@ async def test_deactivated_user_cannot_be_added(client: httpx.AsyncClient) -> No
         f"{API}/teams/{team.id}/members", headers=team.write, json={"user_id": user["id"]}
     )
     assert_error(resp, 404, "user_not_found")
+    assert await api.call("GET", f"/teams/{team.id}/members", 200, ADMIN) == []
 
 
 async def test_x_api_key_header_is_accepted_as_well(client: httpx.AsyncClient) -> None:

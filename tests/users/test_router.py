@@ -9,9 +9,7 @@ import httpx
 import pytest
 
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, Api
-
-API = "/api/v1"
+from tests.helpers import ADMIN, API, Api
 
 
 def person(email: str = "ada@example.com", **extra: Any) -> dict[str, Any]:

@@ -27,10 +27,9 @@ from tessera.worker.delivery import PAUSE_AFTER_FAILURES, claim, deliver_due
 from tessera.worker.dispatch import dispatch_outbox
 from tessera.worker.runner import sweep_once
 from tests.conftest import ON_POSTGRES
-from tests.helpers import ADMIN, Api, record_schema
+from tests.helpers import ADMIN, V1, Api, record_schema
 from tests.notifications.receivers import HttpReceiver, Reply, SmtpReceiver
 
-V1 = record_schema({"id": "integer", "email": "string"})
 BREAKING = record_schema({"id": "integer"})
 
 

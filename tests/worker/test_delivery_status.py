@@ -18,10 +18,9 @@ from tessera.resources import app_resources
 from tessera.worker.channels import Channels
 from tessera.worker.runner import sweep_once
 from tests.assertions import assert_error
-from tests.helpers import Api, record_schema
+from tests.helpers import V1, Api, record_schema
 from tests.notifications.receivers import HttpReceiver, Reply
 
-V1 = record_schema({"id": "integer", "email": "string"})
 BREAKING = record_schema({"id": "integer"})
 
 

@@ -33,7 +33,7 @@ def test_owner_from_value(value: object, expected: OwnerRef | None) -> None:
 
 @pytest.mark.parametrize("value", [["a", "b"], 42, {"slack": "#x"}, {"name": "", "email": None}])
 def test_unusable_owner_is_an_error(value: object) -> None:
-    with pytest.raises(OwnerError):
+    with pytest.raises(OwnerError, match="meta.owner"):
         owner_from_value(value)
 
 
@@ -45,7 +45,7 @@ def test_contact(value: object, expected: str | None) -> None:
 
 
 def test_contact_object_is_an_error() -> None:
-    with pytest.raises(OwnerError):
+    with pytest.raises(OwnerError, match="meta.contact must be a string, got dict"):
         contact_from_value({"slack": "#x"})
 
 
