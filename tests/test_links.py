@@ -147,7 +147,8 @@ async def _breaking_proposal(api: Api, receiver: HttpReceiver) -> tuple[str, str
 
 async def _stored_payloads(application: FastAPI) -> list[dict[str, Any]]:
     async with app_resources(application).read_session_factory() as session:
-        return list((await session.execute(sa.select(OutboxMessage.payload))).scalars().all())
+        stmt = sa.select(OutboxMessage.payload).order_by(OutboxMessage.created_at, OutboxMessage.id)
+        return list((await session.execute(stmt)).scalars().all())
 
 
 async def _deliver(application: FastAPI, settings: Settings) -> None:
