@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     auth_disabled: bool = False
     bootstrap_api_key: str | None = None
     secret_key: str = ""
-    # Links are built by tessera.links.api_url from this value, normalised below (no trailing slash).
+    # The worker makes event links absolute with this value (tessera.links.resolve); normalised below.
     base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000

@@ -309,7 +309,7 @@ async def test_sweep_expires_only_proposals_past_their_deadline(
     later = await open_proposal(client, expires_at=(datetime.now(UTC) + timedelta(days=3)).isoformat())
     with clock_ahead(timedelta(hours=2)):
         async with app_resources(app).session_factory() as session, session.begin():
-            assert await expire_due(session, system_principal(), base_url="http://tessera.test") == 1
+            assert await expire_due(session, system_principal()) == 1
     assert (await due.get())["status"] == "expired"
     assert (await later.get())["status"] == "open"
     event = (
@@ -319,4 +319,4 @@ async def test_sweep_expires_only_proposals_past_their_deadline(
     )["items"][0]
     assert event["actor_team_id"] is None and event["actor_key_id"] is None
     async with app_resources(app).session_factory() as session, session.begin():
-        assert await expire_due(session, system_principal(), base_url="http://tessera.test") == 0
+        assert await expire_due(session, system_principal()) == 0

@@ -93,9 +93,7 @@ async def test_rolled_back_publish_sends_nothing(
     receiver.requests.clear()
     principal = Principal(uuid.UUID(owner.id), None, "test", frozenset({Scope.WRITE}))
     async with app_resources(app).session_factory() as session:
-        out = await publish(
-            session, principal, uuid.UUID(asset["id"]), PublishCommand(schema=BREAKING), base_url="http://t"
-        )
+        out = await publish(session, principal, uuid.UUID(asset["id"]), PublishCommand(schema=BREAKING))
         assert out.proposal is not None
         await session.rollback()
     await _drain(app, channels)

@@ -87,7 +87,7 @@ async def check_quality_gate(session: AsyncSession, asset: Asset) -> None:
 
 
 async def publish(
-    session: AsyncSession, principal: Principal, asset_id: uuid.UUID, cmd: PublishCommand, *, base_url: str
+    session: AsyncSession, principal: Principal, asset_id: uuid.UUID, cmd: PublishCommand
 ) -> PublishOutput:
     """Decide and carry out a publish request (see the module docstring)."""
     asset = await assets_repo.get_for_update(session, asset_id)
@@ -99,7 +99,7 @@ async def publish(
     await check_quality_gate(session, asset)
     active = await repository.active_for(session, asset.id)
     ev = await evaluate(session, asset, active, cmd)
-    return await apply_decision(session, principal, asset, active, ev, cmd, base_url=base_url)
+    return await apply_decision(session, principal, asset, active, ev, cmd)
 
 
 async def apply_decision(
@@ -109,8 +109,6 @@ async def apply_decision(
     active: Contract | None,
     ev: Evaluated,
     cmd: PublishCommand,
-    *,
-    base_url: str,
 ) -> PublishOutput:
     """The decision every publishing caller shares, on an evaluated request for a locked asset."""
     result = PublishOutput(
@@ -123,9 +121,7 @@ async def apply_decision(
     )
     if active is None:
         check_version(None, ev.suggested_version, Bump.MAJOR)
-        result.contract = await publish_version(
-            session, principal, asset, None, ev, ev.suggested_version, base_url
-        )
+        result.contract = await publish_version(session, principal, asset, None, ev, ev.suggested_version)
         result.outcome, result.message = (
             PublishOutcome.PUBLISHED,
             f"Published first contract {ev.suggested_version}.",
@@ -140,7 +136,7 @@ async def apply_decision(
     if not ev.breaking:
         version = cmd.version or ev.suggested_version
         check_version(active.version, version, bump)
-        result.contract = await publish_version(session, principal, asset, active, ev, version, base_url)
+        result.contract = await publish_version(session, principal, asset, active, ev, version)
         result.outcome, result.message = (
             PublishOutcome.PUBLISHED,
             f"Published compatible change as {version}.",
@@ -150,14 +146,14 @@ async def apply_decision(
         version = cmd.version or ev.suggested_version
         check_version(active.version, version, bump)
         result.contract = await publish_version(
-            session, principal, asset, active, ev, version, base_url, forced_reason=cmd.reason
+            session, principal, asset, active, ev, version, forced_reason=cmd.reason
         )
         result.outcome = PublishOutcome.FORCE_PUBLISHED
         result.message = f"Force-published breaking change as {version}."
         return result
     if cmd.version:
         check_version(active.version, cmd.version, bump)
-    result.proposal = await open_proposal(session, principal, asset, active, ev, cmd, base_url)
+    result.proposal = await open_proposal(session, principal, asset, active, ev, cmd)
     result.outcome = PublishOutcome.PROPOSED
     if result.proposal.status is ProposalStatus.PUBLISHED and result.proposal.published_contract_id:
         result.contract = await repository.get(session, result.proposal.published_contract_id)

@@ -16,7 +16,7 @@ from tessera.contracts.schemas import (
     GuaranteesPatch,
     PublishResult,
 )
-from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, SettingsDep, WritePrincipal, WriteSessionDep
+from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, WritePrincipal, WriteSessionDep
 from tessera.enums import PublishOutcome
 from tessera.schemas import ListPage
 
@@ -42,7 +42,6 @@ async def publish_contract(
     response: Response,
     session: WriteSessionDep,
     principal: WritePrincipal,
-    settings: SettingsDep,
 ) -> PublishResult:
     """Publish a contract: 201 published, 202 proposal opened (breaking), 200 unchanged."""
     cmd = PublishCommand(
@@ -54,7 +53,7 @@ async def publish_contract(
         expires_at=data.expires_at,
         source_ref=data.source_ref,
     )
-    out = await publish(session, principal, asset_id, cmd, base_url=settings.base_url)
+    out = await publish(session, principal, asset_id, cmd)
     response.status_code = _STATUS[out.outcome]
     return await service.to_result(session, out)
 
@@ -95,9 +94,8 @@ async def patch_guarantees(
     response: Response,
     session: WriteSessionDep,
     principal: WritePrincipal,
-    settings: SettingsDep,
 ) -> PublishResult:
     """Change the guarantees of the active contract (same rules as a publish)."""
-    out = await service.patch_guarantees(session, principal, contract_id, data, base_url=settings.base_url)
+    out = await service.patch_guarantees(session, principal, contract_id, data)
     response.status_code = _STATUS[out.outcome]
     return await service.to_result(session, out)

@@ -47,8 +47,6 @@ async def patch_guarantees(
     principal: Principal,
     contract_id: uuid.UUID,
     data: GuaranteesPatch,
-    *,
-    base_url: str,
 ) -> PublishOutput:
     """New guarantees on the active contract's schema, decided by the same publishing rules."""
     contract = await require_contract(session, contract_id)
@@ -65,7 +63,7 @@ async def patch_guarantees(
         reason=data.reason,
         expires_at=data.expires_at,
     )
-    return await publish(session, principal, contract.asset_id, cmd, base_url=base_url)
+    return await publish(session, principal, contract.asset_id, cmd)
 
 
 async def diff_versions(

@@ -33,7 +33,6 @@ async def publish_version(
     active: Contract | None,
     ev: Evaluated,
     version: str,
-    base_url: str,
     *,
     proposal_id: uuid.UUID | None = None,
     forced_reason: str | None = None,
@@ -96,7 +95,7 @@ async def publish_version(
     )
     teams = await payloads.team_refs(session, [asset.owner_team_id, *consumers])
     asset_ref = payloads.asset_ref(asset, teams)
-    links = payloads.links(base_url, asset)
+    links = payloads.links(asset)
     await emit(
         session,
         ContractPublished(
@@ -128,7 +127,7 @@ async def publish_version(
 
 
 async def retire_asset(
-    session: AsyncSession, principal: Principal, asset: Asset, proposal: Proposal | None, base_url: str
+    session: AsyncSession, principal: Principal, asset: Asset, proposal: Proposal | None
 ) -> None:
     """Soft-delete an asset whose removal went through, deprecating its active contract."""
     active = await repository.active_for(session, asset.id)
@@ -143,7 +142,7 @@ async def retire_asset(
                 asset=payloads.asset_ref(asset, teams),
                 contract=ContractRef(id=active.id, version=active.version),
                 superseded_by=None,
-                links=payloads.links(base_url, asset),
+                links=payloads.links(asset),
             ),
         )
     asset.deleted_at = now

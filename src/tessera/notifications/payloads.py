@@ -1,7 +1,8 @@
 """One pydantic model per event type: the ``data`` object of every notification, spelt one way.
 
 Services build these models (so a misspelt or missing key is a type error, not a blank email), the
-outbox stores ``model.model_dump(mode="json")``, webhooks send exactly that, and the email and Slack
+outbox stores ``model.model_dump(mode="json")`` (with ``links`` as API paths), webhooks send exactly that
+with the links made absolute by the worker (``tessera.links.resolve``), and the email and Slack
 templates read the same keys. ``docs/webhooks.md`` shows one example per event type, and a test checks
 each example against its model.
 
@@ -56,7 +57,7 @@ class AssetRef(Payload):
 
 
 class Links(Payload):
-    """Absolute API URLs in this Tessera."""
+    """API URLs in this Tessera: absolute on the wire, stored as paths (see ``tessera.links.resolve``)."""
 
     asset_url: str
 

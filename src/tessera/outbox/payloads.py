@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import Asset, Proposal, Team, TeamMember, User
-from tessera.links import api_url
+from tessera.links import api_path
 from tessera.notifications.payloads import (
     AssetRef,
     Change,
@@ -80,16 +80,16 @@ def proposal_ref(proposal: Proposal) -> ProposalRef:
     )
 
 
-def links(base_url: str, asset: Asset) -> Links:
-    """Absolute URL of the asset in this Tessera."""
-    return Links(asset_url=api_url(base_url, f"assets/{asset.id}"))
+def links(asset: Asset) -> Links:
+    """API path of the asset; the worker makes it absolute when it sends the event."""
+    return Links(asset_url=api_path(f"assets/{asset.id}"))
 
 
-def proposal_links(base_url: str, asset: Asset, proposal: Proposal) -> ProposalLinks:
-    """Absolute URLs of the asset and the proposal in this Tessera."""
+def proposal_links(asset: Asset, proposal: Proposal) -> ProposalLinks:
+    """API paths of the asset and the proposal; the worker makes them absolute when it sends the event."""
     return ProposalLinks(
-        asset_url=api_url(base_url, f"assets/{asset.id}"),
-        proposal_url=api_url(base_url, f"proposals/{proposal.id}"),
+        asset_url=api_path(f"assets/{asset.id}"),
+        proposal_url=api_path(f"proposals/{proposal.id}"),
     )
 
 

@@ -34,7 +34,6 @@ async def proposal_event(
     event: type[P],
     asset: Asset,
     proposal: Proposal,
-    base_url: str,
     *,
     reason: str | None = None,
     answer: Answer | None = None,
@@ -53,7 +52,7 @@ async def proposal_event(
         proposal=payloads.proposal_ref(proposal),
         asset=payloads.asset_ref(asset, teams),
         versions=await versions(session, proposal),
-        links=payloads.proposal_links(base_url, asset, proposal),
+        links=payloads.proposal_links(asset, proposal),
         changes=payloads.changes(proposal.changes),
         affected_teams=[
             AffectedTeam(id=a.team_id, name=teams[a.team_id].name, response=a.response) for a in acks

@@ -38,13 +38,12 @@ async def open_proposal(
     active: Contract,
     ev: Evaluated,
     cmd: PublishCommand,
-    base_url: str,
 ) -> Proposal:
     """Open (or reuse, or replace for the same pull request) the asset's proposal for a breaking change."""
     existing = await proposals_repo.open_for_asset(session, asset.id)
     if existing is not None and existing.expires_at is not None and existing.expires_at <= utcnow():
         # Past its deadline but not swept yet: it no longer blocks a new proposal.
-        await expire(session, principal, existing, asset, base_url)
+        await expire(session, principal, existing, asset)
         existing = None
     if existing is None and cmd.source_ref is not None:
         # A pull request's approved proposal waits for the merge; a new push to that PR replaces it.
@@ -123,9 +122,9 @@ async def open_proposal(
         proposal.id,
         {"asset_id": str(asset.id), "consumers": [str(t) for t in consumers], "source_ref": cmd.source_ref},
     )
-    await emit(session, await proposal_event(session, ProposalCreated, asset, proposal, base_url))
+    await emit(session, await proposal_event(session, ProposalCreated, asset, proposal))
     if all((t in carried and carried[t].response in ACCEPTING) for t in consumers):
-        await resolve_approved(session, principal, asset, proposal, base_url)
+        await resolve_approved(session, principal, asset, proposal)
     return proposal
 
 
@@ -134,7 +133,6 @@ async def resolve_approved(
     principal: Principal,
     asset: Asset,
     proposal: Proposal,
-    base_url: str,
     *,
     forced: str | None = None,
 ) -> None:
@@ -154,7 +152,7 @@ async def resolve_approved(
         proposal.resolution_note = "The contract it was diffed against is no longer active; re-propose."
         await session.flush()
         await record(session, principal, "proposal.stale", "proposal", proposal.id, {})
-        await emit(session, await proposal_event(session, ProposalStale, asset, proposal, base_url))
+        await emit(session, await proposal_event(session, ProposalStale, asset, proposal))
         return
     proposal.status = status
     await session.flush()
@@ -162,15 +160,15 @@ async def resolve_approved(
     if forced:
         who = await actor(session, principal)
         event = await proposal_event(
-            session, ProposalForceApproved, asset, proposal, base_url, reason=forced, actor=who
+            session, ProposalForceApproved, asset, proposal, reason=forced, actor=who
         )
         await emit(session, event)
     else:
-        await emit(session, await proposal_event(session, ProposalApproved, asset, proposal, base_url))
+        await emit(session, await proposal_event(session, ProposalApproved, asset, proposal))
     if waits_for_merge:
         return
     if proposal.kind is ProposalKind.REMOVAL:
-        await retire_asset(session, principal, asset, proposal, base_url)
+        await retire_asset(session, principal, asset, proposal)
         return
     assert active is not None and proposal.schema_def is not None
     cmd = PublishCommand(
@@ -185,7 +183,6 @@ async def resolve_approved(
         active,
         ev,
         version,
-        base_url,
         proposal_id=proposal.id,
         forced_reason=forced,
     )
@@ -198,13 +195,11 @@ def breaking_key(changes: list[Any]) -> list[tuple[str, str]]:
     return sorted((str(c.get("kind")), str(c.get("path"))) for c in changes if isinstance(c, dict))
 
 
-async def expire(
-    session: AsyncSession, principal: Principal, proposal: Proposal, asset: Asset, base_url: str
-) -> None:
+async def expire(session: AsyncSession, principal: Principal, proposal: Proposal, asset: Asset) -> None:
     """Mark an open proposal past its deadline as expired."""
     proposal.status = ProposalStatus.EXPIRED
     proposal.resolved_at = utcnow()
     proposal.resolution_note = "Expired before every consumer team acknowledged it."
     await session.flush()
     await record(session, principal, "proposal.expired", "proposal", proposal.id, {})
-    await emit(session, await proposal_event(session, ProposalExpired, asset, proposal, base_url))
+    await emit(session, await proposal_event(session, ProposalExpired, asset, proposal))

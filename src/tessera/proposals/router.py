@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter
 
-from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, SettingsDep, WritePrincipal, WriteSessionDep
+from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, WritePrincipal, WriteSessionDep
 from tessera.enums import ProposalStatus
 from tessera.proposals import repository, service
 from tessera.proposals.schemas import AcknowledgeRequest, ForceRequest, ProposalRead, ReasonRequest
@@ -54,10 +54,9 @@ async def acknowledge(
     data: AcknowledgeRequest,
     session: WriteSessionDep,
     principal: WritePrincipal,
-    settings: SettingsDep,
 ) -> ProposalRead:
     """Answer for your team: approved, migrating (with a deadline) or blocked (with a reason)."""
-    proposal = await service.acknowledge(session, principal, proposal_id, data, base_url=settings.base_url)
+    proposal = await service.acknowledge(session, principal, proposal_id, data)
     return (await service.to_read(session, [proposal]))[0]
 
 
@@ -66,12 +65,11 @@ async def withdraw(
     proposal_id: uuid.UUID,
     session: WriteSessionDep,
     principal: WritePrincipal,
-    settings: SettingsDep,
     data: ReasonRequest | None = None,
 ) -> ProposalRead:
     """Withdraw an open proposal (the proposing team or an admin)."""
     reason = data.reason if data else None
-    proposal = await service.withdraw(session, principal, proposal_id, reason, base_url=settings.base_url)
+    proposal = await service.withdraw(session, principal, proposal_id, reason)
     return (await service.to_read(session, [proposal]))[0]
 
 
@@ -81,10 +79,7 @@ async def force_approve(
     data: ForceRequest,
     session: WriteSessionDep,
     principal: WritePrincipal,
-    settings: SettingsDep,
 ) -> ProposalRead:
     """Approve without every answer (admin; the reason is audited)."""
-    proposal = await service.force_approve(
-        session, principal, proposal_id, data.reason, base_url=settings.base_url
-    )
+    proposal = await service.force_approve(session, principal, proposal_id, data.reason)
     return (await service.to_read(session, [proposal]))[0]

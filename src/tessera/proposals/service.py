@@ -92,8 +92,6 @@ async def acknowledge(
     principal: Principal,
     proposal_id: uuid.UUID,
     data: AcknowledgeRequest,
-    *,
-    base_url: str,
 ) -> Proposal:
     """Record a consumer team's answer; the last approval approves (and usually publishes) the proposal."""
     team_id = data.team_id or principal.team_id
@@ -103,7 +101,7 @@ async def acknowledge(
         raise Forbidden("A team may only answer for itself.", code="not_team_member")
     proposal, asset = await _lock(session, proposal_id)
     # A proposal found past its deadline is expired for good, although this answer is refused.
-    _require_open(proposal, commit=await _expire_if_due(session, principal, proposal, asset, base_url))
+    _require_open(proposal, commit=await _expire_if_due(session, principal, proposal, asset))
     acks = (await repository.acknowledgments(session, [proposal.id]))[proposal.id]
     mine = next((a for a in acks if a.team_id == team_id), None)
     if mine is None:
@@ -136,14 +134,14 @@ async def acknowledge(
         migration_deadline=data.migration_deadline,
     )
     event = ProposalBlocked if data.response is AckResponse.BLOCKED else ProposalAcknowledged
-    await emit(session, await proposal_event(session, event, asset, proposal, base_url, answer=answer))
+    await emit(session, await proposal_event(session, event, asset, proposal, answer=answer))
     if all(a.response in ACCEPTING for a in acks):
-        await resolve_approved(session, principal, asset, proposal, base_url)
+        await resolve_approved(session, principal, asset, proposal)
     return proposal
 
 
 async def withdraw(
-    session: AsyncSession, principal: Principal, proposal_id: uuid.UUID, reason: str | None, *, base_url: str
+    session: AsyncSession, principal: Principal, proposal_id: uuid.UUID, reason: str | None
 ) -> Proposal:
     """The proposing team (or an admin) withdraws an open proposal."""
     proposal, asset = await _lock(session, proposal_id)
@@ -157,19 +155,19 @@ async def withdraw(
     proposal.resolution_note = reason
     await session.flush()
     await record(session, principal, "proposal.withdrawn", "proposal", proposal.id, {"reason": reason})
-    await emit(session, await proposal_event(session, ProposalWithdrawn, asset, proposal, base_url))
+    await emit(session, await proposal_event(session, ProposalWithdrawn, asset, proposal))
     return proposal
 
 
 async def force_approve(
-    session: AsyncSession, principal: Principal, proposal_id: uuid.UUID, reason: str, *, base_url: str
+    session: AsyncSession, principal: Principal, proposal_id: uuid.UUID, reason: str
 ) -> Proposal:
     """An admin approves despite missing answers; audited with the reason."""
     if not principal.is_admin:
         raise Forbidden("Force-approving needs an API key with the 'admin' scope.", code="admin_required")
     proposal, asset = await _lock(session, proposal_id)
-    _require_open(proposal, commit=await _expire_if_due(session, principal, proposal, asset, base_url))
-    await resolve_approved(session, principal, asset, proposal, base_url, forced=reason)
+    _require_open(proposal, commit=await _expire_if_due(session, principal, proposal, asset))
+    await resolve_approved(session, principal, asset, proposal, forced=reason)
     if proposal.status is ProposalStatus.STALE:
         raise Conflict(
             "The contract this proposal was diffed against is no longer active; it is now stale. Re-propose.",
@@ -180,21 +178,21 @@ async def force_approve(
 
 
 async def _expire_if_due(
-    session: AsyncSession, principal: Principal, proposal: Proposal, asset: Asset, base_url: str
+    session: AsyncSession, principal: Principal, proposal: Proposal, asset: Asset
 ) -> bool:
     """Expire ``proposal`` if its deadline has passed; True when it did."""
     if proposal.status is ProposalStatus.OPEN and proposal.expires_at and proposal.expires_at <= utcnow():
-        await expire(session, principal, proposal, asset, base_url)
+        await expire(session, principal, proposal, asset)
         return True
     return False
 
 
-async def expire_due(session: AsyncSession, principal: Principal, *, base_url: str) -> int:
+async def expire_due(session: AsyncSession, principal: Principal) -> int:
     """Expire every open proposal past its deadline (run periodically by the worker)."""
     count = 0
     for proposal_id in await repository.due_for_expiry(session, utcnow()):
         proposal, asset = await _lock(session, proposal_id)
         if proposal.status is ProposalStatus.OPEN:
-            await expire(session, principal, proposal, asset, base_url)
+            await expire(session, principal, proposal, asset)
             count += 1
     return count

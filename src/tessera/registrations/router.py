@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, status
 
-from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, SettingsDep, WritePrincipal, WriteSessionDep
+from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, WritePrincipal, WriteSessionDep
 from tessera.registrations import repository, service
 from tessera.registrations.schemas import RegistrationCreate, RegistrationRead, RegistrationUpdate
 from tessera.schemas import ListPage
@@ -16,10 +16,10 @@ router = APIRouter(prefix="/registrations", tags=["registrations"])
 
 @router.post("", response_model=RegistrationRead, status_code=status.HTTP_201_CREATED)
 async def register(
-    data: RegistrationCreate, session: WriteSessionDep, principal: WritePrincipal, settings: SettingsDep
+    data: RegistrationCreate, session: WriteSessionDep, principal: WritePrincipal
 ) -> RegistrationRead:
     """Register your team as a consumer of an asset."""
-    reg = await service.register(session, principal, data, base_url=settings.base_url)
+    reg = await service.register(session, principal, data)
     return RegistrationRead.model_validate(reg)
 
 

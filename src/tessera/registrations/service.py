@@ -34,7 +34,6 @@ async def register(
     principal: Principal,
     data: RegistrationCreate,
     *,
-    base_url: str,
     source: str = "api",
 ) -> Registration:
     """Register a consumer team on an asset."""
@@ -50,7 +49,6 @@ async def register(
         principal,
         asset,
         team_id,
-        base_url=base_url,
         pinned_version=data.pinned_version,
         columns=data.columns,
         purpose=data.purpose,
@@ -64,7 +62,6 @@ async def register_team(
     asset: Asset,
     team_id: uuid.UUID,
     *,
-    base_url: str,
     pinned_version: str | None = None,
     columns: list[str] | None = None,
     purpose: str | None = None,
@@ -109,7 +106,7 @@ async def register_team(
             registration=RegistrationRef(
                 id=reg.id, consumer_team=teams[team_id], pinned_version=pinned_version, columns=reg.columns
             ),
-            links=payloads.links(base_url, asset),
+            links=payloads.links(asset),
         ),
     )
     return reg

@@ -283,7 +283,6 @@ async def propose(
     project: DbtProject,
     opts: SyncOptions,
     *,
-    base_url: str,
     max_depth: int,
 ) -> DbtImpactResult:
     """Open (or replace, for the same pull request) proposals for every breaking change; publish nothing.
@@ -330,7 +329,7 @@ async def propose(
         if active is None or not ev.breaking:
             continue
         try:
-            await open_proposal(session, principal, asset, active, ev, cmd, base_url)
+            await open_proposal(session, principal, asset, active, ev, cmd)
         except TesseraError as exc:
             skipped.append(SyncWarning(node=m.unique_id, code=exc.code, message=exc.message))
     await session.flush()

@@ -61,7 +61,6 @@ async def sync_dbt(
     request: Request,
     session: WriteSessionDep,
     principal: WritePrincipal,
-    settings: SettingsDep,
     owner_team_id: uuid.UUID | None = None,
     environment: str = "production",
     include_packages: bool = False,
@@ -71,7 +70,7 @@ async def sync_dbt(
     opts = SyncOptions(
         environment=environment, owner_team_id=owner_team_id, include_packages=include_packages
     )
-    return await service.sync_manifest(session, principal, project, opts, base_url=settings.base_url)
+    return await service.sync_manifest(session, principal, project, opts)
 
 
 @router.post("/impact", response_model=DbtImpactResult, openapi_extra=_BODY_DOC)
@@ -108,6 +107,5 @@ async def dbt_propose(
         principal,
         project,
         opts,
-        base_url=settings.base_url,
         max_depth=settings.lineage_max_depth,
     )

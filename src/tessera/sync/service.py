@@ -106,7 +106,7 @@ def belongs_to_sync(asset: Asset, project: DbtProject, include_packages: bool) -
 
 
 async def sync_manifest(
-    session: AsyncSession, principal: Principal, project: DbtProject, opts: SyncOptions, *, base_url: str
+    session: AsyncSession, principal: Principal, project: DbtProject, opts: SyncOptions
 ) -> SyncResult:
     """Reconcile assets, contracts, owners, lineage and registrations with ``project``."""
     warnings = [SyncWarning(node=w.node, code=w.code, message=w.message) for w in project.warnings]
@@ -190,7 +190,6 @@ async def sync_manifest(
                 ev,
                 cmd,
                 pending_proposals.get(asset.id, []),
-                base_url,
                 metadata_changed=uid in results,
             )
         except TesseraError as exc:
@@ -203,9 +202,9 @@ async def sync_manifest(
 
     summary.dependencies_created = await _sync_lineage(session, project, assets)
     summary.registrations_created = await _sync_consumers(
-        session, principal, project, assets, owners, warnings, base_url
+        session, principal, project, assets, owners, warnings
     )
-    await _handle_removed(session, principal, project, opts, existing, results, warnings, base_url)
+    await _handle_removed(session, principal, project, opts, existing, results, warnings)
 
     for item in results.values():
         if item.status != "skipped":
@@ -291,7 +290,6 @@ async def _apply(
     ev: Evaluated,
     cmd: PublishCommand,
     proposals: list[Proposal],
-    base_url: str,
     *,
     metadata_changed: bool,
 ) -> SyncedAsset:
@@ -309,7 +307,7 @@ async def _apply(
     if active is not None and ev.breaking and covering is not None:
         version = covering.proposed_version or ev.suggested_version
         contract = await publish_version(
-            session, principal, asset, active, ev, version, base_url, proposal_id=covering.id
+            session, principal, asset, active, ev, version, proposal_id=covering.id
         )
         covering.status = ProposalStatus.PUBLISHED
         covering.published_contract_id = contract.id
@@ -322,7 +320,7 @@ async def _apply(
             version=version,
             proposal_id=covering.id,
         )
-    out = await apply_decision(session, principal, asset, active, ev, cmd, base_url=base_url)
+    out = await apply_decision(session, principal, asset, active, ev, cmd)
     if out.outcome is PublishOutcome.PROPOSED and out.proposal is not None:
         return SyncedAsset(
             unique_id=node_id,
@@ -383,7 +381,6 @@ async def _sync_consumers(
     assets: dict[str, Asset],
     owners: dict[str, ResolvedOwner],
     warnings: list[SyncWarning],
-    base_url: str,
 ) -> int:
     """A node reading another team's asset registers its owner team as a consumer; so do exposures."""
     wanted: dict[tuple[uuid.UUID, uuid.UUID], str] = {}
@@ -444,7 +441,7 @@ async def _sync_consumers(
                 registration=RegistrationRef(
                     id=reg_id, consumer_team=teams[team_id], pinned_version=None, columns=[]
                 ),
-                links=payloads.links(base_url, by_id[asset_id]),
+                links=payloads.links(by_id[asset_id]),
             )
         )
     # Bulk inserts: a first sync of a big project creates thousands of registrations.
@@ -462,7 +459,6 @@ async def _handle_removed(
     existing: list[Asset],
     results: dict[str, SyncedAsset],
     warnings: list[SyncWarning],
-    base_url: str,
 ) -> None:
     """A node gone from the manifest: retired if nobody reads it, else a removal proposal opens."""
     gone = [
@@ -491,7 +487,7 @@ async def _handle_removed(
             r.consumer_team_id for r in regs.get(asset.id, []) if r.consumer_team_id != asset.owner_team_id
         ]
         if not consumers:
-            await retire_asset(session, principal, asset, None, base_url)
+            await retire_asset(session, principal, asset, None)
             results[uid] = SyncedAsset(unique_id=uid, fqn=asset.fqn, asset_id=asset.id, status="removed")
             continue
         open_removal = next(
@@ -512,7 +508,7 @@ async def _handle_removed(
                     )
                 )
                 continue
-            open_removal = await _open_removal(session, principal, asset, consumers, base_url)
+            open_removal = await _open_removal(session, principal, asset, consumers)
         results[uid] = SyncedAsset(
             unique_id=uid,
             fqn=asset.fqn,
@@ -524,7 +520,7 @@ async def _handle_removed(
 
 
 async def _open_removal(
-    session: AsyncSession, principal: Principal, asset: Asset, consumers: list[uuid.UUID], base_url: str
+    session: AsyncSession, principal: Principal, asset: Asset, consumers: list[uuid.UUID]
 ) -> Proposal:
     change = {
         "kind": "asset_removed",
@@ -562,5 +558,5 @@ async def _open_removal(
         proposal.id,
         {"asset_id": str(asset.id), "kind": "removal"},
     )
-    await emit(session, await proposal_event(session, ProposalCreated, asset, proposal, base_url))
+    await emit(session, await proposal_event(session, ProposalCreated, asset, proposal))
     return proposal

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from tessera.config import Settings
 from tessera.enums import DeliveryChannel
+from tessera.links import resolve
 from tessera.notifications.email import EmailSender, EmailSettings, SmtpSecurity
 from tessera.notifications.events import Event
 from tessera.notifications.rendering import TemplateRenderer
@@ -61,10 +62,15 @@ class Channels:
         """Close the pooled clients."""
         await self.webhooks.aclose()
 
+    def with_links(self, event: Event) -> Event:
+        """``event`` with its stored link paths made absolute under this server's ``BASE_URL``."""
+        return replace(event, data=resolve(event.data, self.settings.base_url))
+
     async def attempt(
         self, channel: DeliveryChannel, target: str, event: Event, secret: str | None
     ) -> AttemptResult:
         """One attempt to deliver ``event`` on ``channel`` to ``target``; never raises for I/O errors."""
+        event = self.with_links(event)
         if channel is DeliveryChannel.WEBHOOK:
             r = await self.webhooks.send(target, secret or "", event)
             retry_after = r.retry_after.total_seconds() if r.retry_after else None

@@ -32,7 +32,7 @@ async def sweep_once(
     """
     handled = 0
     async with session_factory() as session, session.begin():
-        handled += await expire_due(session, system_principal(), base_url=settings.base_url)
+        handled += await expire_due(session, system_principal())
     async with session_factory() as session, session.begin():
         handled += await dispatch_outbox(session, settings)
     handled += await deliver_due(session_factory, channels)
