@@ -6,31 +6,30 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.db.models import Asset, Proposal, Team, TeamMember, User
+from tessera.db.models import Asset, Proposal
+from tessera.teams import repository as teams_repo
 
 
 async def team_refs(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
-    """``[{id, name, slack_member_ids}]`` for teams, in two queries; used for mentions in Slack."""
+    """``[{id, name, slack_member_ids}]`` for teams, in two queries; used for mentions in Slack.
+
+    One ref per id, in order; a team that is gone (deleted) keeps its id as name and mentions nobody.
+    """
     ids = list(dict.fromkeys(team_ids))
-    if not ids:
-        return []
-    names = dict((await session.execute(sa.select(Team.id, Team.name).where(Team.id.in_(ids)))).all())
-    members: dict[uuid.UUID, list[str]] = {}
-    rows = await session.execute(
-        sa.select(TeamMember.team_id, User.slack_member_id)
-        .join(User, User.id == TeamMember.user_id)
-        .where(TeamMember.team_id.in_(ids), User.deactivated_at.is_(None), User.slack_member_id.is_not(None))
-    )
-    for team_id, member_id in rows:
-        if member_id:
-            members.setdefault(team_id, []).append(member_id)
-    return [
-        {"id": str(t), "name": names.get(t, str(t)), "slack_member_ids": sorted(members.get(t, []))}
-        for t in ids
-    ]
+    found = await teams_repo.contacts(session, ids)
+    refs: list[dict[str, Any]] = []
+    for t in ids:
+        contact = found.get(t)
+        refs.append(
+            {
+                "id": str(t),
+                "name": contact.name if contact else str(t),
+                "slack_member_ids": list(contact.slack_member_ids) if contact else [],
+            }
+        )
+    return refs
 
 
 def asset_ref(asset: Asset, base_url: str) -> dict[str, Any]:
