@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+
+from tessera.db.engine import ping
 
 router = APIRouter(tags=["health"])
 
@@ -24,8 +25,7 @@ async def ready(request: Request) -> JSONResponse | dict[str, object]:
     try:
         # Both pools: writes, and the read-only one that serves GET requests.
         for engine in (state.engine, state.read_engine):
-            async with engine.connect() as conn:
-                await conn.execute(sa.text("SELECT 1"))
+            await ping(engine)
         checks["database"] = "ok"
     except Exception as exc:
         ok = False
