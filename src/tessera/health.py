@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from tessera.db.engine import ping
 from tessera.deps import ResourcesDep
 
 router = APIRouter(tags=["health"])
@@ -25,8 +25,7 @@ async def ready(resources: ResourcesDep) -> JSONResponse | dict[str, object]:
     try:
         # Both pools: the write engine, and the read-only one that serves the read endpoints.
         for engine in (resources.engine, resources.read_engine):
-            async with engine.connect() as conn:
-                await conn.execute(sa.text("SELECT 1"))
+            await ping(engine)
         checks["database"] = "ok"
     except Exception as exc:
         ok = False

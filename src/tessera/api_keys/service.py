@@ -14,8 +14,9 @@ from tessera.auth.key_cache import KeyCache
 from tessera.auth.keys import generate_key, hash_secret
 from tessera.auth.principal import Principal, own_team_filter
 from tessera.db.base import utcnow
-from tessera.db.models import ApiKey, TeamMember
+from tessera.db.models import ApiKey
 from tessera.errors import Forbidden, ValidationFailed, not_found
+from tessera.teams import repository as teams_repo
 from tessera.teams.service import require_team
 from tessera.users import repository as users_repo
 
@@ -31,8 +32,7 @@ async def create_key(
         user = await users_repo.get(session, data.user_id)
         if user is None or user.deactivated_at is not None:
             raise not_found("user", data.user_id)
-        member = await session.get(TeamMember, (data.team_id, data.user_id))
-        if member is None:
+        if not await teams_repo.is_member(session, data.team_id, data.user_id):
             raise ValidationFailed("The user is not a member of that team.", code="user_not_in_team")
     if data.expires_at is not None and data.expires_at <= utcnow():
         raise ValidationFailed("expires_at must be in the future.", code="invalid_expiry")

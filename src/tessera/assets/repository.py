@@ -10,31 +10,28 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tessera.db.base import not_deleted
 from tessera.db.models import Asset, AssetDependency, Contract, Registration
 from tessera.db.paging import fetch_row_page, fetch_rows
 from tessera.enums import ContractStatus
 
-LIVE = Asset.deleted_at.is_(None)
-
 
 async def get(session: AsyncSession, asset_id: uuid.UUID) -> Asset | None:
     """A live asset by id."""
-    return (await session.execute(sa.select(Asset).where(Asset.id == asset_id, LIVE))).scalar_one_or_none()
+    return (await session.execute(sa.select(Asset).where(Asset.id == asset_id))).scalar_one_or_none()
 
 
 async def get_for_update(session: AsyncSession, asset_id: uuid.UUID) -> Asset | None:
     """A live asset, row-locked until the transaction ends (PostgreSQL; SQLite serialises writers)."""
     return (
-        await session.execute(sa.select(Asset).where(Asset.id == asset_id, LIVE).with_for_update())
+        await session.execute(sa.select(Asset).where(Asset.id == asset_id).with_for_update())
     ).scalar_one_or_none()
 
 
 async def get_by_fqn(session: AsyncSession, fqn: str, environment: str) -> Asset | None:
     """A live asset by its FQN within an environment."""
     return (
-        await session.execute(
-            sa.select(Asset).where(Asset.fqn == fqn, Asset.environment == environment, LIVE)
-        )
+        await session.execute(sa.select(Asset).where(Asset.fqn == fqn, Asset.environment == environment))
     ).scalar_one_or_none()
 
 
@@ -43,9 +40,7 @@ async def get_many(session: AsyncSession, asset_ids: Iterable[uuid.UUID]) -> dic
     ids = set(asset_ids)
     if not ids:
         return {}
-    return {
-        a.id: a for a in (await session.execute(sa.select(Asset).where(Asset.id.in_(ids), LIVE))).scalars()
-    }
+    return {a.id: a for a in (await session.execute(sa.select(Asset).where(Asset.id.in_(ids)))).scalars()}
 
 
 async def current_versions(session: AsyncSession, asset_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -98,7 +93,8 @@ async def list_assets(
     Plain rows, not ORM objects: this is the hottest read path and ORM instances cost ~40 µs each.
     ``columns`` are asset column names and ``current_version``, the active contract's version.
     """
-    conds: list[sa.ColumnElement[bool]] = [LIVE]
+    # Core rows read on the connection: the session's soft-delete filter does not see this statement.
+    conds: list[sa.ColumnElement[bool]] = [not_deleted(Asset)]
     if owner_team_id:
         conds.append(Asset.owner_team_id == owner_team_id)
     if environment:
@@ -119,9 +115,7 @@ async def count_registrations(session: AsyncSession, asset_id: uuid.UUID) -> int
     """How many live registrations point at the asset."""
     return (
         await session.execute(
-            sa.select(sa.func.count())
-            .select_from(Registration)
-            .where(Registration.asset_id == asset_id, Registration.deleted_at.is_(None))
+            sa.select(sa.func.count()).select_from(Registration).where(Registration.asset_id == asset_id)
         )
     ).scalar_one()
 
@@ -138,6 +132,12 @@ async def get_dependency(
             )
         )
     ).scalar_one_or_none()
+
+
+async def delete_dependency(session: AsyncSession, edge: AssetDependency) -> None:
+    """Remove a lineage edge."""
+    await session.delete(edge)
+    await session.flush()
 
 
 async def list_dependencies(
@@ -157,7 +157,6 @@ async def list_dependencies(
                     AssetDependency.downstream_asset_id == asset_id,
                     AssetDependency.upstream_asset_id == asset_id,
                 ),
-                LIVE,
             )
         )
     ).scalars()
@@ -178,7 +177,7 @@ async def downstream_of(
     rows = await session.execute(
         sa.select(AssetDependency.upstream_asset_id, AssetDependency.downstream_asset_id)
         .join(Asset, Asset.id == AssetDependency.downstream_asset_id)
-        .where(AssetDependency.upstream_asset_id.in_(ids), LIVE)
+        .where(AssetDependency.upstream_asset_id.in_(ids))
     )
     return [(u, d) for u, d in rows]
 
@@ -186,9 +185,9 @@ async def downstream_of(
 async def lineage_graph(session: AsyncSession) -> dict[uuid.UUID, list[uuid.UUID]]:
     """Every lineage edge between live assets as ``upstream -> [downstream, ...]``, in one query."""
     rows = await session.execute(
-        sa.select(AssetDependency.upstream_asset_id, AssetDependency.downstream_asset_id)
-        .join(Asset, Asset.id == AssetDependency.downstream_asset_id)
-        .where(LIVE)
+        sa.select(AssetDependency.upstream_asset_id, AssetDependency.downstream_asset_id).join(
+            Asset, Asset.id == AssetDependency.downstream_asset_id
+        )
     )
     graph: dict[uuid.UUID, list[uuid.UUID]] = {}
     for up, down in rows:

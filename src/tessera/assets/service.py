@@ -157,8 +157,7 @@ async def remove_dependency(
     edge = await repository.get_dependency(session, asset.id, upstream_id)
     if edge is None:
         raise not_found("dependency", upstream_id)
-    await session.delete(edge)
-    await session.flush()
+    await repository.delete_dependency(session, edge)
     await record(
         session, principal, "asset.dependency_removed", "asset", asset.id, {"upstream": str(upstream_id)}
     )

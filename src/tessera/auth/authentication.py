@@ -8,14 +8,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tessera.api_keys import repository
 from tessera.auth.keys import parse_key, secrets_match
 from tessera.auth.principal import Principal
 from tessera.db.base import utcnow
 from tessera.db.commit_hooks import after_commit
-from tessera.db.models import ApiKey, Team, User
 from tessera.enums import Scope
 from tessera.errors import Unauthenticated
 
@@ -100,22 +99,7 @@ class KeyAuthenticator:
         if cached is not None and now - cached.loaded_at < self._ttl:
             return cached
         async with self._session_factory() as session:
-            row = (
-                await session.execute(
-                    sa.select(
-                        ApiKey.secret_hash, ApiKey.team_id, ApiKey.user_id, ApiKey.scopes, ApiKey.expires_at
-                    )
-                    .join(Team, Team.id == ApiKey.team_id)
-                    .outerjoin(User, User.id == ApiKey.user_id)
-                    .where(
-                        ApiKey.key_id == key_id,
-                        ApiKey.revoked_at.is_(None),
-                        Team.deleted_at.is_(None),
-                        # A user's key stops with the user; a team key (no user) is unaffected.
-                        User.deactivated_at.is_(None),
-                    )
-                )
-            ).one_or_none()
+            row = await repository.usable_key(session, key_id)
         if row is None:
             self._cache.pop(key_id, None)
             return None

@@ -14,7 +14,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    ORMExecuteState,
+    Session,
+    mapped_column,
+    with_loader_criteria,
+)
 from sqlalchemy.types import TypeDecorator
 
 CORE = "core"
@@ -97,7 +104,47 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, nullable=False)
 
 
+INCLUDE_DELETED = "include_deleted"
+"""The execution option that lets one statement see soft-deleted rows (see :class:`SoftDeleteMixin`)."""
+
+
 class SoftDeleteMixin:
-    """Rows are never removed by the API; ``deleted_at`` hides them from every default query."""
+    """Rows are never removed by the API; setting ``deleted_at`` hides them from every ORM query.
+
+    How: a ``do_orm_execute`` listener on every :class:`~sqlalchemy.orm.Session` (so API, worker and test
+    sessions alike) adds ``deleted_at IS NULL`` for each soft-deletable entity a SELECT reads, wherever it
+    appears: the selected entity, a column select (``select(Team.name)``), a join (added to its ON clause),
+    ``select_from``, subqueries, ``session.get``. Repositories therefore never write the filter by hand.
+
+    Opting out: ``stmt.execution_options(include_deleted=True)`` for the few reads that must see deleted rows
+    (display names of history, a worker checking whether an endpoint was removed).
+
+    The listener only sees statements executed through the session's ORM. A Core statement built on
+    ``Table`` columns and run on ``session.connection()`` (the hot list pages) must add
+    :func:`not_deleted` itself; those are the only hand-written filters.
+    """
 
     deleted_at: Mapped[datetime | None] = mapped_column(default=None, nullable=True)
+
+
+def not_deleted(model: type[SoftDeleteMixin]) -> sa.ColumnElement[bool]:
+    """``deleted_at IS NULL`` for a Core statement that bypasses the ORM (see :class:`SoftDeleteMixin`)."""
+    return model.deleted_at.is_(None)
+
+
+_HIDE_DELETED = with_loader_criteria(
+    SoftDeleteMixin, lambda cls: cls.deleted_at.is_(None), include_aliases=True
+)
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _hide_soft_deleted(state: ORMExecuteState) -> None:
+    # Column and relationship loads refresh rows already chosen by a top-level statement; refreshing an
+    # object must not make it vanish.
+    if (
+        state.is_select
+        and not state.is_column_load
+        and not state.is_relationship_load
+        and not state.execution_options.get(INCLUDE_DELETED, False)
+    ):
+        state.statement = state.statement.options(_HIDE_DELETED)

@@ -124,3 +124,9 @@ def _sqlite_engine(database_url: str, *, echo: bool, read_only: bool) -> AsyncEn
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded values after commit (responses are built after the commit)."""
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """One trivial statement on a pooled connection; raises when the database does not answer."""
+    async with engine.connect() as conn:
+        await conn.execute(sa.text("SELECT 1"))

@@ -6,10 +6,9 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.db.models import Asset, Proposal, Team, TeamMember, User
+from tessera.db.models import Asset, Proposal
 from tessera.links import api_path
 from tessera.notifications.payloads import (
     AssetRef,
@@ -20,12 +19,14 @@ from tessera.notifications.payloads import (
     TeamRef,
     UserRef,
 )
+from tessera.teams import repository as teams_repo
+from tessera.users import repository as users_repo
 
 _TEAM_REFS = "tessera.outbox.team_refs"
 
 
 async def team_refs(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, TeamRef]:
-    """Teams by id, in at most one query (a team that no longer exists is named by its id).
+    """Teams by id, in at most one query (a team that is gone, or deleted, is named by its id).
 
     Refs are remembered for the rest of the session: a sync publishing thousands of contracts names
     the same few owner teams in every event, and should not ask for them once per event.
@@ -34,31 +35,23 @@ async def team_refs(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> dic
     known: dict[uuid.UUID, TeamRef] = session.info.setdefault(_TEAM_REFS, {})
     missing = [t for t in ids if t not in known]
     if missing:
-        stmt = sa.select(Team.id, Team.name).where(Team.id.in_(missing))
-        names = dict((await session.execute(stmt)).all())
-        known.update({t: TeamRef(id=t, name=names.get(t, str(t))) for t in missing})
+        teams = await teams_repo.get_many(session, missing)
+        known.update({t: TeamRef(id=t, name=teams[t].name if t in teams else str(t)) for t in missing})
     return {t: known[t] for t in ids}
 
 
 async def slack_mentions(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> list[str]:
-    """Slack member ids of the active members of the teams, sorted and de-duplicated (one query)."""
-    ids = list(dict.fromkeys(team_ids))
-    if not ids:
-        return []
-    rows = await session.execute(
-        sa.select(User.slack_member_id)
-        .join(TeamMember, TeamMember.user_id == User.id)
-        .where(TeamMember.team_id.in_(ids), User.deactivated_at.is_(None), User.slack_member_id.is_not(None))
-    )
-    return sorted({m for (m,) in rows if m})
+    """Slack member ids of the active members of the live teams, sorted and de-duplicated."""
+    found = await teams_repo.contacts(session, list(dict.fromkeys(team_ids)))
+    return sorted({m for contact in found.values() for m in contact.slack_member_ids})
 
 
 async def user_ref(session: AsyncSession, user_id: uuid.UUID | None) -> UserRef | None:
     """A user by id, or None (no user, e.g. a team API key)."""
     if user_id is None:
         return None
-    name = (await session.execute(sa.select(User.name).where(User.id == user_id))).scalar_one_or_none()
-    return UserRef(id=user_id, name=name) if name is not None else None
+    user = await users_repo.get(session, user_id)
+    return UserRef(id=user_id, name=user.name) if user is not None else None
 
 
 def asset_ref(asset: Asset, teams: Mapping[uuid.UUID, TeamRef]) -> AssetRef:

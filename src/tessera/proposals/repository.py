@@ -148,4 +148,5 @@ async def asset_fqns(session: AsyncSession, asset_ids: Iterable[uuid.UUID]) -> d
     ids = set(asset_ids)
     if not ids:
         return {}
-    return dict((await session.execute(sa.select(Asset.id, Asset.fqn).where(Asset.id.in_(ids)))).all())
+    stmt = sa.select(Asset.id, Asset.fqn).where(Asset.id.in_(ids)).execution_options(include_deleted=True)
+    return dict((await session.execute(stmt)).all())

@@ -10,8 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import Asset, Registration
 
-LIVE = Registration.deleted_at.is_(None)
-
 
 async def get(session: AsyncSession, registration_id: uuid.UUID) -> Registration | None:
     """A live registration on a live asset."""
@@ -19,7 +17,7 @@ async def get(session: AsyncSession, registration_id: uuid.UUID) -> Registration
         await session.execute(
             sa.select(Registration)
             .join(Asset, Asset.id == Registration.asset_id)
-            .where(Registration.id == registration_id, LIVE, Asset.deleted_at.is_(None))
+            .where(Registration.id == registration_id)
         )
     ).scalar_one_or_none()
 
@@ -29,7 +27,7 @@ async def find(session: AsyncSession, asset_id: uuid.UUID, team_id: uuid.UUID) -
     return (
         await session.execute(
             sa.select(Registration).where(
-                Registration.asset_id == asset_id, Registration.consumer_team_id == team_id, LIVE
+                Registration.asset_id == asset_id, Registration.consumer_team_id == team_id
             )
         )
     ).scalar_one_or_none()
@@ -41,7 +39,7 @@ async def for_asset(session: AsyncSession, asset_id: uuid.UUID) -> list[Registra
         (
             await session.execute(
                 sa.select(Registration)
-                .where(Registration.asset_id == asset_id, LIVE)
+                .where(Registration.asset_id == asset_id)
                 .order_by(Registration.created_at)
             )
         ).scalars()
@@ -56,9 +54,7 @@ async def for_assets(
     out: dict[uuid.UUID, list[Registration]] = {i: [] for i in ids}
     if ids:
         rows = await session.execute(
-            sa.select(Registration)
-            .where(Registration.asset_id.in_(ids), LIVE)
-            .order_by(Registration.created_at)
+            sa.select(Registration).where(Registration.asset_id.in_(ids)).order_by(Registration.created_at)
         )
         for reg in rows.scalars():
             out[reg.asset_id].append(reg)
@@ -74,7 +70,7 @@ async def list_registrations(
     offset: int,
 ) -> tuple[Sequence[Registration], int]:
     """Live registrations on live assets matching the filters."""
-    conds: list[sa.ColumnElement[bool]] = [LIVE, Asset.deleted_at.is_(None)]
+    conds: list[sa.ColumnElement[bool]] = []
     if asset_id:
         conds.append(Registration.asset_id == asset_id)
     if team_id:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 
+from tessera.db.base import Base
 from tessera.db.models import Asset, AssetDependency, Contract, Proposal, Registration, Team, TeamMember, User
 from tessera.enums import ContractStatus, ProposalSource, ProposalStatus
 
@@ -26,7 +27,7 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 
 async def live_assets(session: AsyncSession, environment: str, *, lock: bool) -> list[Asset]:
     """Every live asset of an environment (row-locked on PostgreSQL when ``lock``)."""
-    stmt = sa.select(Asset).where(Asset.environment == environment, Asset.deleted_at.is_(None))
+    stmt = sa.select(Asset).where(Asset.environment == environment)
     if lock:
         stmt = stmt.with_for_update()
     return list((await session.execute(stmt)).scalars())
@@ -78,9 +79,7 @@ async def registrations(
     """Live registrations per asset."""
     out: dict[uuid.UUID, list[Registration]] = {}
     for part in chunks(list(asset_ids)):
-        rows = await session.execute(
-            sa.select(Registration).where(Registration.asset_id.in_(part), Registration.deleted_at.is_(None))
-        )
+        rows = await session.execute(sa.select(Registration).where(Registration.asset_id.in_(part)))
         for reg in rows.scalars():
             out.setdefault(reg.asset_id, []).append(reg)
     return out
@@ -105,6 +104,12 @@ async def edges_into(
     return out
 
 
+async def insert_rows(session: AsyncSession, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert new rows of ``model`` (lineage edges, registrations) in bulk (multi-row INSERTs)."""
+    if rows:
+        await session.execute(sa.insert(model), list(rows))
+
+
 async def delete_edges(session: AsyncSession, edge_ids: Sequence[uuid.UUID]) -> None:
     """Remove lineage edges by id."""
     for part in chunks(list(edge_ids)):
@@ -119,7 +124,7 @@ async def registration_pairs(
     for part in chunks(list(asset_ids)):
         rows = await session.execute(
             sa.select(Registration.asset_id, Registration.consumer_team_id).where(
-                Registration.asset_id.in_(part), Registration.deleted_at.is_(None)
+                Registration.asset_id.in_(part)
             )
         )
         out.update((a, t) for a, t in rows)
@@ -179,18 +184,14 @@ async def owner_candidates(
     teams: list[Team] = []
     if names:
         teams = list(
-            (
-                await session.execute(
-                    sa.select(Team).where(sa.func.lower(Team.name).in_(names), Team.deleted_at.is_(None))
-                )
-            ).scalars()
+            (await session.execute(sa.select(Team).where(sa.func.lower(Team.name).in_(names)))).scalars()
         )
     memberships: dict[uuid.UUID, list[uuid.UUID]] = {}
     if users:
         rows = await session.execute(
             sa.select(TeamMember.user_id, TeamMember.team_id)
             .join(Team, Team.id == TeamMember.team_id)
-            .where(TeamMember.user_id.in_([u.id for u in users]), Team.deleted_at.is_(None))
+            .where(TeamMember.user_id.in_([u.id for u in users]))
             .order_by(Team.name)
         )
         for user_id, team_id in rows:
@@ -199,11 +200,10 @@ async def owner_candidates(
 
 
 async def team_names(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """Names of teams by id."""
+    """Names of teams by id (deleted included: a report names every team it mentions)."""
     ids = list(set(team_ids))
     out: dict[uuid.UUID, str] = {}
     for part in chunks(ids):
-        out.update(
-            dict((await session.execute(sa.select(Team.id, Team.name).where(Team.id.in_(part)))).all())
-        )
+        stmt = sa.select(Team.id, Team.name).where(Team.id.in_(part)).execution_options(include_deleted=True)
+        out.update(dict((await session.execute(stmt)).all()))
     return out

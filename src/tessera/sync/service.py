@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.audit.service import record, record_many
@@ -357,8 +356,9 @@ async def _sync_lineage(session: AsyncSession, project: DbtProject, assets: dict
     new = sorted(wanted - set(have))
     if new:
         now = utcnow()
-        await session.execute(
-            sa.insert(AssetDependency),
+        await repository.insert_rows(
+            session,
+            AssetDependency,
             [
                 {
                     "id": uuid.uuid4(),
@@ -445,7 +445,7 @@ async def _sync_consumers(
             )
         )
     # Bulk inserts: a first sync of a big project creates thousands of registrations.
-    await session.execute(sa.insert(Registration), rows)
+    await repository.insert_rows(session, Registration, rows)
     await record_many(session, principal, audits)
     await emit_many(session, events)
     return len(missing)

@@ -4,27 +4,24 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.db.models import Asset, Team, TeamMember
+from tessera.db.models import Asset, Team, TeamMember, User
 from tessera.db.paging import fetch_page
 
 
 async def get(session: AsyncSession, team_id: uuid.UUID) -> Team | None:
     """An active team by id."""
-    return (
-        await session.execute(sa.select(Team).where(Team.id == team_id, Team.deleted_at.is_(None)))
-    ).scalar_one_or_none()
+    return (await session.execute(sa.select(Team).where(Team.id == team_id))).scalar_one_or_none()
 
 
 async def get_by_name(session: AsyncSession, name: str) -> Team | None:
     """An active team by name (case-insensitive)."""
     return (
-        await session.execute(
-            sa.select(Team).where(sa.func.lower(Team.name) == name.lower(), Team.deleted_at.is_(None))
-        )
+        await session.execute(sa.select(Team).where(sa.func.lower(Team.name) == name.lower()))
     ).scalar_one_or_none()
 
 
@@ -33,9 +30,7 @@ async def get_many(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> dict
     ids = set(team_ids)
     if not ids:
         return {}
-    rows = (
-        await session.execute(sa.select(Team).where(Team.id.in_(ids), Team.deleted_at.is_(None)))
-    ).scalars()
+    rows = (await session.execute(sa.select(Team).where(Team.id.in_(ids)))).scalars()
     return {t.id: t for t in rows}
 
 
@@ -43,7 +38,7 @@ async def list_teams(
     session: AsyncSession, *, name: str | None, limit: int, offset: int
 ) -> tuple[Sequence[Team], int]:
     """Active teams ordered by name, with the total."""
-    conds: list[sa.ColumnElement[bool]] = [Team.deleted_at.is_(None)]
+    conds: list[sa.ColumnElement[bool]] = []
     if name:
         conds.append(sa.func.lower(Team.name).contains(name.lower(), autoescape=True))
     return await fetch_page(
@@ -55,9 +50,7 @@ async def count_owned_assets(session: AsyncSession, team_id: uuid.UUID) -> int:
     """How many live assets the team owns."""
     return (
         await session.execute(
-            sa.select(sa.func.count())
-            .select_from(Asset)
-            .where(Asset.owner_team_id == team_id, Asset.deleted_at.is_(None))
+            sa.select(sa.func.count()).select_from(Asset).where(Asset.owner_team_id == team_id)
         )
     ).scalar_one()
 
@@ -67,6 +60,11 @@ async def member_ids(session: AsyncSession, team_id: uuid.UUID) -> list[uuid.UUI
     return list(
         (await session.execute(sa.select(TeamMember.user_id).where(TeamMember.team_id == team_id))).scalars()
     )
+
+
+async def is_member(session: AsyncSession, team_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    """Whether the user belongs to the team."""
+    return await session.get(TeamMember, (team_id, user_id)) is not None
 
 
 async def add_member(session: AsyncSession, team_id: uuid.UUID, user_id: uuid.UUID) -> bool:
@@ -89,3 +87,45 @@ async def remove_member(session: AsyncSession, team_id: uuid.UUID, user_id: uuid
         sa.delete(TeamMember).where(TeamMember.team_id == team_id, TeamMember.user_id == user_id)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class TeamContacts:
+    """How to reach a live team: its Slack channel and its active members' addresses."""
+
+    id: uuid.UUID
+    name: str
+    slack_webhook_url: str | None
+    emails: list[str] = field(default_factory=list)
+    slack_member_ids: list[str] = field(default_factory=list)
+
+
+async def contacts(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, TeamContacts]:
+    """Contacts of the live teams among ``team_ids``, in two queries whatever their number.
+
+    The only way teams are reached: deleted teams are left out (no key), deactivated users are not
+    listed; emails and Slack member ids are sorted.
+    """
+    ids = set(team_ids)
+    if not ids:
+        return {}
+    teams = await session.execute(
+        sa.select(Team.id, Team.name, Team.slack_webhook_url).where(Team.id.in_(ids))
+    )
+    out = {t: TeamContacts(t, name, url) for t, name, url in teams}
+    if not out:
+        return out
+    members = await session.execute(
+        sa.select(TeamMember.team_id, User.email, User.slack_member_id)
+        .join(User, User.id == TeamMember.user_id)
+        .where(TeamMember.team_id.in_(out), User.deactivated_at.is_(None))
+    )
+    for team_id, email, slack_member_id in members:
+        contact = out[team_id]
+        contact.emails.append(email)
+        if slack_member_id:
+            contact.slack_member_ids.append(slack_member_id)
+    for contact in out.values():
+        contact.emails.sort()
+        contact.slack_member_ids.sort()
+    return out

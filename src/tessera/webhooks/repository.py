@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,22 +14,19 @@ from tessera.db.models import OutboxMessage, Webhook, WebhookDelivery
 from tessera.db.paging import fetch_page
 from tessera.enums import DeliveryStatus
 
-LIVE = Webhook.deleted_at.is_(None)
 DUE = [s for s in DeliveryStatus if s.is_due]
 
 
 async def get(session: AsyncSession, webhook_id: uuid.UUID) -> Webhook | None:
     """A live webhook."""
-    return (
-        await session.execute(sa.select(Webhook).where(Webhook.id == webhook_id, LIVE))
-    ).scalar_one_or_none()
+    return (await session.execute(sa.select(Webhook).where(Webhook.id == webhook_id))).scalar_one_or_none()
 
 
 async def list_webhooks(
     session: AsyncSession, *, team_id: uuid.UUID | None, limit: int, offset: int
 ) -> tuple[Sequence[Webhook], int]:
     """Live webhooks, oldest first."""
-    conds: list[sa.ColumnElement[bool]] = [LIVE]
+    conds: list[sa.ColumnElement[bool]] = []
     if team_id:
         conds.append(Webhook.team_id == team_id)
     stmt = sa.select(Webhook).where(*conds).order_by(Webhook.created_at, Webhook.id)
@@ -41,7 +39,7 @@ async def active_for_teams(session: AsyncSession, team_ids: set[uuid.UUID]) -> l
         return []
     rows = await session.execute(
         sa.select(Webhook).where(
-            LIVE, Webhook.active.is_(True), Webhook.paused_at.is_(None), Webhook.team_id.in_(team_ids)
+            Webhook.active.is_(True), Webhook.paused_at.is_(None), Webhook.team_id.in_(team_ids)
         )
     )
     return list(rows.scalars())
@@ -96,10 +94,17 @@ async def claim_due_deliveries(session: AsyncSession, now: datetime, limit: int)
 
 
 async def webhooks_by_id(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, Webhook]:
-    """Webhooks (deleted included) by id."""
+    """Webhooks (deleted included: the worker cancels their deliveries) by id."""
     if not ids:
         return {}
-    return {w.id: w for w in (await session.execute(sa.select(Webhook).where(Webhook.id.in_(ids)))).scalars()}
+    stmt = sa.select(Webhook).where(Webhook.id.in_(ids)).execution_options(include_deleted=True)
+    return {w.id: w for w in (await session.execute(stmt)).scalars()}
+
+
+async def insert_deliveries(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """New delivery rows, in one multi-row INSERT."""
+    if rows:
+        await session.execute(sa.insert(WebhookDelivery), rows)
 
 
 async def deliveries_by_id(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, WebhookDelivery]:

@@ -14,17 +14,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tessera.audit.service import record
 from tessera.auth.principal import system_principal
 from tessera.db.base import utcnow
-from tessera.db.models import Team, TeamMember, User, Webhook, WebhookDelivery
+from tessera.db.models import Webhook, WebhookDelivery
 from tessera.enums import DeliveryChannel, DeliveryStatus
 from tessera.notifications.events import Event
 from tessera.notifications.retry import DEFAULT_RETRY_POLICY, Outcome, RetryPolicy
 from tessera.notifications.slack import SlackMessage
+from tessera.teams import repository as teams_repo
+from tessera.teams.repository import TeamContacts
 from tessera.webhooks import repository
 from tessera.worker.channels import AttemptResult, Channels
 
@@ -139,7 +140,7 @@ async def deliver_due(
             return AttemptResult(Outcome.PERMANENT, None, f"internal error: {type(exc).__name__}", 0.0)
 
     results = await asyncio.gather(*(run(j) for j in jobs))
-    paused: list[tuple[Webhook, str | None, list[str]]] = []
+    paused: list[Webhook] = []
     async with session_factory() as session, session.begin():
         now = utcnow()
         hooks = await repository.webhooks_by_id(session, {j.webhook_id for j in jobs if j.webhook_id})
@@ -159,29 +160,21 @@ async def deliver_due(
                     {"reason": hook.paused_reason, "team_id": str(hook.team_id)},
                 )
                 log.warning("webhook %s paused: %s", hook.id, hook.paused_reason)
-                paused.append((hook, *await team_contacts(session, hook.team_id)))
-    for hook, slack_url, emails in paused:
-        await tell_team_paused(channels, hook, slack_url, emails)
+                paused.append(hook)
+        contacts = await teams_repo.contacts(session, {h.team_id for h in paused if h.team_id})
+    for hook in paused:
+        await tell_team_paused(channels, hook, contacts.get(hook.team_id) if hook.team_id else None)
     return len(jobs)
 
 
-async def team_contacts(session: AsyncSession, team_id: uuid.UUID | None) -> tuple[str | None, list[str]]:
-    """A team's Slack incoming-webhook URL and its members' email addresses."""
-    if team_id is None:
-        return None, []
-    team = await session.get(Team, team_id)
-    rows = await session.execute(
-        sa.select(User.email)
-        .join(TeamMember, TeamMember.user_id == User.id)
-        .where(TeamMember.team_id == team_id, User.deactivated_at.is_(None))
-    )
-    return (team.slack_webhook_url if team else None), sorted(e for (e,) in rows)
+async def tell_team_paused(channels: Channels, hook: Webhook, contact: TeamContacts | None) -> None:
+    """Best-effort notice to the endpoint's team (Slack and email, when configured) that it was paused.
 
-
-async def tell_team_paused(
-    channels: Channels, hook: Webhook, slack_url: str | None, emails: list[str]
-) -> None:
-    """Best-effort notice to the endpoint's team (Slack and email, when configured) that it was paused."""
+    ``contact`` is None when the team is gone (deleted): nobody is told.
+    """
+    if contact is None:
+        return
+    slack_url, emails = contact.slack_webhook_url, contact.emails
     text = (
         f"Tessera paused your webhook {hook.url} after {hook.consecutive_failures} consecutive failed "
         f"deliveries ({hook.paused_reason}). Events are kept: fix the endpoint, then re-activate it with "

@@ -11,14 +11,13 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.config import Settings
 from tessera.db.base import utcnow
-from tessera.db.models import Team, TeamMember, User, WebhookDelivery
 from tessera.enums import DeliveryChannel, DeliveryStatus
 from tessera.notifications.events import EventType
+from tessera.teams import repository as teams_repo
 from tessera.webhooks import repository
 
 OWNER_ONLY = {EventType.PROPOSAL_ACKNOWLEDGED, EventType.PROPOSAL_BLOCKED}
@@ -55,13 +54,14 @@ async def dispatch_outbox(session: AsyncSession, settings: Settings, *, limit: i
         return 0
     now = utcnow()
     routes = {m.id: interested_teams(m.event_type, (m.payload or {}).get("data") or {}) for m in messages}
-    all_teams = set().union(*routes.values())
-    hooks = await repository.active_for_teams(session, all_teams)
-    slack = await _slack_urls(session, all_teams)
-    emails = await _member_emails(session, all_teams) if settings.smtp_host else {}
+    # Deleted teams are absent from their contacts: they get nothing, not even on their webhooks.
+    contacts = await teams_repo.contacts(session, set().union(*routes.values()))
+    hooks = await repository.active_for_teams(session, set(contacts))
+    slack = {t: c.slack_webhook_url for t, c in contacts.items() if c.slack_webhook_url}
+    emails = {t: c.emails for t, c in contacts.items()} if settings.smtp_host else {}
     rows: list[dict[str, Any]] = []
     for m in messages:
-        teams = routes[m.id]
+        teams = routes[m.id] & contacts.keys()
         base = {
             "event_id": m.event_id,
             "event_type": m.event_type,
@@ -116,32 +116,6 @@ async def dispatch_outbox(session: AsyncSession, settings: Settings, *, limit: i
                 }
             )
         m.dispatched_at = now
-    if rows:
-        await session.execute(sa.insert(WebhookDelivery), rows)
+    await repository.insert_deliveries(session, rows)
     await session.flush()
     return len(messages)
-
-
-async def _slack_urls(session: AsyncSession, team_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-    if not team_ids:
-        return {}
-    rows = await session.execute(
-        sa.select(Team.id, Team.slack_webhook_url).where(
-            Team.id.in_(team_ids), Team.slack_webhook_url.is_not(None), Team.deleted_at.is_(None)
-        )
-    )
-    return {t: url for t, url in rows if url}
-
-
-async def _member_emails(session: AsyncSession, team_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-    if not team_ids:
-        return {}
-    rows = await session.execute(
-        sa.select(TeamMember.team_id, User.email)
-        .join(User, User.id == TeamMember.user_id)
-        .where(TeamMember.team_id.in_(team_ids), User.deactivated_at.is_(None))
-    )
-    out: dict[uuid.UUID, list[str]] = {}
-    for team_id, email in rows:
-        out.setdefault(team_id, []).append(email)
-    return out

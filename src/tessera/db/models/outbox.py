@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tessera.db.base import CORE, WORKFLOW, Base, IdMixin, TimestampMixin, str_enum, utcnow
+from tessera.db.base import CORE, WORKFLOW, Base, IdMixin, SoftDeleteMixin, TimestampMixin, str_enum, utcnow
 from tessera.enums import DeliveryChannel, DeliveryStatus
 
 
@@ -29,7 +29,7 @@ class OutboxMessage(IdMixin, Base):
     dispatched_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
-class Webhook(IdMixin, TimestampMixin, Base):
+class Webhook(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     """A team's webhook subscription."""
 
     __tablename__ = "webhooks"
@@ -44,7 +44,6 @@ class Webhook(IdMixin, TimestampMixin, Base):
     consecutive_failures: Mapped[int] = mapped_column(default=0)
     paused_at: Mapped[datetime | None] = mapped_column(default=None)
     paused_reason: Mapped[str | None] = mapped_column(sa.Text)
-    deleted_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class WebhookDelivery(IdMixin, TimestampMixin, Base):
