@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 
 from tessera.api_keys import repository, service
 from tessera.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
 from tessera.errors import Forbidden
-from tessera.schemas import ListPage
+from tessera.schemas import ListPage, page_response
 
 router = APIRouter(prefix="/api-keys", tags=["api-keys"])
 
@@ -30,7 +30,7 @@ async def list_api_keys(
     page: PageDep,
     team_id: uuid.UUID | None = None,
     include_revoked: bool = False,
-) -> ListPage[ApiKeyRead]:
+) -> Response:
     """Keys of a team (admins may list all)."""
     if not principal.is_admin:
         if team_id is not None and team_id != principal.team_id:
@@ -39,9 +39,7 @@ async def list_api_keys(
     rows, total = await repository.list_keys(
         session, team_id=team_id, include_revoked=include_revoked, limit=page.limit, offset=page.offset
     )
-    return ListPage(
-        items=[ApiKeyRead.model_validate(k) for k in rows], total=total, limit=page.limit, offset=page.offset
-    )
+    return page_response(ApiKeyRead, rows, total, page)
 
 
 @router.delete("/{key_pk}", response_model=ApiKeyRead)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 
 from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
-from tessera.schemas import ListPage
+from tessera.schemas import ListPage, page_response
 from tessera.teams import repository, service
 from tessera.teams.schemas import MemberAdd, TeamCreate, TeamRead, TeamUpdate
 
@@ -23,12 +23,10 @@ async def create_team(data: TeamCreate, session: SessionDep, principal: WritePri
 @router.get("", response_model=ListPage[TeamRead])
 async def list_teams(
     session: SessionDep, _: ReadPrincipal, page: PageDep, name: str | None = None
-) -> ListPage[TeamRead]:
+) -> Response:
     """Active teams; ``name`` filters by substring."""
     rows, total = await repository.list_teams(session, name=name, limit=page.limit, offset=page.offset)
-    return ListPage(
-        items=[TeamRead.model_validate(t) for t in rows], total=total, limit=page.limit, offset=page.offset
-    )
+    return page_response(TeamRead, rows, total, page)
 
 
 @router.get("/{team_id}", response_model=TeamRead)

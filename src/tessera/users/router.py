@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 
 from tessera.deps import PageDep, ReadPrincipal, SessionDep, WritePrincipal
-from tessera.schemas import ListPage
+from tessera.schemas import ListPage, page_response
 from tessera.users import repository, service
 from tessera.users.schemas import UserCreate, UserRead, UserUpdate
 
@@ -29,7 +29,7 @@ async def list_users(
     team_id: uuid.UUID | None = None,
     email: str | None = None,
     include_inactive: bool = False,
-) -> ListPage[UserRead]:
+) -> Response:
     """Users, optionally of one team."""
     rows, total = await repository.list_users(
         session,
@@ -39,9 +39,7 @@ async def list_users(
         limit=page.limit,
         offset=page.offset,
     )
-    return ListPage(
-        items=await service.to_read(session, list(rows)), total=total, limit=page.limit, offset=page.offset
-    )
+    return page_response(UserRead, await service.to_read(session, list(rows)), total, page)
 
 
 @router.get("/{user_id}", response_model=UserRead)
