@@ -9,11 +9,10 @@ from typing import Any
 
 import orjson
 import pytest
+from pydantic import Field
 
 from tessera.deps import Page
 from tessera.enums import Scope
-from pydantic import Field
-
 from tessera.schemas import ApiModel, ListPage, page_response
 
 
