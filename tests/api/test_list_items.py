@@ -128,3 +128,22 @@ async def test_a_page_past_the_end_keeps_the_total(
     resp = await client.get(f"{API}{url}{sep}limit=5&offset=1000", headers=ADMIN)
     assert resp.status_code == 200
     assert resp.json() == {"items": [], "total": everything["total"], "limit": 5, "offset": 1000}
+
+
+def test_every_paginated_route_answers_a_list_page_and_is_checked_here(app: FastAPI) -> None:
+    paginated = {}
+    for path, ops in app.openapi()["paths"].items():
+        get = ops.get("get", {})
+        if {"limit", "offset"} <= {p["name"] for p in get.get("parameters", [])}:
+            paginated[path.removeprefix(API)] = get["responses"]["200"]["content"]["application/json"]
+    assert all(
+        body["schema"]["$ref"].startswith("#/components/schemas/ListPage_") for body in paginated.values()
+    )
+    covered = {case.url.split("?")[0] for case in CASES.values()}
+    normalise = {"{asset_id}": "{asset}", "{webhook_id}": "{webhook}"}
+    routes = set()
+    for path in paginated:
+        for name, short in normalise.items():
+            path = path.replace(name, short)
+        routes.add(path)
+    assert routes == covered
