@@ -1,9 +1,10 @@
 """The asset list's cost inside the application: no network, no uvicorn, one request at a time.
 
-    uv run python bench/bench_list_inprocess.py [--requests 1000] [--database-url URL]
+    uv run python bench/bench_list_inprocess.py [--requests 1000] [--database-url URL] [--path PATH]
 
 Seeds 50 assets with a contract each (SQLite file by default), then calls the ASGI app directly with
-GET /api/v1/assets?limit=50 (auth on) and prints CPU microseconds per request. Timings on a shared VM
+GET /api/v1/assets?limit=50 (auth on; ``--path`` reads another list, e.g. /api/v1/audit/events?limit=50,
+whose ~100 events are written by the seeding) and prints CPU microseconds per request. Timings on a shared VM
 move by tens of percent between runs; to compare two versions of the code, count instructions instead,
 which callgrind does steadily:
 
@@ -28,9 +29,9 @@ KEY = "bench-bootstrap-key-0123456789abcdef"
 PATH = "/api/v1/assets?limit=50"
 
 
-async def call(app: object, headers: list[tuple[bytes, bytes]]) -> None:
-    """One GET through the ASGI interface; fails unless it answers 200."""
-    path, _, query = PATH.partition("?")
+async def call(app: object, headers: list[tuple[bytes, bytes]], url: str = PATH) -> None:
+    """One GET of ``url`` through the ASGI interface; fails unless it answers 200."""
+    path, _, query = url.partition("?")
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -91,19 +92,21 @@ async def main(args: argparse.Namespace) -> None:
                 await c.post(f"/api/v1/assets/{a['id']}/contracts", json={"schema": schema}, headers=admin)
         headers = [(b"authorization", f"Bearer {key}".encode())]
         for _ in range(30):  # warm caches: compiled statements, the key cache
-            await call(app, headers)
+            await call(app, headers, args.path)
         started = time.process_time()
         for _ in range(args.requests):
-            await call(app, headers)
+            await call(app, headers, args.path)
         if args.requests:
             used = (time.process_time() - started) / args.requests
-            print(f"{PATH} in-process: {used * 1e6:.0f} µs CPU per request over {args.requests} requests")
+            per = f"{used * 1e6:.0f} µs CPU per request over {args.requests} requests"
+            print(f"{args.path} in-process: {per}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--path", default=PATH, help="the list to read (default: %(default)s)")
     arguments = parser.parse_args()
     prepare(arguments)
     asyncio.run(main(arguments))

@@ -1,12 +1,15 @@
-"""List pages written straight from rows."""
+"""List pages: written straight from rows, or from objects through the item model."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 import pytest
+from pydantic import Field
 
 from tessera.deps import Page
 from tessera.enums import Scope
@@ -51,3 +54,36 @@ def test_an_empty_page_keeps_its_total() -> None:
 def test_rows_that_are_not_exactly_the_model_are_refused(row: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="not the fields of Item"):
         page_response(Item, [row], 1, Page(50, 0))
+
+
+class Aliased(ApiModel):
+    id: uuid.UUID
+    schema_: dict[str, Any] = Field(alias="schema", validation_alias="schema_def")
+
+
+@dataclass
+class Entity:
+    """Stands for an ORM entity: attributes, not a mapping."""
+
+    id: uuid.UUID
+    schema_def: dict[str, Any]
+
+
+def test_objects_are_read_by_the_model_and_written_by_alias() -> None:
+    entities = [Entity(uuid.UUID(int=1), {"b": 1, "a": [None, True]}), Entity(DriverUUID(int=2), {})]
+    body = orjson.loads(page_response(Aliased, entities, 2, Page(10, 0)).body)
+    assert list(body) == ["items", "total", "limit", "offset"]
+    assert body["items"] == [
+        {"id": str(uuid.UUID(int=1)), "schema": {"b": 1, "a": [None, True]}},
+        {"id": str(uuid.UUID(int=2)), "schema": {}},
+    ]
+    assert list(body["items"][0]["schema"]) == ["b", "a"]
+
+
+def test_rows_of_an_aliased_model_carry_its_json_names() -> None:
+    row = {"id": uuid.UUID(int=1), "schema": {"x": 1}}
+    assert orjson.loads(page_response(Aliased, [row], 1, Page(1, 0)).body)["items"] == [
+        {"id": str(uuid.UUID(int=1)), "schema": {"x": 1}}
+    ]
+    with pytest.raises(ValueError, match="not the fields of Aliased"):
+        page_response(Aliased, [{"id": uuid.UUID(int=1), "schema_": {}}], 1, Page(1, 0))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 import orjson
 from fastapi import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 T = TypeVar("T")
 
@@ -39,22 +40,43 @@ class ListPage(BaseModel, Generic[T]):
 
 
 def page_response(
-    item_model: type[BaseModel], rows: Sequence[Mapping[str, Any]], total: int, page: PageLike
+    item_model: type[BaseModel], items: Sequence[object], total: int, page: PageLike
 ) -> Response:
-    """A list page (the shape of ``ListPage[item_model]``) written straight from plain rows.
+    """A list page, the JSON of ``ListPage[item_model]``: the one way every list endpoint answers.
 
-    For the hottest reads: no model instance per row and no second validation by FastAPI. The rows must
-    hold exactly ``item_model``'s fields in its order (select them so; anything else is refused, so a
-    column can neither go missing nor leak), and orjson writes the values as pydantic would: UUIDs as
-    strings, UTC datetimes ending in ``Z``, enums by value. Each endpoint using this has a test that its
-    items equal the single-item responses.
+    ``items`` are either all plain rows (dicts) or all objects the model reads (ORM entities, model
+    instances). Plain rows are written straight to JSON by orjson, with no model instance per row: they
+    must hold exactly the model's JSON fields (aliases) in its order (select them so; anything else is
+    refused, so a column can neither go missing nor leak), and orjson writes their values as pydantic
+    would (UUIDs as strings, UTC datetimes ending in ``Z``, enums by value). Objects are validated by the
+    model and written by pydantic. Either way FastAPI neither validates nor encodes the page again; the
+    route's ``response_model=ListPage[...]`` still describes it in OpenAPI.
     """
-    fields = tuple(item_model.model_fields)
-    if rows and tuple(rows[0]) != fields:  # every row of a page comes from one statement
-        raise ValueError(f"rows hold {tuple(rows[0])}, not the fields of {item_model.__name__}")
-    body = {"items": rows, "total": total, "limit": page.limit, "offset": page.offset}
-    content = orjson.dumps(body, default=_uuid_subclass, option=orjson.OPT_UTC_Z)
+    if items and isinstance(items[0], dict):
+        fields = _json_fields(item_model)
+        if tuple(items[0]) != fields:  # every row of a page comes from one statement
+            raise ValueError(f"rows hold {tuple(items[0])}, not the fields of {item_model.__name__}")
+        body = {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
+        content = orjson.dumps(body, default=_uuid_subclass, option=orjson.OPT_UTC_Z)
+    else:
+        adapter = _page_adapter(item_model)
+        data = {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
+        content = adapter.dump_json(adapter.validate_python(data, from_attributes=True), by_alias=True)
     return Response(content, media_type="application/json")
+
+
+@functools.cache
+def _json_fields(item_model: type[BaseModel]) -> tuple[str, ...]:
+    """The keys of the model's JSON (aliases where set), in order."""
+    return tuple(
+        info.serialization_alias or info.alias or name for name, info in item_model.model_fields.items()
+    )
+
+
+@functools.cache
+def _page_adapter(item_model: type[BaseModel]) -> TypeAdapter[Any]:
+    """Validator and serialiser of ``ListPage[item_model]``, built once per model."""
+    return TypeAdapter(ListPage[item_model])  # type: ignore[valid-type]
 
 
 def _uuid_subclass(value: object) -> str:

@@ -143,7 +143,7 @@ async def _assets(api: Api, a: TeamCtx, b: TeamCtx) -> dict[str, dict[str, Any]]
     specs: dict[str, tuple[TeamCtx, dict[str, Any]]] = {
         "w.mart.orders": (a, {"tags": ["finance", "gold"]}),
         "w.mart.customers": (a, {"tags": ["gold"], "resource_type": "view"}),
-        "w.raw.orders": (b, {"resource_type": "source"}),
+        "w.raw.orders": (b, {"resource_type": "source", "tags": ['quo"te', "50%", "gold-ish"]}),
         "w.raw.orders_100%": (b, {"environment": "staging"}),
         "w.mart.refunds": (b, {"tags": ["finance"]}),
     }
@@ -160,6 +160,12 @@ LIST_FILTERS: list[tuple[str, list[str]]] = [
     ("q=_", ["w.raw.orders_100%"]),
     ("tag=finance", ["w.mart.orders", "w.mart.refunds"]),
     ("tag=gold&owner=a", ["w.mart.customers", "w.mart.orders"]),
+    ("tag=gold", ["w.mart.customers", "w.mart.orders"]),  # whole tags only: not "gold-ish"
+    ("tag=fin", []),
+    ("tag=GOLD", []),
+    ("tag=quo%22te", ["w.raw.orders"]),  # JSON and LIKE special characters match literally
+    ("tag=50%25", ["w.raw.orders"]),
+    ("tag=%25", []),
     ("resource_type=source", ["w.raw.orders"]),
     ("q=mart&owner=b", ["w.mart.refunds"]),
     ("q=nothing-like-this", []),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from tessera.api_keys import service
 from tessera.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
@@ -17,7 +17,7 @@ from tessera.deps import (
     WritePrincipal,
     WriteSessionDep,
 )
-from tessera.schemas import ListPage
+from tessera.schemas import ListPage, page_response
 
 router = APIRouter(prefix="/api-keys", tags=["api-keys"])
 
@@ -37,7 +37,7 @@ async def list_api_keys(
     page: PageDep,
     team_id: uuid.UUID | None = None,
     include_revoked: bool = False,
-) -> ListPage[ApiKeyRead]:
+) -> Response:
     """Keys of a team (admins may list all)."""
     rows, total = await service.list_keys(
         session,
@@ -47,9 +47,7 @@ async def list_api_keys(
         limit=page.limit,
         offset=page.offset,
     )
-    return ListPage(
-        items=[ApiKeyRead.model_validate(k) for k in rows], total=total, limit=page.limit, offset=page.offset
-    )
+    return page_response(ApiKeyRead, rows, total, page)
 
 
 @router.delete("/{key_pk}", response_model=ApiKeyRead)

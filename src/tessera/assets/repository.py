@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.base import not_deleted
 from tessera.db.models import Asset, AssetDependency, Contract, Registration
-from tessera.db.paging import fetch_row_page, fetch_rows
+from tessera.db.paging import fetch_page
 from tessera.enums import ContractStatus
 
 
@@ -103,12 +104,22 @@ async def list_assets(
         conds.append(Asset.fqn.contains(q, autoescape=True))
     if resource_type:
         conds.append(Asset.resource_type == resource_type)
-    stmt = _assets_with_version(columns).where(*conds)
     if tag:
-        # Tags are a small JSON list; filtering in Python keeps this portable across databases.
-        tagged = [r for r in await fetch_rows(session, stmt) if tag in (r["tags"] or [])]
-        return tagged[offset : offset + limit], len(tagged)
-    return await fetch_row_page(session, stmt, limit=limit, offset=offset)
+        conds.append(has_tag(session, tag))
+    stmt = _assets_with_version(columns).where(*conds)
+    return await fetch_page(session, stmt, limit=limit, offset=offset, as_dicts=True)
+
+
+def has_tag(session: AsyncSession, tag: str) -> sa.ColumnElement[bool]:
+    """The asset's JSON ``tags`` list holds ``tag``, tested by the database (both dialects).
+
+    PostgreSQL: JSONB containment, ``tags @> '["tag"]'`` (a GIN index can serve it). SQLite: a lookup in
+    the list's ``json_each`` rows.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.type_coerce(Asset.tags, JSONB).contains([tag])
+    elements = sa.func.json_each(Asset.tags).table_valued("value")
+    return sa.exists(sa.select(1).select_from(elements).where(elements.c.value == tag))
 
 
 async def count_registrations(session: AsyncSession, asset_id: uuid.UUID) -> int:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import AwareDatetime
 
 from tessera.audit import repository
 from tessera.audit.schemas import AuditEventRead
 from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep
-from tessera.schemas import ListPage
+from tessera.schemas import ListPage, page_response
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -26,7 +26,7 @@ async def list_audit_events(
     actor_team_id: uuid.UUID | None = None,
     since: AwareDatetime | None = None,
     until: AwareDatetime | None = None,
-) -> ListPage[AuditEventRead]:
+) -> Response:
     """Audit events, newest first; ``action`` accepts a family such as ``proposal.*``."""
     rows, total = await repository.list_events(
         session,
@@ -39,9 +39,4 @@ async def list_audit_events(
         limit=page.limit,
         offset=page.offset,
     )
-    return ListPage(
-        items=[AuditEventRead.model_validate(r) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_response(AuditEventRead, rows, total, page)

@@ -18,7 +18,7 @@ from tessera.contracts.schemas import (
 )
 from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, WritePrincipal, WriteSessionDep
 from tessera.enums import PublishOutcome
-from tessera.schemas import ListPage
+from tessera.schemas import ListPage, page_response
 
 router = APIRouter(tags=["contracts"])
 
@@ -61,16 +61,11 @@ async def publish_contract(
 @router.get("/assets/{asset_id}/contracts", response_model=ListPage[ContractRead])
 async def list_contracts(
     asset_id: uuid.UUID, session: ReadSessionDep, _: ReadPrincipal, page: PageDep
-) -> ListPage[ContractRead]:
+) -> Response:
     """Versions of an asset's contract, newest first."""
     await require_asset(session, asset_id)
     rows, total = await repository.list_for_asset(session, asset_id, limit=page.limit, offset=page.offset)
-    return ListPage(
-        items=[ContractRead.model_validate(c) for c in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_response(ContractRead, rows, total, page)
 
 
 @router.get("/assets/{asset_id}/contracts/diff", response_model=ContractDiff)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, WritePrincipal, WriteSessionDep
 from tessera.enums import ProposalStatus
 from tessera.proposals import repository, service
 from tessera.proposals.schemas import AcknowledgeRequest, ForceRequest, ProposalRead, ReasonRequest
-from tessera.schemas import ListPage
+from tessera.schemas import ListPage, page_response
 
 router = APIRouter(prefix="/proposals", tags=["proposals"])
 
@@ -25,7 +25,7 @@ async def list_proposals(
     awaiting_team_id: uuid.UUID | None = None,
     proposed_by_team_id: uuid.UUID | None = None,
     source_ref: str | None = None,
-) -> ListPage[ProposalRead]:
+) -> Response:
     """Proposals, newest first; ``awaiting_team_id`` lists those waiting for that team's answer."""
     rows, total = await repository.list_proposals(
         session,
@@ -37,9 +37,7 @@ async def list_proposals(
         limit=page.limit,
         offset=page.offset,
     )
-    return ListPage(
-        items=await service.to_read(session, rows), total=total, limit=page.limit, offset=page.offset
-    )
+    return page_response(ProposalRead, await service.to_read(session, rows), total, page)
 
 
 @router.get("/{proposal_id}", response_model=ProposalRead)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from tessera.assets.service import require_asset
 from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, WritePrincipal, WriteSessionDep
 from tessera.enums import QualityStatus
 from tessera.quality import repository, service
 from tessera.quality.schemas import QualityRunCreate, QualityRunRead, QualityTrends
-from tessera.schemas import ListPage
+from tessera.schemas import ListPage, page_response
 
 router = APIRouter(prefix="/assets", tags=["data quality"])
 
@@ -31,18 +31,13 @@ async def audit_history(
     _: ReadPrincipal,
     page: PageDep,
     status: QualityStatus | None = None,
-) -> ListPage[QualityRunRead]:
+) -> Response:
     """Runs of an asset, newest first."""
     await require_asset(session, asset_id)
     rows, total = await repository.list_runs(
         session, asset_id, status=status.value if status else None, limit=page.limit, offset=page.offset
     )
-    return ListPage(
-        items=[QualityRunRead.model_validate(r) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_response(QualityRunRead, rows, total, page)
 
 
 @router.get("/{asset_id}/audit-trends", response_model=QualityTrends)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import Asset, Registration
+from tessera.db.paging import fetch_page
 
 
 async def get(session: AsyncSession, registration_id: uuid.UUID) -> Registration | None:
@@ -75,11 +76,10 @@ async def list_registrations(
         conds.append(Registration.asset_id == asset_id)
     if team_id:
         conds.append(Registration.consumer_team_id == team_id)
-    base = sa.select(Registration).join(Asset, Asset.id == Registration.asset_id).where(*conds)
-    total = (await session.execute(sa.select(sa.func.count()).select_from(base.subquery()))).scalar_one()
-    rows = (
-        await session.execute(
-            base.order_by(Registration.created_at.desc(), Registration.id).limit(limit).offset(offset)
-        )
-    ).scalars()
-    return rows.all(), total
+    stmt = (
+        sa.select(Registration)
+        .join(Asset, Asset.id == Registration.asset_id)
+        .where(*conds)
+        .order_by(Registration.created_at.desc(), Registration.id)
+    )
+    return await fetch_page(session, stmt, limit=limit, offset=offset)

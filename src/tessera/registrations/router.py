@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, WritePrincipal, WriteSessionDep
 from tessera.registrations import repository, service
 from tessera.registrations.schemas import RegistrationCreate, RegistrationRead, RegistrationUpdate
-from tessera.schemas import ListPage
+from tessera.schemas import ListPage, page_response
 
 router = APIRouter(prefix="/registrations", tags=["registrations"])
 
@@ -30,17 +30,12 @@ async def list_registrations(
     page: PageDep,
     asset_id: uuid.UUID | None = None,
     consumer_team_id: uuid.UUID | None = None,
-) -> ListPage[RegistrationRead]:
+) -> Response:
     """Registrations, optionally of one asset or one consumer team."""
     rows, total = await repository.list_registrations(
         session, asset_id=asset_id, team_id=consumer_team_id, limit=page.limit, offset=page.offset
     )
-    return ListPage(
-        items=[RegistrationRead.model_validate(r) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_response(RegistrationRead, rows, total, page)
 
 
 @router.get("/{registration_id}", response_model=RegistrationRead)

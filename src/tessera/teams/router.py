@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from tessera.deps import (
     AuthenticatorDep,
@@ -14,7 +14,7 @@ from tessera.deps import (
     WritePrincipal,
     WriteSessionDep,
 )
-from tessera.schemas import ListPage
+from tessera.schemas import ListPage, page_response
 from tessera.teams import repository, service
 from tessera.teams.schemas import MemberAdd, TeamCreate, TeamRead, TeamUpdate
 
@@ -30,12 +30,10 @@ async def create_team(data: TeamCreate, session: WriteSessionDep, principal: Wri
 @router.get("", response_model=ListPage[TeamRead])
 async def list_teams(
     session: ReadSessionDep, _: ReadPrincipal, page: PageDep, name: str | None = None
-) -> ListPage[TeamRead]:
+) -> Response:
     """Active teams; ``name`` filters by substring."""
     rows, total = await repository.list_teams(session, name=name, limit=page.limit, offset=page.offset)
-    return ListPage(
-        items=[TeamRead.model_validate(t) for t in rows], total=total, limit=page.limit, offset=page.offset
-    )
+    return page_response(TeamRead, rows, total, page)
 
 
 @router.get("/{team_id}", response_model=TeamRead)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from tessera.deps import (
     AuthenticatorDep,
@@ -14,7 +14,7 @@ from tessera.deps import (
     WritePrincipal,
     WriteSessionDep,
 )
-from tessera.schemas import ListPage
+from tessera.schemas import ListPage, page_response
 from tessera.users import repository, service
 from tessera.users.schemas import UserCreate, UserRead, UserUpdate
 
@@ -36,7 +36,7 @@ async def list_users(
     team_id: uuid.UUID | None = None,
     email: str | None = None,
     include_inactive: bool = False,
-) -> ListPage[UserRead]:
+) -> Response:
     """Users, optionally of one team."""
     rows, total = await repository.list_users(
         session,
@@ -46,9 +46,7 @@ async def list_users(
         limit=page.limit,
         offset=page.offset,
     )
-    return ListPage(
-        items=await service.to_read(session, list(rows)), total=total, limit=page.limit, offset=page.offset
-    )
+    return page_response(UserRead, await service.to_read(session, list(rows)), total, page)
 
 
 @router.get("/{user_id}", response_model=UserRead)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, UrlPolicyDep, WritePrincipal, WriteSessionDep
 from tessera.enums import DeliveryStatus
-from tessera.schemas import ListPage
+from tessera.schemas import ListPage, page_response
 from tessera.webhooks import repository, service
 from tessera.webhooks.schemas import DeliveryRead, WebhookCreate, WebhookCreated, WebhookRead, WebhookUpdate
 
@@ -26,14 +26,12 @@ async def create_webhook(
 @router.get("", response_model=ListPage[WebhookRead])
 async def list_webhooks(
     session: ReadSessionDep, principal: ReadPrincipal, page: PageDep, team_id: uuid.UUID | None = None
-) -> ListPage[WebhookRead]:
+) -> Response:
     """Your team's webhooks (admins: any team's)."""
     rows, total = await service.list_webhooks(
         session, principal, team_id=team_id, limit=page.limit, offset=page.offset
     )
-    return ListPage(
-        items=[WebhookRead.model_validate(w) for w in rows], total=total, limit=page.limit, offset=page.offset
-    )
+    return page_response(WebhookRead, rows, total, page)
 
 
 @router.get("/{webhook_id}", response_model=WebhookRead)
@@ -69,18 +67,13 @@ async def list_deliveries(
     principal: ReadPrincipal,
     page: PageDep,
     status: DeliveryStatus | None = None,
-) -> ListPage[DeliveryRead]:
+) -> Response:
     """Deliveries with status, attempts, last status code and error."""
     await service.require_webhook(session, principal, webhook_id)
     rows, total = await repository.list_deliveries(
         session, webhook_id, status=status, limit=page.limit, offset=page.offset
     )
-    return ListPage(
-        items=[DeliveryRead.model_validate(d) for d in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_response(DeliveryRead, rows, total, page)
 
 
 @router.post("/{webhook_id}/deliveries/{delivery_id}/redeliver", response_model=DeliveryRead)
