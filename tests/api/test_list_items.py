@@ -20,12 +20,11 @@ from tessera.api_keys.schemas import ApiKeyRead
 from tessera.audit.schemas import AuditEventRead
 from tessera.db.models import ApiKey, AuditEvent, QualityRun, WebhookDelivery
 from tessera.quality.schemas import QualityRunRead
+from tessera.resources import app_resources
 from tessera.webhooks.schemas import DeliveryRead
 from tessera.worker.dispatch import dispatch_outbox
-from tests.helpers import ADMIN, Api, record_schema
+from tests.helpers import ADMIN, API, V1, Api, record_schema
 
-API = "/api/v1"
-V1 = record_schema({"id": "integer", "email": "string"})
 BREAKING = record_schema({"id": "integer"})
 
 
@@ -77,15 +76,15 @@ async def _world(client: httpx.AsyncClient, app: FastAPI) -> dict[str, str]:
     )
     revoked = (await api.call("GET", f"/api-keys?team_id={consumer.id}", 200, ADMIN))["items"][0]
     await api.call("DELETE", f"/api-keys/{revoked['id']}", 200, ADMIN)
-    async with app.state.session_factory() as session, session.begin():
-        await dispatch_outbox(session, app.state.settings)  # delivery rows for the webhook
+    async with app_resources(app).session_factory() as session, session.begin():
+        await dispatch_outbox(session, app_resources(app).settings)  # delivery rows for the webhook
     return {"asset": asset["id"], "webhook": hook["id"]}
 
 
 async def _stored(app: FastAPI, case: ListCase, ids: list[str]) -> dict[str, dict[str, Any]]:
     """The model's JSON of each stored row, by id."""
     assert case.model is not None and case.table is not None
-    async with app.state.session_factory() as session:
+    async with app_resources(app).session_factory() as session:
         rows = (await session.execute(sa.select(case.table))).scalars().all()
     dumped = [case.model.model_validate(r).model_dump(mode="json", by_alias=True) for r in rows]
     return {d["id"]: d for d in dumped if d["id"] in ids}

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.base import Base, SoftDeleteMixin, not_deleted, utcnow
 from tessera.db.models import Asset, AssetDependency, Registration, Team, TeamMember, User, Webhook
-from tessera.db.paging import fetch_page, fetch_rows
+from tessera.db.paging import fetch_page
 
 
 @dataclass
@@ -120,7 +120,8 @@ async def test_core_rows_on_the_connection_need_the_helper(session: AsyncSession
     """Statements run on the connection bypass the session: they add ``not_deleted`` themselves."""
     world = await _world(session)
     assets = Asset.__table__
-    everything = await fetch_rows(session, sa.select(assets.c.id))
-    assert {r["id"] for r in everything} == {world.live[Asset], world.gone[Asset]}
-    live = await fetch_rows(session, sa.select(assets.c.id).where(not_deleted(Asset)))
-    assert [r["id"] for r in live] == [world.live[Asset]]
+    everything, total = await fetch_page(session, sa.select(assets.c.id), limit=10, offset=0, as_dicts=True)
+    assert {r["id"] for r in everything} == {world.live[Asset], world.gone[Asset]} and total == 2
+    stmt = sa.select(assets.c.id).where(not_deleted(Asset))
+    live, total = await fetch_page(session, stmt, limit=10, offset=0, as_dicts=True)
+    assert [r["id"] for r in live] == [world.live[Asset]] and total == 1
