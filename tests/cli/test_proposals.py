@@ -35,7 +35,10 @@ def test_list_show_ack(cli: Cli, tmp_path: Path) -> None:
     assert "property_removed" in shown
 
     line = cli.fails("proposal", "ack", proposal_id, "--response", "blocked", key=consumer)
-    assert "reason" in line
+    assert "a 'blocked' answer needs a reason" in line
+    assert "(validation_error, HTTP 422)" in line
+    # The refused answer was not recorded: marketing is still asked.
+    assert [p["id"] for p in cli.json("proposal", "list", "--awaiting", "marketing")] == [proposal_id]  # type: ignore[union-attr,index]
     acked = cli.ok("proposal", "ack", proposal_id, key=consumer)
     assert "the proposal is now published" in acked.stdout
     assert cli.json("asset", "show", "w.p.users")["current_version"] == "2.0.0"  # type: ignore[index]
