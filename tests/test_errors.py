@@ -110,10 +110,12 @@ async def test_method_not_allowed_names_the_allowed_methods(client: httpx.AsyncC
 
 async def test_request_id_is_echoed_in_header_and_body(client: httpx.AsyncClient) -> None:
     resp = await client.get(f"{API}/teams", headers={"X-Request-ID": "abc-123"})
-    assert assert_error(resp, 401)["request_id"] == "abc-123"
+    assert assert_error(resp, 401, "missing_api_key")["request_id"] == "abc-123"
     assert resp.headers["x-request-id"] == "abc-123"
-    generated = await client.get(f"{API}/teams")
-    assert len(generated.json()["error"]["request_id"]) == 32
+    first, second = await client.get(f"{API}/teams"), await client.get(f"{API}/teams")
+    generated = [assert_error(r, 401, "missing_api_key")["request_id"] for r in (first, second)]
+    assert all(len(rid) == 32 and int(rid, 16) >= 0 for rid in generated)  # 32 hex digits
+    assert generated[0] != generated[1]  # one per request
 
 
 async def test_domain_errors_carry_details(client: httpx.AsyncClient, make_proposal: MakeProposal) -> None:

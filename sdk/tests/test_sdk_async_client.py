@@ -113,21 +113,13 @@ async def test_find_by_fqn_matches_exactly(owner: TeamClient) -> None:
     assert await owner.client.assets.find_by_fqn("warehouse.a.order") == []
 
 
-@pytest.mark.parametrize(
-    ("key", "exc", "code"),
-    [
-        (None, AuthenticationError, None),
-        ("not-a-real-key", AuthenticationError, None),
-    ],
-)
-async def test_bad_credentials_raise_authentication_error(
-    app: FastAPI, key: str | None, exc: type[Exception], code: str | None
-) -> None:
+@pytest.mark.parametrize(("key", "code"), [(None, "missing_api_key"), ("not-a-real-key", "invalid_api_key")])
+async def test_bad_credentials_raise_authentication_error(app: FastAPI, key: str | None, code: str) -> None:
     async with asgi_client(app, key) as client:
-        with pytest.raises(exc) as info:
+        with pytest.raises(AuthenticationError) as info:
             await client.teams.list()
-    assert info.value.status == 401  # type: ignore[attr-defined]
-    assert info.value.request_id  # type: ignore[attr-defined]
+    assert (info.value.status, info.value.code) == (401, code)
+    assert info.value.request_id
 
 
 async def test_error_tree_maps_the_apis_codes(
@@ -146,7 +138,7 @@ async def test_error_tree_maps_the_apis_codes(
 
     with pytest.raises(ValidationError) as invalid:
         await owner.client.assets.create("has space", owner.team.id)
-    assert invalid.value.status == 422
+    assert (invalid.value.status, invalid.value.code) == (422, "validation_error")
     assert "fqn" in invalid.value.message
 
     asset = await owner.client.assets.create("warehouse.x.conflict", owner.team.id)
@@ -157,7 +149,9 @@ async def test_error_tree_maps_the_apis_codes(
     await owner.client.contracts.publish(asset.id, DROPPED)
     with pytest.raises(Conflict) as conflict:
         await owner.client.contracts.publish(asset.id, record_schema({"id": "string"}))
-    assert conflict.value.status == 409
+    assert (conflict.value.status, conflict.value.code) == (409, "proposal_already_open")
+    # The refused publish left the one open proposal and no new version.
+    assert [c.version async for c in owner.client.contracts.iter_all(asset.id)] == ["1.0.0"]
 
 
 async def test_malformed_id_is_refused_before_any_request(admin: AsyncTesseraClient) -> None:
@@ -168,7 +162,7 @@ async def test_malformed_id_is_refused_before_any_request(admin: AsyncTesseraCli
 async def test_api_keys_create_list_revoke(admin: AsyncTesseraClient, app: FastAPI) -> None:
     team = await admin.teams.create("keyed")
     created = await admin.api_keys.create("ci", team.id, scopes=["read", "write"])
-    assert created.key
+    assert created.key.startswith(f"tess_{created.key_id}_")
     assert set(created.scopes) == {"read", "write"}
     listed = [k.id async for k in admin.api_keys.iter_all(team_id=team.id)]
     assert listed == [created.id]
@@ -194,10 +188,13 @@ async def test_users_and_members(admin: AsyncTesseraClient) -> None:
 
 async def test_audit_events_record_the_actions(owner: TeamClient, admin: AsyncTesseraClient) -> None:
     asset = await owner.client.assets.create("warehouse.audited.t", owner.team.id)
-    await owner.client.contracts.publish(asset.id, V1_NAMED)
-    events = [e async for e in admin.audit.iter_all(target_id=str(asset.id))]
-    assert events, "publishing must leave audit events"
-    assert all(e.target_id == str(asset.id) for e in events)
+    published = await owner.client.contracts.publish(asset.id, V1_NAMED)
+    assert published.contract is not None
+    on_asset = [e async for e in admin.audit.iter_all(target_id=str(asset.id))]
+    assert [(e.action, e.actor_team_id) for e in on_asset] == [("asset.created", owner.team.id)]
+    # Publishing is audited on the contract it created.
+    on_contract = [e async for e in admin.audit.iter_all(target_id=str(published.contract.id))]
+    assert [(e.action, e.actor_team_id) for e in on_contract] == [("contract.published", owner.team.id)]
 
 
 async def test_proposals_withdraw_and_force(
@@ -214,9 +211,10 @@ async def test_proposals_withdraw_and_force(
     again = (await owner.client.contracts.publish(asset.id, DROPPED)).proposal
     assert again is not None
     forced = await admin.proposals.force_approve(again.id, "incident fix")
-    assert forced.status in {"published", "force_approved"}
+    assert forced.status == "published"
     fetched = await admin.proposals.get(again.id)
     assert fetched.status == forced.status
+    assert (await admin.assets.get(asset.id)).current_version == "2.0.0"
 
 
 async def test_guarantees_patch_and_contract_get(owner: TeamClient) -> None:
@@ -230,6 +228,5 @@ async def test_guarantees_patch_and_contract_get(owner: TeamClient) -> None:
     patched = await owner.client.contracts.patch_guarantees(first.contract.id, stricter)
     assert patched.outcome == "published"
     assert patched.contract is not None
-    assert patched.contract.version != "1.0.0"
-    assert patched.contract.version.startswith("1.")  # a stricter guarantee does not break readers
+    assert patched.contract.version == "1.1.0"  # a stricter guarantee does not break readers: minor
     assert patched.contract.guarantees == stricter

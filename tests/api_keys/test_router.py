@@ -13,6 +13,12 @@ from tests.assertions import assert_error
 from tests.helpers import ADMIN, API, Api, auth, clock_ahead
 
 
+async def key_names(api: Api, team_id: str) -> list[str]:
+    """The names of a team's keys, revoked ones included: proves a refused create stored nothing."""
+    keys = await api.call("GET", f"/api-keys?team_id={team_id}&include_revoked=true", 200, ADMIN)
+    return sorted(k["name"] for k in keys["items"])
+
+
 async def test_create_shows_the_secret_once_and_list_hides_it(client: httpx.AsyncClient) -> None:
     api = Api(client)
     team = await api.team()
@@ -50,6 +56,7 @@ async def test_default_scope_is_read(client: httpx.AsyncClient) -> None:
         f"{API}/assets", headers=auth(created["key"]), json={"fqn": "a.b", "owner_team_id": team.id}
     )
     assert_error(resp, 403, "insufficient_scope")
+    assert (await api.call("GET", "/assets", 200, ADMIN))["total"] == 0
 
 
 async def test_revoke_makes_the_key_fail_immediately(client: httpx.AsyncClient) -> None:
@@ -98,6 +105,7 @@ async def test_expired_keys_are_refused(client: httpx.AsyncClient) -> None:
         f"{API}/api-keys", headers=ADMIN, json={"name": "old", "team_id": team.id, "expires_at": past}
     )
     assert_error(resp, 422, "invalid_expiry")
+    assert "old" not in await key_names(api, team.id)
     soon = datetime.now(UTC) + timedelta(hours=1)
     created = await api.call(
         "POST",
@@ -142,8 +150,11 @@ async def test_only_admin_creates_keys(client: httpx.AsyncClient) -> None:
     assert_error(
         await client.post(f"{API}/api-keys", headers=team.read, json=body), 403, "insufficient_scope"
     )
+    assert "x" not in await key_names(api, team.id)
+    assert (await api.call("GET", "/audit/events?action=api_key.created", 200, ADMIN))["total"] == 3
     # An admin-scoped team key is an admin.
     await api.call("POST", "/api-keys", 201, team.admin, json=body)
+    assert "x" in await key_names(api, team.id)
 
 
 # Refused key requests: fields over a valid body, status and code.
@@ -177,6 +188,7 @@ async def test_user_keys_belong_to_a_member_and_act_as_that_user(client: httpx.A
         f"{API}/api-keys", headers=ADMIN, json={"name": "k", "team_id": other.id, "user_id": user["id"]}
     )
     assert_error(resp, 422, "user_not_in_team")
+    assert "k" not in await key_names(api, other.id)
     created = await api.call(
         "POST",
         "/api-keys",

@@ -41,13 +41,20 @@ async def test_redis_limiter_shares_counts_between_instances() -> None:
     first, second = RedisRateLimiter(redis), RedisRateLimiter(redis)
     await first.hit(key, 2)
     await second.hit(key, 2)
-    with pytest.raises(RateLimited):
+    with pytest.raises(RateLimited) as refused:
         await first.hit(key, 2)
+    assert refused.value.code == "rate_limited"
+    assert 1 <= refused.value.retry_after <= 60
+    with pytest.raises(RateLimited):  # the other instance counts the same window
+        await second.hit(key, 2)
     await redis.aclose()
 
 
 async def test_redis_down_falls_back_to_memory() -> None:
     limiter = RedisRateLimiter(Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2))
     await limiter.hit("k", 1)
-    with pytest.raises(RateLimited):
+    with pytest.raises(RateLimited) as refused:
         await limiter.hit("k", 1)
+    assert refused.value.code == "rate_limited"
+    assert 1 <= refused.value.retry_after <= 60
+    await limiter.hit("other", 1)  # the fallback still counts per key

@@ -95,8 +95,9 @@ def test_contract_publish_list_diff_and_register(cli: Cli, tmp_path: Path) -> No
     assert isinstance(diff, dict)
     assert diff["compatible"] is True
     human = cli.ok("contract", "diff", "warehouse.core.users", "--from", "1.0.0", "--to", "1.1.0").stdout
-    assert "compatible" in human
-    assert "/properties/nick" in human or "nick" in human
+    assert "warehouse.core.users 1.0.0 -> 1.1.0: compatible" in human
+    assert "(suggested bump: minor)" in human
+    assert "/properties/nick" in human
 
 
 def test_contract_errors(cli: Cli, tmp_path: Path) -> None:
@@ -112,4 +113,7 @@ def test_contract_errors(cli: Cli, tmp_path: Path) -> None:
         "contract", "publish", "w.c.t", "--schema", write(tmp_path, "l.json", [1])
     )
     assert "not_found" in cli.fails("contract", "diff", "w.c.t", "--from", "1.0.0", "--to", "2.0.0")
-    assert "registration" not in cli.fails("register", "w.c.none")
+    # None of the refused publishes stored a contract.
+    assert cli.json("contract", "list", "w.c.t") == []
+    # Registering on an unknown asset names the asset, not some registration failure.
+    assert "no asset with FQN 'w.c.none'" in cli.fails("register", "w.c.none")

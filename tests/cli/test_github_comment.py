@@ -83,6 +83,7 @@ def test_exit_code_follows_the_verdict(
 ) -> None:
     result = comment(github, report(tmp_path, verdict), "--repo", REPO, "--pr", "3", *flags)
     assert result.exit_code == exit_code
+    assert len(github.ours(REPO, 3)) == 1  # the comment is posted whatever the verdict
 
 
 def test_a_refused_comment_is_a_warning_and_the_verdict_still_decides(

@@ -35,7 +35,10 @@ def test_list_show_ack(cli: Cli, tmp_path: Path) -> None:
     assert "property_removed" in shown
 
     line = cli.fails("proposal", "ack", proposal_id, "--response", "blocked", key=consumer)
-    assert "reason" in line
+    assert "a 'blocked' answer needs a reason" in line
+    assert "(validation_error, HTTP 422)" in line
+    # The refused answer was not recorded: marketing is still asked.
+    assert [p["id"] for p in cli.json("proposal", "list", "--awaiting", "marketing")] == [proposal_id]  # type: ignore[union-attr,index]
     acked = cli.ok("proposal", "ack", proposal_id, key=consumer)
     assert "the proposal is now published" in acked.stdout
     assert cli.json("asset", "show", "w.p.users")["current_version"] == "2.0.0"  # type: ignore[index]
@@ -46,10 +49,14 @@ def test_withdraw_and_force(cli: Cli, tmp_path: Path) -> None:
     proposal_id, owner, _ = _breaking_proposal(cli, tmp_path)
     withdrawn = cli.json("proposal", "withdraw", proposal_id, "--reason", "not now", key=owner)
     assert withdrawn["status"] == "withdrawn"  # type: ignore[index]
-    assert "409" in cli.fails("proposal", "withdraw", proposal_id, key=owner)
+    refused = cli.fails("proposal", "withdraw", proposal_id, key=owner)
+    assert f"Proposal {proposal_id} is withdrawn" in refused
+    assert "(proposal_withdrawn, HTTP 409)" in refused
     again = cli.json("contract", "publish", "w.p.users", "--schema", str(tmp_path / "v2.json"), key=owner)
-    forced = cli.ok("proposal", "force", str(again["proposal"]["id"]), "--reason", "incident")  # type: ignore[index]
-    assert "now published" in forced.stdout or "force_approved" in forced.stdout
+    again_id = str(again["proposal"]["id"])  # type: ignore[index]
+    forced = cli.ok("proposal", "force", again_id, "--reason", "incident")
+    assert f"Proposal {again_id} is now published." in forced.stdout
+    assert cli.json("asset", "show", "w.p.users")["current_version"] == "2.0.0"  # type: ignore[index]
 
 
 def test_proposal_id_must_be_an_id(cli: Cli) -> None:

@@ -49,6 +49,9 @@ def invoke(*args: str) -> Any:
 def test_exit_codes(tmp_path: Path, new: Any, mode: str, code: int) -> None:
     result = invoke(write(tmp_path, "old.json", OLD), write(tmp_path, "new.json", new), "--mode", mode)
     assert result.exit_code == code, result.output
+    # The sentence a user reads agrees with the exit code.
+    verdict = f"Compatible under {mode}" if code == 0 else f"NOT compatible under {mode}"
+    assert verdict in result.stdout
 
 
 def test_json_output_is_exactly_one_object(tmp_path: Path) -> None:
@@ -128,6 +131,8 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_unknown_mode_is_a_usage_error(tmp_path: Path) -> None:
     result = invoke(write(tmp_path, "old.json", OLD), write(tmp_path, "new.json", OLD), "--mode", "sideways")
     assert result.exit_code == 2
+    assert "'sideways' is not one of" in result.stderr
+    assert result.stdout == ""
 
 
 def test_deeply_nested_json_file(tmp_path: Path) -> None:

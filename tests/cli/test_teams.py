@@ -23,10 +23,11 @@ def test_team_create_error_is_one_line(cli: Cli) -> None:
     cli.ok("team", "create", "dup")
     line = cli.fails("team", "create", "dup")
     assert line.startswith("error:")
-    assert "409" in line
+    assert "A team named 'dup' already exists. (team_exists, HTTP 409)" in line
     reader = cli.json("team", "create", "readers")
     assert isinstance(reader, dict)
     key = cli.json("api-key", "create", "--team", "readers", "--name", "r", "--scope", "read")
     assert isinstance(key, dict)
     line = cli.fails("team", "create", "nope", key=str(key["key"]))
-    assert "insufficient_scope" in line
+    assert "(insufficient_scope, HTTP 403)" in line
+    assert sorted(t["name"] for t in cli.json("team", "list")) == ["dup", "readers"]  # type: ignore[union-attr,index]

@@ -22,4 +22,6 @@ def test_user_create_in_a_team_and_list(cli: Cli) -> None:
 def test_user_errors(cli: Cli) -> None:
     assert "no team named 'ghosts'" in cli.fails("user", "create", "b@example.com", "B", "--team", "ghosts")
     line = cli.fails("user", "create", "not-an-email", "C")
-    assert "422" in line
+    assert "(validation_error, HTTP 422)" in line
+    assert "email" in line
+    assert cli.json("user", "list") == []

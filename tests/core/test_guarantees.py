@@ -40,7 +40,8 @@ def test_the_shared_format_round_trips() -> None:
     assert data["freshness"] == FULL["freshness"]
     assert Guarantees.parse(data) == parsed
     assert Guarantees.parse(None) == Guarantees()
-    assert Guarantees.parse('{"volume": {"min_rows": 1, "max_rows": null}}').volume is not None
+    volume = Guarantees.parse('{"volume": {"min_rows": 1, "max_rows": null}}').volume
+    assert volume is not None and (volume.min_rows, volume.max_rows) == (1, None)
     assert Guarantees.parse(parsed) is parsed
     column = parsed.column("CUSTOMER_ID")
     assert column is not None

@@ -134,7 +134,7 @@ def test_an_object_that_contains_itself_is_rejected_not_looped_on() -> None:
     assert kinds(schema, {"type": "object", "properties": {"self": {"type": "object"}}}) == [
         ("property_removed", "/properties/self/properties/self")
     ]
-    with pytest.raises(InvalidSchemaError):
+    with pytest.raises(InvalidSchemaError, match="contains itself"):
         schema_fingerprint(schema)
     validate_schema(schema)  # visiting each object once is enough to validate it
 
@@ -205,7 +205,7 @@ def test_a_reference_loop_without_any_schema_is_invalid() -> None:
     schema = {"$ref": "#/$defs/A", "$defs": {"A": {"$ref": "#/$defs/B"}, "B": {"$ref": "#/$defs/A"}}}
     with pytest.raises(InvalidSchemaError, match="refers to itself"):
         validate_schema(schema)
-    with pytest.raises(InvalidSchemaError):
+    with pytest.raises(InvalidSchemaError, match=r"^new schema: at /: .* refers to itself"):
         diff_schemas({}, schema)
 
 

@@ -208,7 +208,7 @@ def test_pull_request_workflow(server: str, tmp_path: Path) -> None:
         assert proposal is not None
         assert proposal["source_ref"] == f"github:{REPO}#{PR}"
         tessera("ci", "github-comment", "--markdown", str(report), env=comment_env, expect=1)
-        _assert_one_comment(github, "marketing")
+        _assert_one_comment(github, "fail", "marketing")
 
         # The consumer acknowledges through the CLI. Nothing is published before the merge.
         ack = tessera("proposal", "ack", proposal["id"], key=consumer_key)
@@ -221,7 +221,7 @@ def test_pull_request_workflow(server: str, tmp_path: Path) -> None:
         )
         assert "PASS" in passed.stdout
         tessera("ci", "github-comment", "--markdown", str(report), env=comment_env)
-        _assert_one_comment(github, None)
+        _assert_one_comment(github, "pass")
         assert [m for m, _ in github.requests].count("POST") == 1
 
     # Merge: sync the merged manifest; the approved contract is published as 2.0.0.
@@ -242,7 +242,9 @@ def test_pull_request_workflow(server: str, tmp_path: Path) -> None:
     assert tessera("dbt", "check", "--manifest", DROPPED, key=owner_key).code == 0
 
 
-def _assert_one_comment(github: FakeGitHub, mentions: str | None) -> None:
+def _assert_one_comment(github: FakeGitHub, verdict: str, mentions: str | None = None) -> None:
+    """Exactly one Tessera comment on the PR, carrying the latest ``verdict`` (an edit, not a stale body)."""
     [comment] = github.ours(REPO, PR)
+    assert comment["body"].rstrip().endswith(f"<!-- tessera-verdict: {verdict} -->")
     if mentions:
         assert mentions in comment["body"]

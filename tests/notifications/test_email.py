@@ -48,8 +48,11 @@ async def test_permanent_and_temporary_recipient_refusals(smtp_receiver: SmtpRec
     temporary = await sender.send(event(), ["busy@example.com"])
     assert permanent.outcome is Outcome.PERMANENT
     assert permanent.smtp_code == 550
+    assert permanent.refused_recipients == ("nobody@example.com",)
     assert temporary.outcome is Outcome.RETRYABLE
     assert temporary.smtp_code == 451
+    assert temporary.refused_recipients == ("busy@example.com",)
+    assert permanent.error_message == temporary.error_message == "all recipients refused"
     assert smtp_receiver.messages == []
 
 
@@ -57,7 +60,10 @@ async def test_server_down_is_retryable() -> None:
     settings = EmailSettings(host="127.0.0.1", port=unused_port(), from_addr="tessera@example.com")
     result = await EmailSender(settings, RENDERER).send(event(), ["ada@example.com"])
     assert result.outcome is Outcome.RETRYABLE
-    assert result.error_message
+    assert result.smtp_code is None
+    # The delivery row says why, naming the failure rather than a generic "failed".
+    assert result.error_message is not None
+    assert result.error_message.startswith("ConnectionRefusedError: ")
 
 
 async def test_starttls_with_certificate_verification(tls_files: tuple[Path, Path]) -> None:

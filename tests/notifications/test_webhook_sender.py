@@ -124,6 +124,7 @@ async def test_receiver_down_is_a_retryable_connect_error(local_policy: UrlPolic
         result = await sender.send(f"http://127.0.0.1:{unused_port()}/hook", SECRET, event())
     assert result.error_kind is DeliveryErrorKind.CONNECT_ERROR
     assert result.outcome is Outcome.RETRYABLE
+    assert result.status_code is None
     assert result.error_message
 
 
@@ -175,9 +176,14 @@ async def test_ssrf_cases_are_refused_permanently_without_connecting(
     "url", ["http://[::1]:8080/hook", "http://[::ffff:10.0.0.1]/hook", "http://127.0.0.2/hook"]
 )
 async def test_allow_listing_127_0_0_1_opens_nothing_else(local_policy: UrlPolicy, url: str) -> None:
-    async with WebhookSender(local_policy) as sender:
+    backend = RecordingBackend()
+    client = build_client(local_policy, network_backend=backend)
+    async with WebhookSender(local_policy, client=client) as sender:
         result = await sender.send(url, SECRET, event())
+    await client.aclose()
     assert result.error_kind is DeliveryErrorKind.SSRF_REFUSED
+    assert result.outcome is Outcome.PERMANENT
+    assert backend.connected == []  # refused before any socket was opened
 
 
 async def test_one_pooled_connection_serves_many_deliveries(

@@ -17,6 +17,17 @@ def person(email: str = "ada@example.com", **extra: Any) -> dict[str, Any]:
     return {"email": email, "name": "Ada Lovelace", **extra}
 
 
+async def emails(api: Api) -> list[str]:
+    """Every stored user's email, deactivated ones included: proves a refused write stored nothing."""
+    users = await api.call("GET", "/users?include_inactive=true&limit=100", 200, ADMIN)
+    return sorted(u["email"] for u in users["items"])
+
+
+async def created_events(api: Api) -> int:
+    """How many ``user.created`` audit events exist."""
+    return int((await api.call("GET", "/audit/events?action=user.created", 200, ADMIN))["total"])
+
+
 async def test_admin_creates_user_with_identities_and_teams(client: httpx.AsyncClient) -> None:
     api = Api(client)
     t1, t2 = await api.team(), await api.team()
@@ -57,6 +68,9 @@ async def test_create_user_validation_names_the_field(
 ) -> None:
     error = assert_error(await client.post(f"{API}/users", headers=ADMIN, json=body), 422, "validation_error")
     assert field in error["message"]
+    api = Api(client)
+    assert await emails(api) == []
+    assert await created_events(api) == 0
 
 
 async def test_create_user_conflicts_and_missing_team(client: httpx.AsyncClient) -> None:
@@ -69,6 +83,8 @@ async def test_create_user_conflicts_and_missing_team(client: httpx.AsyncClient)
         f"{API}/users", headers=ADMIN, json=person("b@example.com", team_ids=[str(uuid.uuid4())])
     )
     assert_error(resp, 404, "team_not_found")
+    assert await emails(api) == ["ada@example.com"]
+    assert await created_events(api) == 1
 
 
 async def test_a_team_may_create_users_only_in_itself(client: httpx.AsyncClient) -> None:
@@ -88,6 +104,8 @@ async def test_a_team_may_create_users_only_in_itself(client: httpx.AsyncClient)
         f"{API}/users", headers=team.read, json=person("r@example.com", team_ids=[team.id])
     )
     assert_error(resp, 403, "insufficient_scope")
+    assert await emails(api) == ["mine@example.com"]
+    assert await created_events(api) == 1
 
 
 async def test_list_users_filters_and_paginates(client: httpx.AsyncClient) -> None:
@@ -169,10 +187,17 @@ async def test_user_updates_themselves_only(client: httpx.AsyncClient) -> None:
         404,
         "user_not_found",
     )
+    # None of the refused edits changed anything, and none was audited.
+    assert await api.call("GET", f"/users/{bob['id']}", 200, ADMIN) == bob
+    ada_now = await api.call("GET", f"/users/{ada['id']}", 200, ADMIN)
+    assert (ada_now["email"], ada_now["slack_member_id"]) == ("ada@example.com", "W12345678")
+    updated_events = await api.call("GET", "/audit/events?action=user.updated", 200, ADMIN)
+    assert updated_events["total"] == 2
     admin_edit = await api.call(
         "PATCH", f"/users/{bob['id']}", 200, ADMIN, json={"email": "robert@example.com"}
     )
     assert admin_edit["email"] == "robert@example.com"
+    assert (await api.call("GET", f"/users/{bob['id']}", 200, ADMIN))["email"] == "robert@example.com"
 
 
 async def test_deactivate_user(client: httpx.AsyncClient) -> None:
@@ -182,6 +207,7 @@ async def test_deactivate_user(client: httpx.AsyncClient) -> None:
     assert_error(
         await client.post(f"{API}/users/{user['id']}/deactivate", headers=team.write), 403, "admin_required"
     )
+    assert (await api.call("GET", f"/users/{user['id']}", 200, ADMIN))["active"] is True
     gone = await api.call("POST", f"/users/{user['id']}/deactivate", 200, ADMIN)
     assert gone["active"] is False and gone["deactivated_at"] is not None
     again = await api.call("POST", f"/users/{user['id']}/deactivate", 200, ADMIN)  # idempotent

@@ -44,4 +44,7 @@ def test_generated_manifest_parses_with_everything_wired() -> None:
 
 def test_gzip_output_is_accepted() -> None:
     gen = load_generator()
-    assert len(parse_manifest(gen.generate_manifest_bytes(20, 4, gzipped=True)).assets) > 20
+    plain = parse_manifest(gen.generate_manifest_bytes(20, 4, seed=5))
+    gzipped = parse_manifest(gen.generate_manifest_bytes(20, 4, seed=5, gzipped=True))
+    assert list(gzipped.assets) == list(plain.assets)
+    assert sum(a.resource_type == "model" for a in gzipped.assets.values()) == 20
