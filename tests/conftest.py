@@ -137,5 +137,5 @@ def make_shared_asset(api: Api) -> MakeShared:
 
 @pytest.fixture
 def make_proposal(api: Api) -> MakeProposal:
-    """``await make_proposal(schema=V1, breaking=ID_ONLY, consumers=1, **publish)``: a shared asset, a proposal."""
+    """``await make_proposal(schema=V1, breaking=ID_ONLY, consumers=1, **publish)``: an open proposal."""
     return functools.partial(open_proposal, api)
