@@ -157,9 +157,8 @@ async def test_approval_after_newer_publish_makes_proposal_stale(
 
 async def test_breaking_change_without_consumers_publishes_major(client: httpx.AsyncClient) -> None:
     api = Api(client)
-    owner = await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1_NAMED)
+    s = await shared_asset(api, V1_NAMED, consumers=0)
+    owner, asset = s.owner, s.asset
     result = await api.publish(owner, asset["id"], record_schema({"id": "integer"}))
     assert result["outcome"] == "published"
     assert result["contract"]["version"] == "2.0.0"
