@@ -128,11 +128,14 @@ def api(client: httpx.AsyncClient) -> Api:
 
 @pytest.fixture
 def make_shared_asset(api: Api) -> MakeShared:
-    """``await make_shared_asset(schema=V1, register=True, **publish)``: owner, consumer, asset, contract."""
+    """``await make_shared_asset(schema=V1, consumers=1, **publish)``: owner, consumers, asset, contract.
+
+    See :func:`tests.helpers.shared_asset` for ``register``, ``register_with`` and ``asset_fields``.
+    """
     return functools.partial(shared_asset, api)
 
 
 @pytest.fixture
 def make_proposal(api: Api) -> MakeProposal:
-    """``await make_proposal(schema=V1, breaking=ID_ONLY, **publish)``: a shared asset, an open proposal."""
+    """``await make_proposal(schema=V1, breaking=ID_ONLY, consumers=1, **publish)``: an open proposal."""
     return functools.partial(open_proposal, api)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -119,12 +120,17 @@ class Api:
 
 @dataclass
 class Shared:
-    """``owner``'s asset with an active contract 1.0.0; ``consumer`` is registered unless asked not to."""
+    """``owner``'s asset with an active contract 1.0.0; ``consumers`` registered on it unless asked not to."""
 
     owner: TeamCtx
-    consumer: TeamCtx
+    consumers: list[TeamCtx]
     asset: dict[str, Any]
     contract: dict[str, Any]
+
+    @property
+    def consumer(self) -> TeamCtx:
+        """The first consumer team: most setups have exactly one."""
+        return self.consumers[0]
 
 
 @dataclass
@@ -135,21 +141,42 @@ class Proposed(Shared):
 
 
 async def shared_asset(
-    api: Api, schema: dict[str, Any] = V1, *, register: bool = True, **publish: Any
+    api: Api,
+    schema: dict[str, Any] = V1,
+    *,
+    consumers: int = 1,
+    register: bool = True,
+    register_with: Sequence[Mapping[str, Any]] = (),
+    asset_fields: Mapping[str, Any] | None = None,
+    **publish: Any,
 ) -> Shared:
-    """Two new teams, the owner's asset published with ``schema`` (``publish`` extras), the consumer on it."""
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
+    """New owner and ``consumers`` teams; the owner's asset published with ``schema``; the consumers on it.
+
+    ``consumers=0`` gives an owner-only asset. ``asset_fields`` go to the asset (``fqn``, ``tags``, ...),
+    ``publish`` extras to the first publish, and ``register_with[i]`` to consumer ``i``'s registration
+    (e.g. ``{"columns": ["email"]}``); consumers past its end register plainly.
+    """
+    owner = await api.team()
+    readers = [await api.team() for _ in range(consumers)]
+    asset = await api.asset(owner, **(asset_fields or {}))
     contract = (await api.publish(owner, asset["id"], schema, **publish))["contract"]
     if register:
-        await api.register(consumer, asset["id"])
-    return Shared(owner, consumer, asset, contract)
+        for i, reader in enumerate(readers):
+            extra = register_with[i] if i < len(register_with) else {}
+            await api.register(reader, asset["id"], **extra)
+    return Shared(owner, readers, asset, contract)
 
 
 async def open_proposal(
-    api: Api, schema: dict[str, Any] = V1, breaking: dict[str, Any] = ID_ONLY, **publish: Any
+    api: Api,
+    schema: dict[str, Any] = V1,
+    breaking: dict[str, Any] = ID_ONLY,
+    *,
+    consumers: int = 1,
+    register_with: Sequence[Mapping[str, Any]] = (),
+    **publish: Any,
 ) -> Proposed:
     """A :func:`shared_asset` then a breaking publish (``publish`` extras) that opens a proposal."""
-    shared = await shared_asset(api, schema)
+    shared = await shared_asset(api, schema, consumers=consumers, register_with=register_with)
     opened = await api.publish(shared.owner, shared.asset["id"], breaking, expect=202, **publish)
-    return Proposed(shared.owner, shared.consumer, shared.asset, shared.contract, opened["proposal"])
+    return Proposed(shared.owner, shared.consumers, shared.asset, shared.contract, opened["proposal"])

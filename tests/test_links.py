@@ -25,7 +25,7 @@ from tessera.links import api_url, resolve
 from tessera.resources import app_resources
 from tessera.worker.channels import Channels
 from tessera.worker.runner import sweep_once
-from tests.helpers import ADMIN, V1, Api, record_schema
+from tests.helpers import ADMIN, Api, record_schema, shared_asset
 from tests.notifications.receivers import HttpReceiver, SmtpReceiver
 
 BREAKING = record_schema({"id": "integer"})
@@ -129,7 +129,8 @@ async def _serve(settings: Settings) -> AsyncIterator[tuple[FastAPI, Api]]:
 
 async def _breaking_proposal(api: Api, receiver: HttpReceiver) -> tuple[str, str]:
     """Publish, register and propose a breaking change; the consumer hears on Slack and by email."""
-    owner, consumer = await api.team(), await api.team()
+    s = await shared_asset(api)
+    owner, consumer, asset = s.owner, s.consumer, s.asset
     slack_url = receiver.url("/slack")
     await api.call(
         "PATCH", f"/teams/{consumer.id}", 200, consumer.write, json={"slack_webhook_url": slack_url}
@@ -137,9 +138,6 @@ async def _breaking_proposal(api: Api, receiver: HttpReceiver) -> tuple[str, str
     await api.call(
         "POST", "/users", 201, ADMIN, json={"email": "c@corp.example", "name": "C", "team_ids": [consumer.id]}
     )
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
-    await api.register(consumer, asset["id"])
     proposal = (await api.publish(owner, asset["id"], BREAKING, expect=202))["proposal"]
     return asset["id"], proposal["id"]
 

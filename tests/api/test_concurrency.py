@@ -8,7 +8,7 @@ import httpx
 
 from tessera.config import Settings
 from tests.conftest import MakeShared
-from tests.helpers import ADMIN, V1_NAMED, Api, record_schema
+from tests.helpers import ADMIN, V1_NAMED, Api, record_schema, shared_asset
 from tests.server import serve_in_thread
 
 
@@ -33,12 +33,8 @@ async def test_concurrent_breaking_publishes_open_exactly_one_proposal(
 
 async def test_concurrent_acknowledgments_publish_exactly_once(client: httpx.AsyncClient) -> None:
     api = Api(client)
-    owner = await api.team()
-    consumers = [await api.team() for _ in range(6)]
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1_NAMED)
-    for c in consumers:
-        await api.register(c, asset["id"])
+    s = await shared_asset(api, V1_NAMED, consumers=6)
+    owner, consumers, asset = s.owner, s.consumers, s.asset
     proposal = (await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202))[
         "proposal"
     ]
@@ -64,9 +60,8 @@ async def test_concurrent_acknowledgments_publish_exactly_once(client: httpx.Asy
 
 async def test_concurrent_compatible_publishes_keep_one_active_contract(client: httpx.AsyncClient) -> None:
     api = Api(client)
-    owner = await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1_NAMED)
+    s = await shared_asset(api, V1_NAMED, consumers=0)
+    owner, asset = s.owner, s.asset
     extra = [
         record_schema(
             {"id": "integer", "email": "string", "name": "string", f"c{i}": "string"}, ["id", "email", "name"]

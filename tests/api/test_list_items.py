@@ -23,7 +23,7 @@ from tessera.quality.schemas import QualityRunRead
 from tessera.resources import app_resources
 from tessera.webhooks.schemas import DeliveryRead
 from tessera.worker.dispatch import dispatch_outbox
-from tests.helpers import ADMIN, API, V1, Api, record_schema
+from tests.helpers import ADMIN, API, V1, Api, record_schema, shared_asset
 
 BREAKING = record_schema({"id": "integer"})
 
@@ -56,13 +56,16 @@ CASES = {
 async def _world(client: httpx.AsyncClient, app: FastAPI) -> dict[str, str]:
     """At least one row for every list, with nested JSON, enums, nullable and computed fields filled."""
     api = Api(client)
-    owner, consumer = await api.team(), await api.team()
+    s = await shared_asset(
+        api,
+        V1,
+        asset_fields={"fqn": "w.s.orders", "tags": ["pii"], "meta": {"tier": 1, "nested": {"x": [1, None]}}},
+        register_with=[{"columns": ["id"], "purpose": "reporting"}],
+    )
+    owner, consumer, asset = s.owner, s.consumer, s.asset
     await api.call(
         "POST", "/users", 201, ADMIN, json={"email": "u@example.com", "name": "U", "team_ids": [owner.id]}
     )
-    asset = await api.asset(owner, "w.s.orders", tags=["pii"], meta={"tier": 1, "nested": {"x": [1, None]}})
-    await api.publish(owner, asset["id"], V1)
-    await api.register(consumer, asset["id"], columns=["id"], purpose="reporting")
     hook = await api.call(
         "POST", "/webhooks", 201, consumer.write, json={"url": "http://127.0.0.1:9/hook", "events": []}
     )

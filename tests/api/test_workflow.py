@@ -8,7 +8,7 @@ import httpx
 
 from tests.assertions import assert_error
 from tests.conftest import MakeProposal, MakeShared
-from tests.helpers import ADMIN, V1_NAMED, Api, clock_ahead, record_schema
+from tests.helpers import ADMIN, V1_NAMED, Api, clock_ahead, record_schema, shared_asset
 
 
 async def test_first_publish_is_1_0_0_and_unchanged_republish_is_idempotent(
@@ -46,11 +46,8 @@ async def test_breaking_change_opens_proposal_and_publishes_when_all_consumers_a
     client: httpx.AsyncClient,
 ) -> None:
     api = Api(client)
-    owner, c1, c2 = await api.team(), await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1_NAMED)
-    await api.register(c1, asset["id"], columns=["email"])
-    await api.register(c2, asset["id"])
+    s = await shared_asset(api, V1_NAMED, consumers=2, register_with=[{"columns": ["email"]}])
+    owner, (c1, c2), asset = s.owner, s.consumers, s.asset
     dropped = record_schema({"id": "integer", "name": "string"})
     result = await api.publish(owner, asset["id"], dropped, expect=202)
     assert result["outcome"] == "proposed"
@@ -160,9 +157,8 @@ async def test_approval_after_newer_publish_makes_proposal_stale(
 
 async def test_breaking_change_without_consumers_publishes_major(client: httpx.AsyncClient) -> None:
     api = Api(client)
-    owner = await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1_NAMED)
+    s = await shared_asset(api, V1_NAMED, consumers=0)
+    owner, asset = s.owner, s.asset
     result = await api.publish(owner, asset["id"], record_schema({"id": "integer"}))
     assert result["outcome"] == "published"
     assert result["contract"]["version"] == "2.0.0"
@@ -240,21 +236,17 @@ async def test_impact_names_consumers_and_downstream_without_writing(client: htt
 
 async def test_guarantee_relaxation_is_breaking_under_strict(client: httpx.AsyncClient) -> None:
     api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    pub = await api.publish(
-        owner, asset["id"], V1_NAMED, guarantees={"columns": {"email": {"not_null": True}}}
-    )
-    await api.register(consumer, asset["id"])
+    s = await shared_asset(api, V1_NAMED, guarantees={"columns": {"email": {"not_null": True}}})
+    owner, asset = s.owner, s.asset
     patched = await api.call(
-        "PATCH", f"/contracts/{pub['contract']['id']}/guarantees", 202, owner.write, json={"guarantees": {}}
+        "PATCH", f"/contracts/{s.contract['id']}/guarantees", 202, owner.write, json={"guarantees": {}}
     )
     assert patched["outcome"] == "proposed"
     # The same change on a notify-mode asset is reported but does not block.
     await api.call("PATCH", f"/assets/{asset['id']}", 200, owner.write, json={"guarantee_mode": "notify"})
     await api.call("POST", f"/proposals/{patched['proposal']['id']}/withdraw", 200, owner.write, json={})
     relaxed = await api.call(
-        "PATCH", f"/contracts/{pub['contract']['id']}/guarantees", 201, owner.write, json={"guarantees": {}}
+        "PATCH", f"/contracts/{s.contract['id']}/guarantees", 201, owner.write, json={"guarantees": {}}
     )
     assert relaxed["outcome"] == "published"
     assert relaxed["guarantee_changes"]

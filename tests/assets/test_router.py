@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, API, V1, Api, TeamCtx
+from tests.helpers import ADMIN, API, V1, Api, TeamCtx, shared_asset
 
 
 async def test_create_asset_with_defaults_and_get_it(client: httpx.AsyncClient) -> None:
@@ -277,9 +277,8 @@ async def test_transfer_ownership_hands_over_control(client: httpx.AsyncClient) 
 
 async def test_soft_delete_hides_the_asset_and_the_fqn_can_be_reused(client: httpx.AsyncClient) -> None:
     api = Api(client)
-    owner = await api.team()
-    asset = await api.asset(owner, "w.s.recycled", tags=["x"])
-    await api.publish(owner, asset["id"], V1)
+    s = await shared_asset(api, consumers=0, asset_fields={"fqn": "w.s.recycled", "tags": ["x"]})
+    owner, asset = s.owner, s.asset
     await api.call("DELETE", f"/assets/{asset['id']}", 204, owner.write)
     assert_error(await client.get(f"{API}/assets/{asset['id']}", headers=owner.read), 404, "asset_not_found")
     assert_error(

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.db.models import AuditEvent, OutboxMessage
 from tests.assertions import assert_error
 from tests.conftest import MakeShared
-from tests.helpers import ADMIN, API, V1, V1_PLUS, Api, TeamCtx, record_schema
+from tests.helpers import ADMIN, API, V1, V1_PLUS, Api, TeamCtx, record_schema, shared_asset
 
 DROPPED = record_schema({"id": "integer"})
 NOT_NULL_EMAIL = {"columns": {"email": {"not_null": True}}}
@@ -47,11 +47,10 @@ async def test_list_versions_newest_first_with_pagination(client: httpx.AsyncCli
 
 async def test_get_contract(client: httpx.AsyncClient) -> None:
     api = Api(client)
-    owner = await api.team()
-    asset = await api.asset(owner)
-    published = await api.publish(owner, asset["id"], V1, guarantees=NOT_NULL_EMAIL)
-    contract = await api.call("GET", f"/contracts/{published['contract']['id']}", 200, owner.read)
-    assert contract == published["contract"]
+    s = await shared_asset(api, V1, consumers=0, guarantees=NOT_NULL_EMAIL)
+    owner = s.owner
+    contract = await api.call("GET", f"/contracts/{s.contract['id']}", 200, owner.read)
+    assert contract == s.contract
     assert contract["schema"]["properties"] == V1["properties"]
     assert contract["guarantees"] == NOT_NULL_EMAIL
     assert contract["published_by_team_id"] == owner.id
@@ -63,9 +62,8 @@ async def test_get_contract(client: httpx.AsyncClient) -> None:
 
 async def test_diff_between_versions(client: httpx.AsyncClient) -> None:
     api = Api(client)
-    owner = await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
+    s = await shared_asset(api, V1, consumers=0)
+    owner, asset = s.owner, s.asset
     await api.publish(owner, asset["id"], V1_PLUS, guarantees=NOT_NULL_EMAIL)
     await api.publish(owner, asset["id"], DROPPED, guarantees=NOT_NULL_EMAIL)
     url = f"/assets/{asset['id']}/contracts/diff"
@@ -193,9 +191,8 @@ async def test_publish_to_unknown_asset(client: httpx.AsyncClient) -> None:
 
 async def test_omitted_guarantees_keep_the_active_ones(client: httpx.AsyncClient) -> None:
     api = Api(client)
-    owner = await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1, guarantees=NOT_NULL_EMAIL)
+    s = await shared_asset(api, V1, consumers=0, guarantees=NOT_NULL_EMAIL)
+    owner, asset = s.owner, s.asset
     kept = await api.publish(owner, asset["id"], V1_PLUS)
     assert kept["contract"]["guarantees"] == NOT_NULL_EMAIL
     assert kept["guarantee_changes"] == []
@@ -203,9 +200,8 @@ async def test_omitted_guarantees_keep_the_active_ones(client: httpx.AsyncClient
 
 async def test_patch_guarantees(client: httpx.AsyncClient) -> None:
     api = Api(client)
-    owner = await api.team()
-    asset = await api.asset(owner)
-    first = (await api.publish(owner, asset["id"], V1))["contract"]
+    s = await shared_asset(api, V1, consumers=0)
+    owner, first = s.owner, s.contract
     tightened = await api.call(
         "PATCH", f"/contracts/{first['id']}/guarantees", 201, owner.write, json={"guarantees": NOT_NULL_EMAIL}
     )
@@ -333,17 +329,16 @@ async def test_same_guarantees_spelled_with_a_float_or_reordered_are_unchanged(
 ) -> None:
     # 1 and 1.0 are the same JSON number: publishing [1.0] after [1] used to create 1.0.1 with no changes.
     api = Api(client)
-    owner = await api.team()
-    asset = await api.asset(owner)
     ints = {"columns": {"id": {"accepted_values": [1, 2]}}}
-    first = await api.publish(owner, asset["id"], V1, guarantees=ints)
+    s = await shared_asset(api, V1, consumers=0, guarantees=ints)
+    owner, asset, first = s.owner, s.asset, s.contract
     trail = await _trail(session)
     # Accepted values are a set: their order and repeats change nothing either.
     for spelling in ([1.0, 2.0], [1, 2.0], [2, 1], [2.0, 1, 1.0]):
         floats = {"columns": {"id": {"accepted_values": spelling}}}
         again = await api.publish(owner, asset["id"], V1, expect=200, guarantees=floats)
         assert again["outcome"] == "unchanged"
-        assert again["contract"]["id"] == first["contract"]["id"]
+        assert again["contract"]["id"] == first["id"]
         assert again["contract"]["version"] == "1.0.0"
     listed = await api.call("GET", f"/assets/{asset['id']}/contracts", 200, owner.read)
     assert [c["version"] for c in listed["items"]] == ["1.0.0"]
@@ -352,9 +347,8 @@ async def test_same_guarantees_spelled_with_a_float_or_reordered_are_unchanged(
 
 async def test_true_is_not_one_in_guarantees(client: httpx.AsyncClient) -> None:
     api = Api(client)
-    owner = await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1, guarantees={"columns": {"id": {"accepted_values": [1]}}})
+    s = await shared_asset(api, V1, consumers=0, guarantees={"columns": {"id": {"accepted_values": [1]}}})
+    owner, asset = s.owner, s.asset
     changed = await api.publish(
         owner, asset["id"], V1, guarantees={"columns": {"id": {"accepted_values": [True]}}}
     )

@@ -19,7 +19,7 @@ from tessera.db.base import SQLITE_SCHEMA_MAP
 from tessera.db.engine import create_engine
 from tessera.db.migrate import MIGRATIONS_DIR
 from tessera.db.models import Contract, Proposal
-from tests.helpers import Api, record_schema
+from tests.helpers import Api, record_schema, shared_asset
 
 SCHEMA = record_schema({"id": "integer", "email": "string"})
 GUARANTEES = {"columns": {"id": {"accepted_values": [1.0, 2.5]}}, "volume": {"min_rows": 1}}
@@ -82,10 +82,8 @@ async def test_an_open_proposal_is_still_found_after_the_upgrade(
     client: httpx.AsyncClient, clean_database: str
 ) -> None:
     api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    base = (await api.publish(owner, asset["id"], SCHEMA, guarantees=GUARANTEES))["contract"]
-    await api.register(consumer, asset["id"])
+    s = await shared_asset(api, SCHEMA, guarantees=GUARANTEES)
+    owner, asset, base = s.owner, s.asset, s.contract
     breaking = record_schema({"id": "integer"})
     proposal = (await api.publish(owner, asset["id"], breaking, expect=202, guarantees=GUARANTEES))[
         "proposal"

@@ -15,7 +15,7 @@ from tessera.notifications.events import Event, EventType
 from tessera.notifications.payloads import parse_data
 from tessera.notifications.rendering import TemplateRenderer
 from tessera.resources import app_resources
-from tests.helpers import ADMIN, V1, Api, record_schema
+from tests.helpers import ADMIN, V1, Api, record_schema, shared_asset
 from tests.sync.test_dbt_sync import manifest
 
 BREAKING = record_schema({"id": "integer"})
@@ -53,10 +53,8 @@ async def test_every_proposal_and_contract_event_matches_its_model(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
     api = Api(client)
-    owner, consumer = await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
-    await api.register(consumer, asset["id"], pinned_version="1.0.0")
+    s = await shared_asset(api, V1, register_with=[{"pinned_version": "1.0.0"}])
+    owner, consumer, asset = s.owner, s.consumer, s.asset
     # blocked, then withdrawn
     first = (await api.publish(owner, asset["id"], BREAKING, expect=202))["proposal"]
     await api.ack(consumer, first["id"], "blocked", reason="we read email")

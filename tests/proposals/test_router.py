@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from tessera.auth.principal import system_principal
 from tessera.proposals.service import expire_due
 from tessera.resources import app_resources
+from tests import helpers
 from tests.assertions import assert_error
 from tests.helpers import ADMIN, API, V1_NAMED, Api, TeamCtx, clock_ahead, record_schema
 
@@ -22,7 +23,7 @@ DEADLINE = "2031-03-01T12:00:00Z"
 
 @dataclass
 class Setup:
-    """An asset of ``owner`` read by ``c1`` and ``c2``, with an open proposal dropping a column."""
+    """An asset of ``owner`` read by ``c1`` (its email) and ``c2``, with an open proposal dropping email."""
 
     api: Api
     owner: TeamCtx
@@ -39,14 +40,13 @@ class Setup:
 
 
 async def open_proposal(client: httpx.AsyncClient, **publish: Any) -> Setup:
+    """The shared two-consumer proposal factory, seen through this module's :class:`Setup`."""
     api = Api(client)
-    owner, c1, c2 = await api.team(), await api.team(), await api.team()
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1_NAMED)
-    await api.register(c1, asset["id"], columns=["email"])
-    await api.register(c2, asset["id"])
-    result = await api.publish(owner, asset["id"], DROP_EMAIL, expect=202, **publish)
-    return Setup(api, owner, c1, c2, asset, result["proposal"])
+    p = await helpers.open_proposal(
+        api, V1_NAMED, DROP_EMAIL, consumers=2, register_with=[{"columns": ["email"]}], **publish
+    )
+    c1, c2 = p.consumers
+    return Setup(api, p.owner, c1, c2, p.asset, p.proposal)
 
 
 async def test_get_proposal_shows_base_version_changes_and_answers(client: httpx.AsyncClient) -> None:

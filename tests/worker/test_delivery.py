@@ -27,7 +27,7 @@ from tessera.worker.delivery import PAUSE_AFTER_FAILURES, claim, deliver_due
 from tessera.worker.dispatch import dispatch_outbox
 from tessera.worker.runner import sweep_once
 from tests.conftest import ON_POSTGRES
-from tests.helpers import ADMIN, V1, Api, record_schema
+from tests.helpers import ADMIN, V1, Api, record_schema, shared_asset
 from tests.notifications.receivers import HttpReceiver, Reply, SmtpReceiver
 
 BREAKING = record_schema({"id": "integer"})
@@ -50,15 +50,17 @@ async def channels(settings: Settings) -> Channels:
 async def _proposal_setup(
     client: httpx.AsyncClient, receiver: HttpReceiver
 ) -> tuple[Api, object, object, dict, str]:
+    """A shared asset whose consumer has a webhook for ``proposal.created`` only."""
     api = Api(client)
-    owner, consumer = await api.team(), await api.team()
+    s = await shared_asset(api)
     hook = await api.call(
-        "POST", "/webhooks", 201, consumer.write, json={"url": receiver.url(), "events": ["proposal.created"]}
+        "POST",
+        "/webhooks",
+        201,
+        s.consumer.write,
+        json={"url": receiver.url(), "events": ["proposal.created"]},
     )
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
-    await api.register(consumer, asset["id"])
-    return api, owner, consumer, asset, hook
+    return api, s.owner, s.consumer, s.asset, hook
 
 
 async def _drain(app: FastAPI, channels: Channels, rounds: int = 3) -> None:
@@ -233,18 +235,16 @@ async def test_email_and_global_webhook_channels(
         app.state.resources = dataclasses.replace(app_resources(app), settings=settings)
         channels = Channels(settings)
         api = Api(client)
-        owner, consumer = await api.team(), await api.team()
+        s = await shared_asset(api)
         await api.call(
             "POST",
             "/users",
             201,
             ADMIN,
-            json={"email": "c@corp.example", "name": "C", "team_ids": [consumer.id]},
+            json={"email": "c@corp.example", "name": "C", "team_ids": [s.consumer.id]},
         )
-        asset = await api.asset(owner)
-        await api.publish(owner, asset["id"], V1)
-        await api.register(consumer, asset["id"])
-        await api.publish(owner, asset["id"], BREAKING, expect=202)
+        asset = s.asset
+        await api.publish(s.owner, asset["id"], BREAKING, expect=202)
         for _ in range(3):
             await sweep_once(app_resources(app).session_factory, settings, channels)
         await channels.aclose()
@@ -292,7 +292,8 @@ async def test_slack_message_mentions_consumers_by_member_id(
     client: httpx.AsyncClient, app: FastAPI, channels: Channels, receiver: HttpReceiver
 ) -> None:
     api = Api(client)
-    owner, consumer = await api.team(), await api.team()
+    s = await shared_asset(api)
+    owner, consumer, asset = s.owner, s.consumer, s.asset
     await api.call(
         "PATCH",
         f"/teams/{consumer.id}",
@@ -312,9 +313,6 @@ async def test_slack_message_mentions_consumers_by_member_id(
             "team_ids": [consumer.id],
         },
     )
-    asset = await api.asset(owner)
-    await api.publish(owner, asset["id"], V1)
-    await api.register(consumer, asset["id"])
     await api.publish(owner, asset["id"], BREAKING, expect=202)
     await _drain(app, channels)
     slack = [orjson.loads(r.body) for r in receiver.requests if r.path == "/slack"]

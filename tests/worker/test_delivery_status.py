@@ -18,7 +18,7 @@ from tessera.resources import app_resources
 from tessera.worker.channels import Channels
 from tessera.worker.runner import sweep_once
 from tests.assertions import assert_error
-from tests.helpers import V1, Api, record_schema
+from tests.helpers import Api, record_schema, shared_asset
 from tests.notifications.receivers import HttpReceiver, Reply
 
 BREAKING = record_schema({"id": "integer"})
@@ -68,11 +68,9 @@ async def test_deliveries_filter_by_status_and_refuse_unknown_ones(
     channels = Channels(app_resources(app).settings)
     try:
         api = Api(client)
-        owner, consumer = await api.team(), await api.team()
+        s = await shared_asset(api)
+        owner, consumer, asset = s.owner, s.consumer, s.asset
         hook = await api.call("POST", "/webhooks", 201, consumer.write, json={"url": receiver.url()})
-        asset = await api.asset(owner)
-        await api.publish(owner, asset["id"], V1)
-        await api.register(consumer, asset["id"])
         receiver.default = Reply(status=410)
         await api.publish(owner, asset["id"], BREAKING, expect=202)
         for _ in range(3):
