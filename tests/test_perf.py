@@ -6,8 +6,11 @@ import ast
 import gc
 from pathlib import Path
 
+import pytest
+
 import tessera
-from tessera.perf import frozen_startup_heap, paused_gc
+from tessera.config import Settings
+from tessera.perf import await_without_cyclic_gc, frozen_startup_heap, paused_gc
 
 SOURCE = Path(tessera.__file__).parent
 
@@ -61,3 +64,25 @@ def test_the_collector_is_never_paused_across_an_await() -> None:
 def test_the_check_finds_a_pause_inside_a_coroutine() -> None:
     sample = "async def f():\n    with paused_gc():\n        await g()\n"
     assert _pauses_in_coroutines(ast.parse(sample)) == [2]
+
+
+async def _collector_state() -> bool:
+    return gc.isenabled()
+
+
+async def _fail() -> None:
+    assert not gc.isenabled()
+    raise RuntimeError("boom")
+
+
+async def test_the_sanctioned_pause_holds_across_its_await_and_ends_with_it() -> None:
+    assert await await_without_cyclic_gc(_collector_state(), enabled=True) is False
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError, match="boom"):
+        await await_without_cyclic_gc(_fail(), enabled=True)
+    assert gc.isenabled()
+
+
+async def test_the_pause_is_a_setting_that_can_be_off() -> None:
+    assert await await_without_cyclic_gc(_collector_state(), enabled=False) is True
+    assert Settings(database_url="sqlite+aiosqlite:///x.db").sync_pause_gc is True

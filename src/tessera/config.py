@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     api_key_cache_seconds: float = 30.0
     db_echo: bool = False
     gc_freeze_startup: bool = False
+    sync_pause_gc: bool = Field(
+        default=True,
+        description="Switch the cyclic garbage collector off (process-wide) while a dbt sync or impact "
+        "check runs.",
+    )
     db_transaction_pooler: bool = Field(
         default=False,
         description="PostgreSQL is reached through a pooler in transaction mode (PgBouncer): "

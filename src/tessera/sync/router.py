@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from tessera.deps import ReadPrincipal, ReadSessionDep, SettingsDep, WritePrincipal, WriteSessionDep
 from tessera.errors import BadRequest, PayloadTooLarge
 from tessera.ingest.dbt import DbtProject, parse_manifest
+from tessera.perf import await_without_cyclic_gc
 from tessera.sync import impact, service
 from tessera.sync.schemas import DbtImpactResult, SyncResult
 from tessera.sync.service import SyncOptions
@@ -61,6 +62,7 @@ async def sync_dbt(
     request: Request,
     session: WriteSessionDep,
     principal: WritePrincipal,
+    settings: SettingsDep,
     owner_team_id: uuid.UUID | None = None,
     environment: str = "production",
     include_packages: bool = False,
@@ -70,7 +72,8 @@ async def sync_dbt(
     opts = SyncOptions(
         environment=environment, owner_team_id=owner_team_id, include_packages=include_packages
     )
-    return await service.sync_manifest(session, principal, project, opts)
+    work = service.sync_manifest(session, principal, project, opts)
+    return await await_without_cyclic_gc(work, enabled=settings.sync_pause_gc)
 
 
 @router.post("/impact", response_model=DbtImpactResult, openapi_extra=_BODY_DOC)
@@ -86,7 +89,8 @@ async def dbt_impact(
     """The pull-request check: what this manifest would break, for whom; writes nothing."""
     project = await read_manifest(request, include_packages)
     opts = SyncOptions(environment=environment, include_packages=include_packages, source_ref=source_ref)
-    return await impact.check(session, project, opts, max_depth=settings.lineage_max_depth)
+    work = impact.check(session, project, opts, max_depth=settings.lineage_max_depth)
+    return await await_without_cyclic_gc(work, enabled=settings.sync_pause_gc)
 
 
 @router.post("/propose", response_model=DbtImpactResult, openapi_extra=_BODY_DOC)
