@@ -12,8 +12,9 @@ requires, and the text is hashed as UTF-8. Inside RFC 8785's domain the output i
   the fast path, like the standard library, writes a number, boolean or null object key as a string;
   parsed JSON never has such keys).
 
-The common case runs in C: the standard library's encoder with sorted keys gives exactly the canonical
-text unless the value holds floats (rewritten token by token afterwards) or keys whose code-point and
+The common case runs in C. orjson with sorted keys gives exactly the canonical text for values without
+floats or nulls (most schemas and guarantees); otherwise the standard library's encoder with sorted keys
+does, unless the value holds floats (rewritten token by token afterwards) or keys whose code-point and
 UTF-16 orders disagree (then an explicit-stack walk runs, which is also what very deep values get, so
 no value can exhaust the interpreter's recursion limit).
 """
@@ -24,6 +25,8 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
+
+import orjson
 
 from tessera.core.errors import InvalidSchemaError
 
@@ -41,6 +44,9 @@ _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?[0-9]+(?:\.[0-9]+(?:e[-+][0-9]
 # Characters whose code-point order differs from their UTF-16 order (BMP above the surrogates, astral).
 _ORDER_HAZARD = re.compile("[\ue000-\U0010ffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Anything in orjson's output that could be a float token (or part of one): a digit then "." or an
+# exponent. Matches inside strings (versions, hex digests) only send the value down the slower path.
+_ORJSON_FLOAT = re.compile(rb"[0-9](?:\.|[eE])")
 
 
 class _Text:
@@ -60,6 +66,9 @@ def canonical_json(value: object, pointer: object | None = None) -> str:
     if isinstance(value, str):
         text = _quote(value)
         return text if text.isascii() else _escape_surrogates(text)
+    fast = _orjson_text(value)
+    if fast is not None:
+        return fast
     try:
         text = _C_ENCODER.encode(value)
     except ValueError as exc:
@@ -74,6 +83,27 @@ def canonical_json(value: object, pointer: object | None = None) -> str:
         text = _escape_surrogates(text)
     if _may_hold_floats(text):
         text = _TOKEN.sub(_float_token, text)
+    return text
+
+
+def _orjson_text(value: object) -> str | None:
+    """The canonical text through orjson when it provably is orjson's output, else None.
+
+    orjson writes sorted keys, minimal escapes and integers exactly as RFC 8785 does, about four times
+    faster than the standard library; it differs on floats (``1.0``, ``1e21``), writes NaN as ``null``,
+    and refuses lone surrogates, non-string keys, integers beyond 64 bits and very deep values. Output
+    with a float-like token or a ``null`` anywhere (even inside a string), or with characters whose
+    code-point and UTF-16 orders differ, is left to the standard library's path below.
+    """
+    try:
+        raw = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except (orjson.JSONEncodeError, TypeError):
+        return None
+    if b"null" in raw or _ORJSON_FLOAT.search(raw) is not None:
+        return None
+    text = raw.decode()
+    if not text.isascii() and _ORDER_HAZARD.search(text) is not None:
+        return None
     return text
 
 
