@@ -16,6 +16,10 @@ from tessera.db.models import Asset, AssetDependency, Contract, Registration
 from tessera.db.paging import fetch_page
 from tessera.enums import ContractStatus
 
+# Core rows read on the connection: the session's soft-delete filter does not see those statements.
+# Built once: the list is the hottest read path.
+_LIVE = not_deleted(Asset)
+
 
 async def get(session: AsyncSession, asset_id: uuid.UUID) -> Asset | None:
     """A live asset by id."""
@@ -94,8 +98,7 @@ async def list_assets(
     Plain rows, not ORM objects: this is the hottest read path and ORM instances cost ~40 µs each.
     ``columns`` are asset column names and ``current_version``, the active contract's version.
     """
-    # Core rows read on the connection: the session's soft-delete filter does not see this statement.
-    conds: list[sa.ColumnElement[bool]] = [not_deleted(Asset)]
+    conds: list[sa.ColumnElement[bool]] = [_LIVE]
     if owner_team_id:
         conds.append(Asset.owner_team_id == owner_team_id)
     if environment:
