@@ -17,6 +17,7 @@ Create Date: 2026-12-06 22:40:00
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,6 +33,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _BATCH = 500
+log = logging.getLogger("alembic.runtime.migration")
 
 
 def _table(name: str, schema: str, *extra: sa.Column[Any]) -> sa.Table:
@@ -121,6 +123,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Not reversible: the older encoders are gone. Older code would take these fingerprints for changes
-    # and publish an identical contract as a version with no changes, until it is published again.
-    pass
+    """Leave the fingerprints as they are: the older encoders are gone, so they cannot be rebuilt.
+
+    The schema is unchanged by this revision, so downgrading past it is safe; older code would only
+    take a re-published identical contract for a change (one version with no changes) once per asset.
+    """
+    log.warning("0003: stored fingerprints keep the RFC 8785 encoding (the older encoders are gone)")
