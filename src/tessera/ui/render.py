@@ -55,6 +55,8 @@ def absolute_time(value: datetime | None) -> str:
 env.globals["static_url"] = static_url
 env.filters["relative_time"] = relative_time
 env.filters["absolute_time"] = absolute_time
+# The macros are a global (``m``), so a block rendered alone for htmx sees them like the full page does.
+env.globals["m"] = env.get_template("macros.html").make_module()
 
 
 def is_htmx(request: Request) -> bool:

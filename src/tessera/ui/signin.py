@@ -90,6 +90,6 @@ async def signin(
 async def signout(request: Request, ui: UiDep, resources: ResourcesDep, session: WriteSessionDep) -> Response:
     """Delete the session (the CSRF check ran in :data:`UiDep`) and return to the sign-in page."""
     await sessions.end(session, resources, request.cookies.get(SESSION_COOKIE))
-    response = redirect("/signin" if ui.signed_in else "/", flash="You have signed out.")
+    response = redirect("/signin" if ui.signed_in else "/", request=request, flash="You have signed out.")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
