@@ -72,6 +72,7 @@ def test_next_stays_on_this_site(value: str | None, expected: str) -> None:
         ("/openapi.json", False),
         ("/health/ready", False),
         ("/apis", True),
+        ("/api/nowhere", False),
     ],
 )
 def test_which_paths_are_ui_pages(path: str, ui: bool) -> None:

@@ -24,14 +24,13 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
     "form-action 'self'; object-src 'none'"
 )
-# Swagger UI (/docs) and ReDoc load their own scripts and inline code: they keep FastAPI's defaults.
-_NOT_UI = ("/docs", "/redoc", "/openapi.json", "/health")
+# Not UI: the API (any version under /api), its docs and the health checks. Swagger UI (/docs) and ReDoc
+# load their own scripts and inline code, so they keep FastAPI's defaults.
+_NOT_UI = (API_PREFIX.rsplit("/", 1)[0], "/docs", "/redoc", "/openapi.json", "/health")
 
 
 def is_ui_path(path: str) -> bool:
     """True for UI pages and their static files (everything but the API, its docs and health checks)."""
-    if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
-        return False
     return not any(path == p or path.startswith(p + "/") for p in _NOT_UI)
 
 
