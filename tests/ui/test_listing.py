@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from starlette.requests import Request
 
 from tessera.errors import ValidationFailed
 from tessera.ui.listing import ListParams, ListView, list_params
+from tessera.ui.render import absolute_time, relative_time
 from tessera.ui.security import is_ui_path, safe_next
 
 
@@ -77,3 +80,18 @@ def test_next_stays_on_this_site(value: str | None, expected: str) -> None:
 )
 def test_which_paths_are_ui_pages(path: str, ui: bool) -> None:
     assert is_ui_path(path) is ui
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(seconds=20), "just now"),
+        (timedelta(minutes=1), "1 minute ago"),
+        (timedelta(hours=5, minutes=3), "5 hours ago"),
+        (timedelta(days=-2), "in 2 days"),
+    ],
+)
+def test_relative_time(delta: timedelta, text: str) -> None:
+    now = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    assert relative_time(now - delta, now) == text
+    assert absolute_time(now) == "2026-12-07 12:00 UTC"
