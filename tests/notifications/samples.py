@@ -53,8 +53,20 @@ def proposal_data(event: type[p.ProposalEventData], **extra: object) -> p.Propos
             "links": PROPOSAL_LINKS,
             "changes": CHANGES,
             "affected_teams": [
-                p.AffectedTeam(id=ANALYTICS.id, name=ANALYTICS.name, response=AckResponse.PENDING),
-                p.AffectedTeam(id=FINANCE.id, name=FINANCE.name, response=AckResponse.APPROVED),
+                p.AffectedTeam(
+                    id=ANALYTICS.id,
+                    name=ANALYTICS.name,
+                    response=AckResponse.PENDING,
+                    required=True,
+                    affected_columns=["amount"],
+                ),
+                p.AffectedTeam(
+                    id=FINANCE.id,
+                    name=FINANCE.name,
+                    response=AckResponse.APPROVED,
+                    required=True,
+                    affected_columns=["amount"],
+                ),
             ],
             "mentions": ["U123ABC", "W0ABCDEF"],
             "reason": "superseded by v3",

@@ -101,9 +101,15 @@ class ProposalRef(Payload):
 
 
 class AffectedTeam(TeamRef):
-    """A consumer team asked to answer a proposal, with its current answer."""
+    """A consumer team concerned by a proposal, with its current answer.
+
+    ``required``: the proposal waits for its answer (it reads an affected column, reads every column, or
+    its columns are unknown); ``false``: it is only informed.
+    """
 
     response: AckResponse
+    required: bool
+    affected_columns: list[str]
 
 
 class Answer(Payload):
@@ -191,8 +197,8 @@ class ProposalEventData(EventData):
     versions: Versions
     links: ProposalLinks
     changes: list[Change]
-    affected_teams: list[AffectedTeam]
-    mentions: list[str] = Field(description="Slack member ids of the affected teams' members")
+    affected_teams: list[AffectedTeam] = Field(description="Required and informed consumer teams")
+    mentions: list[str] = Field(description="Slack member ids of the required teams' members")
     reason: str | None = Field(description="Why the proposal is in this state (withdrawn, expired, ...)")
 
 
