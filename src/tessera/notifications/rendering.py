@@ -15,11 +15,11 @@ the filters but not imported macros.
 An operator points ``template_dir`` (setting ``TEMPLATE_DIR``) at a directory with the same layout;
 any file found there wins, anything missing falls back to the packaged default. Templates receive the
 event payload as ``event`` and its ``data`` as ``data`` (one model per event type in
-:mod:`tessera.notifications.payloads`), plus a few helpers: ``pending_teams`` (required teams yet to answer), ``informed_teams``
-(told, no answer needed), ``deadline`` and the
-filters ``team_names`` and ``when``. Slack templates also get ``mentions`` (ready-made ``<@U…>``
-mentions) and a ``link`` filter; their ``event``/``data`` strings arrive escaped for Slack, so
-user-supplied names cannot inject ``<!channel>`` or fake links.
+:mod:`tessera.notifications.payloads`), plus a few helpers: ``pending_teams`` (required teams yet
+to answer), ``informed_teams`` (told, no answer needed), ``deadline`` and the filters
+``team_names`` and ``when``. Slack templates also get ``mentions`` (ready-made ``<@U…>`` mentions)
+and a ``link`` filter; their ``event``/``data`` strings arrive escaped for Slack, so user-supplied
+names cannot inject ``<!channel>`` or fake links.
 """
 
 from __future__ import annotations

@@ -156,7 +156,7 @@ async def resolve_approved(
     *,
     forced: str | None = None,
 ) -> None:
-    """Every required consumer acknowledged (or an admin forced it): approve, and publish unless it waits for a merge.
+    """Every required consumer acknowledged (or an admin forced it): approve; publish unless it waits.
 
     The contract is only published if the one it was diffed against is still active; otherwise the
     proposal is ``stale`` and the producer re-proposes against the current version.
