@@ -115,6 +115,19 @@ def sample(event_type: EventType) -> p.EventData:
             ),
             links=LINKS,
         )
+    if model is p.RegistrationRetired:
+        return p.RegistrationRetired(
+            asset=ASSET,
+            registration=p.RegistrationRef(
+                id=_id("r"), consumer_team=team("Marketing"), pinned_version=None, columns=[]
+            ),
+            reason="no model or exposure of the team reads it any more (dbt project shop)",
+            links=LINKS,
+        )
+    if model is p.DefinitionChanged:
+        return p.DefinitionChanged(
+            asset=ASSET, columns=["amount"], consumer_teams=[ANALYTICS, FINANCE], links=LINKS
+        )
     counts = dict.fromkeys(p.SyncCounts.model_fields, 0) | {"created": 3, "updated": 40, "warnings": 1}
     return p.SyncCompleted(
         project="shop",

@@ -65,11 +65,14 @@ def read_scope(
     """Combine what a team declared by hand with what the lineage derived.
 
     ``derived_scope`` is ``None`` when no lineage ever described this registration. A lineage fallback
-    (``all``) wins over any list of columns: some reader of the team reads everything.
+    (``all``) or a reader the lineage says nothing about (``unknown``) wins over any list of columns:
+    some reader of the team may read any column.
     """
     columns = frozenset(c.lower() for c in declared) | frozenset(c.lower() for c in derived)
     if derived_scope == Scope.ALL:
         return ReadScope(Scope.ALL, columns, derived_reason or "reads every column")
+    if derived_scope == Scope.UNKNOWN:
+        return ReadScope(Scope.UNKNOWN, columns, derived_reason or UNKNOWN_REASON)
     if columns or derived_scope == Scope.COLUMNS:
         return ReadScope(Scope.COLUMNS, columns)
     return ReadScope(Scope.UNKNOWN, columns, derived_reason or UNKNOWN_REASON)

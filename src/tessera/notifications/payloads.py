@@ -164,7 +164,11 @@ class SyncCounts(Payload):
     removal_proposed: int
     removed: int
     registrations_created: int
+    registrations_updated: int
+    registrations_retired: int
     dependencies_created: int
+    definition_changes: int
+    lineage_fallbacks: int
     warnings: int
 
 
@@ -284,6 +288,26 @@ class RegistrationCreated(EventData):
     links: Links
 
 
+class RegistrationRetired(EventData):
+    """A dbt sync retired a registration it had derived: no model or exposure of the team reads the asset."""
+
+    event_type = EventType.REGISTRATION_RETIRED
+    asset: AssetRef
+    registration: RegistrationRef
+    reason: str
+    links: Links
+
+
+class DefinitionChanged(EventData):
+    """How some columns of an asset are computed changed, their types did not: a notice, no answer needed."""
+
+    event_type = EventType.DEFINITION_CHANGED
+    asset: AssetRef
+    columns: list[str] = Field(description="Columns whose SQL expression changed")
+    consumer_teams: list[TeamRef] = Field(description="Teams that read at least one of them")
+    links: Links
+
+
 class SyncCompleted(EventData):
     """A dbt sync finished."""
 
@@ -309,6 +333,8 @@ PAYLOADS: dict[EventType, type[EventData]] = {
         ContractPublished,
         ContractDeprecated,
         RegistrationCreated,
+        RegistrationRetired,
+        DefinitionChanged,
         SyncCompleted,
     )
 }
