@@ -48,7 +48,9 @@ VARIANTS: dict[str, tuple[str, tuple[Change, ...]]] = {
     "retyped_amount": (
         "parse",
         (
-            Edit("models/staging/stg_payments.sql", "    amount,\n", "    cast(amount as double) as amount,\n"),
+            Edit(
+                "models/staging/stg_payments.sql", "    amount,\n", "    cast(amount as double) as amount,\n"
+            ),
             Edit(STAGING, '{name: amount, data_type: "numeric(12,2)"}', "{name: amount, data_type: double}"),
         ),
     ),
@@ -71,7 +73,11 @@ VARIANTS: dict[str, tuple[str, tuple[Change, ...]]] = {
     # (e) order_totals.avg_amount is computed differently (same type); marketing's big_orders reads it.
     "changed_avg_amount": (
         "parse",
-        (Edit("models/finance/order_totals.sql", "avg(amount) as avg_amount", "median(amount) as avg_amount"),),
+        (
+            Edit(
+                "models/finance/order_totals.sql", "avg(amount) as avg_amount", "median(amount) as avg_amount"
+            ),
+        ),
     ),
 }
 
@@ -88,7 +94,12 @@ def run_variant(dbt: str, name: str, command: str, changes: tuple[Change, ...]) 
         apply_change(project, change)
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_PROFILES_DIR": str(project)}
     result = subprocess.run(  # noqa: S603 - a fixed command line
-        [dbt, command, "--no-partial-parse"], cwd=project, env=env, capture_output=True, text=True, check=False
+        [dbt, command, "--no-partial-parse"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise SystemExit(f"dbt {command} failed for {name}:\n{result.stdout}\n{result.stderr}")
@@ -107,11 +118,16 @@ def write_manifest(name: str, data: bytes) -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dbt", default=os.environ.get("DBT", "/work/dbtvenv/bin/dbt"), help="dbt executable")
+    parser.add_argument(
+        "--dbt", default=os.environ.get("DBT", "/work/dbtvenv/bin/dbt"), help="dbt executable"
+    )
     parser.add_argument("--only", nargs="*", help="variants to regenerate (default: all)")
     args = parser.parse_args(argv)
     if shutil.which(args.dbt) is None:
-        print(f"dbt not found at {args.dbt}; see regenerate_dbt_manifests.py for how to install it", file=sys.stderr)
+        print(
+            f"dbt not found at {args.dbt}; see regenerate_dbt_manifests.py for how to install it",
+            file=sys.stderr,
+        )
         return 2
     for name in args.only or list(VARIANTS):
         command, changes = VARIANTS[name]
