@@ -18,8 +18,8 @@ from collections.abc import Mapping
 
 from tessera.ingest.dbt.jinja_render import Relation, RenderContext, RenderError, render
 from tessera.ingest.dbt.models import DbtAsset, DbtCode, DbtExposure, DbtProject
-from tessera.ingest.dbt.sql_lineage import ANY_COLUMN, LineageError, Parent, analyse_query, parse
-from tessera.ingest.lineage import ALL_COLUMNS, ColumnSource, NodeLineage, ProjectLineage
+from tessera.ingest.dbt.sql_lineage import LineageError, Parent, analyse_query, parse
+from tessera.ingest.lineage import ALL_COLUMNS, ANY_COLUMN, ColumnSource, NodeLineage, ProjectLineage
 
 # dbt adapter type -> sqlglot dialect; anything else parses with sqlglot's default dialect.
 _DIALECTS = {
