@@ -171,6 +171,10 @@ def touched(breaking: Iterable[Mapping[str, Any]]) -> Touched:
 
 ColumnKey = tuple[uuid.UUID, str]
 
+ANY_COLUMN = "*"
+"""An upstream column of ``derived_from`` meaning "some column of that asset, unknown which": any change
+of that asset's columns reaches what derives from it (the same marker as ``tessera.ingest.lineage``)."""
+
 
 @dataclass(slots=True)
 class Propagation:
@@ -201,7 +205,7 @@ def propagate(
     seen: set[tuple[ColumnKey, str]] = set()
     while queue:
         key, origin = queue.popleft()
-        for down in derived_from.get(key, ()):
+        for down in (*derived_from.get(key, ()), *derived_from.get((key[0], ANY_COLUMN), ())):
             if down[0] == start or (down, origin) in seen:
                 continue
             seen.add((down, origin))

@@ -106,12 +106,23 @@ class ChangeItem(BaseModel):
 
 
 class ConsumerItem(BaseModel):
-    """A consumer team that must acknowledge, with its answer on the covering proposal."""
+    """A consumer team of a changed node: whether its answer is required, and its answer if any."""
 
     team_id: uuid.UUID
     team: str
     response: str | None = Field(
         description="approved, migrating, blocked, pending, or null without a proposal"
+    )
+    required: bool = Field(
+        default=True,
+        description="A breaking change touches what it reads (or it reads every column / unknown columns); "
+        "false: informed only",
+    )
+    affected_columns: list[str] = Field(
+        default_factory=list, description="The node's changed columns it reads"
+    )
+    reasons: list[str] = Field(
+        default_factory=list, description="Why, in words (e.g. via a downstream column)"
     )
 
 
