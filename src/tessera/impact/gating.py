@@ -27,7 +27,7 @@ from tessera.core.gating import (
 from tessera.db.engine import REQUIRE_ALL_CONSUMERS
 from tessera.db.models import Asset, Registration
 from tessera.impact import repository
-from tessera.impact.service import walk_downstream
+from tessera.impact.graph import walk_downstream
 
 # Column lineage is followed further than the display depth of downstream lists: a team three models
 # away still reads what changed.

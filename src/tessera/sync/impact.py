@@ -15,7 +15,7 @@ from tessera.db.models import Acknowledgment, Asset, Proposal, Registration
 from tessera.enums import AckResponse, ProposalSource, ProposalStatus
 from tessera.errors import TesseraError, ValidationFailed
 from tessera.impact.gating import GatingContext, team_impacts
-from tessera.impact.service import walk_downstream
+from tessera.impact.graph import walk_downstream
 from tessera.ingest.dbt import DbtProject
 from tessera.proposals import repository as proposals_repo
 from tessera.proposals.lifecycle import open_proposal
