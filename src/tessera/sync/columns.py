@@ -9,6 +9,7 @@ it changes while the column's type does not, the readers of that column get a no
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,17 +35,20 @@ def stored_lineage(node: NodeLineage, assets: dict[str, Asset]) -> dict[str, Any
     return out
 
 
-def store_columns(lineage: ProjectLineage | None, assets: dict[str, Asset]) -> dict[str, list[str]]:
-    """Set each asset's column lineage and definitions where they changed; the columns redefined, by node.
+def store_columns(
+    lineage: ProjectLineage | None, assets: dict[str, Asset], only: Collection[str]
+) -> dict[str, list[str]]:
+    """Set the column lineage and definitions of the ``only`` nodes' assets where they changed.
 
+    Returns the columns redefined, by node. Lineage may point at any asset of ``assets``.
     Assets the analysis does not cover keep what they had (nothing is learned, nothing is forgotten).
     A first definition is not a change.
     """
     redefined: dict[str, list[str]] = {}
     if lineage is None:
         return redefined
-    for uid, asset in assets.items():
-        node = lineage.nodes.get(uid)
+    for uid in only:
+        asset, node = assets[uid], lineage.nodes.get(uid)
         if node is None:
             continue
         wanted = stored_lineage(node, assets)

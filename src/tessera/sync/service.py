@@ -172,16 +172,9 @@ async def sync_manifest(
             results[uid] = SyncedAsset(unique_id=uid, fqn=node.fqn, asset_id=asset.id, status="updated")
             await record(session, principal, "asset.updated", "asset", asset.id, {"source": "dbt"})
         assets[uid] = asset
-    # Every asset has its id by now (new ones get it on construction): lineage can point at them.
-    redefined = store_columns(lineage, assets)
-    await session.flush()
-
-    # Registrations and lineage first, so a proposal this sync opens asks the teams by today's reads.
-    summary.dependencies_created = await _sync_lineage(session, project, assets)
-    consumers = await sync_consumers(session, principal, project, assets, owners, lineage)
-    summary.registrations_created = consumers.created
-    summary.registrations_updated = consumers.updated
-    summary.registrations_retired = consumers.retired
+    # New assets get their column lineage in their INSERT (every asset has its id by now); existing ones
+    # keep theirs until the contracts are decided below.
+    store_columns(lineage, assets, created)
     await session.flush()
 
     ids = [a.id for a in assets.values()]
@@ -220,6 +213,14 @@ async def sync_manifest(
         if uid in created:
             results[uid] = results[uid].model_copy(update={"status": "created"})
 
+    # Lineage and registrations are refreshed after the decisions: a change is gated on what its readers
+    # read before it (a `select *` reader of a dropped column is asked, although it will not read it).
+    redefined = store_columns(lineage, assets, [uid for uid in assets if uid not in created])
+    summary.dependencies_created = await _sync_lineage(session, project, assets)
+    consumers = await sync_consumers(session, principal, project, assets, owners, lineage)
+    summary.registrations_created = consumers.created
+    summary.registrations_updated = consumers.updated
+    summary.registrations_retired = consumers.retired
     definition_changes = await notify_redefined(session, assets, redefined, retyped)
     fallbacks = [
         LineageFallback(node=node, reason=reason)
