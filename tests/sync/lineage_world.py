@@ -35,7 +35,11 @@ class Lineage:
                 "/users",
                 201,
                 ADMIN,
-                json={"email": f"{name}@lineage.example", "name": f"{name} bot", "team_ids": [teams[name].id]},
+                json={
+                    "email": f"{name}@lineage.example",
+                    "name": f"{name} bot",
+                    "team_ids": [teams[name].id],
+                },
             )
         return cls(api, platform, teams)
 

@@ -183,9 +183,7 @@ async def test_a_removed_ref_retires_the_derived_registration_and_tells_the_team
     assert event["data"]["registration"]["consumer_team"]["name"] == "growth"
     async with app_resources(app).session_factory() as session:
         actions = (
-            await session.execute(
-                sa.select(AuditEvent.action).where(AuditEvent.target_id == before["id"])
-            )
+            await session.execute(sa.select(AuditEvent.action).where(AuditEvent.target_id == before["id"]))
         ).scalars()
         assert "registration.retired" in set(actions)
 
@@ -215,13 +213,3 @@ async def test_syncing_x_then_y_then_x_again_leaves_only_the_real_registrations(
     again = await _registrations(world)
     assert len(again) == len(first)
     assert {(r["asset_id"], r["consumer_team_id"]) for r in again} == first
-
-
-async def test_strict_switch_in_settings_asks_every_consumer(world: Lineage, app: FastAPI) -> None:
-    app_resources(app).session_factory.kw["info"]["tessera.require_all_consumers"] = True
-    await world.sync("base")
-    result = await world.sync("dropped_loyalty_code")
-    proposal = await world.proposal_of(result, "model.lineage.stg_customers")
-    assert world.asked(proposal) == {"growth", "marketing"}
-    marketing = next(a for a in proposal["acknowledgments"] if world.names[a["team_id"]] == "marketing")
-    assert [r["kind"] for r in marketing["impact"]] == ["strict"]
