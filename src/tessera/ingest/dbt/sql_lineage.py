@@ -111,6 +111,7 @@ class _Analysis:
         self.cond_fps: dict[int, str] = {}
         self.sources: dict[int, dict[str, object]] = {}
         self.parents: dict[int, Parent] = {}
+        self.parent_outs: dict[tuple[str, str], _Out] = {}
         self.notes: list[str] = []
 
     def run(self) -> QueryLineage:
@@ -181,7 +182,12 @@ class _Analysis:
 
     def from_source(self, source: object, name: str, alias: str) -> _Out:
         if isinstance(source, Parent):
-            return _Out(frozenset({ColumnSource(source.node, name)}), f"{source.node}.{name}")
+            key = (source.node, name)
+            out = self.parent_outs.get(key)
+            if out is None:
+                out = _Out(frozenset({ColumnSource(source.node, name)}), f"{source.node}.{name}")
+                self.parent_outs[key] = out
+            return out
         if isinstance(source, Scope):
             outputs = self.outputs_of(source)
             out = outputs.get(name) or outputs.get(ANY_COLUMN)
@@ -363,10 +369,13 @@ class _Analysis:
             elif isinstance(node, exp.Anonymous) and node.name.lower() in self.macros:
                 deps |= self.macro_arguments(node, scope)
             elif isinstance(node, exp.Join) and node.args.get("using"):
+                # USING (c) compares c on both sides: every source that has (or may have) c reads it.
                 for identifier in node.args["using"]:
-                    found = self.unqualified(identifier.name.lower(), scope, None)
-                    if found is not None:
-                        deps |= found.deps
+                    name = identifier.name.lower()
+                    for alias, source in self.selected(scope).items():
+                        known = self.columns_of(source)
+                        if known is None or name in known:
+                            deps |= self.from_source(source, name, alias).deps
         return frozenset(deps)
 
     def macro_arguments(self, call: exp.Anonymous, scope: Scope) -> Deps:
