@@ -41,7 +41,8 @@ def measure(label: str, raw: bytes, profile: bool) -> None:
     parsed = time.perf_counter() - started
     models = len(project.code)
     print(
-        f"\n{label}: {models:,} models/snapshots, {len(project.assets):,} assets, adapter {project.adapter_type}"
+        f"\n{label}: {models:,} models/snapshots, {len(project.assets):,} assets, "
+        f"adapter {project.adapter_type}"
     )
     print(f"  parse_manifest            {parsed:7.2f} s (not part of the analysis)")
 
@@ -64,7 +65,8 @@ def measure(label: str, raw: bytes, profile: bool) -> None:
     if times:
         p95 = times[int(len(times) * 0.95) - 1] if len(times) > 1 else times[0]
         print(
-            f"  per model (ms)            median {statistics.median(times):.2f}  p95 {p95:.2f}  max {times[-1]:.2f}"
+            f"  per model (ms)            median {statistics.median(times):.2f}  "
+            f"p95 {p95:.2f}  max {times[-1]:.2f}"
         )
     fallbacks = [(node, reason) for node, reason in lineage.fallbacks() if node in project.code]
     print(f"  models that fell back     {len(fallbacks):,} of {models:,}")

@@ -99,7 +99,8 @@ def test_star_except_and_qualified_star() -> None:
 
 def test_using_join_column_reads_both_sides() -> None:
     lineage = analyse(
-        "select customer_id, o.amount from {{ ref('orders') }} o join {{ ref('customers') }} c using (customer_id)"
+        "select customer_id, o.amount from {{ ref('orders') }} o "
+        "join {{ ref('customers') }} c using (customer_id)"
     )
     assert lineage.reads == {ORDERS: {"customer_id", "amount"}, CUSTOMERS: {"customer_id"}}
     assert lineage.derives["customer_id"] == cols(ORDERS, "customer_id") | cols(CUSTOMERS, "customer_id")
@@ -252,7 +253,8 @@ def test_compiled_code_wins_over_raw_code() -> None:
 
 def test_definition_fingerprint_ignores_aliases_and_formatting() -> None:
     first = analyse(
-        "with x as (select * from {{ ref('orders') }}) select x.order_id, sum(x.amount) as total from x group by 1",
+        "with x as (select * from {{ ref('orders') }}) "
+        "select x.order_id, sum(x.amount) as total from x group by 1",
         parents=(ORDERS,),
     )
     renamed = analyse(
@@ -261,7 +263,8 @@ def test_definition_fingerprint_ignores_aliases_and_formatting() -> None:
         parents=(ORDERS,),
     )
     changed = analyse(
-        "with x as (select * from {{ ref('orders') }}) select x.order_id, avg(x.amount) as total from x group by 1",
+        "with x as (select * from {{ ref('orders') }}) "
+        "select x.order_id, avg(x.amount) as total from x group by 1",
         parents=(ORDERS,),
     )
     assert first.definitions["total"] == renamed.definitions["total"]
