@@ -38,6 +38,8 @@ class Relation:
     database: str | None
     schema: str | None
     identifier: str
+    quote: str = '"'
+    """The dialect's identifier quote: ``"`` (ANSI) or a backtick (BigQuery, Spark, Databricks, MySQL)."""
 
     @property
     def name(self) -> str:
@@ -46,7 +48,8 @@ class Relation:
 
     def __str__(self) -> str:
         parts = (self.database, self.schema, self.identifier)
-        return ".".join('"' + part.replace('"', '""') + '"' for part in parts if part)
+        q = self.quote
+        return ".".join(q + part.replace(q, q + q) + q for part in parts if part)
 
 
 RefResolver = Callable[[str | None, str, str | None], Relation | None]
@@ -117,6 +120,13 @@ class _Opaque:
 
     def __iter__(self) -> Iterator[object]:
         return iter(())
+
+    def _combine(self, *_: object) -> _Opaque:
+        # `{{ var('days') - 1 }}`: arithmetic on an unknown value stays unknown (and opaque).
+        return self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _combine
+    __truediv__ = __rtruediv__ = __floordiv__ = __mod__ = __neg__ = _combine
 
     def __bool__(self) -> bool:
         return False
