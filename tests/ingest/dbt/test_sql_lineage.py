@@ -285,3 +285,56 @@ def test_definition_fingerprint_ignores_aliases_and_formatting() -> None:
 def test_dialects(adapter: str, sql: str) -> None:
     lineage = analyse(sql, parents=(ORDERS,), adapter=adapter)
     assert lineage.reads == {ORDERS: {"order_id", "note"}}
+
+
+def test_unnest_and_struct_fields_read_their_columns() -> None:
+    nodes = [model("orders", columns={"order_id": "int", "items": "array", "address": "struct"})]
+    lineage = analyse(
+        "select o.order_id, item, address.city as city "
+        "from {{ ref('orders') }} as o, unnest(o.items) as item",
+        parents=(ORDERS,),
+        nodes=nodes,
+        adapter="bigquery",
+    )
+    assert lineage.reads == {ORDERS: {"order_id", "items", "address"}}
+    assert lineage.derives["item"] == cols(ORDERS, "items")
+    assert lineage.derives["city"] == cols(ORDERS, "address")
+
+
+def test_a_column_beyond_the_declared_contract_selected_through_star() -> None:
+    lineage = analyse(
+        "with o as (select * from {{ ref('orders') }}) select o.order_id, o.discount from o",
+        parents=(ORDERS,),
+    )
+    assert lineage.reads == {ORDERS: {"order_id", "discount"}}
+    assert lineage.fallback_reason is None
+
+
+def test_a_cte_made_by_a_macro_falls_back_naming_it() -> None:
+    lineage = analyse(
+        "with latest as ({{ latest_rows(ref('orders')) }}) select order_id from latest",
+        parents=(ORDERS,),
+    )
+    assert lineage.reads == {ORDERS: ALL_COLUMNS}
+    assert lineage.fallback_reason == "its CTE `latest` comes from the macro `latest_rows`, not a query"
+
+
+def test_undeclared_models_columns_are_inferred_from_their_sql() -> None:
+    middle = model(
+        "middle", raw_code="select order_id, amount from {{ ref('orders') }}", depends_on={"nodes": [ORDERS]}
+    )
+    lineage = analyse(
+        "select * from {{ ref('middle') }}",
+        parents=("model.shop.middle",),
+        nodes=[*upstream(), middle],
+    )
+    assert lineage.reads == {"model.shop.middle": {"order_id", "amount"}}
+    assert lineage.fallback_reason is None
+
+
+def test_analyses_are_remembered_until_code_or_parent_columns_change() -> None:
+    sql = "select * from {{ ref('orders') }}"
+    first = analyse(sql, parents=(ORDERS,))
+    assert analyse(sql, parents=(ORDERS,)) == first
+    fewer = [model("orders", columns={"order_id": "int"}), *upstream()[1:]]
+    assert set(analyse(sql, parents=(ORDERS,), nodes=fewer).derives) == {"order_id"}
