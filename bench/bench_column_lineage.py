@@ -4,8 +4,22 @@
 
 1. The synthetic manifest of bench/dbt_manifest_gen.py (realistic SQL: import CTEs, joins, aggregates,
    windows, ``select *``, incremental Jinja, macros; Snowflake adapter).
-2. A real project's manifest (``--real``; default: the committed fixture named in REAL_DEFAULT if it
-   exists). See the "Real project" note in docs/benchmarks.md for where the figure came from.
+2. A real project's manifest (``--real PATH``; default ``bench/data/real_manifest.json.gz`` if present).
+
+The real project measured so far is Cal-ITP's warehouse (github.com/cal-itp/data-infra, ``warehouse/``,
+610 models, 218 sources, BigQuery; licence AGPL-3.0). Its manifest is not committed: it carries the
+project's SQL, which is under the AGPL. To make it (offline apart from the package registry):
+
+    git clone https://github.com/cal-itp/data-infra            # commit f20856f3f was measured
+    # its packages.yml wants dbt_utils 1.3.3 and dbt_expectations (which wants dbt_date) from the hub:
+    # clone dbt-labs/dbt-utils (tag 1.3.3), metaplane/dbt-expectations and godatadriven/dbt-date,
+    # and point packages.yml (and dbt_expectations' packages.yml) at them with `local:` entries
+    pip install --no-deps dbt-bigquery==1.11.*  # plus google-cloud-bigquery etc., into the dbt venv
+    # profiles.yml: calitp_warehouse -> prod: {type: bigquery, method: oauth,
+    #                                          project: cal-itp-data-infra, dataset: staging}
+    dbt deps && dbt parse --no-partial-parse --target prod   # never connects; ~12 MB manifest.json
+
+then ``--real warehouse/target/manifest.json``. (``dbt compile`` would need BigQuery credentials.)
 
 Prints the parse time (not part of the analysis), the analysis time in total and per model (median,
 p95, max over models, timed one by one), how many models fell back and why (top reasons). Target
