@@ -13,13 +13,17 @@ read the columns they name. Pure: no database, no HTTP.
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
 
 from tessera.ingest.dbt.jinja_render import Relation, RenderContext, RenderError, render
 from tessera.ingest.dbt.models import DbtAsset, DbtCode, DbtExposure, DbtProject
 from tessera.ingest.dbt.sql_lineage import LineageError, Parent, analyse_query, parse
 from tessera.ingest.lineage import ALL_COLUMNS, ANY_COLUMN, ColumnSource, NodeLineage, ProjectLineage
+from tessera.perf import paused_gc
 
 # dbt adapter type -> sqlglot dialect; anything else parses with sqlglot's default dialect.
 _DIALECTS = {
@@ -52,6 +56,11 @@ _DIALECTS = {
     "presto": "presto",
 }
 _SNAPSHOT_BLOCK = re.compile(r"\{%-?\s*(?:end)?snapshot\b[^%]*-?%\}")
+_COLLECT_EVERY = 100
+CACHE_SIZE = 50_000
+"""How many analysed models are remembered (a few hundred bytes each) for the next sync."""
+_CACHE: OrderedDict[Hashable, NodeLineage] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
 EXPOSURE_REASON = "dbt exposures cannot name columns: it reads every column of its parents"
 
 
@@ -65,13 +74,97 @@ def analyse_project(project: DbtProject) -> ProjectLineage:
     dialect = dialect_for(project.adapter_type)
     contracts = {uid: _parent(asset) for uid, asset in project.assets.items()}
     nodes: dict[str, NodeLineage] = {}
-    for uid, code in project.code.items():
-        asset = project.assets.get(uid)
-        if asset is not None:
-            nodes[uid] = analyse_model(asset, code, project, contracts, dialect)
+    # Automatic collections during the analysis also walk the large live manifest (~25% of the time).
+    # sqlglot trees are cyclic (child -> parent), so they are freed by collecting only the young
+    # generation, which holds nothing but the last few models' trees, every few models.
+    with paused_gc():
+        # Parents first: a model that declares no columns gets the output columns its SQL was found
+        # to produce, so `select *` from it (and unqualified columns over it) resolve downstream.
+        for count, uid in enumerate(_parents_first(project), start=1):
+            asset = project.assets.get(uid)
+            if asset is not None:
+                result = _memoised(asset, project.code[uid], project, contracts, dialect)
+                nodes[uid] = result
+                if contracts[uid].columns is None and result.fallback_reason is None and result.derives:
+                    contracts[uid] = Parent.of(uid, result.derives)
+            if count % _COLLECT_EVERY == 0:
+                gc.collect(0)
     for reader in project.exposures:
         nodes[reader.unique_id] = reader_lineage(reader)
     return ProjectLineage(dict(sorted(nodes.items())))
+
+
+def _parents_first(project: DbtProject) -> list[str]:
+    """The models and snapshots with code, each after those of its parents that have code."""
+    order: list[str] = []
+    state: dict[str, bool] = {}  # False: being visited, True: done
+    for start in project.code:
+        if start in state:
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        state[start] = False
+        while stack:
+            uid, index = stack.pop()
+            asset = project.assets.get(uid)
+            parents = asset.depends_on if asset is not None else ()
+            while index < len(parents) and (parents[index] not in project.code or parents[index] in state):
+                index += 1  # not a model with code, already done, or a cycle (dbt forbids them)
+            if index < len(parents):
+                stack.append((uid, index + 1))
+                state[parents[index]] = False
+                stack.append((parents[index], 0))
+            else:
+                state[uid] = True
+                order.append(uid)
+    return order
+
+
+def _memoised(
+    asset: DbtAsset,
+    code: DbtCode,
+    project: DbtProject,
+    contracts: Mapping[str, Parent],
+    dialect: str | None,
+) -> NodeLineage:
+    """:func:`analyse_model`, remembered for models whose code and parents did not change.
+
+    A project is synced again and again (every merge, every pull request) with most models unchanged;
+    the key holds everything the result depends on: the code, the dialect, and each parent's (and the
+    model's own) relation, name, version and declared columns.
+    """
+    related = [asset, *(project.assets[p] for p in asset.depends_on if p in project.assets)]
+    key = (
+        asset.unique_id,
+        asset.depends_on,
+        code,
+        dialect,
+        project.adapter_type,
+        tuple(
+            (
+                a.unique_id,
+                a.resource_type,
+                a.fqn,
+                a.name,
+                a.package_name,
+                a.source_name,
+                a.version,
+                a.latest,
+                contracts[a.unique_id].columns,
+            )
+            for a in related
+        ),
+    )
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+            return cached
+    result = analyse_model(asset, code, project, contracts, dialect)
+    with _CACHE_LOCK:
+        _CACHE[key] = result
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result
 
 
 def analyse_model(
@@ -94,7 +187,9 @@ def analyse_model(
         sql = compiled
     else:
         try:
-            rendered = render(_SNAPSHOT_BLOCK.sub("", code.raw_code), _context(asset, candidates, project))
+            rendered = render(
+                _SNAPSHOT_BLOCK.sub("", code.raw_code), _context(asset, candidates, project, dialect)
+            )
         except RenderError as exc:
             return _fallback(asset.unique_id, parents, str(exc))
         sql, macros = rendered.sql, rendered.macros
@@ -166,11 +261,19 @@ def _matches(asset: DbtAsset, parts: tuple[str, ...]) -> bool:
     return full[-len(parts) :] == parts
 
 
-def _relation(asset: DbtAsset) -> Relation:
-    return Relation(asset.database, asset.schema_name, asset.identifier)
+_BACKTICK_DIALECTS = frozenset(
+    {"bigquery", "databricks", "spark", "hive", "mysql", "singlestore", "starrocks", "doris"}
+)
 
 
-def _context(asset: DbtAsset, candidates: list[DbtAsset], project: DbtProject) -> RenderContext:
+def _relation(asset: DbtAsset, dialect: str | None) -> Relation:
+    quote = "`" if dialect in _BACKTICK_DIALECTS else '"'
+    return Relation(asset.database, asset.schema_name, asset.identifier, quote)
+
+
+def _context(
+    asset: DbtAsset, candidates: list[DbtAsset], project: DbtProject, dialect: str | None
+) -> RenderContext:
     def ref(package: str | None, name: str, version: str | None) -> Relation | None:
         found = [
             c
@@ -180,7 +283,7 @@ def _context(asset: DbtAsset, candidates: list[DbtAsset], project: DbtProject) -
             and (package is None or c.package_name == package)
             and (c.version == version if version is not None else c.latest)
         ]
-        return _relation(found[0]) if len(found) == 1 else None
+        return _relation(found[0], dialect) if len(found) == 1 else None
 
     def source(source_name: str, table_name: str) -> Relation | None:
         found = [
@@ -188,9 +291,11 @@ def _context(asset: DbtAsset, candidates: list[DbtAsset], project: DbtProject) -
             for c in candidates
             if c.resource_type == "source" and c.source_name == source_name and c.name == table_name
         ]
-        return _relation(found[0]) if len(found) == 1 else None
+        return _relation(found[0], dialect) if len(found) == 1 else None
 
-    return RenderContext(ref=ref, source=source, this=_relation(asset), adapter_type=project.adapter_type)
+    return RenderContext(
+        ref=ref, source=source, this=_relation(asset, dialect), adapter_type=project.adapter_type
+    )
 
 
 def _fallback(node: str, parents: tuple[str, ...], reason: str) -> NodeLineage:

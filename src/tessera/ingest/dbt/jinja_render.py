@@ -8,9 +8,10 @@ renders as the SQL function call ``dbt_utils__star("db"."s"."x")`` and its name 
 analysis can tell a macro that produces the select list (it falls back) from a macro used as an
 expression. Nothing is executed against a warehouse.
 
-Most models use nothing but ``{{ ref() }}``, ``{{ source() }}`` and ``{{ config() }}``: those are
-substituted directly (Jinja's template compilation costs a millisecond per model, which matters for
-thousands of models); anything else goes through Jinja.
+Most models use nothing but ``{{ ref() }}``, ``{{ source() }}``, ``{{ config() }}``, ``{{ this }}``,
+macro calls with literal arguments and an ``{% if is_incremental() %}`` block: those are substituted
+directly, with the same result as Jinja (whose template compilation costs a millisecond or more per
+model, which matters for thousands of models); anything else goes through Jinja.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class Relation:
     database: str | None
     schema: str | None
     identifier: str
+    quote: str = '"'
+    """The dialect's identifier quote: ``"`` (ANSI) or a backtick (BigQuery, Spark, Databricks, MySQL)."""
 
     @property
     def name(self) -> str:
@@ -45,7 +48,8 @@ class Relation:
 
     def __str__(self) -> str:
         parts = (self.database, self.schema, self.identifier)
-        return ".".join('"' + part.replace('"', '""') + '"' for part in parts if part)
+        q = self.quote
+        return ".".join(q + part.replace(q, q + q) + q for part in parts if part)
 
 
 RefResolver = Callable[[str | None, str, str | None], Relation | None]
@@ -117,6 +121,13 @@ class _Opaque:
     def __iter__(self) -> Iterator[object]:
         return iter(())
 
+    def _combine(self, *_: object) -> _Opaque:
+        # `{{ var('days') - 1 }}`: arithmetic on an unknown value stays unknown (and opaque).
+        return self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _combine
+    __truediv__ = __rtruediv__ = __floordiv__ = __mod__ = __neg__ = _combine
+
     def __bool__(self) -> bool:
         return False
 
@@ -169,7 +180,7 @@ def render(raw_code: str, context: RenderContext) -> Rendered:
     """Render ``raw_code`` (see the module docstring); raises :class:`RenderError`."""
     fast = _render_simple(raw_code, context)
     if fast is not None:
-        return Rendered(fast, frozenset())
+        return fast
     calls: set[str] = set()
     token = _calls.set(calls)
     try:
@@ -233,29 +244,39 @@ def _globals(context: RenderContext) -> dict[str, object]:
     }
 
 
-# {{ ref('x') }}, {{ ref('pkg', 'x') }}, {{ ref('x', v=2) }}, {{ source('s', 't') }}, {{ config(...) }}
+# {{ ref('x') }}, {{ source('s', 't') }}, {{ config(...) }}, {{ this }}, {{ var('x', 1) }}, {{ macro('a') }}
 _EXPRESSION = re.compile(r"\{\{-?(.*?)-?\}\}", re.DOTALL)
-_SIMPLE_CALL = re.compile(r"^\s*(ref|source|config)\s*\((.*)\)\s*$", re.DOTALL)
+_SIMPLE_CALL = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*\((.*)\)\s*$", re.DOTALL)
+# An is_incremental() block without nested tags renders nothing on a first run.
+_INCREMENTAL_BLOCK = re.compile(
+    r"\{%-?\s*if\s+is_incremental\(\)\s*-?%\}((?:(?!\{%).)*)\{%-?\s*endif\s*-?%\}", re.DOTALL
+)
+_BUILTINS = frozenset({"ref", "source", "config", "var", "env_var"})
 
 
-def _render_simple(raw_code: str, context: RenderContext) -> str | None:
-    """Substitute ``ref``/``source``/``config`` without Jinja, or None if the template needs Jinja."""
+def _render_simple(raw_code: str, context: RenderContext) -> Rendered | None:
+    """Render the common, tag-free templates without Jinja, or None if the template needs Jinja."""
+    if "{%" in raw_code:
+        raw_code = _INCREMENTAL_BLOCK.sub("", raw_code)
     if "{%" in raw_code or "{#" in raw_code:
         return None
     out: list[str] = []
+    macros: set[str] = set()
     position = 0
     for match in _EXPRESSION.finditer(raw_code):
-        replacement = _simple_expression(match.group(1), context)
+        replacement = _simple_expression(match.group(1), context, macros)
         if replacement is None:
             return None
         out.append(raw_code[position : match.start()])
         out.append(replacement)
         position = match.end()
     out.append(raw_code[position:])
-    return "".join(out)
+    return Rendered("".join(out), frozenset(macros))
 
 
-def _simple_expression(text: str, context: RenderContext) -> str | None:
+def _simple_expression(text: str, context: RenderContext, macros: set[str]) -> str | None:
+    if text.strip() == "this":
+        return str(context.this)
     match = _SIMPLE_CALL.match(text)
     if match is None:
         return None
@@ -268,18 +289,30 @@ def _simple_expression(text: str, context: RenderContext) -> str | None:
         return None
     if not isinstance(call, ast.Call) or not all(isinstance(a, ast.Constant) for a in call.args):
         return None
-    args = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-    kwargs = {k.arg: k.value.value for k in call.keywords if isinstance(k.value, ast.Constant)}
-    if len(kwargs) != len(call.keywords) or len(args) != len(call.args):
+    if not all(isinstance(k.value, ast.Constant) and k.arg for k in call.keywords):
         return None
+    args = [a.value for a in call.args if isinstance(a, ast.Constant)]
+    kwargs = {str(k.arg): k.value.value for k in call.keywords if isinstance(k.value, ast.Constant)}
+    if function not in _BUILTINS:
+        token = _calls.set(macros)
+        try:
+            return str(_Opaque(function)(*args, **kwargs))
+        finally:
+            _calls.reset(token)
+    if function in ("var", "env_var"):
+        default = args[1] if len(args) > 1 else kwargs.get("default")
+        return None if default is None else str(default)
+    if not all(isinstance(a, str) for a in args):
+        return None
+    names = [str(a) for a in args]
     if function == "source":
-        if len(args) != 2 or kwargs:
+        if len(names) != 2 or kwargs:
             return None
-        relation = context.source(args[0], args[1])
+        relation = context.source(names[0], names[1])
         return None if relation is None else str(relation)
-    if not 1 <= len(args) <= 2 or set(kwargs) - {"v", "version"}:
+    if not 1 <= len(names) <= 2 or set(kwargs) - {"v", "version"}:
         return None
-    package, name = (None, args[0]) if len(args) == 1 else (args[0], args[1])
+    package, name = (None, names[0]) if len(names) == 1 else (names[0], names[1])
     pinned = kwargs.get("v", kwargs.get("version"))
     relation = context.ref(package, name, None if pinned is None else str(pinned))
     # An unknown parent goes through Jinja, whose error message says which ref failed.

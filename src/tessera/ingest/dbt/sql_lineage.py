@@ -97,7 +97,14 @@ def analyse_query(tree: exp.Expr, resolve: TableResolver, macros: Iterable[str] 
         raise LineageError(f"its SQL cannot be analysed ({exc})") from None
     if root is None:
         raise LineageError("its SQL is not a query")
-    return _Analysis(root, resolve, frozenset(macros)).run()
+    macro_names = frozenset(macros)
+    for cte in tree.find_all(exp.CTE):
+        body = cte.this
+        if not isinstance(body, exp.Query):
+            name = body.name if isinstance(body, exp.Anonymous) else body.key
+            source = f"the macro `{name}`" if name.lower() in macro_names else f"`{name}`"
+            raise LineageError(f"its CTE `{cte.alias}` comes from {source}, not a query")
+    return _Analysis(root, resolve, macro_names).run()
 
 
 class _Analysis:
@@ -111,6 +118,8 @@ class _Analysis:
         self.cond_fps: dict[int, str] = {}
         self.sources: dict[int, dict[str, object]] = {}
         self.parents: dict[int, Parent] = {}
+        self.parent_outs: dict[tuple[str, str], _Out] = {}
+        self.star_sources: dict[int, list[tuple[str, object]]] = {}
         self.notes: list[str] = []
 
     def run(self) -> QueryLineage:
@@ -181,12 +190,22 @@ class _Analysis:
 
     def from_source(self, source: object, name: str, alias: str) -> _Out:
         if isinstance(source, Parent):
-            return _Out(frozenset({ColumnSource(source.node, name)}), f"{source.node}.{name}")
+            key = (source.node, name)
+            out = self.parent_outs.get(key)
+            if out is None:
+                out = _Out(frozenset({ColumnSource(source.node, name)}), f"{source.node}.{name}")
+                self.parent_outs[key] = out
+            return out
         if isinstance(source, Scope):
             outputs = self.outputs_of(source)
             out = outputs.get(name) or outputs.get(ANY_COLUMN)
             if out is None:
-                raise LineageError(f"it selects `{alias}.{name}`, which `{alias}` does not produce")
+                # `select *` from a parent whose declared contract lacks the column: it is still that
+                # parent's column (contracts are often incomplete).
+                starred = self.star_sources.get(id(source), [])
+                if not starred:
+                    raise LineageError(f"it selects `{alias}.{name}`, which `{alias}` does not produce")
+                out = _merge([self.from_source(inner, name, inner_alias) for inner_alias, inner in starred])
             return out
         return _Out(_EMPTY, f"?{alias}.{name}")
 
@@ -199,11 +218,15 @@ class _Analysis:
             if table:
                 if table in sources:
                     return self.from_source(sources[table], name, table)
-                # `a.b` where `a` is a column of a struct type: read column `a`
+                # `a.b` where `a` is a column of a struct type: read column `a` of the source that has
+                # it (or of the only source whose columns are not declared)
                 for alias, source in sources.items():
                     known = self.columns_of(source)
                     if known is not None and table in known:
                         return self.from_source(source, table, alias)
+                undeclared = [(a, src) for a, src in sources.items() if self.columns_of(src) is None]
+                if len(undeclared) == 1:
+                    return self.from_source(undeclared[0][1], table, undeclared[0][0])
             else:
                 found = self.unqualified(name, current, own if current is scope else None)
                 if found is not None:
@@ -273,6 +296,12 @@ class _Analysis:
         elif isinstance(expression, exp.Subquery):
             inner = self.scope_of.get(id(expression.unnest()))
             outputs = self.outputs_of(inner) if inner is not None else {}
+        elif scope.is_udtf:
+            # UNNEST(t.items) AS x, LATERAL FLATTEN(...): whatever is selected from it comes from the
+            # columns inside it (resolved in the enclosing scope).
+            self.outputs[key] = {}  # a self-reference while resolving finds nothing, not a loop
+            deps = self.expression_deps(expression, scope, None)
+            outputs = {ANY_COLUMN: _Out(deps, f"udtf({self.fp(expression, scope)})")}
         else:
             raise LineageError(f"its SQL has a {expression.key} where a query was expected")
         self.outputs[key] = outputs
@@ -327,6 +356,10 @@ class _Analysis:
         replaced = {
             r.alias.lower(): r.this for r in star.args.get("replace") or () if isinstance(r, exp.Alias)
         }
+        if not excluded:
+            self.star_sources.setdefault(id(scope), []).extend(
+                (alias, source) for alias, source in chosen if isinstance(source, (Parent, Scope))
+            )
         for alias, source in chosen:
             if isinstance(source, Parent):
                 if source.columns is None:
@@ -363,10 +396,13 @@ class _Analysis:
             elif isinstance(node, exp.Anonymous) and node.name.lower() in self.macros:
                 deps |= self.macro_arguments(node, scope)
             elif isinstance(node, exp.Join) and node.args.get("using"):
+                # USING (c) compares c on both sides: every source that has (or may have) c reads it.
                 for identifier in node.args["using"]:
-                    found = self.unqualified(identifier.name.lower(), scope, None)
-                    if found is not None:
-                        deps |= found.deps
+                    name = identifier.name.lower()
+                    for alias, source in self.selected(scope).items():
+                        known = self.columns_of(source)
+                        if known is None or name in known:
+                            deps |= self.from_source(source, name, alias).deps
         return frozenset(deps)
 
     def macro_arguments(self, call: exp.Anonymous, scope: Scope) -> Deps:
