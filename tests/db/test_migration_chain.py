@@ -18,7 +18,7 @@ def test_every_revision_downgrades_and_upgrades_again(tmp_path: Path) -> None:
     command.downgrade(config, "0001")
     assert _revision(tmp_path) == "0001"
     command.upgrade(config, "head")
-    assert _revision(tmp_path) == "0003"
+    assert _revision(tmp_path) == "0004"
 
 
 def _revision(tmp_path: Path) -> str:
