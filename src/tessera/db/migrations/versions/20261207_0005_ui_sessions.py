@@ -1,7 +1,7 @@
 """web UI sessions
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-07 00:40:00
 """
 
