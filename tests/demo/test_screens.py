@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -77,3 +79,12 @@ def test_ui_pages_are_the_routers_get_pages(app: FastAPI) -> None:
     assert not [p for p in pages if p.startswith(("/api", "/static", "/docs", "/health"))]
     planned, _ = plan(pages, fake_seed())
     assert {"home", "assets"} <= {p.shot.name for p in planned}
+
+
+def test_the_readme_solution_shows_screenshots_the_script_renders() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    solution = readme.split("## The Solution", 1)[1].split("\n## ", 1)[0]
+    shown = re.findall(r"\]\(docs/images/([a-z-]+)\.png\)", solution)
+    assert shown == ["proposal", "asset", "editor"]
+    assert set(shown) <= {s.name for s in SHOTS}
+    assert "tessera.demo.seed.seed_demo" in readme
