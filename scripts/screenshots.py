@@ -82,6 +82,7 @@ def main() -> int:
             planned, notes = plan(ui_pages(create_app(demo.settings)), demo.seed)
             if args.only:
                 planned = [p for p in planned if p.shot.name in args.only]
+                notes = [n for n in notes if n.split(":", 1)[0] in args.only]
             failures = 0
             with serve_in_thread(demo.settings) as url, sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
