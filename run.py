@@ -5,6 +5,9 @@
     python3 run.py test           run the whole test suite (DATABASE_URL selects the database), with
                                   coverage of src/ and sdk/src/ (fails under the floor in pyproject.toml)
     python3 run.py test-postgres  run the suite on a fresh PostgreSQL database, dropped afterwards
+    python3 run.py demo           start Tessera on a fresh seeded demo database (./data/demo.db, recreated
+                                  each time) and print an API key per demo team to sign in with
+    python3 run.py screenshots    render the demo's pages to PNG under docs/images/ (needs /usr/bin/chromium)
     python3 run.py lint           ruff and mypy --strict
     python3 run.py check-migrations   alembic upgrade head on PostgreSQL == the models' schema
     python3 run.py ci             everything CI runs
@@ -61,6 +64,16 @@ def sync() -> None:
 def serve() -> None:
     sync()
     uv("run", "--frozen", "tessera", "serve")
+
+
+def demo(extra: list[str]) -> None:
+    sync()
+    uv("run", "--frozen", "tessera", "demo", *extra)
+
+
+def screenshots(extra: list[str]) -> None:
+    sync()
+    uv("run", "--frozen", "python", "scripts/screenshots.py", *extra)
 
 
 def coverage_args(extra: list[str]) -> list[str]:
@@ -135,6 +148,10 @@ def main(argv: list[str]) -> None:
     cmd, extra = argv[0], argv[1:]
     if cmd == "serve":
         serve()
+    elif cmd == "demo":
+        demo(extra)
+    elif cmd == "screenshots":
+        screenshots(extra)
     elif cmd == "test":
         test(extra)
     elif cmd == "test-postgres":

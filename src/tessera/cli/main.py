@@ -9,6 +9,7 @@ from tessera.cli.assets import asset_app
 from tessera.cli.ci import ci_app
 from tessera.cli.contracts import contract_app
 from tessera.cli.dbt import dbt_app
+from tessera.cli.demo import demo
 from tessera.cli.proposals import proposal_app
 from tessera.cli.register import register_app
 from tessera.cli.schema import schema_app
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 app.command()(serve)
 app.command()(worker)
+app.command()(demo)
 app.add_typer(db_app, name="db")
 app.add_typer(schema_app, name="schema")
 app.add_typer(team_app, name="team")
