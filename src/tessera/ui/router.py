@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from tessera.ui import signin
 from tessera.ui.pages import assets, home
+from tessera.ui.pages import audit as audit_page
 from tessera.ui.pages import search as search_page
 from tessera.ui.pages import teams as teams_page
 
@@ -15,3 +16,4 @@ for module in (signin, home, assets):
 # Teams, search, audit log, API keys (one line each, so parallel page streams do not conflict here).
 router.include_router(teams_page.router)
 router.include_router(search_page.router)
+router.include_router(audit_page.router)
