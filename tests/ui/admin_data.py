@@ -37,7 +37,9 @@ async def add_deliveries(
                 "payload": {},
                 "status": status,
                 "attempts": 1,
-                "next_attempt_at": None if status in (DeliveryStatus.FAILED, DeliveryStatus.DELIVERED) else now,
+                "next_attempt_at": None
+                if status in (DeliveryStatus.FAILED, DeliveryStatus.DELIVERED)
+                else now,
                 "last_status_code": 410 if failed else 200,
                 "last_error": "HTTP 410 Gone: the receiver refused the event" if failed else None,
                 "delivered_at": now if status == DeliveryStatus.DELIVERED else None,

@@ -12,7 +12,9 @@ from tests.helpers import BOOTSTRAP_KEY, Api, record_schema, shared_asset
 from tests.ui.helpers import sign_in
 from tests.ui.query_budget import count_queries
 
-COLUMN_ROW = re.compile(r'<th scope="row"><code>([^<]+)</code></th>\s*<td><a href="/assets/[^"]+">([^<]+)</a>')
+COLUMN_ROW = re.compile(
+    r'<th scope="row"><code>([^<]+)</code></th>\s*<td><a href="/assets/[^"]+">([^<]+)</a>'
+)
 
 
 def section(html: str, heading_id: str) -> str:

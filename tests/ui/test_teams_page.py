@@ -63,7 +63,12 @@ async def test_a_team_page_shows_assets_members_and_contacts(client: httpx.Async
         "/users",
         201,
         ADMIN,
-        json={"email": "ana@example.com", "name": "Ana", "slack_member_id": "U024BE7LH", "team_ids": [reader.id]},
+        json={
+            "email": "ana@example.com",
+            "name": "Ana",
+            "slack_member_id": "U024BE7LH",
+            "team_ids": [reader.id],
+        },
     )
     await sign_in(client, BOOTSTRAP_KEY)
 
@@ -85,14 +90,18 @@ async def test_webhook_health_lists_failed_deliveries_for_the_team_only(
     await _deliveries(app, hook_id, [DeliveryStatus.DELIVERED, DeliveryStatus.FAILED])
     async with app_resources(app).session_factory() as session:
         await add_deliveries(
-            session, None, "https://hooks.slack.test/x", [DeliveryStatus.FAILED], channel=DeliveryChannel.SLACK
+            session,
+            None,
+            "https://hooks.slack.test/x",
+            [DeliveryStatus.FAILED],
+            channel=DeliveryChannel.SLACK,
         )  # another team's Slack channel: not this team's
     await sign_in(client, raw_key(team.read))
 
     html = (await client.get(f"/teams/{team.id}")).text
     failed = html[html.index("Failed deliveries <span") : html.index("Recent deliveries <span")]
     assert "HTTP 410 Gone" in failed and "badge-failed" in failed and "(1)" in failed
-    assert "Recent deliveries <span class=\"muted\">(2)</span>" in html
+    assert 'Recent deliveries <span class="muted">(2)</span>' in html
     assert HOOK_URL in html
     assert "Redeliver" not in html  # a read key sees no action
     theirs = (await client.get(f"/teams/{other.id}")).text
