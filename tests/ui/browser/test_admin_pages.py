@@ -131,6 +131,7 @@ def test_create_a_key_see_it_once_then_revoke_it(page: Page, ui_url: str, world:
     expect(page.get_by_role("alert")).to_contain_text("shown only this once")
     page.get_by_role("button", name="Copy").click()
     expect(page.locator(".copy-status")).not_to_be_empty()
+    expect(page.locator("#results tbody tr").filter(has_text="browser-ci")).to_have_count(1)  # listed at once
 
     page.reload()
     expect(page.get_by_label("New API key")).to_have_count(0)

@@ -21,7 +21,18 @@ from tessera.ui.render import is_htmx, render
 router = APIRouter(include_in_schema=False)
 
 FILTERS = ("action", "target_type", "actor", "since", "until")
-TARGET_TYPES = ("api_key", "asset", "contract", "proposal", "registration", "team", "user", "webhook")
+# Every target type the services record (tessera.audit.service.record callers).
+TARGET_TYPES = (
+    "api_key",
+    "asset",
+    "contract",
+    "dbt_project",
+    "proposal",
+    "registration",
+    "team",
+    "user",
+    "webhook",
+)
 TEAM_CHOICES = 500
 # Targets (and detail values) that have a page of their own.
 _PAGES = {"asset": "/assets/{}", "proposal": "/proposals/{}", "team": "/teams/{}"}

@@ -139,7 +139,9 @@ async def create_key(
     team = await teams_repo.get(session, created.team_id)
     shown = {"key": created, "team_name": team.name if team else "?"}
     if is_htmx(request):
-        return render(request, "keys/list.html", {"ui": ui, "created": shown}, block="new_key")
+        response = render(request, "keys/list.html", {"ui": ui, "created": shown}, block="new_key")
+        response.headers["HX-Trigger"] = "keys-changed"  # the list reloads and shows the new key
+        return response
     context = await _page_context(request, ui, session)
     context["created"] = shown
     return render(request, "keys/list.html", context, status_code=201)
