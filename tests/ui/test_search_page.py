@@ -72,6 +72,16 @@ async def test_like_wildcards_are_literal(client: httpx.AsyncClient, api: Api) -
     assert [c for c, _ in COLUMN_ROW.findall(percent)] == ["pct%"]
 
 
+async def test_columns_with_characters_json_escapes_are_found(client: httpx.AsyncClient, api: Api) -> None:
+    team = await api.team()
+    asset = await api.asset(team, "wh.x.odd")
+    await api.publish(team, asset["id"], record_schema({'say"hi': "string", "naïve_score": "number"}))
+    await sign_in(client, BOOTSTRAP_KEY)
+    for text, column in [('y"h', 'say&#34;hi'), ("ïve_sc", "naïve_score")]:
+        html = section((await client.get("/search", params={"q": text})).text, "h-columns")
+        assert [c for c, _ in COLUMN_ROW.findall(html)] == [column], text
+
+
 async def test_only_current_contracts_count(client: httpx.AsyncClient, api: Api) -> None:
     s = await shared_asset(api, record_schema({"id": "integer", "legacy_flag": "string"}), consumers=0)
     await api.publish(s.owner, s.asset["id"], record_schema({"id": "integer"}))  # no consumer: publishes

@@ -13,8 +13,14 @@ from tessera.db.paging import fetch_page
 from tessera.enums import ContractStatus
 
 
-def _contains(column: sa.ColumnElement[Any], text: str) -> sa.ColumnElement[bool]:
-    """``column`` holds ``text``, case-insensitively; ``%``, ``_`` and the escape character are literal."""
+def _contains(column: sa.ColumnElement[Any], text: str, *, sqlite: bool = False) -> sa.ColumnElement[bool]:
+    """``column`` holds ``text``, case-insensitively; ``%``, ``_`` and the escape character are literal.
+
+    SQLite's LIKE already ignores ASCII case, and its lower() folds only ASCII, so there the lower() calls
+    (a copy of every value) are left out: same matches, less work.
+    """
+    if sqlite:
+        return column.contains(text, autoescape=True)
     return sa.func.lower(column).contains(text.lower(), autoescape=True)
 
 
@@ -23,9 +29,13 @@ async def assets(
 ) -> tuple[list[dict[str, Any]], int]:
     """Live assets whose FQN or description holds ``text``, by FQN, as plain rows; plus the total."""
     table = Asset.__table__
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    matches = sa.or_(
+        _contains(table.c.fqn, text, sqlite=sqlite), _contains(table.c.description, text, sqlite=sqlite)
+    )
     stmt = (
         sa.select(table.c.id, table.c.fqn, table.c.environment, table.c.description, table.c.owner_team_id)
-        .where(not_deleted(Asset), sa.or_(_contains(table.c.fqn, text), _contains(table.c.description, text)))
+        .where(not_deleted(Asset), matches)
         .order_by(table.c.fqn, table.c.environment, table.c.id)
     )
     return await fetch_page(session, stmt, limit=limit, offset=offset, as_dicts=True)
@@ -44,6 +54,15 @@ def _properties(session: AsyncSession) -> sa.TableValuedAlias:
     return sa.func.json_each(contracts.c.schema, "$.properties").table_valued(sa.column("key", sa.String))
 
 
+def _mentions(schema: sa.ColumnElement[Any], text: str, *, sqlite: bool) -> list[sa.ColumnElement[bool]]:
+    """A cheap necessary condition: the schema's JSON text holds ``text``, so only those contracts have
+    their properties expanded. Skipped when ``text`` has characters JSON escapes (a quote, a backslash,
+    control characters), which would not appear literally."""
+    if any(c in text for c in '"\\') or any(ord(c) < 0x20 for c in text):
+        return []
+    return [_contains(sa.cast(schema, sa.Text), text, sqlite=sqlite)]
+
+
 async def columns(
     session: AsyncSession, text: str, *, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
@@ -52,6 +71,7 @@ async def columns(
     total."""
     assets_t, contracts = Asset.__table__, Contract.__table__
     props = _properties(session)
+    sqlite = session.get_bind().dialect.name == "sqlite"
     stmt = (
         sa.select(
             props.c.key.label("column"),
@@ -66,7 +86,8 @@ async def columns(
         .where(
             contracts.c.status == ContractStatus.ACTIVE,
             not_deleted(Asset),
-            _contains(props.c.key, text),
+            *_mentions(contracts.c.schema, text, sqlite=sqlite),
+            _contains(props.c.key, text, sqlite=sqlite),
         )
         .order_by(sa.func.lower(props.c.key), assets_t.c.fqn, assets_t.c.id)
     )
