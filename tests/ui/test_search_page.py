@@ -77,7 +77,7 @@ async def test_columns_with_characters_json_escapes_are_found(client: httpx.Asyn
     asset = await api.asset(team, "wh.x.odd")
     await api.publish(team, asset["id"], record_schema({'say"hi': "string", "naïve_score": "number"}))
     await sign_in(client, BOOTSTRAP_KEY)
-    for text, column in [('y"h', 'say&#34;hi'), ("ïve_sc", "naïve_score")]:
+    for text, column in [('y"h', "say&#34;hi"), ("ïve_sc", "naïve_score")]:
         html = section((await client.get("/search", params={"q": text})).text, "h-columns")
         assert [c for c, _ in COLUMN_ROW.findall(html)] == [column], text
 
