@@ -35,6 +35,8 @@ async def test_filters(client: httpx.AsyncClient, api: Api, make_proposal: MakeP
         "proposal.created",
     ]
     assert await _ids(api, "action=proposal") == []  # exact unless it ends with ".*"
+    assert await _ids(api, "action=prop_sal.*") == []  # "_" and "%" are literal, not LIKE wildcards
+    assert await _ids(api, "action=%25.*") == []
     assert await _ids(api, f"target_type=proposal&target_id={proposal['id']}") == [
         "proposal.withdrawn",
         "proposal.blocked",

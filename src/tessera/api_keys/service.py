@@ -62,12 +62,32 @@ async def list_keys(
     include_revoked: bool,
     limit: int,
     offset: int,
+    name: str | None = None,
+    sort: str = "created_at",
+    descending: bool = True,
 ) -> tuple[Sequence[ApiKey], int]:
-    """Keys of the caller's team (an admin may list any team's, or all)."""
+    """Keys of the caller's team (an admin may list any team's, or all); see
+    :func:`repository.list_keys` for ``name`` and ``sort``."""
     team_id = own_team_filter(principal, team_id, what="keys")
     return await repository.list_keys(
-        session, team_id=team_id, include_revoked=include_revoked, limit=limit, offset=offset
+        session,
+        team_id=team_id,
+        include_revoked=include_revoked,
+        limit=limit,
+        offset=offset,
+        name=name,
+        sort=sort,
+        descending=descending,
     )
+
+
+async def require_key(session: AsyncSession, principal: Principal, key_pk: uuid.UUID) -> ApiKey:
+    """A key the principal may manage (its own team's, or any for an admin); ``api_key_not_found``
+    otherwise, so a foreign key's existence is not revealed."""
+    key = await repository.get(session, key_pk)
+    if key is None or not principal.acts_for(key.team_id):
+        raise not_found("api_key", key_pk)
+    return key
 
 
 async def revoke_key(

@@ -24,13 +24,17 @@ async def list_events(
     until: datetime | None,
     limit: int,
     offset: int,
+    oldest_first: bool = False,
 ) -> tuple[Sequence[AuditEvent], int]:
-    """Events matching the filters, newest first, with the total count."""
+    """Events matching the filters, newest first (or oldest first), with the total count.
+
+    ``action`` is exact, or a family with a trailing ``.*``; other LIKE wildcards in it are literal.
+    """
     conds: list[sa.ColumnElement[bool]] = []
     if action:
         # A trailing ".*" filters a whole family, e.g. "proposal.*".
         conds.append(
-            AuditEvent.action.like(action[:-1] + "%")
+            AuditEvent.action.startswith(action[:-1], autoescape=True)
             if action.endswith(".*")
             else AuditEvent.action == action
         )
@@ -44,5 +48,6 @@ async def list_events(
         conds.append(AuditEvent.occurred_at >= since)
     if until:
         conds.append(AuditEvent.occurred_at < until)
-    stmt = sa.select(AuditEvent).where(*conds).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id)
+    when = AuditEvent.occurred_at.asc() if oldest_first else AuditEvent.occurred_at.desc()
+    stmt = sa.select(AuditEvent).where(*conds).order_by(when, AuditEvent.id)
     return await fetch_page(session, stmt, limit=limit, offset=offset)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,16 +35,61 @@ async def get_many(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> dict
     return {t.id: t for t in rows}
 
 
+# Orders a list of teams can be sorted by (the UI's sortable columns).
+TEAM_SORTS: dict[str, sa.ColumnElement[Any]] = {
+    "name": sa.func.lower(Team.name),
+    "created_at": Team.__table__.c.created_at,
+}
+
+
 async def list_teams(
-    session: AsyncSession, *, name: str | None, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    name: str | None,
+    limit: int,
+    offset: int,
+    sort: str = "name",
+    descending: bool = False,
 ) -> tuple[Sequence[Team], int]:
-    """Active teams ordered by name, with the total."""
+    """Active teams ordered by name (or by ``sort``, one of :data:`TEAM_SORTS`), with the total.
+
+    ``name`` matches a substring, case-insensitively; ``%`` and ``_`` in it are literal.
+    """
     conds: list[sa.ColumnElement[bool]] = []
     if name:
         conds.append(sa.func.lower(Team.name).contains(name.lower(), autoescape=True))
+    column = TEAM_SORTS[sort]
+    # The id breaks ties, so a page boundary never splits rows of equal value unpredictably.
+    order = (column.desc() if descending else column.asc(), Team.id)
     return await fetch_page(
-        session, sa.select(Team).where(*conds).order_by(sa.func.lower(Team.name)), limit=limit, offset=offset
+        session, sa.select(Team).where(*conds).order_by(*order), limit=limit, offset=offset
     )
+
+
+async def owned_counts(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """How many live assets each of ``team_ids`` owns, in one query (absent teams own none)."""
+    ids = set(team_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(
+        sa.select(Asset.owner_team_id, sa.func.count())
+        .where(Asset.owner_team_id.in_(ids))
+        .group_by(Asset.owner_team_id)
+    )
+    return dict(rows.all())
+
+
+async def list_members(
+    session: AsyncSession, team_id: uuid.UUID, *, limit: int, offset: int
+) -> tuple[Sequence[User], int]:
+    """Active users of a team, by name, with the total."""
+    stmt = (
+        sa.select(User)
+        .join(TeamMember, TeamMember.user_id == User.id)
+        .where(TeamMember.team_id == team_id, User.deactivated_at.is_(None))
+        .order_by(sa.func.lower(User.name), User.id)
+    )
+    return await fetch_page(session, stmt, limit=limit, offset=offset)
 
 
 async def count_owned_assets(session: AsyncSession, team_id: uuid.UUID) -> int:

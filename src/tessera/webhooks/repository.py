@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import OutboxMessage, Webhook, WebhookDelivery
 from tessera.db.paging import fetch_page
-from tessera.enums import DeliveryStatus
+from tessera.enums import DeliveryChannel, DeliveryStatus
 
 DUE = [s for s in DeliveryStatus if s.is_due]
 
@@ -122,3 +122,35 @@ async def resume_paused(session: AsyncSession, webhook_id: uuid.UUID, now: datet
         .where(WebhookDelivery.webhook_id == webhook_id, WebhookDelivery.status == DeliveryStatus.PAUSED)
         .values(status=DeliveryStatus.PENDING, next_attempt_at=now)
     )
+
+
+async def team_deliveries(
+    session: AsyncSession,
+    *,
+    webhook_ids: Sequence[uuid.UUID],
+    slack_url: str | None,
+    status: DeliveryStatus | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[WebhookDelivery], int]:
+    """Deliveries to a team's endpoints (its webhooks and its Slack channel), newest first, in one query
+    whatever the number of endpoints."""
+    reaches: list[sa.ColumnElement[bool]] = []
+    if webhook_ids:
+        reaches.append(WebhookDelivery.webhook_id.in_(webhook_ids))
+    if slack_url:
+        reaches.append(
+            sa.and_(WebhookDelivery.channel == DeliveryChannel.SLACK, WebhookDelivery.target == slack_url)
+        )
+    if not reaches:
+        return [], 0
+    conds: list[sa.ColumnElement[bool]] = [sa.or_(*reaches)]
+    if status:
+        conds.append(WebhookDelivery.status == status)
+    stmt = (
+        sa.select(WebhookDelivery)
+        .where(*conds)
+        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
+    )
+    rows, total = await fetch_page(session, stmt, limit=limit, offset=offset)
+    return list(rows), total
