@@ -6,7 +6,9 @@ from fastapi import APIRouter
 
 from tessera.ui import signin
 from tessera.ui.pages import assets, home
+from tessera.ui.pages import editor as editor_page
 
 router = APIRouter(include_in_schema=False)
 for module in (signin, home, assets):
     router.include_router(module.router)
+router.include_router(editor_page.router)
