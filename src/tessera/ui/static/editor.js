@@ -287,6 +287,10 @@
       }
     });
     row.querySelector("summary").setAttribute("aria-label", "Constraints of " + name);
+    row.querySelectorAll(".constraints input").forEach(function (input) {
+      // The visible label plus the column, so each row's constraint fields have their own names.
+      input.setAttribute("aria-label", input.previousElementSibling.textContent + " of " + name);
+    });
     [["up", "Move " + name + " up"], ["down", "Move " + name + " down"], ["remove", "Remove " + name]]
       .forEach(function (pair) {
         row.querySelector('[data-action="' + pair[0] + '"]').setAttribute("aria-label", pair[1]);
@@ -297,7 +301,6 @@
     var kind = typeOf(column.node);
     var node = isObject(column.node) ? column.node : {};
     var row = el("tr", { "data-index": String(index) }, [
-      el("td", { class: "pos", text: String(index + 1) }),
       el("th", { scope: "row" }, [el("input", { type: "text", "data-field": "name", value: column.name,
         autocomplete: "off", spellcheck: "false" })]),
       el("td", {}, [typeSelect(column, kind, index)]),
@@ -328,7 +331,7 @@
         "(a \"properties\" object): edit it in the JSON view." }));
       return;
     }
-    var header = ["#", "Name", "Type", "Nullable", "Required", "Description", "Constraints", "Move or remove"];
+    var header = ["Name", "Type", "Nullable", "Required", "Description", "Constraints", "Move, remove"];
     var rows = model.columns.map(function (c, i) { return drawRow(c, i, model.columns.length); });
     var table = el("table", { class: "columns" }, [
       el("caption", { text: model.columns.length + " column" + (model.columns.length === 1 ? "" : "s") +
