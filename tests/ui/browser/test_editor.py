@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from tests.helpers import Api, TeamCtx, record_schema, shared_asset
 from tests.ui.browser.conftest import SyncApi, assert_accessible, sign_in
 from tests.ui.helpers import raw_key
 
+MANIFESTS = Path(__file__).parents[2] / "fixtures" / "dbt" / "manifests"
 SCHEMA = record_schema({"id": "integer", "email": "string", "note": "string"}, ["id"])
 
 
@@ -86,6 +88,10 @@ def test_editing_the_json_updates_the_table(page: Page, ui_url: str, setup: Setu
     assert page.get_by_label("born_on is required").is_checked()
     # The verdict follows the draft: email is gone, the consumer reads it.
     expect(page.locator("#verdict [data-verdict]")).to_have_attribute("data-verdict", "breaking")
+    # Tab leaves the JSON view (keyboard users are not trapped in it).
+    page.locator(".CodeMirror").click()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Check the verdict")).to_be_focused()
 
 
 def test_editing_the_table_updates_the_json(page: Page, ui_url: str, setup: Setup) -> None:
@@ -145,6 +151,28 @@ def test_json_errors_are_shown_at_their_line(page: Page, ui_url: str, setup: Set
     marked = page.locator(".CodeMirror-code > div").nth(3).locator(".CodeMirror-lint-marker-error")
     expect(marked).to_have_count(1)
     expect(page.get_by_label("Name of column 1")).to_be_enabled()
+
+
+def test_import_a_model_from_an_uploaded_manifest(page: Page, ui_url: str, setup: Setup) -> None:
+    open_editor(page, ui_url, setup, key=setup.owner.read)
+    page.get_by_label("or paste the manifest").fill('{"metadata": {}, "nodes": {')
+    page.get_by_role("button", name="Read the manifest").click()
+    expect(page.locator("#dbt-result [role=alert]")).to_contain_text("The manifest cannot be used")
+    expect(page.locator("#dbt-result")).to_contain_text("truncated")
+
+    page.get_by_label("or paste the manifest").fill("")
+    page.get_by_label("A manifest.json file (plain or gzip)").set_input_files(
+        str(MANIFESTS / "shop__base.json.gz")
+    )
+    page.get_by_role("button", name="Read the manifest").click()
+    page.get_by_label("Model").select_option("model.shop.fct_orders")
+    page.get_by_role("button", name="Use this model's columns").click()
+    expect(page.locator("#dbt-result")).to_contain_text("are now the draft")
+    expect(page.get_by_label("Name of column 1")).to_have_value("order_id")
+    assert column_names(page)[:3] == ["order_id", "customer_id", "country_code"]
+    assert "order_id" in json_value(page)["properties"]
+    # The asset's own columns are gone from the draft: the verdict says it breaks its consumer.
+    expect(page.locator("#verdict [data-verdict]")).to_have_attribute("data-verdict", "breaking")
 
 
 def test_a_read_key_sees_the_verdict_but_no_publish(page: Page, ui_url: str, setup: Setup) -> None:
