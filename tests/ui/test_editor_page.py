@@ -54,8 +54,7 @@ async def test_the_page_starts_from_the_current_contract(client: httpx.AsyncClie
     page = await client.get(f"/assets/{shared.asset['id']}/check")
     assert page.status_code == 200
     assert shared.asset["fqn"] in page.text and "Current version <strong>1.0.0</strong>" in page.text
-    textarea = re.search(r'<textarea id="schema-json"[^>]*>(.*?)</textarea>', page.text, re.S)
-    assert textarea and json.loads(textarea.group(1).replace("&#34;", '"')) == V1
+    assert json.loads(draft_of(page.text).replace("&#34;", '"')) == V1
     assert 'id="publish-button"' in page.text
     assert "default-src 'self'" in page.headers["content-security-policy"]
 
@@ -229,25 +228,41 @@ async def test_a_bad_manifest_is_explained(client: httpx.AsyncClient, api: Api) 
         assert 'role="alert"' in response.text
 
 
+def draft_of(html: str) -> str:
+    """The JSON text the editor starts from."""
+    found = re.search(r'<textarea id="schema-json"[^>]*>(.*?)</textarea>', html, re.S)
+    assert found
+    return found.group(1)
+
+
 async def test_start_from_the_last_synced_dbt_model(client: httpx.AsyncClient, api: Api) -> None:
     fallback = await api.team("platform")
     for named in ("Analytics", "finance"):  # the manifest's meta.owner names them
         await api.team(named)
-    for name in ("base", "dropped_column"):
+    reader = await api.team("country-readers")
+
+    async def sync(name: str) -> None:
         resp = await client.post(
             f"/api/v1/sync/dbt?owner_team_id={fallback.id}",
             content=manifest(name),
             headers={**ADMIN, "Content-Type": "application/json"},
         )
         assert resp.status_code == 200, resp.text
+
+    await sync("base")
     found = await api.call("GET", "/assets?q=fact_orders", 200, ADMIN)
     fct = next(a for a in found["items"] if a["fqn"] == "shop.main.fact_orders")
     await sign_in(client, BOOTSTRAP_KEY)
     page = await client.get(f"/assets/{fct['id']}/check", params={"start": "dbt"})
-    assert page.status_code == 200
-    assert "the open proposal of the last dbt sync" in page.text
-    textarea = re.search(r'<textarea id="schema-json"[^>]*>(.*?)</textarea>', page.text, re.S)
-    assert textarea and "country_code" not in textarea.group(1) and "order_id" in textarea.group(1)
+    assert page.status_code == 200 and "model.shop.fct_orders, as synced in version 1.0.0" in page.text
+    assert "country_code" in draft_of(page.text)
+
+    # A sync that drops a column someone reads opens a proposal: the draft starts from what it proposed.
+    await api.register(reader, fct["id"], columns=["country_code"])
+    await sync("dropped_column")
+    page = await client.get(f"/assets/{fct['id']}/check", params={"start": "dbt"})
+    assert page.status_code == 200 and "the open proposal of the last dbt sync" in page.text
+    assert "country_code" not in draft_of(page.text) and "order_id" in draft_of(page.text)
 
     other = await shared_asset(api, consumers=0)
     refused = await client.get(f"/assets/{other.asset['id']}/check", params={"start": "dbt"})
