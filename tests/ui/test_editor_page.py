@@ -53,7 +53,8 @@ async def test_the_page_starts_from_the_current_contract(client: httpx.AsyncClie
     await sign_in(client, raw_key(shared.owner.write))
     page = await client.get(f"/assets/{shared.asset['id']}/check")
     assert page.status_code == 200
-    assert shared.asset["fqn"] in page.text and "Current version <strong>1.0.0</strong>" in page.text
+    assert shared.asset["fqn"] in page.text
+    assert 'Current version <strong id="current-version">1.0.0</strong>' in page.text
     assert json.loads(draft_of(page.text).replace("&#34;", '"')) == V1
     assert 'id="publish-button"' in page.text
     assert "default-src 'self'" in page.headers["content-security-policy"]
@@ -133,6 +134,8 @@ async def test_publishing_a_compatible_change(client: httpx.AsyncClient, api: Ap
     assert "Published version 1.1.0" in response.text
     assert f"/assets/{shared.asset['id']}/compare?from=1.0.0&amp;to=1.1.0" in response.text
     assert response.headers["hx-trigger"] == "contract-changed"
+    # The page's "current version" follows (out-of-band swap).
+    assert '<strong id="current-version" hx-swap-oob="true">1.1.0</strong>' in response.text
     assert await active_version(api, shared.asset["id"]) == "1.1.0"
 
 
@@ -269,6 +272,20 @@ async def test_start_from_the_last_synced_dbt_model(client: httpx.AsyncClient, a
     assert refused.status_code == 422 and "not_from_dbt" in refused.text
     unknown = await client.get(f"/assets/{other.asset['id']}/check", params={"start": "yesterday"})
     assert unknown.status_code == 422 and "invalid_start" in unknown.text
+
+
+async def test_the_first_contract_of_an_asset(client: httpx.AsyncClient, api: Api) -> None:
+    owner = await api.team()
+    asset = await api.asset(owner)
+    await sign_in(client, raw_key(owner.write))
+    page = await client.get(f"/assets/{asset['id']}/check")
+    assert page.status_code == 200 and "none yet (the first publish is 1.0.0)" in page.text
+    assert json.loads(draft_of(page.text).replace("&#34;", '"')) == {"type": "object", "properties": {}}
+    first = await verdict(client, asset["id"], V1)
+    assert 'data-verdict="compatible"' in first.text and 'data-suggested-version="1.0.0"' in first.text
+    published = await publish(client, asset["id"], V1)
+    assert "Published version 1.0.0" in published.text
+    assert await active_version(api, asset["id"]) == "1.0.0"
 
 
 async def test_unknown_asset_is_a_404_page(client: httpx.AsyncClient) -> None:
