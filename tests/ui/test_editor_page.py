@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from tessera.ui.pages.editor import MAX_FORM_BYTES
 from tests.helpers import ADMIN, BOOTSTRAP_KEY, ID_ONLY, V1, V1_NAMED, Api, shared_asset
 from tests.ui.helpers import page_csrf, raw_key, sign_in
 from tests.ui.query_budget import count_queries
@@ -114,6 +115,16 @@ async def test_an_invalid_draft_is_a_readable_422_with_its_place(client: httpx.A
     assert refused.status_code == 422
     assert "unknown type &#39;integr&#39;" in refused.text
     assert 'data-problem-pointer="/properties/id"' in refused.text
+
+
+async def test_an_oversized_form_is_refused_unread(client: httpx.AsyncClient, api: Api) -> None:
+    shared = await shared_asset(api)
+    await sign_in(client, raw_key(shared.owner.write))
+    huge = {"type": "object", "description": "x" * (MAX_FORM_BYTES + 1)}
+    for action in ("verdict", "publish"):
+        path = f"/assets/{shared.asset['id']}/check"
+        response = await htmx_post(client, f"{path}/{action}", path, data={"schema": json.dumps(huge)})
+        assert response.status_code == 413 and "payload_too_large" in response.text
 
 
 async def test_verdict_and_publish_need_the_csrf_token(client: httpx.AsyncClient, api: Api) -> None:

@@ -37,6 +37,7 @@ from tessera.teams import repository as teams_repo
 from tessera.ui.deps import UiContext, UiDep
 from tessera.ui.editor import (
     EMPTY_SCHEMA,
+    MAX_DRAFT_CHARS,
     InvalidDraft,
     dbt_models,
     draft_error,
@@ -56,9 +57,23 @@ STARTS = ("current", "dbt")
 TYPES = ("string", "integer", "number", "boolean", "date", "date-time", "time", "array", "object")
 
 
+# A posted form holds the draft URL-encoded (a JSON schema grows by about half); refused before reading.
+MAX_FORM_BYTES = 4 * MAX_DRAFT_CHARS
+
+
 def _text(form: FormData, name: str) -> str | None:
     value = form.get(name)
-    return value.strip() or None if isinstance(value, str) else None
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+async def _draft_form(request: Request) -> tuple[FormData, str | None]:
+    """The posted form and its ``schema`` text; a body larger than a draft can be is refused unread."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_FORM_BYTES:
+        raise PayloadTooLarge(f"The form is larger than {MAX_FORM_BYTES // 1_000_000} MB.")
+    form = await request.form()
+    text = form.get("schema")
+    return form, text if isinstance(text, str) else None
 
 
 async def synced_schema(session: AsyncSession, asset: Asset) -> tuple[dict[str, Any], str]:
@@ -145,9 +160,7 @@ async def check_verdict(
 ) -> Response:
     """The verdict on the posted draft under the asset's modes (read-only, like the impact endpoint)."""
     asset = await require_asset(session, asset_id)
-    form = await request.form()
-    text = form.get("schema")
-    draft = text if isinstance(text, str) else None
+    _, draft = await _draft_form(request)
     context: dict[str, Any] = {}
     status_code = 200
     try:
@@ -204,9 +217,7 @@ async def check_publish(
     if not ui.principal.has_scope(Scope.WRITE):
         raise Forbidden("Publishing needs an API key with the 'write' scope.", code="insufficient_scope")
     asset = await require_asset(session, asset_id)
-    form = await request.form()
-    text = form.get("schema")
-    draft = text if isinstance(text, str) else None
+    form, draft = await _draft_form(request)
     before = await contracts_repo.active_for(session, asset.id)
     try:
         data = _publish_request(parse_draft(draft), form)
