@@ -325,9 +325,7 @@ class _Generator:
         prefix = {"staging": "stg", "intermediate": "int", "marts": "fct"}[layer]
         name = f"{prefix}_entity_{i:05d}"
         uid = f"model.{self.project}.{name}"
-        select = ",\n    ".join(f"{column} as {column}" for column in ("id", "parent_id", "status"))
-        refs = "\n".join(f"left join {{{{ ref('{p.rsplit('.', 1)[-1]}') }}}} using (id)" for p in parents)
-        raw_code = f"with base as (\n  select\n    {select}\n  from upstream\n)\nselect * from base\n{refs}\n"
+        raw_code = self._sql(i, layer, parents)
         enforced = layer == "marts" and i % 10 == 0
         self.nodes[uid] = self._base_node(uid, name, "model", layer, raw_code, enforced, parents)
         # About 1.8 tests per model, the ratio seen in large real projects.
@@ -359,6 +357,86 @@ class _Generator:
             args = {"min_value": 0, "max_value": 1000, "row_condition": "status != 'deleted'"}
             self._test(uid, "expect_column_values_to_be_between", "col_04", args, "dbt_expectations")
         return uid
+
+    def _relation(self, uid: str) -> str:
+        if uid.startswith("source."):
+            source = self.sources[uid]
+            return f"{{{{ source('{source['source_name']}', '{source['name']}') }}}}"
+        return f"{{{{ ref('{self._name_of(uid)}') }}}}"
+
+    def _sql(self, i: int, layer: str, parents: list[str]) -> str:
+        """Realistic model SQL: import CTEs, renames, casts, joins, filters, aggregates, windows,
+        ``select *`` sometimes, an incremental filter sometimes, a macro-made select list sometimes.
+
+        A separate random stream keeps the rest of the manifest identical to earlier generator versions.
+        """
+        rng = random.Random(i * 7919 + len(parents))
+        names = ["id", "parent_id", "status", *(f"col_{j:02d}" for j in range(3, self.columns))]
+        names = names[: self.columns]
+        if layer == "staging":
+            items = []
+            for name in names:
+                roll = rng.random()
+                if name == "status":
+                    items.append("lower(status) as status")
+                elif roll < 0.15:
+                    items.append(f"cast({name} as varchar) as {name}")
+                elif roll < 0.25:
+                    items.append(f"nullif(trim({name}), '') as {name}")
+                else:
+                    items.append(name)
+            select = ",\n        ".join(items)
+            return (
+                f"with source as (\n    select * from {self._relation(parents[0])}\n),\n\n"
+                f"renamed as (\n    select\n        {select}\n    from source\n"
+                "    where id is not null\n)\n\nselect * from renamed\n"
+            )
+        style = i % 10
+        first = parents[0]
+        if style == 0:
+            return f"select * from {self._relation(first)}\n"
+        if style == 1:
+            return (
+                f"select {{{{ dbt_utils.star(from=ref('{self._name_of(first)}'), except=['col_03']) }}}}\n"
+                f"from {self._relation(first)}\n"
+            )
+        ctes = ",\n".join(
+            f"t{k} as (\n    select * from {self._relation(p)}"
+            + ("\n    where status <> 'deleted'" if k == 0 else "")
+            + "\n)"
+            for k, p in enumerate(parents)
+        )
+        joins = "".join(f"\nleft join t{k} on t{k}.id = t0.id" for k in range(1, len(parents)))
+        if style == 2:
+            items = ["t0.id", "max(t0.parent_id) as parent_id", "min(t0.status) as status"]
+            for name in names[3:]:
+                k = rng.randrange(len(parents))
+                agg = rng.choice(("max", "min", "count"))
+                items.append(f"{agg}(t{k}.{name}) as {name}")
+            select = ",\n    ".join(items)
+            return (
+                f"with {ctes}\n\nselect\n    {select}\nfrom t0{joins}\ngroup by t0.id\nhaving count(*) > 0\n"
+            )
+        items = ["t0.id", "t0.parent_id", "t0.status"]
+        for name in names[3:]:
+            k = rng.randrange(len(parents))
+            roll = rng.random()
+            if roll < 0.1:
+                items.append(f"coalesce(t{k}.{name}, t0.{name}) as {name}")
+            elif roll < 0.15:
+                items.append(f"row_number() over (partition by t0.parent_id order by t{k}.{name}) as {name}")
+            elif roll < 0.2:
+                items.append(f"{{{{ cents_to_dollars('{name}') }}}} as {name}")
+            else:
+                items.append(f"t{k}.{name}")
+        select = ",\n    ".join(items)
+        where = "\nwhere t0.id is not null"
+        if style == 3:
+            where += (
+                "\n{% if is_incremental() %}"
+                "\n  and t0.col_03 > (select max(col_03) from {{ this }})\n{% endif %}"
+            )
+        return f"with {ctes}\n\nselect\n    {select}\nfrom t0{joins}{where}\n"
 
     def _name_of(self, uid: str) -> str:
         node = self.nodes.get(uid) or self.sources[uid]

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     )
 
     lineage_max_depth: int = 10
+    require_all_consumers: bool = Field(
+        default=False,
+        description="Strict gating everywhere: a breaking change needs every consumer team's answer, "
+        "not only the teams that read an affected column (an asset can also ask for it on its own).",
+    )
 
     worker_enabled: bool = True
     worker_poll_seconds: float = 1.0

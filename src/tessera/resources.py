@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from tessera.auth.authentication import KeyAuthenticator
 from tessera.auth.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from tessera.config import Settings
-from tessera.db.engine import create_engine, create_session_factory
+from tessera.db.engine import REQUIRE_ALL_CONSUMERS, create_engine, create_session_factory
 from tessera.notifications.ssrf import UrlPolicy
 from tessera.worker.channels import url_policy
 
@@ -47,7 +47,9 @@ async def open_resources(settings: Settings) -> AsyncIterator[AppResources]:
     read_engine = create_engine(
         settings.database_url, echo=settings.db_echo, read_only=True, transaction_pooler=pooler
     )
-    read_session_factory = create_session_factory(read_engine)
+    # The gating policy travels with every session, so each publishing path reads the same switch.
+    policy: dict[str, object] = {REQUIRE_ALL_CONSUMERS: settings.require_all_consumers}
+    read_session_factory = create_session_factory(read_engine, policy)
     server_key = settings.resolved_secret_key()
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     limiter: RateLimiter = RedisRateLimiter(redis) if redis is not None else MemoryRateLimiter()
@@ -56,7 +58,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[AppResources]:
             settings=settings,
             engine=engine,
             read_engine=read_engine,
-            session_factory=create_session_factory(engine),
+            session_factory=create_session_factory(engine, policy),
             read_session_factory=read_session_factory,
             server_key=server_key,
             url_policy=url_policy(settings),

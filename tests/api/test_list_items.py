@@ -60,7 +60,7 @@ async def _world(client: httpx.AsyncClient, app: FastAPI) -> dict[str, str]:
         api,
         V1,
         asset_fields={"fqn": "w.s.orders", "tags": ["pii"], "meta": {"tier": 1, "nested": {"x": [1, None]}}},
-        register_with=[{"columns": ["id"], "purpose": "reporting"}],
+        register_with=[{"columns": ["id", "email"], "purpose": "reporting"}],
     )
     owner, consumer, asset = s.owner, s.consumer, s.asset
     await api.call(

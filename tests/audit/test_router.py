@@ -178,7 +178,11 @@ async def _register(s: Scenario) -> None:
 
 async def _registration_update(s: Scenario) -> None:
     await s.call(
-        "PATCH", f"/registrations/{s.ids['registration']}", 200, s.consumer.write, json={"columns": ["id"]}
+        "PATCH",
+        f"/registrations/{s.ids['registration']}",
+        200,
+        s.consumer.write,
+        json={"columns": ["id", "email"]},
     )
 
 

@@ -56,7 +56,9 @@ def test_check_fails_on_an_unacknowledged_breaking_change(cli: Cli, tmp_path: Pa
     assert (model["breaking"], model["acknowledged"]) == (True, False)
     assert {"kind", "path", "breaking", "message"} <= set(model["changes"][0])
     assert any(c["breaking"] and "country_code" in c["path"] for c in model["changes"])
-    assert "marketing" in [c["team"] for c in model["consumers"]]
+    marketing = next(c for c in model["consumers"] if c["team"] == "marketing")
+    assert (marketing["required"], marketing["affected_columns"]) == (True, ["country_code"])
+    assert marketing["reasons"] == ["reads country_code"]
     assert {"team", "response"} <= set(model["consumers"][0])
     for other in data["models"]:
         assert other["status"] in {"added", "modified", "removed", "unchanged"}

@@ -53,8 +53,20 @@ def proposal_data(event: type[p.ProposalEventData], **extra: object) -> p.Propos
             "links": PROPOSAL_LINKS,
             "changes": CHANGES,
             "affected_teams": [
-                p.AffectedTeam(id=ANALYTICS.id, name=ANALYTICS.name, response=AckResponse.PENDING),
-                p.AffectedTeam(id=FINANCE.id, name=FINANCE.name, response=AckResponse.APPROVED),
+                p.AffectedTeam(
+                    id=ANALYTICS.id,
+                    name=ANALYTICS.name,
+                    response=AckResponse.PENDING,
+                    required=True,
+                    affected_columns=["amount"],
+                ),
+                p.AffectedTeam(
+                    id=FINANCE.id,
+                    name=FINANCE.name,
+                    response=AckResponse.APPROVED,
+                    required=True,
+                    affected_columns=["amount"],
+                ),
             ],
             "mentions": ["U123ABC", "W0ABCDEF"],
             "reason": "superseded by v3",
@@ -102,6 +114,19 @@ def sample(event_type: EventType) -> p.EventData:
                 id=_id("r"), consumer_team=team("Marketing"), pinned_version=None, columns=[]
             ),
             links=LINKS,
+        )
+    if model is p.RegistrationRetired:
+        return p.RegistrationRetired(
+            asset=ASSET,
+            registration=p.RegistrationRef(
+                id=_id("r"), consumer_team=team("Marketing"), pinned_version=None, columns=[]
+            ),
+            reason="no model or exposure of the team reads it any more (dbt project shop)",
+            links=LINKS,
+        )
+    if model is p.DefinitionChanged:
+        return p.DefinitionChanged(
+            asset=ASSET, columns=["amount"], consumer_teams=[ANALYTICS, FINANCE], links=LINKS
         )
     counts = dict.fromkeys(p.SyncCounts.model_fields, 0) | {"created": 3, "updated": 40, "warnings": 1}
     return p.SyncCompleted(

@@ -13,7 +13,8 @@ from tests.notifications.samples import AT, event, full_data
 EXPECTED_TYPES = {
     "proposal.created", "proposal.acknowledged", "proposal.blocked", "proposal.approved",
     "proposal.withdrawn", "proposal.expired", "proposal.force_approved", "proposal.stale",
-    "contract.published", "contract.deprecated", "registration.created", "sync.completed",
+    "contract.published", "contract.deprecated", "registration.created", "registration.retired",
+    "column.definition_changed", "sync.completed",
 }  # fmt: skip
 
 

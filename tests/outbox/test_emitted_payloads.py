@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import orjson
 import sqlalchemy as sa
 from fastapi import FastAPI
 
@@ -16,6 +17,8 @@ from tessera.notifications.payloads import parse_data
 from tessera.notifications.rendering import TemplateRenderer
 from tessera.resources import app_resources
 from tests.helpers import ADMIN, V1, Api, record_schema, shared_asset
+from tests.sync.lineage_world import Lineage
+from tests.sync.lineage_world import manifest as lineage_manifest
 from tests.sync.test_dbt_sync import manifest
 
 BREAKING = record_schema({"id": "integer"})
@@ -80,7 +83,8 @@ async def test_every_proposal_and_contract_event_matches_its_model(
     await api.publish(owner, asset["id"], record_schema({"id": "string"}), expect=202)
 
     by_type = _check(await _outbox(app))
-    assert set(by_type) == {t.value for t in EventType} - {EventType.SYNC_COMPLETED.value}
+    sync_only = {EventType.SYNC_COMPLETED, EventType.REGISTRATION_RETIRED, EventType.DEFINITION_CHANGED}
+    assert set(by_type) == {t.value for t in EventType} - {t.value for t in sync_only}
     assert current["current_version"] == "2.0.0"
     blocked = by_type["proposal.blocked"][0]
     assert blocked["answer"]["team"] == {"id": consumer.id, "name": consumer.name}
@@ -112,3 +116,20 @@ async def test_sync_events_match_their_models(client: httpx.AsyncClient, app: Fa
     assert by_type["sync.completed"][0]["team"] == {"id": platform.id, "name": "platform"}
     assert by_type["sync.completed"][0]["summary"]["created"] > 0
     assert {"contract.published", "registration.created", "proposal.created"} <= set(by_type), set(by_type)
+
+
+async def test_lineage_sync_events_match_their_models(client: httpx.AsyncClient, app: FastAPI) -> None:
+    world = await Lineage.create(Api(client))
+    await world.sync("base")
+    await world.sync("changed_avg_amount")
+    data = orjson.loads(lineage_manifest("base"))
+    del data["nodes"]["model.lineage.loyalty_members"]  # growth no longer reads stg_customers
+    await world.sync("removed", body=orjson.dumps(data))
+    by_type = _check(await _outbox(app))
+    [retired] = by_type["registration.retired"]
+    assert retired["registration"]["consumer_team"]["name"] == "growth"
+    # avg(amount) -> median(amount), then back with the third manifest: two notices.
+    assert len(by_type["column.definition_changed"]) == 2
+    redefined = by_type["column.definition_changed"][0]
+    assert redefined["columns"] == ["avg_amount"]
+    assert [t["name"] for t in redefined["consumer_teams"]] == ["marketing"]

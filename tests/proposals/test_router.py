@@ -320,3 +320,39 @@ async def test_sweep_expires_only_proposals_past_their_deadline(
     assert event["actor_team_id"] is None and event["actor_key_id"] is None
     async with app_resources(app).session_factory() as session, session.begin():
         assert await expire_due(session, system_principal()) == 0
+
+
+async def test_only_teams_reading_an_affected_column_gate_the_proposal(client: httpx.AsyncClient) -> None:
+    api = Api(client)
+    s = await helpers.shared_asset(
+        api, helpers.V1, consumers=2, register_with=[{"columns": ["email"]}, {"columns": ["id"]}]
+    )
+    reader, bystander = s.consumers
+    out = await api.publish(s.owner, s.asset["id"], helpers.ID_ONLY, expect=202)  # drops email
+    proposal = out["proposal"]
+    assert proposal["required_team_ids"] == [reader.id]
+    assert proposal["informed_team_ids"] == [bystander.id]
+    assert proposal["pending_team_ids"] == [reader.id]
+    acks = {a["team_id"]: a for a in proposal["acknowledgments"]}
+    assert (acks[reader.id]["required"], acks[reader.id]["affected_columns"]) == (True, ["email"])
+    assert (acks[bystander.id]["required"], acks[bystander.id]["impact"][0]["kind"]) == (
+        False,
+        "not_affected",
+    )
+    waiting = await api.call("GET", f"/proposals?awaiting_team_id={bystander.id}", 200, ADMIN)
+    assert waiting["total"] == 0
+    # An informed team may answer, even block; it gates nothing.
+    blocked = await api.ack(bystander, proposal["id"], "blocked", reason="we might miss it")
+    assert blocked["status"] == "open"
+    assert (await api.ack(reader, proposal["id"]))["status"] == "published"
+
+
+async def test_a_change_no_consumer_reads_publishes_at_once_and_informs_them(
+    client: httpx.AsyncClient,
+) -> None:
+    api = Api(client)
+    s = await helpers.shared_asset(api, helpers.V1, register_with=[{"columns": ["id"]}])
+    out = await api.publish(s.owner, s.asset["id"], helpers.ID_ONLY)
+    assert out["outcome"] == "published" and out["contract"]["version"] == "2.0.0"
+    assert out["proposal"]["informed_team_ids"] == [s.consumer.id]
+    assert out["breaking_changes"]  # still a breaking change; nobody had to answer it

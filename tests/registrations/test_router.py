@@ -230,3 +230,20 @@ async def test_delete_registration_only_by_the_consumer(client: httpx.AsyncClien
     await api.call("DELETE", f"/registrations/{reg['id']}", 204, consumer.write)
     # Without registrations the owner may delete its asset again.
     await api.call("DELETE", f"/assets/{asset['id']}", 204, owner.write)
+
+
+async def test_columns_declared_by_hand_and_the_read_scope(client: httpx.AsyncClient) -> None:
+    api = Api(client)
+    owner, consumer, asset = await _world(api)
+    reg = await api.register(consumer, asset["id"])
+    # No columns: unknown, and such a team is asked about every breaking change.
+    assert (reg["column_scope"], reg["columns"], reg["declared_columns"]) == ("unknown", [], [])
+    assert "declare the columns" in reg["scope_reason"]
+    assert (reg["derived_columns"], reg["derived_by"]) == ([], None)
+    updated = await api.call(
+        "PATCH", f"/registrations/{reg['id']}", 200, consumer.write, json={"columns": ["ID", "email"]}
+    )
+    assert (updated["column_scope"], updated["scope_reason"]) == ("columns", None)
+    assert updated["columns"] == updated["declared_columns"] == ["email", "id"]
+    listed = await api.call("GET", f"/registrations?asset_id={asset['id']}", 200, owner.read)
+    assert listed["items"] == [updated]

@@ -53,6 +53,13 @@ class Shop:
         assert resp.status_code == 200, resp.text
         return resp.json()
 
+    async def strict(self, fqn: str) -> None:
+        """Ask every consumer of the asset about every breaking change (the strict switch)."""
+        asset = await self.asset(fqn)
+        await self.api.call(
+            "PATCH", f"/assets/{asset['id']}", 200, ADMIN, json={"require_all_consumers": True}
+        )
+
     async def asset(self, fqn: str) -> Any:
         found = await self.api.call("GET", f"/assets?q={fqn}", 200, ADMIN)
         return next(a for a in found["items"] if a["fqn"] == fqn)
@@ -119,17 +126,38 @@ async def test_resync_and_reparse_change_nothing(shop: Shop) -> None:
     assert new_actions == {"sync.completed"}
 
 
-async def test_dropped_column_read_by_a_consumer_opens_a_proposal(shop: Shop) -> None:
+async def test_dropped_column_no_consumer_reads_publishes_and_informs_the_consumer(shop: Shop) -> None:
+    # finance reads fct_orders only through finance_revenue (order_id, amount), never country_code.
     await shop.sync("base")
     result = await shop.sync("dropped_column")
     fct = next(a for a in result["assets"] if a["unique_id"] == "model.shop.fct_orders")
-    assert fct["status"] == "proposed"
-    proposal = await shop.api.call("GET", f"/proposals/{fct['proposal_id']}", 200, ADMIN)
-    assert [a["team_id"] for a in proposal["acknowledgments"]] == [shop.finance.id]
+    assert (fct["status"], fct["version"]) == ("updated", "2.0.0")
+    asset = await shop.asset("shop.main.fact_orders")
+    found = await shop.api.call("GET", f"/proposals?asset_id={asset['id']}", 200, ADMIN)
+    [proposal] = found["items"]
+    assert proposal["status"] == "published"
     assert any(
         c["kind"] == "property_removed" and c["path"].endswith("country_code")
         for c in proposal["breaking_changes"]
     )
+    [ack] = proposal["acknowledgments"]
+    assert (ack["team_id"], ack["required"], ack["affected_columns"]) == (shop.finance.id, False, [])
+    assert proposal["informed_team_ids"] == [shop.finance.id] and proposal["required_team_ids"] == []
+
+
+async def test_strict_asset_asks_every_consumer_whatever_it_reads(shop: Shop) -> None:
+    # customer_id of fct_orders is retyped; finance never reads it, but the asset asks for the strict rule.
+    await shop.sync("base")
+    asset = await shop.asset("shop.main.fact_orders")
+    await shop.api.call("PATCH", f"/assets/{asset['id']}", 200, ADMIN, json={"require_all_consumers": True})
+    result = await shop.sync("type_change")
+    fct = next(a for a in result["assets"] if a["unique_id"] == "model.shop.fct_orders")
+    assert fct["status"] == "proposed"
+    proposal = await shop.api.call("GET", f"/proposals/{fct['proposal_id']}", 200, ADMIN)
+    [ack] = proposal["acknowledgments"]
+    assert (ack["team_id"], ack["required"]) == (shop.finance.id, True)
+    assert [r["kind"] for r in ack["impact"]] == ["strict"]
+    assert proposal["pending_team_ids"] == [shop.finance.id]
     assert (await shop.asset("shop.main.fact_orders"))["current_version"] == "1.0.0"
 
 
@@ -141,7 +169,7 @@ async def test_added_nullable_column_publishes_a_minor_version(shop: Shop) -> No
     assert stg["version"] == "1.1.0"
 
 
-@pytest.mark.parametrize("variant", ["removed_not_null", "widened_accepted_values", "type_change"])
+@pytest.mark.parametrize("variant", ["removed_not_null", "widened_accepted_values"])
 async def test_risky_guarantee_and_type_changes_are_proposed(shop: Shop, variant: str) -> None:
     await shop.sync("base")
     result = await shop.sync(variant)
@@ -227,6 +255,7 @@ async def test_team_key_syncs_only_its_own_nodes(shop: Shop) -> None:
 
 async def test_pull_request_flow_check_propose_ack_merge(shop: Shop) -> None:
     await shop.sync("base")
+    await shop.strict("shop.main.fact_orders")  # finance does not read country_code: ask it anyway
     check = await shop.impact("dropped_column", shop.analytics.read)
     assert check["verdict"] == "fail"
     fct = next(m for m in check["models"] if m["unique_id"] == "model.shop.fct_orders")
@@ -283,6 +312,7 @@ async def _propose(shop: Shop, body: bytes, ref: str) -> Any:
 
 async def test_new_push_to_the_same_pull_request_replaces_its_proposal(shop: Shop) -> None:
     await shop.sync("base")
+    await shop.strict("shop.main.fact_orders")
     ref = "github:shop/dbt#9"
     first = await _propose(shop, manifest("dropped_column"), ref)
     again = await _propose(shop, manifest("dropped_column"), ref)

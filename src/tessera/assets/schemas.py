@@ -39,6 +39,11 @@ class AssetCreate(ApiModel):
     compatibility_mode: CompatibilityMode = CompatibilityMode.BACKWARD
     guarantee_mode: GuaranteeMode = GuaranteeMode.STRICT
     require_passing_audit: bool = False
+    require_all_consumers: bool = Field(
+        default=False,
+        description="Strict gating: a breaking change needs every consumer team's answer, not only the "
+        "teams that read an affected column",
+    )
     contact: str | None = Field(default=None, max_length=300)
     meta: dict[str, Any] = Field(default_factory=dict)
 
@@ -57,6 +62,7 @@ class AssetUpdate(ApiModel):
     compatibility_mode: CompatibilityMode | None = None
     guarantee_mode: GuaranteeMode | None = None
     require_passing_audit: bool | None = None
+    require_all_consumers: bool | None = None
     contact: str | None = Field(default=None, max_length=300)
     meta: dict[str, Any] | None = None
 
@@ -80,6 +86,7 @@ class AssetRead(ApiModel):
     compatibility_mode: CompatibilityMode
     guarantee_mode: GuaranteeMode
     require_passing_audit: bool
+    require_all_consumers: bool
     contact: str | None
     dbt_unique_id: str | None
     meta: dict[str, Any]

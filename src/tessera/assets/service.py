@@ -74,7 +74,15 @@ async def update_asset(
     asset = await require_asset(session, asset_id)
     require_owner(principal, asset, "change")
     changes = data.model_dump(exclude_unset=True)
-    for required in ("fqn", "owner_team_id", "resource_type", "compatibility_mode", "guarantee_mode"):
+    for required in (
+        "fqn",
+        "owner_team_id",
+        "resource_type",
+        "compatibility_mode",
+        "guarantee_mode",
+        "require_passing_audit",
+        "require_all_consumers",
+    ):
         if required in changes and changes[required] is None:
             raise ValidationFailed(f"{required} cannot be null.", code="invalid_field")
     if changes.get("owner_team_id"):

@@ -166,7 +166,15 @@ def check(
 
 
 def _consumers(model: ModelImpact) -> str:
-    return ", ".join(f"{c.team} ({c.response or 'no proposal'})" for c in model.consumers) or "-"
+    """Teams that must answer (with their answer and columns), then the informed ones."""
+    asked = [
+        f"{c.team} ({c.response or 'no proposal'}; {', '.join(c.affected_columns) or 'whole table'})"
+        for c in model.consumers
+        if c.required and model.breaking
+    ]
+    informed = [c.team for c in model.consumers if not (c.required and model.breaking)]
+    text = ", ".join(asked) or "-"
+    return text + (f"; informed: {', '.join(informed)}" if informed else "")
 
 
 def _render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool) -> None:

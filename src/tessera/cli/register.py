@@ -47,5 +47,5 @@ def register(
     if ctx.json:
         ctx.emit_json(registration)
     else:
-        cols = ", ".join(registration.columns) or "all columns"
+        cols = ", ".join(registration.columns) or "columns unknown: every breaking change will ask you"
         ctx.say(f"Registered on [bold]{target.fqn}[/bold] ({cols}); registration {registration.id}")

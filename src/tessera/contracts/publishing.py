@@ -5,7 +5,9 @@ For a request to publish a contract on an asset it decides, under the asset's ow
 1. no contract yet            -> publish (1.0.0 unless a version is given);
 2. nothing changed            -> ``unchanged`` (idempotent: no version, no audit, no event);
 3. compatible change          -> publish, deprecate the previous active contract;
-4. breaking change            -> open a proposal (nothing is published), unless
+4. breaking change            -> open a proposal (nothing is published) that waits for the consumer
+                                 teams reading an affected column (tessera.impact.gating); with no
+                                 such team it publishes at once and the others are informed; unless
 5. ``force`` (admin scope, reason required) -> publish anyway, audit-logged.
 
 Everything happens in the caller's transaction with the asset row locked, so the new contract, the
@@ -158,7 +160,10 @@ async def apply_decision(
     if result.proposal.status is ProposalStatus.PUBLISHED and result.proposal.published_contract_id:
         result.contract = await repository.get(session, result.proposal.published_contract_id)
         result.outcome = PublishOutcome.PUBLISHED
-        result.message = "Breaking change published: no consumer team is registered on this asset."
+        result.message = (
+            "Breaking change published: no consumer team reads an affected column "
+            "(any consumer teams were informed)."
+        )
     else:
         result.message = (
             f"Breaking change: proposal {result.proposal.id} waits for the consumer teams' acknowledgment."

@@ -121,9 +121,19 @@ def _sqlite_engine(database_url: str, *, echo: bool, read_only: bool) -> AsyncEn
     return engine
 
 
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded values after commit (responses are built after the commit)."""
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+REQUIRE_ALL_CONSUMERS = "tessera.require_all_consumers"
+"""``session.info`` key: the global strict-gating switch (``REQUIRE_ALL_CONSUMERS`` setting)."""
+
+
+def create_session_factory(
+    engine: AsyncEngine, info: dict[str, object] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded values after commit (responses are built after the commit).
+
+    ``info`` becomes every session's ``session.info``: app-wide policy the services read (see
+    ``REQUIRE_ALL_CONSUMERS``).
+    """
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=dict(info or {}))
 
 
 async def ping(engine: AsyncEngine) -> None:

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
+from tessera.core.gating import Scope
+from tessera.proposals.schemas import ImpactReason
 from tessera.schemas import ApiModel
 
 
@@ -21,14 +23,21 @@ class ImpactRequest(ApiModel):
 
 
 class ConsumerImpact(ApiModel):
-    """A registered consumer team that would have to acknowledge."""
+    """A consumer team of the asset (or of a downstream column derived from a changed one)."""
 
     team_id: uuid.UUID
     team_name: str | None
-    registration_id: uuid.UUID
+    registration_id: uuid.UUID | None = Field(
+        description="Its registration on this asset; null for a team reached through a downstream column"
+    )
     pinned_version: str | None
-    columns: list[str]
-    affected_columns: list[str] = Field(description="Registered columns touched by a breaking change")
+    columns: list[str] = Field(description="The effective columns it reads of this asset")
+    column_scope: Scope
+    affected_columns: list[str] = Field(description="This asset's changed columns that concern the team")
+    required: bool = Field(
+        description="A proposal would wait for its answer; false: it would only be informed"
+    )
+    reasons: list[ImpactReason] = Field(default_factory=list)
     response: str | None = Field(default=None, description="Its answer on the asset's open proposal, if any")
 
 

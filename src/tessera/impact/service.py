@@ -11,9 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.assets import repository as assets_repo
 from tessera.contracts import repository as contracts_repo
 from tessera.contracts.evaluation import PublishCommand, evaluate
-from tessera.db.models import Asset
+from tessera.core.gating import ReadScope, Scope, TeamImpact
+from tessera.db.models import Asset, Team
+from tessera.impact.gating import scope_of, team_impacts
 from tessera.impact.schemas import ConsumerImpact, DownstreamAsset, ImpactResult
 from tessera.proposals import repository as proposals_repo
+from tessera.proposals.schemas import ImpactReason
 from tessera.registrations import repository as registrations_repo
 from tessera.teams import repository as teams_repo
 
@@ -42,43 +45,28 @@ async def downstream(
     return found, truncated
 
 
-def walk_downstream(
-    graph: dict[uuid.UUID, list[uuid.UUID]], start: uuid.UUID, max_depth: int
-) -> list[tuple[uuid.UUID, int]]:
-    """Breadth-first walk of an in-memory lineage graph (upstream -> downstreams); cycle-safe."""
-    seen = {start}
-    frontier = [start]
-    found: list[tuple[uuid.UUID, int]] = []
-    for depth in range(1, max_depth + 1):
-        next_frontier = []
-        for node in frontier:
-            for down in graph.get(node, ()):
-                if down not in seen:
-                    seen.add(down)
-                    found.append((down, depth))
-                    next_frontier.append(down)
-        if not next_frontier:
-            break
-        frontier = next_frontier
-    return found
-
-
-def affected_columns(columns: list[str], breaking: list[dict[str, Any]]) -> list[str]:
-    """Registered columns whose path a breaking change touches (all of them for whole-table changes)."""
-    touched: set[str] = set()
-    whole_table = False
-    for change in breaking:
-        path = str(change.get("path", ""))
-        parts = path.split("/")
-        if len(parts) >= 3 and parts[1] in ("properties", "columns"):
-            touched.add(parts[2].lower())
-        else:
-            whole_table = True
-    if not columns:
-        return sorted(touched)
-    if whole_table:
-        return sorted(columns)
-    return sorted(c for c in columns if c.lower() in touched)
+def _consumer(
+    team_id: uuid.UUID,
+    teams: Mapping[uuid.UUID, Team],
+    impacts: Mapping[uuid.UUID, TeamImpact],
+    answers: Mapping[uuid.UUID, str],
+    registration_id: uuid.UUID | None,
+    pinned_version: str | None,
+    scope: ReadScope | None,
+) -> ConsumerImpact:
+    impact = impacts.get(team_id)
+    return ConsumerImpact(
+        team_id=team_id,
+        team_name=teams[team_id].name if team_id in teams else None,
+        registration_id=registration_id,
+        pinned_version=pinned_version,
+        columns=sorted(scope.columns) if scope else [],
+        column_scope=scope.scope if scope else Scope.UNKNOWN,
+        affected_columns=list(impact.affected_columns) if impact else [],
+        required=impact is not None and impact.required,
+        reasons=[ImpactReason.model_validate(r.to_dict()) for r in impact.reasons] if impact else [],
+        response=answers.get(team_id),
+    )
 
 
 async def analyse(
@@ -98,6 +86,7 @@ async def analyse(
         for r in await registrations_repo.for_asset(session, asset.id)
         if r.consumer_team_id != asset.owner_team_id
     ]
+    impacts = {i.team_id: i for i in await team_impacts(session, asset, ev.breaking, direct=regs)}
     open_proposal = await proposals_repo.open_for_asset(session, asset.id)
     answers: dict[uuid.UUID, str] = {}
     if open_proposal is not None:
@@ -106,20 +95,19 @@ async def analyse(
     found, truncated = await downstream(session, [asset.id], max_depth)
     down_assets = await assets_repo.get_many(session, [a for a, _ in found])
     teams = await teams_repo.get_many(
-        session, {r.consumer_team_id for r in regs} | {a.owner_team_id for a in down_assets.values()}
+        session,
+        {r.consumer_team_id for r in regs} | set(impacts) | {a.owner_team_id for a in down_assets.values()},
     )
-    consumers = [
-        ConsumerImpact(
-            team_id=r.consumer_team_id,
-            team_name=teams[r.consumer_team_id].name if r.consumer_team_id in teams else None,
-            registration_id=r.id,
-            pinned_version=r.pinned_version,
-            columns=list(r.columns),
-            affected_columns=affected_columns(list(r.columns), ev.breaking),
-            response=answers.get(r.consumer_team_id),
+    consumers: list[ConsumerImpact] = []
+    for r in regs:
+        scope = scope_of(r)
+        consumers.append(
+            _consumer(r.consumer_team_id, teams, impacts, answers, r.id, r.pinned_version, scope)
         )
-        for r in regs
-    ]
+    registered = {r.consumer_team_id for r in regs}
+    for team_id in impacts:
+        if team_id not in registered:
+            consumers.append(_consumer(team_id, teams, impacts, answers, None, None, None))
     return ImpactResult(
         asset_id=asset.id,
         fqn=asset.fqn,

@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 ALL_COLUMNS = None
 """The value of :attr:`NodeLineage.reads` for a parent whose columns could not be narrowed down."""
 
+ANY_COLUMN = "*"
+"""The column of a :class:`ColumnSource` in ``derives`` meaning "some column of that node, unknown which"
+(the parent declares no columns, e.g. ``select *`` from an undeclared source)."""
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class ColumnSource:

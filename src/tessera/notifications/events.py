@@ -49,6 +49,8 @@ class EventType(StrEnum):
     CONTRACT_PUBLISHED = "contract.published"
     CONTRACT_DEPRECATED = "contract.deprecated"
     REGISTRATION_CREATED = "registration.created"
+    REGISTRATION_RETIRED = "registration.retired"
+    DEFINITION_CHANGED = "column.definition_changed"
     SYNC_COMPLETED = "sync.completed"
 
 

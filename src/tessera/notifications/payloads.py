@@ -101,9 +101,15 @@ class ProposalRef(Payload):
 
 
 class AffectedTeam(TeamRef):
-    """A consumer team asked to answer a proposal, with its current answer."""
+    """A consumer team concerned by a proposal, with its current answer.
+
+    ``required``: the proposal waits for its answer (it reads an affected column, reads every column, or
+    its columns are unknown); ``false``: it is only informed.
+    """
 
     response: AckResponse
+    required: bool
+    affected_columns: list[str]
 
 
 class Answer(Payload):
@@ -158,7 +164,11 @@ class SyncCounts(Payload):
     removal_proposed: int
     removed: int
     registrations_created: int
+    registrations_updated: int
+    registrations_retired: int
     dependencies_created: int
+    definition_changes: int
+    lineage_fallbacks: int
     warnings: int
 
 
@@ -191,8 +201,8 @@ class ProposalEventData(EventData):
     versions: Versions
     links: ProposalLinks
     changes: list[Change]
-    affected_teams: list[AffectedTeam]
-    mentions: list[str] = Field(description="Slack member ids of the affected teams' members")
+    affected_teams: list[AffectedTeam] = Field(description="Required and informed consumer teams")
+    mentions: list[str] = Field(description="Slack member ids of the required teams' members")
     reason: str | None = Field(description="Why the proposal is in this state (withdrawn, expired, ...)")
 
 
@@ -278,6 +288,26 @@ class RegistrationCreated(EventData):
     links: Links
 
 
+class RegistrationRetired(EventData):
+    """A dbt sync retired a registration it had derived: no model or exposure of the team reads the asset."""
+
+    event_type = EventType.REGISTRATION_RETIRED
+    asset: AssetRef
+    registration: RegistrationRef
+    reason: str
+    links: Links
+
+
+class DefinitionChanged(EventData):
+    """How some columns of an asset are computed changed, their types did not: a notice, no answer needed."""
+
+    event_type = EventType.DEFINITION_CHANGED
+    asset: AssetRef
+    columns: list[str] = Field(description="Columns whose SQL expression changed")
+    consumer_teams: list[TeamRef] = Field(description="Teams that read at least one of them")
+    links: Links
+
+
 class SyncCompleted(EventData):
     """A dbt sync finished."""
 
@@ -303,6 +333,8 @@ PAYLOADS: dict[EventType, type[EventData]] = {
         ContractPublished,
         ContractDeprecated,
         RegistrationCreated,
+        RegistrationRetired,
+        DefinitionChanged,
         SyncCompleted,
     )
 }

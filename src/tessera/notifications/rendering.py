@@ -15,10 +15,11 @@ the filters but not imported macros.
 An operator points ``template_dir`` (setting ``TEMPLATE_DIR``) at a directory with the same layout;
 any file found there wins, anything missing falls back to the packaged default. Templates receive the
 event payload as ``event`` and its ``data`` as ``data`` (one model per event type in
-:mod:`tessera.notifications.payloads`), plus a few helpers: ``pending_teams``, ``deadline`` and the
-filters ``team_names`` and ``when``. Slack templates also get ``mentions`` (ready-made ``<@U…>``
-mentions) and a ``link`` filter; their ``event``/``data`` strings arrive escaped for Slack, so
-user-supplied names cannot inject ``<!channel>`` or fake links.
+:mod:`tessera.notifications.payloads`), plus a few helpers: ``pending_teams`` (required teams yet
+to answer), ``informed_teams`` (told, no answer needed), ``deadline`` and the filters
+``team_names`` and ``when``. Slack templates also get ``mentions`` (ready-made ``<@U…>`` mentions)
+and a ``link`` filter; their ``event``/``data`` strings arrive escaped for Slack, so user-supplied
+names cannot inject ``<!channel>`` or fake links.
 """
 
 from __future__ import annotations
@@ -108,11 +109,23 @@ def slack_mentions(data: Mapping[str, JsonValue]) -> list[str]:
 
 
 def _pending_teams(data: Mapping[str, JsonValue]) -> list[JsonValue]:
-    """The affected teams that have not answered yet."""
+    """The required teams that have not answered yet (events stored before gating: every team)."""
     teams = data.get("affected_teams")
     if not isinstance(teams, list):
         return []
-    return [t for t in teams if isinstance(t, Mapping) and t.get("response") == AckResponse.PENDING]
+    return [
+        t
+        for t in teams
+        if isinstance(t, Mapping) and t.get("response") == AckResponse.PENDING and t.get("required", True)
+    ]
+
+
+def _informed_teams(data: Mapping[str, JsonValue]) -> list[JsonValue]:
+    """The teams told about a proposal whose answer is not needed."""
+    teams = data.get("affected_teams")
+    if not isinstance(teams, list):
+        return []
+    return [t for t in teams if isinstance(t, Mapping) and t.get("required") is False]
 
 
 def _context(event: Event, *, for_slack: bool = False) -> dict[str, object]:
@@ -123,7 +136,13 @@ def _context(event: Event, *, for_slack: bool = False) -> dict[str, object]:
     assert isinstance(data, Mapping)
     proposal = data.get("proposal")
     deadline = _when(proposal.get("expires_at")) if isinstance(proposal, Mapping) else ""
-    return {"event": payload, "data": data, "pending_teams": _pending_teams(data), "deadline": deadline}
+    return {
+        "event": payload,
+        "data": data,
+        "pending_teams": _pending_teams(data),
+        "informed_teams": _informed_teams(data),
+        "deadline": deadline,
+    }
 
 
 @dataclass(frozen=True, slots=True)

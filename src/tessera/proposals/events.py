@@ -55,9 +55,17 @@ async def proposal_event(
         links=payloads.proposal_links(asset, proposal),
         changes=payloads.changes(proposal.changes),
         affected_teams=[
-            AffectedTeam(id=a.team_id, name=teams[a.team_id].name, response=a.response) for a in acks
+            AffectedTeam(
+                id=a.team_id,
+                name=teams[a.team_id].name,
+                response=a.response,
+                required=a.required,
+                affected_columns=list(a.affected_columns or []),
+            )
+            for a in acks
         ],
-        mentions=await payloads.slack_mentions(session, consumer_ids),
+        # Only the teams whose answer is needed are pinged; informed teams read it in their channel.
+        mentions=await payloads.slack_mentions(session, [a.team_id for a in acks if a.required]),
         reason=reason if reason is not None else proposal.resolution_note,
         **extra,
     )

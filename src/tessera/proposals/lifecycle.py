@@ -12,10 +12,12 @@ from tessera.auth.principal import Principal
 from tessera.contracts import repository
 from tessera.contracts.evaluation import Evaluated, PublishCommand, evaluate
 from tessera.contracts.versions import publish_version, retire_asset
+from tessera.core.gating import TeamImpact
 from tessera.db.base import utcnow
 from tessera.db.models import Acknowledgment, Asset, Contract, Proposal
 from tessera.enums import AckResponse, ProposalKind, ProposalSource, ProposalStatus
 from tessera.errors import Conflict
+from tessera.impact.gating import team_impacts
 from tessera.notifications.payloads import (
     ProposalApproved,
     ProposalCreated,
@@ -26,7 +28,6 @@ from tessera.notifications.payloads import (
 from tessera.outbox.service import emit
 from tessera.proposals import repository as proposals_repo
 from tessera.proposals.events import actor, proposal_event
-from tessera.registrations import repository as registrations_repo
 
 ACCEPTING = (AckResponse.APPROVED, AckResponse.MIGRATING)
 
@@ -72,8 +73,7 @@ async def open_proposal(
         await record(
             session, principal, "proposal.superseded", "proposal", existing.id, {"source_ref": cmd.source_ref}
         )
-    consumers = [r.consumer_team_id for r in await registrations_repo.for_asset(session, asset.id)]
-    consumers = [t for t in dict.fromkeys(consumers) if t != asset.owner_team_id]
+    impacts = await team_impacts(session, asset, ev.breaking)
     proposal = Proposal(
         asset_id=asset.id,
         kind=ProposalKind.CHANGE,
@@ -100,32 +100,52 @@ async def open_proposal(
     )
     session.add(proposal)
     await session.flush()
-    for team_id in consumers:
-        prior = carried.get(team_id)
-        session.add(
-            Acknowledgment(
-                proposal_id=proposal.id,
-                team_id=team_id,
-                user_id=prior.user_id if prior else None,
-                response=prior.response if prior else AckResponse.PENDING,
-                migration_deadline=prior.migration_deadline if prior else None,
-                reason=prior.reason if prior else None,
-                responded_at=prior.responded_at if prior else None,
-            )
-        )
+    add_acknowledgments(session, proposal, impacts, carried)
     await session.flush()
+    required = [i.team_id for i in impacts if i.required]
     await record(
         session,
         principal,
         "proposal.created",
         "proposal",
         proposal.id,
-        {"asset_id": str(asset.id), "consumers": [str(t) for t in consumers], "source_ref": cmd.source_ref},
+        {
+            "asset_id": str(asset.id),
+            "consumers": [str(t) for t in required],
+            "informed": [str(i.team_id) for i in impacts if not i.required],
+            "source_ref": cmd.source_ref,
+        },
     )
     await emit(session, await proposal_event(session, ProposalCreated, asset, proposal))
-    if all((t in carried and carried[t].response in ACCEPTING) for t in consumers):
+    # Only the required teams' answers gate the proposal; informed teams never hold it up.
+    if all((t in carried and carried[t].response in ACCEPTING) for t in required):
         await resolve_approved(session, principal, asset, proposal)
     return proposal
+
+
+def add_acknowledgments(
+    session: AsyncSession,
+    proposal: Proposal,
+    impacts: list[TeamImpact],
+    carried: dict[uuid.UUID, Acknowledgment] | None = None,
+) -> None:
+    """One acknowledgment row per concerned team: required or informed, with its columns and reasons."""
+    for impact in impacts:
+        prior = (carried or {}).get(impact.team_id)
+        session.add(
+            Acknowledgment(
+                proposal_id=proposal.id,
+                team_id=impact.team_id,
+                user_id=prior.user_id if prior else None,
+                response=prior.response if prior else AckResponse.PENDING,
+                migration_deadline=prior.migration_deadline if prior else None,
+                reason=prior.reason if prior else None,
+                responded_at=prior.responded_at if prior else None,
+                required=impact.required,
+                affected_columns=list(impact.affected_columns),
+                impact=[r.to_dict() for r in impact.reasons],
+            )
+        )
 
 
 async def resolve_approved(
@@ -136,7 +156,7 @@ async def resolve_approved(
     *,
     forced: str | None = None,
 ) -> None:
-    """Every consumer acknowledged (or an admin forced it): approve, and publish unless it waits for a merge.
+    """Every required consumer acknowledged (or an admin forced it): approve; publish unless it waits.
 
     The contract is only published if the one it was diffed against is still active; otherwise the
     proposal is ``stale`` and the producer re-proposes against the current version.
@@ -199,7 +219,7 @@ async def expire(session: AsyncSession, principal: Principal, proposal: Proposal
     """Mark an open proposal past its deadline as expired."""
     proposal.status = ProposalStatus.EXPIRED
     proposal.resolved_at = utcnow()
-    proposal.resolution_note = "Expired before every consumer team acknowledged it."
+    proposal.resolution_note = "Expired before every required consumer team acknowledged it."
     await session.flush()
     await record(session, principal, "proposal.expired", "proposal", proposal.id, {})
     await emit(session, await proposal_event(session, ProposalExpired, asset, proposal))

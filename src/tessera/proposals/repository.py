@@ -121,7 +121,9 @@ async def list_proposals(
         conds.append(
             Proposal.id.in_(
                 sa.select(Acknowledgment.proposal_id).where(
-                    Acknowledgment.team_id == awaiting_team_id, Acknowledgment.response == "pending"
+                    Acknowledgment.team_id == awaiting_team_id,
+                    Acknowledgment.response == "pending",
+                    Acknowledgment.required.is_(True),
                 )
             )
         )

@@ -12,8 +12,19 @@ from tessera.enums import AckResponse, ProposalKind, ProposalSource, ProposalSta
 from tessera.schemas import ApiModel
 
 
+class ImpactReason(ApiModel):
+    """Why a team is concerned by a proposal (see docs/column-impact.md)."""
+
+    kind: str = Field(description="direct, via, all_columns, unknown, whole_table, strict or not_affected")
+    columns: list[str] = Field(default_factory=list, description="Affected columns of the proposal's asset")
+    via_asset_id: uuid.UUID | None = None
+    via_asset: str | None = Field(default=None, description="The downstream asset the team reads")
+    via_column: str | None = Field(default=None, description="The downstream column derived from them")
+    message: str
+
+
 class AcknowledgmentRead(ApiModel):
-    """One consumer team's answer."""
+    """One consumer team's answer, and whether the proposal waits for it."""
 
     team_id: uuid.UUID
     team_name: str | None = None
@@ -22,6 +33,11 @@ class AcknowledgmentRead(ApiModel):
     migration_deadline: datetime | None
     reason: str | None
     responded_at: datetime | None
+    required: bool = Field(
+        default=True, description="The proposal waits for this answer; false: the team is only informed"
+    )
+    affected_columns: list[str] = Field(default_factory=list)
+    impact: list[ImpactReason] = Field(default_factory=list)
 
 
 class ProposalRead(ApiModel):
@@ -54,7 +70,11 @@ class ProposalRead(ApiModel):
     resolution_note: str | None
     published_contract_id: uuid.UUID | None
     acknowledgments: list[AcknowledgmentRead] = Field(default_factory=list)
-    pending_team_ids: list[uuid.UUID] = Field(default_factory=list)
+    pending_team_ids: list[uuid.UUID] = Field(
+        default_factory=list, description="Required teams that have not answered yet"
+    )
+    required_team_ids: list[uuid.UUID] = Field(default_factory=list)
+    informed_team_ids: list[uuid.UUID] = Field(default_factory=list)
 
 
 class AcknowledgeRequest(ApiModel):

@@ -21,7 +21,7 @@ from tessera.outbox.service import emit
 from tessera.proposals import repository
 from tessera.proposals.events import proposal_event
 from tessera.proposals.lifecycle import ACCEPTING, expire, resolve_approved
-from tessera.proposals.schemas import AcknowledgeRequest, AcknowledgmentRead, ProposalRead
+from tessera.proposals.schemas import AcknowledgeRequest, AcknowledgmentRead, ImpactReason, ProposalRead
 from tessera.teams import repository as teams_repo
 
 
@@ -52,13 +52,20 @@ async def to_read(session: AsyncSession, proposals: Sequence[Proposal]) -> list[
                 migration_deadline=a.migration_deadline,
                 reason=a.reason,
                 responded_at=a.responded_at,
+                required=a.required,
+                affected_columns=list(a.affected_columns or []),
+                impact=[ImpactReason.model_validate(r) for r in a.impact or []],
             )
             for a in acks.get(p.id, [])
         ]
         view = ProposalRead.model_validate(p).model_copy(
             update={
                 "acknowledgments": answers,
-                "pending_team_ids": [a.team_id for a in answers if a.response is AckResponse.PENDING],
+                "pending_team_ids": [
+                    a.team_id for a in answers if a.required and a.response is AckResponse.PENDING
+                ],
+                "required_team_ids": [a.team_id for a in answers if a.required],
+                "informed_team_ids": [a.team_id for a in answers if not a.required],
                 "asset_fqn": fqns.get(p.asset_id),
                 "base_version": versions.get(p.base_contract_id) if p.base_contract_id else None,
             }
@@ -93,7 +100,10 @@ async def acknowledge(
     proposal_id: uuid.UUID,
     data: AcknowledgeRequest,
 ) -> Proposal:
-    """Record a consumer team's answer; the last approval approves (and usually publishes) the proposal."""
+    """Record a consumer team's answer; the last required approval approves (and usually publishes) it.
+
+    Informed teams (not required) may answer too; their answer is recorded and announced but gates nothing.
+    """
     team_id = data.team_id or principal.team_id
     if team_id is None:
         raise ValidationFailed("team_id is required when the key has no team.", code="team_required")
@@ -135,7 +145,7 @@ async def acknowledge(
     )
     event = ProposalBlocked if data.response is AckResponse.BLOCKED else ProposalAcknowledged
     await emit(session, await proposal_event(session, event, asset, proposal, answer=answer))
-    if all(a.response in ACCEPTING for a in acks):
+    if all(a.response in ACCEPTING for a in acks if a.required):
         await resolve_approved(session, principal, asset, proposal)
     return proposal
 

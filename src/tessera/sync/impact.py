@@ -10,10 +10,12 @@ from tessera.assets import repository as assets_repo
 from tessera.auth.principal import Principal
 from tessera.contracts import repository as contracts_repo
 from tessera.contracts.evaluation import PublishCommand, evaluate_against, needs_history
+from tessera.core.gating import Reason, ReasonKind, TeamImpact
 from tessera.db.models import Acknowledgment, Asset, Proposal, Registration
 from tessera.enums import AckResponse, ProposalSource, ProposalStatus
 from tessera.errors import TesseraError, ValidationFailed
-from tessera.impact.service import walk_downstream
+from tessera.impact.gating import GatingContext, team_impacts
+from tessera.impact.graph import walk_downstream
 from tessera.ingest.dbt import DbtProject
 from tessera.proposals import repository as proposals_repo
 from tessera.proposals.lifecycle import open_proposal
@@ -67,10 +69,8 @@ async def check(
     pending = await repository.proposals(session, ids, OPEN_OR_APPROVED)
     await service.load_changed_schemas(session, project, matched, actives)
     acks = await proposals_repo.acknowledgments(session, [p.id for lst in pending.values() for p in lst])
-    team_names = await repository.team_names(
-        session,
-        {r.consumer_team_id for lst in regs.values() for r in lst} | {a.owner_team_id for a in existing},
-    )
+    gating = await GatingContext.load(session)
+    impacts: dict[uuid.UUID, list[TeamImpact]] = {}
     models: list[ModelImpact] = []
     for uid, node in project.assets.items():
         asset = matched.get(uid)
@@ -119,6 +119,11 @@ async def check(
         proposal = _relevant_proposal(
             pending.get(asset.id, []), ev.schema_fp, ev.guarantees_fp, opts.source_ref
         )
+        if ev.breaking:
+            # The same rule a proposal opened from this change would apply (stored reads and lineage).
+            impacts[asset.id] = await team_impacts(
+                session, asset, ev.breaking, context=gating, direct=regs.get(asset.id, [])
+            )
         models.append(
             _model(
                 uid,
@@ -130,7 +135,7 @@ async def check(
                 regs.get(asset.id, []),
                 proposal,
                 acks,
-                team_names,
+                impacts.get(asset.id),
                 ev.schema_fp,
                 ev.guarantees_fp,
             )
@@ -144,6 +149,7 @@ async def check(
             message=f"'{asset.fqn}' is removed from the project.",
         )
         proposal = next((p for p in pending.get(asset.id, []) if p.kind.value == "removal"), None)
+        whole = (Reason(ReasonKind.WHOLE_TABLE),)
         models.append(
             _model(
                 asset.dbt_unique_id or str(asset.id),
@@ -155,11 +161,23 @@ async def check(
                 consumers,
                 proposal,
                 acks,
-                team_names,
+                [
+                    TeamImpact(t, True, (), whole)
+                    for t in dict.fromkeys(r.consumer_team_id for r in consumers)
+                ],
                 None,
                 None,
             )
         )
+    team_names = await repository.team_names(
+        session,
+        {r.consumer_team_id for lst in regs.values() for r in lst}
+        | {i.team_id for lst in impacts.values() for i in lst}
+        | {a.owner_team_id for a in existing},
+    )
+    for m in models:
+        for c in m.consumers:
+            c.team = team_names.get(c.team_id, str(c.team_id))
     await _add_downstream(session, models, existing, team_names, max_depth)
     return _finish(models, warnings)
 
@@ -190,31 +208,44 @@ def _model(
     regs: list[Registration],
     proposal: Proposal | None,
     acks: dict[uuid.UUID, list[Acknowledgment]],
-    team_names: dict[uuid.UUID, str],
+    impacts: list[TeamImpact] | None,
     schema_fp: str | None,
     g_fp: str | None,
 ) -> ModelImpact:
+    """One node's row; team names are filled in afterwards (one query for every node)."""
     answers = {a.team_id: a.response.value for a in acks.get(proposal.id, [])} if proposal else {}
     covers = proposal is not None and (
         proposal.kind.value == "removal"
         or (proposal.schema_fingerprint == schema_fp and proposal.guarantees_fingerprint == g_fp)
     )
-    consumers = [
-        ConsumerItem(
-            team_id=r.consumer_team_id,
-            team=team_names.get(r.consumer_team_id, str(r.consumer_team_id)),
-            response=answers.get(r.consumer_team_id) if covers else None,
+    by_team = {i.team_id: i for i in impacts or []}
+    teams = list(
+        dict.fromkeys([r.consumer_team_id for r in regs if r.consumer_team_id != asset.owner_team_id])
+    )
+    teams += [t for t in by_team if t not in teams]  # reached through a downstream column only
+    consumers = []
+    for team_id in teams:
+        impact = by_team.get(team_id)
+        consumers.append(
+            ConsumerItem(
+                team_id=team_id,
+                team=str(team_id),
+                response=answers.get(team_id) if covers else None,
+                required=impact is not None and impact.required,
+                affected_columns=list(impact.affected_columns) if impact else [],
+                reasons=[r.message() for r in impact.reasons] if impact else [],
+            )
         )
-        for r in regs
-        if r.consumer_team_id != asset.owner_team_id
-    ]
     approved = (
         proposal is not None
         and covers
         and proposal.status in (ProposalStatus.APPROVED, ProposalStatus.FORCE_APPROVED)
     )
-    all_answered = bool(consumers) and all(c.response in ACCEPTED for c in consumers)
-    acknowledged = not breaking or (covers and (approved or all_answered))
+    required = [c for c in consumers if c.required]
+    all_answered = bool(required) and all(c.response in ACCEPTED for c in required)
+    # A breaking change nobody has to answer blocks nothing: the merged sync publishes it, telling the
+    # informed teams.
+    acknowledged = not breaking or not required or (covers and (approved or all_answered))
     return ModelImpact(
         unique_id=uid,
         fqn=fqn,

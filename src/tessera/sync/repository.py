@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -129,6 +130,46 @@ async def registration_pairs(
         )
         out.update((a, t) for a, t in rows)
     return out
+
+
+_REGISTRATION_ROW = (
+    Registration.id,
+    Registration.asset_id,
+    Registration.consumer_team_id,
+    Registration.source,
+    Registration.pinned_version,
+    Registration.columns,
+    Registration.derived_columns,
+    Registration.derived_scope,
+    Registration.scope_reason,
+    Registration.derived_by,
+)
+
+
+async def registration_rows(session: AsyncSession, asset_ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
+    """Live registrations on the assets as plain rows (no ORM objects: a big project has thousands)."""
+    out: list[dict[str, Any]] = []
+    for part in chunks(list(asset_ids)):
+        rows = await session.execute(sa.select(*_REGISTRATION_ROW).where(Registration.asset_id.in_(part)))
+        out.extend(dict(r._mapping) for r in rows)
+    return out
+
+
+async def update_registrations(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Update registrations by primary key in bulk (each row: ``id`` plus the changed columns)."""
+    if rows:
+        await session.execute(sa.update(Registration), list(rows))
+
+
+async def retire_registrations(session: AsyncSession, ids: Sequence[uuid.UUID], now: datetime) -> None:
+    """Soft-delete registrations by id."""
+    for part in chunks(list(ids)):
+        await session.execute(
+            sa.update(Registration)
+            .where(Registration.id.in_(part))
+            .values(deleted_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
 
 async def proposals(

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from tessera.deps import ReadPrincipal, ReadSessionDep, SettingsDep, WritePrincipal, WriteSessionDep
 from tessera.errors import BadRequest, PayloadTooLarge
 from tessera.ingest.dbt import DbtProject, parse_manifest
+from tessera.ingest.dbt.column_lineage import analyse_project
 from tessera.perf import await_without_cyclic_gc
 from tessera.sync import impact, service
 from tessera.sync.schemas import DbtImpactResult, SyncResult
@@ -72,7 +73,9 @@ async def sync_dbt(
     opts = SyncOptions(
         environment=environment, owner_team_id=owner_team_id, include_packages=include_packages
     )
-    work = service.sync_manifest(session, principal, project, opts)
+    # The SQL analysis is CPU work: a thread keeps the server answering meanwhile.
+    lineage = await asyncio.to_thread(analyse_project, project)
+    work = service.sync_manifest(session, principal, project, opts, lineage)
     return await await_without_cyclic_gc(work, enabled=settings.sync_pause_gc)
 
 

@@ -57,8 +57,29 @@ class SyncSummary(BaseModel):
     removal_proposed: int = 0
     removed: int = 0
     registrations_created: int = 0
+    registrations_updated: int = Field(default=0, description="Derived columns refreshed")
+    registrations_retired: int = Field(default=0, description="Derived registrations whose lineage is gone")
     dependencies_created: int = 0
+    definition_changes: int = Field(default=0, description="Assets whose column definitions changed")
+    lineage_fallbacks: int = Field(default=0, description="Readers whose column analysis lost precision")
     warnings: int = 0
+
+
+class LineageFallback(BaseModel):
+    """A reader whose columns could not be narrowed down: its teams count as reading every column."""
+
+    node: str
+    reason: str
+
+
+class DefinitionChange(BaseModel):
+    """Columns whose SQL expression changed while their type did not: a notice to the teams reading them."""
+
+    node: str
+    fqn: str
+    asset_id: uuid.UUID
+    columns: list[str]
+    teams: list[str] = Field(description="Teams told (they read at least one of the columns)")
 
 
 class SyncResult(BaseModel):
@@ -70,6 +91,8 @@ class SyncResult(BaseModel):
     summary: SyncSummary
     assets: list[SyncedAsset]
     warnings: list[SyncWarning]
+    lineage_fallbacks: list[LineageFallback] = Field(default_factory=list)
+    definition_changes: list[DefinitionChange] = Field(default_factory=list)
 
 
 class ChangeItem(BaseModel):
@@ -83,12 +106,23 @@ class ChangeItem(BaseModel):
 
 
 class ConsumerItem(BaseModel):
-    """A consumer team that must acknowledge, with its answer on the covering proposal."""
+    """A consumer team of a changed node: whether its answer is required, and its answer if any."""
 
     team_id: uuid.UUID
     team: str
     response: str | None = Field(
         description="approved, migrating, blocked, pending, or null without a proposal"
+    )
+    required: bool = Field(
+        default=True,
+        description="A breaking change touches what it reads (or it reads every column / unknown columns); "
+        "false: informed only",
+    )
+    affected_columns: list[str] = Field(
+        default_factory=list, description="The node's changed columns it reads"
+    )
+    reasons: list[str] = Field(
+        default_factory=list, description="Why, in words (e.g. via a downstream column)"
     )
 
 

@@ -14,16 +14,16 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.audit.service import record, record_many
+from tessera.audit.service import record
 from tessera.auth.principal import Principal
 from tessera.contracts.evaluation import Evaluated, PublishCommand, evaluate_against, needs_history
 from tessera.contracts.publishing import apply_decision, check_quality_gate
 from tessera.contracts.versions import publish_version, retire_asset
 from tessera.core import json_fingerprint
+from tessera.core.gating import Reason, ReasonKind, TeamImpact, touched
 from tessera.db.base import utcnow
-from tessera.db.models import Acknowledgment, Asset, AssetDependency, Contract, Proposal, Registration
+from tessera.db.models import Asset, AssetDependency, Contract, Proposal
 from tessera.enums import (
-    AckResponse,
     ProposalKind,
     ProposalSource,
     ProposalStatus,
@@ -32,21 +32,22 @@ from tessera.enums import (
 )
 from tessera.errors import TesseraError, ValidationFailed
 from tessera.ingest.dbt import DbtAsset, DbtProject
+from tessera.ingest.lineage import ProjectLineage
 from tessera.notifications.payloads import (
-    EventData,
     ProposalCreated,
-    RegistrationCreated,
-    RegistrationRef,
     SyncCompleted,
     SyncCounts,
     SyncedNode,
 )
 from tessera.outbox import payloads
-from tessera.outbox.service import emit, emit_many
+from tessera.outbox.service import emit
 from tessera.proposals.events import proposal_event
+from tessera.proposals.lifecycle import add_acknowledgments
 from tessera.sync import repository
+from tessera.sync.columns import notify_redefined, store_columns
+from tessera.sync.consumers import sync_consumers
 from tessera.sync.owners import ResolvedOwner, resolve_owners
-from tessera.sync.schemas import SyncedAsset, SyncResult, SyncSummary, SyncWarning
+from tessera.sync.schemas import LineageFallback, SyncedAsset, SyncResult, SyncSummary, SyncWarning
 from tessera.teams import repository as teams_repo
 
 RESOURCE_TYPES = {
@@ -105,9 +106,17 @@ def belongs_to_sync(asset: Asset, project: DbtProject, include_packages: bool) -
 
 
 async def sync_manifest(
-    session: AsyncSession, principal: Principal, project: DbtProject, opts: SyncOptions
+    session: AsyncSession,
+    principal: Principal,
+    project: DbtProject,
+    opts: SyncOptions,
+    lineage: ProjectLineage | None = None,
 ) -> SyncResult:
-    """Reconcile assets, contracts, owners, lineage and registrations with ``project``."""
+    """Reconcile assets, contracts, owners, lineage and registrations with ``project``.
+
+    ``lineage`` is the project's column lineage (``None``: not analysed; registrations then carry no
+    column information and every consumer team is asked, as before column-level impact).
+    """
     warnings = [SyncWarning(node=w.node, code=w.code, message=w.message) for w in project.warnings]
     fallback = await fallback_team(session, principal, opts.owner_team_id)
     owner_refs = {uid: node.owner for uid, node in project.assets.items()}
@@ -163,6 +172,9 @@ async def sync_manifest(
             results[uid] = SyncedAsset(unique_id=uid, fqn=node.fqn, asset_id=asset.id, status="updated")
             await record(session, principal, "asset.updated", "asset", asset.id, {"source": "dbt"})
         assets[uid] = asset
+    # New assets get their column lineage in their INSERT (every asset has its id by now); existing ones
+    # keep theirs until the contracts are decided below.
+    store_columns(lineage, assets, created)
     await session.flush()
 
     ids = [a.id for a in assets.values()]
@@ -172,6 +184,7 @@ async def sync_manifest(
     pending_proposals = await repository.proposals(session, ids, OPEN_OR_APPROVED)
     await load_changed_schemas(session, project, assets, actives)
 
+    retyped: dict[str, set[str]] = {}
     for uid, asset in assets.items():
         node = project.assets[uid]
         active = actives.get(asset.id)
@@ -181,6 +194,7 @@ async def sync_manifest(
         history = histories.get(asset.id, [])
         try:
             ev = evaluate_against(asset, active, history, cmd)
+            retyped[uid] = set(touched(ev.changes).columns)
             results[uid] = await _apply(
                 session,
                 principal,
@@ -199,10 +213,21 @@ async def sync_manifest(
         if uid in created:
             results[uid] = results[uid].model_copy(update={"status": "created"})
 
+    # Lineage and registrations are refreshed after the decisions: a change is gated on what its readers
+    # read before it (a `select *` reader of a dropped column is asked, although it will not read it).
+    redefined = store_columns(lineage, assets, [uid for uid in assets if uid not in created])
     summary.dependencies_created = await _sync_lineage(session, project, assets)
-    summary.registrations_created = await _sync_consumers(
-        session, principal, project, assets, owners, warnings
-    )
+    consumers = await sync_consumers(session, principal, project, assets, owners, lineage)
+    summary.registrations_created = consumers.created
+    summary.registrations_updated = consumers.updated
+    summary.registrations_retired = consumers.retired
+    definition_changes = await notify_redefined(session, assets, redefined, retyped)
+    fallbacks = [
+        LineageFallback(node=node, reason=reason)
+        for node, reason in (lineage.fallbacks() if lineage is not None else [])
+    ]
+    summary.definition_changes = len(definition_changes)
+    summary.lineage_fallbacks = len(fallbacks)
     await _handle_removed(session, principal, project, opts, existing, results, warnings)
 
     for item in results.values():
@@ -238,6 +263,8 @@ async def sync_manifest(
         summary=summary,
         assets=ordered,
         warnings=warnings,
+        lineage_fallbacks=fallbacks,
+        definition_changes=definition_changes,
     )
 
 
@@ -374,83 +401,6 @@ async def _sync_lineage(session: AsyncSession, project: DbtProject, assets: dict
     return len(new)
 
 
-async def _sync_consumers(
-    session: AsyncSession,
-    principal: Principal,
-    project: DbtProject,
-    assets: dict[str, Asset],
-    owners: dict[str, ResolvedOwner],
-    warnings: list[SyncWarning],
-) -> int:
-    """A node reading another team's asset registers its owner team as a consumer; so do exposures."""
-    wanted: dict[tuple[uuid.UUID, uuid.UUID], str] = {}
-    readers: list[tuple[str, uuid.UUID, tuple[str, ...]]] = [
-        (uid, assets[uid].owner_team_id, node.depends_on)
-        for uid, node in project.assets.items()
-        if uid in assets
-    ]
-    readers += [
-        (e.unique_id, owners[e.unique_id].team_id, e.depends_on)
-        for e in project.exposures
-        if e.owner is not None
-    ]
-    for reader, team_id, parents in readers:
-        for parent in parents:
-            target = assets.get(parent)
-            if target is not None and target.owner_team_id != team_id:
-                wanted.setdefault((target.id, team_id), reader)
-    if not wanted:
-        return 0
-    have = await repository.registration_pairs(session, list({a for a, _ in wanted}))
-    missing = sorted(set(wanted) - have)
-    if not missing:
-        return 0
-    by_id = {a.id: a for a in assets.values()}
-    teams = await payloads.team_refs(
-        session, [*(t for _, t in missing), *(a.owner_team_id for a in by_id.values())]
-    )
-    rows: list[dict[str, Any]] = []
-    audits: list[tuple[str, str, object, dict[str, Any]]] = []
-    events: list[EventData] = []
-    now = utcnow()
-    for asset_id, team_id in missing:
-        reg_id = uuid.uuid4()
-        rows.append(
-            {
-                "id": reg_id,
-                "asset_id": asset_id,
-                "consumer_team_id": team_id,
-                "columns": [],
-                "source": "dbt",
-                "purpose": f"dbt: read by {wanted[(asset_id, team_id)]}",
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        audits.append(
-            (
-                "registration.created",
-                "registration",
-                reg_id,
-                {"asset_id": str(asset_id), "team_id": str(team_id), "source": "dbt"},
-            )
-        )
-        events.append(
-            RegistrationCreated(
-                asset=payloads.asset_ref(by_id[asset_id], teams),
-                registration=RegistrationRef(
-                    id=reg_id, consumer_team=teams[team_id], pinned_version=None, columns=[]
-                ),
-                links=payloads.links(by_id[asset_id]),
-            )
-        )
-    # Bulk inserts: a first sync of a big project creates thousands of registrations.
-    await repository.insert_rows(session, Registration, rows)
-    await record_many(session, principal, audits)
-    await emit_many(session, events)
-    return len(missing)
-
-
 async def _handle_removed(
     session: AsyncSession,
     principal: Principal,
@@ -543,12 +493,9 @@ async def _open_removal(
     )
     session.add(proposal)
     await session.flush()
-    session.add_all(
-        [
-            Acknowledgment(proposal_id=proposal.id, team_id=t, response=AckResponse.PENDING)
-            for t in dict.fromkeys(consumers)
-        ]
-    )
+    # Removing the table touches every column: every consumer team must answer.
+    whole = (Reason(ReasonKind.WHOLE_TABLE),)
+    add_acknowledgments(session, proposal, [TeamImpact(t, True, (), whole) for t in dict.fromkeys(consumers)])
     await session.flush()
     await record(
         session,

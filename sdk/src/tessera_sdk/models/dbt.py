@@ -44,8 +44,29 @@ class SyncSummary(Model):
     removal_proposed: int = 0
     removed: int = 0
     registrations_created: int = 0
+    registrations_updated: int = 0
+    registrations_retired: int = 0
     dependencies_created: int = 0
+    definition_changes: int = 0
+    lineage_fallbacks: int = 0
     warnings: int = 0
+
+
+class LineageFallback(Model):
+    """A reader whose columns the lineage analysis could not narrow down (its team reads every column)."""
+
+    node: str
+    reason: str
+
+
+class DefinitionChange(Model):
+    """Columns whose SQL expression changed while their type did not; ``teams`` were told."""
+
+    node: str
+    fqn: str
+    asset_id: uuid.UUID
+    columns: list[str] = Field(default_factory=list)
+    teams: list[str] = Field(default_factory=list)
 
 
 class SyncResult(Model):
@@ -57,6 +78,8 @@ class SyncResult(Model):
     summary: SyncSummary
     assets: list[SyncedAsset] = Field(default_factory=list)
     warnings: list[SyncWarning] = Field(default_factory=list)
+    lineage_fallbacks: list[LineageFallback] = Field(default_factory=list)
+    definition_changes: list[DefinitionChange] = Field(default_factory=list)
 
 
 class ChangeItem(Model):
@@ -70,11 +93,18 @@ class ChangeItem(Model):
 
 
 class ConsumerItem(Model):
-    """A consumer team that must acknowledge, with its answer (``None`` without a proposal)."""
+    """A consumer team of a changed node, with its answer (``None`` without a proposal).
+
+    ``required``: its answer gates the change (it reads an affected column, every column, or unknown
+    columns); otherwise it is only informed.
+    """
 
     team_id: uuid.UUID
     team: str
     response: str | None = None
+    required: bool = True
+    affected_columns: list[str] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list)
 
 
 class DownstreamItem(Model):

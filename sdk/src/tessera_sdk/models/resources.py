@@ -52,6 +52,7 @@ class Asset(Model):
     compatibility_mode: str
     guarantee_mode: str
     require_passing_audit: bool = False
+    require_all_consumers: bool = False
     contact: str | None = None
     dbt_unique_id: str | None = None
     meta: JsonObject = Field(default_factory=dict)
@@ -99,6 +100,18 @@ class Contract(Model):
     deprecated_at: datetime | None = None
 
 
+class ImpactReason(Model):
+    """Why a team is concerned by a proposal (``kind``: direct, via, all_columns, unknown, whole_table,
+    strict, not_affected)."""
+
+    kind: str
+    columns: list[str] = Field(default_factory=list)
+    via_asset_id: uuid.UUID | None = None
+    via_asset: str | None = None
+    via_column: str | None = None
+    message: str = ""
+
+
 class Acknowledgment(Model):
     """A consumer team's answer (``response``: pending, approved, migrating, blocked)."""
 
@@ -109,6 +122,9 @@ class Acknowledgment(Model):
     migration_deadline: datetime | None = None
     reason: str | None = None
     responded_at: datetime | None = None
+    required: bool = True
+    affected_columns: list[str] = Field(default_factory=list)
+    impact: list[ImpactReason] = Field(default_factory=list)
 
 
 class Proposal(Model):
@@ -144,6 +160,8 @@ class Proposal(Model):
     published_contract_id: uuid.UUID | None = None
     acknowledgments: list[Acknowledgment] = Field(default_factory=list)
     pending_team_ids: list[uuid.UUID] = Field(default_factory=list)
+    required_team_ids: list[uuid.UUID] = Field(default_factory=list)
+    informed_team_ids: list[uuid.UUID] = Field(default_factory=list)
 
 
 class PublishResult(Model):
@@ -174,7 +192,11 @@ class ContractDiff(Model):
 
 
 class Registration(Model):
-    """A consumer team registered on an asset (``columns`` empty = reads every column)."""
+    """A consumer team registered on an asset.
+
+    ``columns`` are the effective ones (``declared_columns`` by hand plus ``derived_columns`` from dbt
+    lineage); ``column_scope``: columns, all (reads every column) or unknown (no column information).
+    """
 
     id: uuid.UUID
     asset_id: uuid.UUID
@@ -182,6 +204,11 @@ class Registration(Model):
     registered_by_user_id: uuid.UUID | None = None
     pinned_version: str | None = None
     columns: list[str] = Field(default_factory=list)
+    declared_columns: list[str] = Field(default_factory=list)
+    derived_columns: list[str] = Field(default_factory=list)
+    column_scope: str = "unknown"
+    scope_reason: str | None = None
+    derived_by: str | None = None
     purpose: str | None = None
     source: str
     created_at: datetime
@@ -189,14 +216,20 @@ class Registration(Model):
 
 
 class ConsumerImpact(Model):
-    """A registered consumer team that would have to acknowledge a change."""
+    """A consumer team of a change: ``required`` when its answer would gate it, else informed.
+
+    ``registration_id`` is ``None`` for a team reached only through a downstream asset's column.
+    """
 
     team_id: uuid.UUID
     team_name: str | None = None
-    registration_id: uuid.UUID
+    registration_id: uuid.UUID | None = None
     pinned_version: str | None = None
     columns: list[str] = Field(default_factory=list)
+    column_scope: str = "unknown"
     affected_columns: list[str] = Field(default_factory=list)
+    required: bool = True
+    reasons: list[ImpactReason] = Field(default_factory=list)
     response: str | None = None
 
 

@@ -54,7 +54,10 @@ class Registrations(SyncResource):
         pinned_version: str | None = None,
         purpose: str | None = None,
     ) -> Registration:
-        """Register a team (the key's team by default) as a consumer; ``columns`` empty = all columns."""
+        """Register a team (the key's team by default) as a consumer.
+
+        ``columns`` are declared by hand; empty means unknown: the team is asked about every breaking change.
+        """
         return self._x.run(_create(asset_id, consumer_team_id, columns, pinned_version, purpose))
 
     def get(self, registration_id: b.Id) -> Registration:
@@ -110,7 +113,10 @@ class AsyncRegistrations(AsyncResource):
         pinned_version: str | None = None,
         purpose: str | None = None,
     ) -> Registration:
-        """Register a team (the key's team by default) as a consumer; ``columns`` empty = all columns."""
+        """Register a team (the key's team by default) as a consumer.
+
+        ``columns`` are declared by hand; empty means unknown: the team is asked about every breaking change.
+        """
         return await self._x.run(_create(asset_id, consumer_team_id, columns, pinned_version, purpose))
 
     async def get(self, registration_id: b.Id) -> Registration:

@@ -51,6 +51,12 @@ class Asset(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     contact: Mapped[str | None] = mapped_column(sa.String(300))
     dbt_unique_id: Mapped[str | None] = mapped_column(sa.String(500))
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # output column -> [[upstream asset id, upstream column], ...], written by the sync.
+    column_lineage: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # output column -> fingerprint of its normalised SQL expression ("definition changed" notices).
+    column_definitions: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Strict behaviour: every consumer team must answer a breaking change, whatever columns it reads.
+    require_all_consumers: Mapped[bool] = mapped_column(default=False)
 
 
 class AssetDependency(IdMixin, TimestampMixin, Base):

@@ -76,3 +76,8 @@ class Acknowledgment(IdMixin, TimestampMixin, Base):
     migration_deadline: Mapped[datetime | None] = mapped_column(default=None)
     reason: Mapped[str | None] = mapped_column(sa.Text)
     responded_at: Mapped[datetime | None] = mapped_column(default=None)
+    # False: the team is informed (it reads none of the affected columns); its answer does not block.
+    required: Mapped[bool] = mapped_column(default=True)
+    affected_columns: Mapped[list[Any]] = mapped_column(default=list)
+    # Why the team is concerned: [{"kind": "direct"|"via"|"all_columns"|"unknown"|..., ...}]
+    impact: Mapped[list[Any]] = mapped_column(default=list)

@@ -34,6 +34,12 @@ class Registration(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
         sa.ForeignKey(f"{CORE}.users.id"), index=True
     )
     pinned_version: Mapped[str | None] = mapped_column(sa.String(100))
+    # Declared by the team by hand (kept across syncs); lower case.
     columns: Mapped[list[Any]] = mapped_column(default=list)
+    # Derived from column lineage by a sync (refreshed every sync); see tessera.core.gating.
+    derived_columns: Mapped[list[Any]] = mapped_column(default=list)
+    derived_scope: Mapped[str | None] = mapped_column(sa.String(16), default=None)
+    scope_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    derived_by: Mapped[str | None] = mapped_column(sa.String(300), default=None)
     purpose: Mapped[str | None] = mapped_column(sa.Text)
     source: Mapped[str] = mapped_column(sa.String(32), default="api")

@@ -1,9 +1,9 @@
 """``parse_manifest``: a dbt ``manifest.json`` -> :class:`DbtProject`, in one pass over the manifest.
 
 The manifest is indexed once (tests by the node they guard) so the cost grows with the manifest's size,
-never with models x nodes. Volatile fields (``created_at``, ``checksum``, ``raw_code``, paths,
-``invocation_id``, ``generated_at``) are never read, so two parses of the same project, on any OS,
-give equal results.
+never with models x nodes. Volatile fields (``created_at``, ``checksum``, paths, ``invocation_id``,
+``generated_at``) are never read. The code of models and snapshots (``raw_code``/``compiled_code``) is
+kept for the column-lineage analysis, with line endings normalised.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from tessera.ingest.dbt.loading import MAX_KNOWN_SCHEMA_VERSION, ManifestInput, 
 from tessera.ingest.dbt.models import (
     MANIFEST,
     DbtAsset,
+    DbtCode,
     DbtExposure,
     DbtProject,
     InvalidManifestError,
@@ -25,6 +26,7 @@ from tessera.ingest.dbt.models import (
     OwnerRef,
 )
 from tessera.ingest.dbt.owners import OwnerError, contact_from_value, merged_meta, owner_from_value
+from tessera.ingest.dbt.semantic import semantic_readers
 from tessera.ingest.dbt.tests import GuaranteeBuilder, attached_targets
 from tessera.ingest.dbt.types import shared_fragment
 from tessera.perf import paused_gc
@@ -32,6 +34,7 @@ from tessera.perf import paused_gc
 Node = Mapping[str, object]
 
 ASSET_TYPES = frozenset({"model", "seed", "snapshot", "source"})
+CODE_TYPES = frozenset({"model", "snapshot"})
 _PACKAGE_DIRS = ("dbt_packages/", "dbt_modules/")
 
 
@@ -91,20 +94,52 @@ def _parse(data: ManifestInput, *, include_packages: bool) -> DbtProject:
         uid: _asset(uid, lookup[uid], tests_by_node.get(uid, ()), lookup, asset_ids, dialect, warnings)
         for uid in candidates
     }
-    exposures = tuple(
+    exposures = [
         _exposure(uid, node, asset_ids, warnings)
         for uid, node in sorted(loaded.exposures.items())
         if isinstance(node, dict) and included(node)
+    ]
+    exposures += semantic_readers(
+        _collection(loaded.data, "semantic_models"),
+        _collection(loaded.data, "metrics"),
+        _collection(loaded.data, "saved_queries"),
+        asset_ids,
+        included,
+        warnings,
     )
+    code = {uid: _code(lookup[uid]) for uid in candidates if lookup[uid].get("resource_type") in CODE_TYPES}
     return DbtProject(
         project_name=root or "",
         dbt_version=str(metadata.get("dbt_version") or ""),
         schema_version=loaded.schema_version,
         assets=assets,
-        exposures=exposures,
+        exposures=tuple(exposures),
         warnings=tuple(sorted(set(warnings), key=lambda w: (w.node, w.code, w.message))),
         adapter_type=dialect,
+        code=code,
     )
+
+
+def _collection(data: Mapping[str, object], key: str) -> Mapping[str, object]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _code(node: Node) -> DbtCode:
+    """The code the column-lineage analysis reads (kept as the manifest has it; never normalised)."""
+    raw = node.get("raw_code", node.get("raw_sql"))
+    compiled = node.get("compiled_code", node.get("compiled_sql"))
+    language = node.get("language")
+    return DbtCode(
+        language=language if isinstance(language, str) else "sql",
+        raw_code=_unix(raw) if isinstance(raw, str) else "",
+        compiled_code=_unix(compiled) if isinstance(compiled, str) and compiled.strip() else None,
+    )
+
+
+def _unix(text: str) -> str:
+    """CRLF/CR line endings (a manifest made on Windows) as LF, so two OSes give equal projects."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _lookup(nodes: Mapping[str, object], sources: Mapping[str, object]) -> dict[str, Node]:
@@ -230,6 +265,7 @@ def _asset(
                 )
             )
     materialized = config.get("materialized")
+    version = _version_text(node.get("version"))
     tags = set(_strings(node.get("tags")) + _strings(config.get("tags")))
     return DbtAsset(
         unique_id=uid,
@@ -250,7 +286,23 @@ def _asset(
         materialized=materialized if isinstance(materialized, str) else None,
         contract_enforced=enforced,
         meta=meta,
+        source_name=_str_or_none(node.get("source_name")) if resource_type == "source" else None,
+        version=version,
+        latest=version is None or version == _version_text(node.get("latest_version")),
     )
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _version_text(value: object) -> str | None:
+    # dbt writes versions as written in YAML: 2, "2" or 2.0
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
 
 
 def _enforced(contract: object) -> bool:

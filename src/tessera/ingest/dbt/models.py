@@ -9,7 +9,7 @@ changing anything.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeAlias
 
 from tessera.errors import TesseraError
@@ -74,16 +74,44 @@ class DbtAsset:
     materialized: str | None
     contract_enforced: bool
     meta: Mapping[str, JsonValue]
+    source_name: str | None = None
+    """For a source, the name of its ``sources:`` block (``source('<source_name>', '<name>')``)."""
+    version: str | None = None
+    """For a versioned model, its version (``ref('name', v=...)``); ``latest`` tells the unpinned one."""
+    latest: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class DbtExposure:
-    """A dashboard, notebook or application that reads assets; its owner consumes them."""
+    """A reader that is not a relation: an exposure, semantic model, metric or saved query.
+
+    Its owner consumes the assets in ``depends_on`` (for metrics and saved queries: the models under their
+    semantic models). ``columns`` maps each of those assets to the (lower-case) columns the reader names
+    (``None`` for an asset where that could not be resolved), or is ``None`` when the reader cannot name
+    columns at all (exposures).
+    """
 
     unique_id: str
     name: str
     owner: OwnerRef | None
     depends_on: tuple[str, ...]
+    resource_type: str = "exposure"
+    columns: Mapping[str, frozenset[str] | None] | None = None
+    lineage_note: str | None = None
+    """What could not be resolved to columns (an ``expr`` that is an expression, an unknown measure)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DbtCode:
+    """The code of a model or snapshot, as the column-lineage analysis needs it.
+
+    ``compiled_code`` is present when the manifest came from ``dbt compile`` (or run/build);
+    ``language`` is ``"sql"`` or ``"python"``.
+    """
+
+    language: str
+    raw_code: str
+    compiled_code: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +125,5 @@ class DbtProject:
     exposures: tuple[DbtExposure, ...]
     warnings: tuple[ManifestWarning, ...]
     adapter_type: str | None = None
+    code: Mapping[str, DbtCode] = field(default_factory=dict)
+    """The code of each model and snapshot of ``assets``, keyed by unique_id."""
