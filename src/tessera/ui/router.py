@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from tessera.ui import signin
 from tessera.ui.pages import assets, home
 from tessera.ui.pages import audit as audit_page
+from tessera.ui.pages import editor as editor_page
 from tessera.ui.pages import keys as keys_page
 from tessera.ui.pages import search as search_page
 from tessera.ui.pages import teams as teams_page
@@ -19,3 +20,4 @@ router.include_router(teams_page.router)
 router.include_router(search_page.router)
 router.include_router(audit_page.router)
 router.include_router(keys_page.router)
+router.include_router(editor_page.router)
