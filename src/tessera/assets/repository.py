@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from tessera.db.base import not_deleted
 from tessera.db.models import Asset, AssetDependency, Contract, Registration
@@ -223,3 +224,25 @@ async def lineage_graph(session: AsyncSession) -> dict[uuid.UUID, list[uuid.UUID
     for up, down in rows:
         graph.setdefault(up, []).append(down)
     return graph
+
+
+async def edges_touching(
+    session: AsyncSession, asset_ids: Iterable[uuid.UUID]
+) -> list[tuple[uuid.UUID, str, uuid.UUID, str]]:
+    """(upstream id, upstream FQN, downstream id, downstream FQN) of every edge with an end among
+    ``asset_ids`` and both ends live, in one query (a lineage neighbourhood is read level by level)."""
+    ids = set(asset_ids)
+    if not ids:
+        return []
+    up, down = aliased(Asset), aliased(Asset)
+    rows = await session.execute(
+        sa.select(up.id, up.fqn, down.id, down.fqn)
+        .select_from(AssetDependency)
+        .join(up, up.id == AssetDependency.upstream_asset_id)
+        .join(down, down.id == AssetDependency.downstream_asset_id)
+        .where(
+            sa.or_(AssetDependency.upstream_asset_id.in_(ids), AssetDependency.downstream_asset_id.in_(ids))
+        )
+        .order_by(up.fqn, down.fqn)
+    )
+    return [(u, uf, d, df) for u, uf, d, df in rows]

@@ -24,8 +24,9 @@ async def list_events(
     until: datetime | None,
     limit: int,
     offset: int,
+    oldest_first: bool = False,
 ) -> tuple[Sequence[AuditEvent], int]:
-    """Events matching the filters, newest first, with the total count."""
+    """Events matching the filters, newest first (or oldest first), with the total count."""
     conds: list[sa.ColumnElement[bool]] = []
     if action:
         # A trailing ".*" filters a whole family, e.g. "proposal.*".
@@ -44,5 +45,6 @@ async def list_events(
         conds.append(AuditEvent.occurred_at >= since)
     if until:
         conds.append(AuditEvent.occurred_at < until)
-    stmt = sa.select(AuditEvent).where(*conds).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id)
+    occurred = AuditEvent.occurred_at.asc() if oldest_first else AuditEvent.occurred_at.desc()
+    stmt = sa.select(AuditEvent).where(*conds).order_by(occurred, AuditEvent.id)
     return await fetch_page(session, stmt, limit=limit, offset=offset)

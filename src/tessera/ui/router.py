@@ -5,8 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from tessera.ui import signin
-from tessera.ui.pages import assets, home
+from tessera.ui.pages import asset, assets, home
 
 router = APIRouter(include_in_schema=False)
-for module in (signin, home, assets):
+for module in (
+    signin,
+    home,
+    assets,
+    asset,
+):
     router.include_router(module.router)
