@@ -53,6 +53,14 @@ def _types(schema: Mapping[str, Any]) -> tuple[list[str], bool | None]:
 
 def type_label(schema: Mapping[str, Any]) -> str:
     """``string (date)``, ``integer | string``, ``enum: a, b``, ``$ref #/...`` or ``any``."""
+    branches = [
+        b
+        for keyword in ("anyOf", "oneOf")
+        for b in schema.get(keyword) or []
+        if isinstance(b, Mapping) and b.get("type") != "null"
+    ]
+    if branches and "type" not in schema:  # a union (often "X or null"): each branch in its own words
+        return " | ".join(dict.fromkeys(type_label(b) for b in branches))
     types, _ = _types(schema)
     text = " | ".join(types)
     if isinstance(schema.get("format"), str):
