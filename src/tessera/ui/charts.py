@@ -21,7 +21,7 @@ NODE_WIDTH = 190
 NODE_HEIGHT = 30
 ROW_HEIGHT = 42
 GRAPH_PAD = 10
-LABEL_CHARS = 26
+LABEL_CHARS = 22
 
 
 @dataclass(frozen=True, slots=True)
