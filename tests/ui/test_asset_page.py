@@ -172,8 +172,9 @@ async def test_bad_requests_are_explained(client: httpx.AsyncClient, api: Api) -
         ("quality", {"status": "green"}, "invalid_filter"),
         ("consumers", {"page": "0"}, "invalid_page"),
         ("audit", {"page": "x"}, "invalid_page"),
+        ("", {"tab": "secrets"}, "invalid_tab"),
     ]:
-        response = await client.get(f"/assets/{world.id}/{path}", params=params)
+        response = await client.get(f"/assets/{world.id}/{path}".rstrip("/"), params=params)
         assert response.status_code == 422, (path, params)
         assert f"<code>{code}</code>" in response.text
 
@@ -193,3 +194,14 @@ async def test_htmx_gets_only_the_results_block(client: httpx.AsyncClient, api: 
     )
     assert partial.status_code == 200
     assert "<table" in partial.text and "<html" not in partial.text and "<h1>" not in partial.text
+
+
+async def test_tab_query_links_lead_to_the_sections(client: httpx.AsyncClient, api: Api) -> None:
+    world = await orders_world(api)
+    await sign_in(client, BOOTSTRAP_KEY)
+    response = await client.get(f"/assets/{world.id}", params={"tab": "lineage"})
+    assert response.status_code == 303 and response.headers["location"] == f"/assets/{world.id}/lineage"
+    contract = await client.get(f"/assets/{world.id}", params={"tab": ""})
+    assert contract.headers["location"] == f"/assets/{world.id}"
+    html = (await client.get(response.headers["location"])).text
+    assert f'<a href="/assets/{world.id}/lineage" aria-current="page">Lineage</a>' in html

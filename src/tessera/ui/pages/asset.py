@@ -17,16 +17,17 @@ from fastapi.responses import Response
 from tessera.contracts import repository as contracts_repo
 from tessera.contracts import service as contracts_service
 from tessera.deps import ReadSessionDep
+from tessera.errors import ValidationFailed
 from tessera.ui import asset_page
 from tessera.ui.changes_view import change_groups, summary
 from tessera.ui.deps import UiContext, UiDep
 from tessera.ui.listing import list_params
-from tessera.ui.render import is_htmx, render
+from tessera.ui.render import is_htmx, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
 TABS = (
-    ("", "Contract"),
+    ("", "Contract"),  # the key is the tab's path under /assets/{id}
     ("versions", "Versions"),
     ("consumers", "Consumers"),
     ("lineage", "Lineage"),
@@ -64,7 +65,19 @@ def _params(request: Request, sort: str, filters: Sequence[str] = ()) -> Any:
 async def asset_overview(
     request: Request, asset_id: uuid.UUID, ui: UiDep, session: ReadSessionDep
 ) -> Response:
-    """The asset's header and its current contract: columns with their guarantees, table guarantees."""
+    """The asset's header and its current contract: columns with their guarantees, table guarantees.
+
+    ``?tab=<section>`` (a link written the other way) redirects to the section's own path.
+    """
+    tab = request.query_params.get("tab")
+    if tab is not None:
+        sections = [key for key, _ in TABS]
+        if tab not in sections:
+            raise ValidationFailed(
+                f"Unknown tab {tab!r}; pick one of: {', '.join(k or 'contract' for k in sections)}.",
+                code="invalid_tab",
+            )
+        return redirect(f"/assets/{asset_id}/{tab}" if tab else f"/assets/{asset_id}")
     asset, header = await asset_page.header(session, asset_id)
     overview = await asset_page.overview(session, asset)
     return render(request, "assets/overview.html", _context(request, ui, header, "", overview=overview))
