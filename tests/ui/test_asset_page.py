@@ -120,6 +120,10 @@ async def test_lineage_graph_and_lists_are_bounded(client: httpx.AsyncClient, ap
     assert "2 more at level 1 not shown." in text and "1 more beyond 2 levels." in text
     lists = html[html.index('class="lineage-lists"') :]
     assert f'<a href="/assets/{raw["id"]}">wh.raw.orders</a>' in lists
+    # A deleted neighbour is gone from the graph and the lists.
+    await api.call("DELETE", f"/assets/{raw['id']}", 204, owner.write)
+    after = (await client.get(f"/assets/{world.id}/lineage")).text
+    assert raw["id"] not in after and "wh.raw.orders" not in after
 
 
 async def test_quality_trend_and_runs(client: httpx.AsyncClient, api: Api) -> None:

@@ -227,10 +227,11 @@ async def lineage_graph(session: AsyncSession) -> dict[uuid.UUID, list[uuid.UUID
 
 
 async def edges_touching(
-    session: AsyncSession, asset_ids: Iterable[uuid.UUID]
+    session: AsyncSession, asset_ids: Iterable[uuid.UUID], *, limit: int = 5000
 ) -> list[tuple[uuid.UUID, str, uuid.UUID, str]]:
-    """(upstream id, upstream FQN, downstream id, downstream FQN) of every edge with an end among
-    ``asset_ids`` and both ends live, in one query (a lineage neighbourhood is read level by level)."""
+    """(upstream id, upstream FQN, downstream id, downstream FQN) of the edges with an end among
+    ``asset_ids`` and both ends live, by FQN, at most ``limit`` of them, in one query (a lineage
+    neighbourhood is read level by level)."""
     ids = set(asset_ids)
     if not ids:
         return []
@@ -243,6 +244,7 @@ async def edges_touching(
         .where(
             sa.or_(AssetDependency.upstream_asset_id.in_(ids), AssetDependency.downstream_asset_id.in_(ids))
         )
-        .order_by(up.fqn, down.fqn)
+        .order_by(up.fqn, down.fqn, up.id, down.id)
+        .limit(limit)
     )
     return [(u, uf, d, df) for u, uf, d, df in rows]

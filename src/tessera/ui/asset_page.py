@@ -37,6 +37,8 @@ LINEAGE_DEPTH = 2
 """Levels drawn each way; the graph says how many assets lie beyond."""
 LINEAGE_PER_LEVEL = 8
 """Assets drawn per level (the rest are counted in an "N more" box); also bounds each level's query."""
+LINEAGE_EDGES = 5000
+"""Edges read per level at most: a hub read by more assets than this shows a lower bound of "N more"."""
 TREND_DAYS = 30
 
 
@@ -213,7 +215,7 @@ async def lineage(session: AsyncSession, asset: Asset) -> Lineage:
     frontier_up, frontier_down = [asset.id], [asset.id]
     beyond = {-1: 0, 1: 0}
     for depth in range(1, LINEAGE_DEPTH + 2):
-        rows = await assets_repo.edges_touching(session, [*frontier_up, *frontier_down])
+        rows = await assets_repo.edges_touching(session, [*frontier_up, *frontier_down], limit=LINEAGE_EDGES)
         ups, downs = set(frontier_up), set(frontier_down)
         found: dict[int, dict[uuid.UUID, str]] = {-1: {}, 1: {}}
         for up_id, up_fqn, down_id, down_fqn in rows:
