@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,8 +48,8 @@ class OpenProposal:
     """The asset's open proposal, for the banner."""
 
     id: uuid.UUID
-    created_at: Any
-    expires_at: Any
+    created_at: datetime
+    expires_at: datetime | None
     asked: int
     answered: int
 
@@ -87,7 +88,7 @@ class Overview:
     """The current contract: its version, columns and table-level guarantees."""
 
     version: str | None
-    published_at: Any
+    published_at: datetime | None
     columns: list[ColumnRow]
     table_guarantees: list[tuple[str, str]]
 

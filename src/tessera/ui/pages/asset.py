@@ -21,7 +21,7 @@ from tessera.errors import ValidationFailed
 from tessera.ui import asset_page
 from tessera.ui.changes_view import change_groups, summary
 from tessera.ui.deps import UiContext, UiDep
-from tessera.ui.listing import list_params
+from tessera.ui.listing import ListParams, list_params
 from tessera.ui.render import is_htmx, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -38,9 +38,7 @@ VERSION_CHOICES = 500
 """The compare pickers list at most this many versions (the newest); older ones can be typed in the URL."""
 
 
-def _context(
-    request: Request, ui: UiContext, header: asset_page.Header, tab: str, **extra: Any
-) -> dict[str, Any]:
+def _context(ui: UiContext, header: asset_page.Header, tab: str, **extra: Any) -> dict[str, Any]:
     base = f"/assets/{header.asset.id}"
     return {
         "ui": ui,
@@ -57,7 +55,7 @@ def _block(request: Request) -> str | None:
     return "results" if is_htmx(request) and request.headers.get("hx-target") == "results" else None
 
 
-def _params(request: Request, sort: str, filters: Sequence[str] = ()) -> Any:
+def _params(request: Request, sort: str, filters: Sequence[str] = ()) -> ListParams:
     return list_params(request, sorts=(sort,), default_sort=f"-{sort}", filters=filters)
 
 
@@ -80,7 +78,7 @@ async def asset_overview(
         return redirect(f"/assets/{asset_id}/{tab}" if tab else f"/assets/{asset_id}")
     asset, header = await asset_page.header(session, asset_id)
     overview = await asset_page.overview(session, asset)
-    return render(request, "assets/overview.html", _context(request, ui, header, "", overview=overview))
+    return render(request, "assets/overview.html", _context(ui, header, "", overview=overview))
 
 
 @router.get("/assets/{asset_id}/versions")
@@ -92,7 +90,6 @@ async def asset_versions(
     asset, header = await asset_page.header(session, asset_id)
     listing = await asset_page.versions(session, asset, params, request.url.path)
     context = _context(
-        request,
         ui,
         header,
         "versions",
@@ -110,7 +107,7 @@ async def asset_consumers(
     params = _params(request, "created_at")
     asset, header = await asset_page.header(session, asset_id)
     listing = await asset_page.consumers(session, asset, params, request.url.path)
-    context = _context(request, ui, header, "consumers", listing=listing)
+    context = _context(ui, header, "consumers", listing=listing)
     return render(request, "assets/consumers.html", context, block=_block(request))
 
 
@@ -121,7 +118,7 @@ async def asset_lineage(
     """Assets upstream and downstream, as a graph and as lists."""
     asset, header = await asset_page.header(session, asset_id)
     lineage = await asset_page.lineage(session, asset)
-    context = _context(request, ui, header, "lineage", lineage=lineage, depth=asset_page.LINEAGE_DEPTH)
+    context = _context(ui, header, "lineage", lineage=lineage, depth=asset_page.LINEAGE_DEPTH)
     return render(request, "assets/lineage.html", context)
 
 
@@ -134,7 +131,6 @@ async def asset_quality(
     asset, header = await asset_page.header(session, asset_id)
     quality = await asset_page.quality(session, asset, params, request.url.path)
     context = _context(
-        request,
         ui,
         header,
         "quality",
@@ -152,7 +148,7 @@ async def asset_audit(request: Request, asset_id: uuid.UUID, ui: UiDep, session:
     params = _params(request, "occurred_at", ("action",))
     asset, header = await asset_page.header(session, asset_id)
     listing = await asset_page.audit(session, asset, params, request.url.path)
-    context = _context(request, ui, header, "audit", listing=listing)
+    context = _context(ui, header, "audit", listing=listing)
     return render(request, "assets/audit.html", context, block=_block(request))
 
 
@@ -176,7 +172,6 @@ async def asset_compare(
         diff = await contracts_service.diff_versions(session, asset.id, wanted_from, wanted_to)
         groups = change_groups(diff.changes, diff.guarantee_changes)
     context = _context(
-        request,
         ui,
         header,
         "compare",
