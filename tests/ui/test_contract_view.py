@@ -76,9 +76,24 @@ def test_not_a_record_schema_has_no_columns() -> None:
     assert type_label({"type": ["integer", "string"]}) == "integer | string"
 
 
+# Registrations that keep hand-declared and lineage-derived columns apart (column-level gating).
+SPLIT = "declared_columns" in RegistrationRead.model_fields
+
+
 def _registration(**extra: object) -> dict[str, object]:
     now = datetime.now(UTC)
+    columns = extra.get("columns", ["email"])
+    split: dict[str, object] = {}
+    if SPLIT:
+        split = {
+            "declared_columns": columns,
+            "derived_columns": [],
+            "column_scope": "columns" if columns else "unknown",
+            "scope_reason": None,
+            "derived_by": None,
+        }
     return {
+        **split,
         "id": uuid.uuid4(),
         "asset_id": uuid.uuid4(),
         "consumer_team_id": uuid.uuid4(),
@@ -97,8 +112,9 @@ def test_consumer_rows_show_declared_columns() -> None:
     row = consumer_row(RegistrationRead.model_validate(_registration()), None)
     assert (row["declared"], row["derived"], row["scope"]) == (["email"], [], "columns")
     assert row["team_name"] == "(deleted team)"
-    everything = consumer_row(RegistrationRead.model_validate(_registration(columns=[])), None)
-    assert everything["scope"] == "all"
+    nothing = consumer_row(RegistrationRead.model_validate(_registration(columns=[])), None)
+    # No columns: "all" where registrations have no column scope, else the scope they carry.
+    assert nothing["scope"] == ("unknown" if SPLIT else "all")
 
 
 class _WithLineage(RegistrationRead):
