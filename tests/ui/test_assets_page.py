@@ -11,7 +11,7 @@ from tests.helpers import BOOTSTRAP_KEY, Api, TeamCtx
 from tests.ui.helpers import sign_in
 from tests.ui.query_budget import count_queries
 
-ROW = re.compile(r'<th scope="row"><a href="/assets/[^"]+">([^<]+)</a>')
+ROW = re.compile(r'<th scope="row"><a href="/assets/[^"]+"[^>]*>([^<]+)</a>')
 
 
 def names(html: str) -> list[str]:

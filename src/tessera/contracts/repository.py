@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -59,15 +60,35 @@ async def history_schemas(session: AsyncSession, asset_id: uuid.UUID) -> list[di
 
 
 async def list_for_asset(
-    session: AsyncSession, asset_id: uuid.UUID, *, limit: int, offset: int
+    session: AsyncSession,
+    asset_id: uuid.UUID,
+    *,
+    limit: int,
+    offset: int,
+    oldest_first: bool = False,
+    status: ContractStatus | None = None,
 ) -> tuple[Sequence[Contract], int]:
-    """Versions of an asset, newest first."""
-    stmt = (
-        sa.select(Contract)
+    """Versions of an asset, newest first (or oldest first), optionally only those in ``status``."""
+    conds = [Contract.asset_id == asset_id]
+    if status is not None:
+        conds.append(Contract.status == status)
+    published = Contract.published_at.asc() if oldest_first else Contract.published_at.desc()
+    stmt = sa.select(Contract).where(*conds).order_by(published, Contract.id)
+    return await fetch_page(session, stmt, limit=limit, offset=offset)
+
+
+async def version_choices(
+    session: AsyncSession, asset_id: uuid.UUID, *, limit: int
+) -> list[tuple[str, datetime, ContractStatus]]:
+    """(version, published at, status) of an asset's newest ``limit`` versions, newest first: the
+    version pickers need no schemas."""
+    rows = await session.execute(
+        sa.select(Contract.version, Contract.published_at, Contract.status)
         .where(Contract.asset_id == asset_id)
         .order_by(Contract.published_at.desc(), Contract.id)
+        .limit(limit)
     )
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return [(v, at, st) for v, at, st in rows]
 
 
 async def versions_of(session: AsyncSession, contract_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:

@@ -16,7 +16,7 @@ from tessera.contracts.schemas import ContractDiff, ContractRead, GuaranteesPatc
 from tessera.core import check_compatibility, diff_guarantees
 from tessera.db.models import Contract
 from tessera.enums import ContractStatus
-from tessera.errors import Conflict, not_found
+from tessera.errors import Conflict, NotFound, not_found
 from tessera.proposals.service import to_read as proposals_to_read
 
 
@@ -69,18 +69,23 @@ async def patch_guarantees(
 async def diff_versions(
     session: AsyncSession, asset_id: uuid.UUID, from_version: str, to_version: str
 ) -> ContractDiff:
-    """What changed between two published versions, under the asset's current modes."""
+    """What changed from ``from_version`` to ``to_version`` (either may be the newer one), under the
+    asset's current modes: schema changes judged by its compatibility mode, guarantee changes flagged
+    ``blocks`` by its guarantee mode."""
     asset = await require_asset(session, asset_id)
     old = await repository.by_version(session, asset.id, from_version)
     new = await repository.by_version(session, asset.id, to_version)
     for version, contract in ((from_version, old), (to_version, new)):
         if contract is None:
-            raise not_found("contract_version", f"{version} of asset {asset_id}")
+            raise NotFound(
+                f"'{asset.fqn}' has no contract version {version!r}; pick one of its published versions.",
+                code="contract_version_not_found",
+            )
     assert old is not None and new is not None
     report = check_compatibility(new.schema_def, [old.schema_def], asset.compatibility_mode)
     mode = asset.compatibility_mode
     g_changes: list[dict[str, Any]] = [
-        g.to_dict()
+        g.to_dict(asset.guarantee_mode)
         for g in diff_guarantees(parse_guarantees(old.guarantees), parse_guarantees(new.guarantees))
     ]
     return ContractDiff(

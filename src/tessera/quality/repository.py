@@ -26,13 +26,20 @@ async def latest_run(session: AsyncSession, asset_id: uuid.UUID) -> QualityRun |
 
 
 async def list_runs(
-    session: AsyncSession, asset_id: uuid.UUID, *, status: str | None, limit: int, offset: int
+    session: AsyncSession,
+    asset_id: uuid.UUID,
+    *,
+    status: str | None,
+    limit: int,
+    offset: int,
+    oldest_first: bool = False,
 ) -> tuple[Sequence[QualityRun], int]:
-    """Runs of an asset, newest first."""
+    """Runs of an asset, newest first (or oldest first)."""
     conds: list[sa.ColumnElement[bool]] = [QualityRun.asset_id == asset_id]
     if status:
         conds.append(QualityRun.status == status)
-    stmt = sa.select(QualityRun).where(*conds).order_by(QualityRun.run_at.desc(), QualityRun.id)
+    run_at = QualityRun.run_at.asc() if oldest_first else QualityRun.run_at.desc()
+    stmt = sa.select(QualityRun).where(*conds).order_by(run_at, QualityRun.id)
     return await fetch_page(session, stmt, limit=limit, offset=offset)
 
 

@@ -69,8 +69,9 @@ async def list_registrations(
     team_id: uuid.UUID | None,
     limit: int,
     offset: int,
+    oldest_first: bool = False,
 ) -> tuple[Sequence[Registration], int]:
-    """Live registrations on live assets matching the filters."""
+    """Live registrations on live assets matching the filters, newest first (or oldest first)."""
     conds: list[sa.ColumnElement[bool]] = []
     if asset_id:
         conds.append(Registration.asset_id == asset_id)
@@ -80,6 +81,9 @@ async def list_registrations(
         sa.select(Registration)
         .join(Asset, Asset.id == Registration.asset_id)
         .where(*conds)
-        .order_by(Registration.created_at.desc(), Registration.id)
+        .order_by(
+            Registration.created_at.asc() if oldest_first else Registration.created_at.desc(),
+            Registration.id,
+        )
     )
     return await fetch_page(session, stmt, limit=limit, offset=offset)
