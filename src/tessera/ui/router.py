@@ -6,7 +6,13 @@ from fastapi import APIRouter
 
 from tessera.ui import signin
 from tessera.ui.pages import assets, home
+from tessera.ui.pages import proposals as proposal_pages
 
 router = APIRouter(include_in_schema=False)
-for module in (signin, home, assets):
+for module in (
+    signin,
+    home,
+    assets,
+    proposal_pages,
+):
     router.include_router(module.router)
