@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tessera.links import ui_url
 from tessera.sync.schemas import ModelImpact
 
 MARKER = "<!-- tessera-dbt-check -->"
@@ -13,8 +14,24 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render(verdict: str, models: list[ModelImpact]) -> str:
-    """A short table of changed models (unchanged ones omitted) and what each needs."""
+def _model(m: ModelImpact, base_url: str | None) -> str:
+    name = f"`{_cell(m.fqn)}`"
+    return f"[{name}]({ui_url(base_url, f'assets/{m.asset_id}')})" if base_url and m.asset_id else name
+
+
+def _proposal(m: ModelImpact, base_url: str | None) -> str:
+    if m.proposal is None:
+        return "none"
+    label = m.proposal.status.replace("_", " ")
+    return f"[{label}]({ui_url(base_url, f'proposals/{m.proposal.id}')})" if base_url else label
+
+
+def render(verdict: str, models: list[ModelImpact], *, base_url: str | None = None) -> str:
+    """A short table of changed models (unchanged ones omitted) and what each needs.
+
+    With ``base_url`` each model links to its asset page and each proposal to the page where consumer
+    teams read the change and answer.
+    """
     changed = [m for m in models if m.status != "unchanged"]
     breaking = [m for m in changed if m.breaking]
     waiting = [m for m in breaking if not m.acknowledged]
@@ -26,7 +43,11 @@ def render(verdict: str, models: list[ModelImpact]) -> str:
         f"{len(changed)} changed model(s), {len(breaking)} with breaking changes, "
         f"{len(waiting)} waiting for consumer acknowledgment."
     )
-    lines += ["", "| Model | Status | Breaking changes | Consumers | Acknowledged |", "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| Model | Status | Breaking changes | Consumers | Acknowledged | Proposal |",
+        "|---|---|---|---|---|---|",
+    ]
     ordered = sorted(changed, key=lambda m: (not (m.breaking and not m.acknowledged), not m.breaking, m.fqn))
     for m in ordered[:_MAX_ROWS]:
         broken = [c for c in m.changes if c.breaking]
@@ -35,13 +56,15 @@ def render(verdict: str, models: list[ModelImpact]) -> str:
             summary += f" (+{len(broken) - 3} more)"
         consumers = ", ".join(f"{_cell(c.team)} ({c.response or 'not asked'})" for c in m.consumers) or "none"
         ack = "n/a" if not m.breaking else ("yes" if m.acknowledged else "**no**")
-        lines.append(f"| `{_cell(m.fqn)}` | {m.status} | {summary} | {consumers} | {ack} |")
+        proposal = _proposal(m, base_url)
+        lines.append(f"| {_model(m, base_url)} | {m.status} | {summary} | {consumers} | {ack} | {proposal} |")
     if len(ordered) > _MAX_ROWS:
         lines.append(f"\n…and {len(ordered) - _MAX_ROWS} more changed model(s).")
     if waiting:
         lines += [
             "",
             "Breaking changes need every consumer team's acknowledgment before merging: run "
-            "`tessera dbt check --propose` to ask them, then `tessera proposal ack` as each consumer.",
+            "`tessera dbt check --propose` to ask them; each consumer team answers on the proposal's page "
+            "(linked above) or with `tessera proposal ack`.",
         ]
     return "\n".join(lines) + "\n"
