@@ -66,6 +66,7 @@ class ConsumerRow:
     required: bool
     reads: list[str]
     affected: list[str]
+    why: list[str]
     mine: bool
 
 
@@ -128,6 +129,14 @@ def _affected_of(ack: AcknowledgmentRead, reads: list[str], broken: set[str]) ->
     return affected(reads, broken)
 
 
+def _why(ack: AcknowledgmentRead) -> list[str]:
+    # Where answers explain why the team is concerned (column-level impact), show those explanations.
+    given = getattr(ack, "impact", None)
+    if not isinstance(given, list):
+        return []
+    return [str(getattr(reason, "message", "")) for reason in given if getattr(reason, "message", "")]
+
+
 async def build(session: AsyncSession, principal: Principal, proposal_id: uuid.UUID) -> ProposalPage:
     """The proposal page of ``proposal_id`` as ``principal`` sees it (``proposal_not_found`` otherwise)."""
     proposal = (await service.to_read(session, [await service.require_proposal(session, proposal_id)]))[0]
@@ -155,6 +164,7 @@ async def build(session: AsyncSession, principal: Principal, proposal_id: uuid.U
             required=_required(a),
             reads=sorted(reads.get(a.team_id, [])),
             affected=_affected_of(a, reads.get(a.team_id, []), broken),
+            why=_why(a),
             mine=principal.team_id == a.team_id,
         )
         for a in proposal.acknowledgments
