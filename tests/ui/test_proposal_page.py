@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.conftest import MakeProposal
+from tests.conftest import MakeProposal, MakeShared
 from tests.helpers import ADMIN, API, BOOTSTRAP_KEY, V1_NAMED, Api, record_schema
 from tests.ui.helpers import csrf_of, raw_key, sign_in
 from tests.ui.query_budget import count_queries
@@ -248,3 +248,17 @@ async def test_the_api_refuses_a_migration_deadline_in_the_past(
         json={"response": "migrating", "migration_deadline": moment.isoformat()},
     )
     assert response.status_code == 422 and "in the past" in response.text
+
+
+async def test_a_guarantee_change_is_shown_with_the_schema_changes(
+    app: FastAPI, api: Api, make_shared_asset: MakeShared
+) -> None:
+    s = await make_shared_asset(V1_NAMED, guarantees={"columns": {"email": {"not_null": True}}})
+    patched = await api.call(
+        "PATCH", f"/contracts/{s.contract['id']}/guarantees", 202, s.owner.write, json={"guarantees": {}}
+    )
+    async with browser_of(app, raw_key(s.consumer.read)) as reader:
+        html = (await reader.get(f"/proposals/{patched['proposal']['id']}")).text
+    assert '<span class="muted">(guarantee)</span>' in html and "Not null removed" in html
+    assert "<code>email.not_null</code>" in html and "badge-breaking" in html
+    assert "(verdicts under the <strong>backward</strong> compatibility mode)" in html
