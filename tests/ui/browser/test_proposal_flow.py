@@ -58,6 +58,7 @@ def test_consumers_answer_from_the_inbox_and_the_last_approval_publishes(
     _choose(page, "Approved")
     page.get_by_role("button", name="Send answer").click()
     expect(page.locator("#decision .flash")).to_have_text("Your team approved the change.")
+    expect(page.locator("#decision .flash")).to_be_focused()
     expect(page.locator("#proposal-status")).to_have_text("open")
     expect(page.locator("#decision")).to_contain_text(f"Waiting for 1 team: {second.name}")
     _not_reloaded(page)
@@ -97,6 +98,7 @@ def test_blocking_needs_a_reason(page: Page, ui_url: str, ui_api: SyncApi) -> No
     page.get_by_role("button", name="Send answer").click()
     expect(page.locator("#error-reason")).to_contain_text("Say why this change blocks your team")
     expect(page.get_by_label("Note or reason")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Note or reason")).to_be_focused()  # the field to fix, not the page top
     page.get_by_label("Note or reason").fill("Our invoices read email")
     page.get_by_role("button", name="Send answer").click()  # the choice was kept
     row = page.locator("table.consumers tr.mine")
