@@ -58,6 +58,7 @@ async def test_consumer_sees_the_change_its_columns_and_the_answer_form(
     assert f'<a href="/assets/{s.asset["id"]}">{s.asset["fqn"]}</a>' in html
     assert 'href="https://github.com/acme/warehouse/pull/42"' in html
     assert "Pull request" in html
+    assert "1.0.0 → 2.0.0" in html  # the version publishing would create
     # The diff: the removed column, breaking, marked as read by this team.
     assert "<code>email</code>" in html and "your team reads this" in html
     assert "badge-breaking" in html

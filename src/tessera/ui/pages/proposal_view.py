@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.assets import repository as assets_repo
 from tessera.auth.principal import Principal
 from tessera.contracts import repository as contracts_repo
+from tessera.core.semver import suggest_version
 from tessera.enums import AckResponse, ProposalSource, ProposalStatus, Scope
 from tessera.proposals import service
 from tessera.proposals.schemas import AcknowledgmentRead, ProposalRead
@@ -94,6 +95,12 @@ class ProposalPage:
     def is_open(self) -> bool:
         """Only an open proposal takes answers, withdrawals and forcing."""
         return self.proposal.status is ProposalStatus.OPEN
+
+    @property
+    def next_version(self) -> str:
+        """The version publishing would create: the one proposed, else the next by the suggested bump."""
+        p = self.proposal
+        return p.proposed_version or suggest_version(p.base_version, p.suggested_bump)
 
     @property
     def mine(self) -> ConsumerRow | None:
