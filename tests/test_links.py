@@ -1,7 +1,7 @@
 """BASE_URL is normalised once in the settings; the worker makes event links absolute with it at send time.
 
-The outbox stores links as API paths, so what a receiver gets follows the BASE_URL of the worker that
-sends the event, never the one of the moment the event was written.
+The outbox stores links as paths (API and page), so what a receiver gets follows the BASE_URL of the
+worker that sends the event, never the one of the moment the event was written.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from tessera.app import create_app
 from tessera.config import Settings
 from tessera.db.models import OutboxMessage
-from tessera.links import api_url, resolve
+from tessera.links import api_url, resolve, ui_url
 from tessera.resources import app_resources
 from tessera.worker.channels import Channels
 from tessera.worker.runner import sweep_once
@@ -70,6 +70,16 @@ def test_resolve_prefixes_paths_and_keeps_absolute_links() -> None:
     assert resolved["asset"] == {"id": "a"}
     assert stored["links"]["asset_url"] == "/api/v1/assets/a"  # the stored data is not changed
     assert resolve({"project": "p"}, "https://x") == {"project": "p"}  # no links, nothing to do
+
+
+def test_page_urls_sit_under_the_base_url_without_the_api_prefix() -> None:
+    assert ui_url("https://x/prefix", "proposals/p1") == "https://x/prefix/proposals/p1"
+    assert ui_url("https://x", "/assets/a") == "https://x/assets/a"
+    stored = {"links": {"asset_url": "/api/v1/assets/a", "asset_page_url": "/assets/a"}}
+    assert resolve(stored, "https://x")["links"] == {
+        "asset_url": "https://x/api/v1/assets/a",
+        "asset_page_url": "https://x/assets/a",
+    }
 
 
 def _urls(value: Any) -> list[str]:
@@ -173,19 +183,22 @@ async def test_delivered_links_have_no_double_slash(
         await _deliver(application, slashed)
     asset_url = f"https://x/api/v1/assets/{asset_id}"
     proposal_url = f"https://x/api/v1/proposals/{proposal_id}"
-    # The webhook body: every link absolute, exactly as docs/webhooks.md shows.
+    proposal_page = f"https://x/proposals/{proposal_id}"
+    # The webhook body: every link absolute, exactly as docs/webhooks.md shows: the API for programs,
+    # the pages for people.
     bodies = [orjson.loads(r.body) for r in receiver.requests if r.path == "/global"]
     assert {b["type"] for b in bodies} >= {"contract.published", "registration.created", "proposal.created"}
     urls = [u for b in bodies for u in _urls(b)]
     assert asset_url in urls and proposal_url in urls
-    assert all(u.startswith("https://x/api/v1/") and "//api" not in u for u in urls), urls
-    # The Slack message and the email of the proposal link to it under the same base.
+    assert f"https://x/assets/{asset_id}" in urls and proposal_page in urls
+    assert all(u.startswith("https://x/") and "//" not in u.removeprefix("https://") for u in urls), urls
+    # The Slack message and the email of the proposal link to its page (not the JSON) under the same base.
     slack = [r.body.decode() for r in receiver.requests if r.path == "/slack"]
-    assert any(proposal_url in m for m in slack), slack
-    assert not any("//api" in m for m in slack)
+    assert any(proposal_page in m for m in slack), slack
+    assert not any("/api/v1/" in m or "//assets" in m or "//proposals" in m for m in slack), slack
     emails = [_text(m) for _, m in smtp.messages]
-    assert any(proposal_url in t for t in emails), emails
-    assert not any("//api" in t for t in emails)
+    assert any(proposal_page in t for t in emails), emails
+    assert not any("/api/v1/" in t or "//proposals" in t for t in emails), emails
 
 
 async def test_links_follow_the_base_url_of_the_worker_not_of_the_writer(
@@ -207,4 +220,7 @@ async def test_links_follow_the_base_url_of_the_worker_not_of_the_writer(
     urls = [u for b in bodies for u in _urls(b)]
     assert f"https://new.example/tessera/api/v1/assets/{asset_id}" in urls
     assert f"https://new.example/tessera/api/v1/proposals/{proposal_id}" in urls
-    assert all(u.startswith("https://new.example/tessera/api/v1/") for u in urls), urls
+    assert f"https://new.example/tessera/proposals/{proposal_id}" in urls
+    assert all(u.startswith("https://new.example/tessera/") for u in urls), urls
+    emails = [_text(m) for _, m in smtp.messages]
+    assert any(f"https://new.example/tessera/proposals/{proposal_id}" in t for t in emails), emails

@@ -1,8 +1,9 @@
-"""Links to this server's API: stored as paths, made absolute with the normalised ``BASE_URL`` at send time.
+"""Links to this server: stored as paths, made absolute with the normalised ``BASE_URL`` at send time.
 
-Event payloads are written to the outbox with ``links`` holding API paths (``/api/v1/assets/<id>``), so
-a stored event does not depend on the base URL of the moment it was written. The worker turns them into
-absolute URLs with :func:`resolve` when it builds the webhook body, the email and the Slack message.
+Event payloads are written to the outbox with ``links`` holding paths: the API resource
+(``/api/v1/assets/<id>``, for programs) and the web page people open (``/assets/<id>``), so a stored
+event does not depend on the base URL of the moment it was written. The worker turns them into absolute
+URLs with :func:`resolve` when it builds the webhook body, the email and the Slack message.
 """
 
 from __future__ import annotations
@@ -21,6 +22,16 @@ def api_path(path: str) -> str:
 def api_url(base_url: str, path: str) -> str:
     """``{base_url}/api/v1/{path}``; ``base_url`` is the settings' value (no trailing slash)."""
     return f"{base_url}{api_path(path)}"
+
+
+def ui_path(path: str) -> str:
+    """``/{path}``: the server-relative path of the web page showing a resource (``proposals/<id>``)."""
+    return f"/{path.lstrip('/')}"
+
+
+def ui_url(base_url: str, path: str) -> str:
+    """``{base_url}/{path}``: the page people open in a browser; ``base_url`` has no trailing slash."""
+    return f"{base_url}{ui_path(path)}"
 
 
 def resolve(data: Mapping[str, Any], base_url: str) -> dict[str, Any]:

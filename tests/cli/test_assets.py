@@ -88,6 +88,7 @@ def test_contract_publish_list_diff_and_register(cli: Cli, tmp_path: Path) -> No
     )
     assert "Breaking change: proposal" in proposed.stdout
     assert "marketing" in proposed.stdout
+    assert f"Review and answer: {cli.url}/proposals/" in proposed.stdout  # the page, not the API
 
     versions = cli.json("contract", "list", "warehouse.core.users")
     assert [c["version"] for c in versions] == ["1.1.0", "1.0.0"]  # type: ignore[union-attr,index]

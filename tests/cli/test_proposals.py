@@ -33,6 +33,7 @@ def test_list_show_ack(cli: Cli, tmp_path: Path) -> None:
     assert "marketing" in shown
     assert "pending" in shown
     assert "property_removed" in shown
+    assert f"{cli.url}/proposals/{proposal_id}" in shown
 
     line = cli.fails("proposal", "ack", proposal_id, "--response", "blocked", key=consumer)
     assert "a 'blocked' answer needs a reason" in line

@@ -22,9 +22,15 @@ def team(name: str) -> p.TeamRef:
 
 ORDERS, ANALYTICS, FINANCE = team("Orders"), team("Analytics"), team("Finance")
 ASSET = p.AssetRef(id=_id("asset"), fqn="warehouse.core.orders", environment="production", owner_team=ORDERS)
-LINKS = p.Links(asset_url="https://tessera.example.com/assets/ast_1")
+LINKS = p.Links(
+    asset_url="https://tessera.example.com/api/v1/assets/ast_1",
+    asset_page_url="https://tessera.example.com/assets/ast_1",
+)
 PROPOSAL_LINKS = p.ProposalLinks(
-    asset_url=LINKS.asset_url, proposal_url="https://tessera.example.com/proposals/prp_1"
+    asset_url=LINKS.asset_url,
+    asset_page_url=LINKS.asset_page_url,
+    proposal_url="https://tessera.example.com/api/v1/proposals/prp_1",
+    proposal_page_url="https://tessera.example.com/proposals/prp_1",
 )
 CHANGES = [
     p.Change(kind="property_removed", path="amount", category="schema", breaking=True,

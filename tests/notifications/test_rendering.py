@@ -37,6 +37,36 @@ def test_every_event_renders_with_context_and_links(event_type: EventType) -> No
         assert "<https://tessera.example.com/proposals/prp_1|" in slack.body
 
 
+@pytest.mark.parametrize("event_type", [t for t in EventType if t is not EventType.SYNC_COMPLETED])
+def test_people_get_the_page_links_not_the_api(event_type: EventType) -> None:
+    evt = event(event_type)
+    for text in (
+        RENDERER.render_email(evt).text,
+        RENDERER.render_email(evt).html,
+        RENDERER.render_slack(evt).body,
+    ):
+        assert "/api/v1/" not in text
+        assert (
+            "https://tessera.example.com/assets/ast_1" in text
+            or "https://tessera.example.com/proposals/prp_1" in text
+        )
+
+
+def test_an_event_stored_before_the_pages_falls_back_to_the_api_links() -> None:
+    old_links = {
+        "asset_url": "https://tessera.example.com/api/v1/assets/ast_1",
+        "proposal_url": "https://tessera.example.com/api/v1/proposals/prp_1",
+    }
+    evt = event(EventType.PROPOSAL_CREATED, links=old_links)
+    assert "Review the proposal and answer: https://tessera.example.com/api/v1/proposals/prp_1" in (
+        RENDERER.render_email(evt).text
+    )
+    assert (
+        "<https://tessera.example.com/api/v1/assets/ast_1|*warehouse.core.orders*>"
+        in RENDERER.render_slack(evt).body
+    )
+
+
 def test_proposal_created_names_changes_pending_teams_and_deadline() -> None:
     email = RENDERER.render_email(event(EventType.PROPOSAL_CREATED))
     assert "[breaking] amount: column removed" in email.text

@@ -273,6 +273,8 @@ async def test_pull_request_flow_check_propose_ack_merge(shop: Shop) -> None:
     proposal_id = next(m for m in resp.json()["models"] if m["unique_id"] == "model.shop.fct_orders")[
         "proposal"
     ]["id"]
+    # The PR comment links the proposal's page (under BASE_URL), where finance reads and answers.
+    assert f"](http://tessera.test/proposals/{proposal_id})" in resp.json()["markdown"]
     approved = await shop.api.ack(shop.finance, proposal_id)
     assert approved["status"] == "approved"  # waits for the merge
     assert (await shop.asset("shop.main.fact_orders"))["current_version"] == "1.0.0"

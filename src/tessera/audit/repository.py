@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.db.models import AuditEvent
+from tessera.db.models import Acknowledgment, Asset, AuditEvent, Contract, Proposal, Registration
 from tessera.db.paging import fetch_page
 
 
@@ -50,4 +51,50 @@ async def list_events(
         conds.append(AuditEvent.occurred_at < until)
     when = AuditEvent.occurred_at.asc() if oldest_first else AuditEvent.occurred_at.desc()
     stmt = sa.select(AuditEvent).where(*conds).order_by(when, AuditEvent.id)
+    return await fetch_page(session, stmt, limit=limit, offset=offset)
+
+
+def _target_id_matches(session: AsyncSession, ids: sa.Select[Any]) -> sa.ColumnElement[bool]:
+    """``target_id`` is one of the UUIDs ``ids`` selects (targets are stored as dashed text).
+
+    PostgreSQL compares the UUID as text; SQLite stores a UUID as 32 hex digits, so the dashes go.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        column = next(iter(ids.subquery().c))
+        return AuditEvent.target_id.in_(sa.select(sa.cast(column, sa.String)))
+    return sa.func.replace(AuditEvent.target_id, "-", "").in_(ids)
+
+
+async def touching_team(
+    session: AsyncSession,
+    team_id: uuid.UUID,
+    *,
+    action: str | None,
+    descending: bool,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[AuditEvent], int]:
+    """Events a team should know about: what it did, and what happened to its assets, their contracts,
+    registrations and proposals, and to proposals that ask it for an answer. Newest first by default."""
+    owned = sa.select(Asset.id).where(Asset.owner_team_id == team_id)
+    asked = sa.select(Acknowledgment.proposal_id).where(Acknowledgment.team_id == team_id)
+    proposals = sa.select(Proposal.id).where(sa.or_(Proposal.asset_id.in_(owned), Proposal.id.in_(asked)))
+    contracts = sa.select(Contract.id).where(Contract.asset_id.in_(owned))
+    registrations = sa.select(Registration.id).where(Registration.asset_id.in_(owned))
+    touched = sa.or_(
+        AuditEvent.actor_team_id == team_id,
+        sa.and_(AuditEvent.target_type == "asset", _target_id_matches(session, owned)),
+        sa.and_(AuditEvent.target_type == "proposal", _target_id_matches(session, proposals)),
+        sa.and_(AuditEvent.target_type == "contract", _target_id_matches(session, contracts)),
+        sa.and_(AuditEvent.target_type == "registration", _target_id_matches(session, registrations)),
+    )
+    conds: list[sa.ColumnElement[bool]] = [touched]
+    if action:
+        conds.append(
+            AuditEvent.action.like(action[:-1] + "%")
+            if action.endswith(".*")
+            else AuditEvent.action == action
+        )
+    order = AuditEvent.occurred_at.desc() if descending else AuditEvent.occurred_at.asc()
+    stmt = sa.select(AuditEvent).where(*conds).order_by(order, AuditEvent.id)
     return await fetch_page(session, stmt, limit=limit, offset=offset)

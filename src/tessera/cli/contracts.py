@@ -41,6 +41,7 @@ def _render_publish(ctx: Ctx, result: PublishResult) -> None:
         ]
         if pending:
             ctx.say("Waiting for: " + ", ".join(pending))
+        ctx.say(f"Review and answer: {ctx.url.rstrip('/')}/proposals/{result.proposal.id}")
     else:
         ctx.say(f"Unchanged: {result.message}")
     changes = result.changes + result.guarantee_changes

@@ -36,6 +36,7 @@ def _render(ctx: Ctx, proposal: Proposal) -> None:
             ("Versions", f"{proposal.base_version or '-'} -> {proposal.proposed_version or '-'}"),
             ("Reason", proposal.reason),
             ("Expires", proposal.expires_at),
+            ("Page", f"{ctx.url.rstrip('/')}/proposals/{proposal.id}"),
         ],
     )
     if proposal.breaking_changes:

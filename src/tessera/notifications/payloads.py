@@ -57,15 +57,21 @@ class AssetRef(Payload):
 
 
 class Links(Payload):
-    """API URLs in this Tessera: absolute on the wire, stored as paths (see ``tessera.links.resolve``)."""
+    """URLs in this Tessera: absolute on the wire, stored as paths (see ``tessera.links.resolve``).
+
+    ``*_url`` are API resources (for programs); ``*_page_url`` are the web pages people open. Events
+    stored before the pages existed have no page links (``null``).
+    """
 
     asset_url: str
+    asset_page_url: str | None = None
 
 
 class ProposalLinks(Links):
-    """Links of a proposal event: the asset and the proposal."""
+    """Links of a proposal event: the asset and the proposal, API and page."""
 
     proposal_url: str
+    proposal_page_url: str | None = None
 
 
 class Versions(Payload):

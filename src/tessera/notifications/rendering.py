@@ -16,10 +16,11 @@ An operator points ``template_dir`` (setting ``TEMPLATE_DIR``) at a directory wi
 any file found there wins, anything missing falls back to the packaged default. Templates receive the
 event payload as ``event`` and its ``data`` as ``data`` (one model per event type in
 :mod:`tessera.notifications.payloads`), plus a few helpers: ``pending_teams`` (required teams yet
-to answer), ``informed_teams`` (told, no answer needed), ``deadline`` and the filters
-``team_names`` and ``when``. Slack templates also get ``mentions`` (ready-made ``<@U…>`` mentions)
-and a ``link`` filter; their ``event``/``data`` strings arrive escaped for Slack, so user-supplied
-names cannot inject ``<!channel>`` or fake links.
+to answer), ``informed_teams`` (told, no answer needed), ``deadline``, ``proposal_link`` and
+``asset_link`` (the web pages people open, or the API URL for an event stored before pages existed) and
+the filters ``team_names`` and ``when``. Slack templates also get ``mentions`` (ready-made ``<@U…>``
+mentions) and a ``link`` filter; their ``event``/``data`` strings arrive escaped for Slack, so
+user-supplied names cannot inject ``<!channel>`` or fake links.
 """
 
 from __future__ import annotations
@@ -136,12 +137,17 @@ def _context(event: Event, *, for_slack: bool = False) -> dict[str, object]:
     assert isinstance(data, Mapping)
     proposal = data.get("proposal")
     deadline = _when(proposal.get("expires_at")) if isinstance(proposal, Mapping) else ""
+    links = data.get("links")
+    links = links if isinstance(links, Mapping) else {}
     return {
         "event": payload,
         "data": data,
         "pending_teams": _pending_teams(data),
         "informed_teams": _informed_teams(data),
         "deadline": deadline,
+        # People get the page; the API URL stays in the webhook body for programs.
+        "proposal_link": links.get("proposal_page_url") or links.get("proposal_url") or "",
+        "asset_link": links.get("asset_page_url") or links.get("asset_url") or "",
     }
 
 

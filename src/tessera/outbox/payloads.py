@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.db.models import Asset, Proposal
-from tessera.links import api_path
+from tessera.links import api_path, ui_path
 from tessera.notifications.payloads import (
     AssetRef,
     Change,
@@ -74,15 +74,17 @@ def proposal_ref(proposal: Proposal) -> ProposalRef:
 
 
 def links(asset: Asset) -> Links:
-    """API path of the asset; the worker makes it absolute when it sends the event."""
-    return Links(asset_url=api_path(f"assets/{asset.id}"))
+    """API and page paths of the asset; the worker makes them absolute when it sends the event."""
+    return Links(asset_url=api_path(f"assets/{asset.id}"), asset_page_url=ui_path(f"assets/{asset.id}"))
 
 
 def proposal_links(asset: Asset, proposal: Proposal) -> ProposalLinks:
-    """API paths of the asset and the proposal; the worker makes them absolute when it sends the event."""
+    """API and page paths of the asset and the proposal; made absolute when the event is sent."""
     return ProposalLinks(
         asset_url=api_path(f"assets/{asset.id}"),
+        asset_page_url=ui_path(f"assets/{asset.id}"),
         proposal_url=api_path(f"proposals/{proposal.id}"),
+        proposal_page_url=ui_path(f"proposals/{proposal.id}"),
     )
 
 

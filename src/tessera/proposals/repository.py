@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -94,6 +95,14 @@ async def acknowledgments(
     return out
 
 
+PROPOSAL_SORTS: dict[str, sa.ColumnElement[Any]] = {
+    "created_at": Proposal.__table__.c.created_at,
+    "expires_at": Proposal.__table__.c.expires_at,
+    "status": Proposal.__table__.c.status,
+}
+"""Sort keys of :func:`list_proposals`."""
+
+
 async def list_proposals(
     session: AsyncSession,
     *,
@@ -104,9 +113,20 @@ async def list_proposals(
     source_ref: str | None,
     limit: int,
     offset: int,
+    asset_q: str | None = None,
+    sort: str = "created_at",
+    descending: bool = True,
 ) -> tuple[Sequence[Proposal], int]:
-    """Proposals, newest first."""
+    """Proposals, newest first unless ``sort`` (a key of :data:`PROPOSAL_SORTS`) says otherwise.
+
+    ``asset_q`` keeps those whose asset name contains it. Proposals
+    without a deadline sort after those with one, whatever the direction.
+    """
     conds: list[sa.ColumnElement[bool]] = []
+    if asset_q:
+        conds.append(
+            Proposal.asset_id.in_(sa.select(Asset.id).where(Asset.fqn.contains(asset_q, autoescape=True)))
+        )
     if asset_id:
         conds.append(Proposal.asset_id == asset_id)
     if status:
@@ -127,7 +147,14 @@ async def list_proposals(
                 )
             )
         )
-    stmt = sa.select(Proposal).where(*conds).order_by(Proposal.created_at.desc(), Proposal.id)
+    column = PROPOSAL_SORTS[sort]
+    order = [
+        column.is_(None),
+        column.desc() if descending else column.asc(),
+        Proposal.created_at.desc(),
+        Proposal.id,
+    ]
+    stmt = sa.select(Proposal).where(*conds).order_by(*order)
     return await fetch_page(session, stmt, limit=limit, offset=offset)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import AwareDatetime, ConfigDict, Field, model_validator
@@ -93,6 +93,8 @@ class AcknowledgeRequest(ApiModel):
             raise ValueError("a 'migrating' answer needs a migration_deadline")
         if self.response is AckResponse.BLOCKED and not (self.reason and self.reason.strip()):
             raise ValueError("a 'blocked' answer needs a reason")
+        if self.migration_deadline is not None and self.migration_deadline <= datetime.now(UTC):
+            raise ValueError("migration_deadline is in the past; give the date the migration will be done")
         return self
 
 

@@ -37,9 +37,17 @@ ACCEPTED = {AckResponse.APPROVED.value, AckResponse.MIGRATING.value}
 
 
 async def check(
-    session: AsyncSession, project: DbtProject, opts: SyncOptions, *, max_depth: int
+    session: AsyncSession,
+    project: DbtProject,
+    opts: SyncOptions,
+    *,
+    max_depth: int,
+    base_url: str | None = None,
 ) -> DbtImpactResult:
-    """Per node: status, changes, breaking ones, consumers to ask (with answers), downstream, verdict."""
+    """Per node: status, changes, breaking ones, consumers to ask (with answers), downstream, verdict.
+
+    With ``base_url`` (the server's BASE_URL) the Markdown links models and proposals to their pages.
+    """
     warnings = [SyncWarning(node=w.node, code=w.code, message=w.message) for w in project.warnings]
     existing = await repository.live_assets(session, opts.environment, lock=False)
     by_uid = {a.dbt_unique_id: a for a in existing if a.dbt_unique_id}
@@ -179,7 +187,7 @@ async def check(
         for c in m.consumers:
             c.team = team_names.get(c.team_id, str(c.team_id))
     await _add_downstream(session, models, existing, team_names, max_depth)
-    return _finish(models, warnings)
+    return _finish(models, warnings, base_url)
 
 
 def _relevant_proposal(
@@ -291,7 +299,7 @@ async def _add_downstream(
         ]
 
 
-def _finish(models: list[ModelImpact], warnings: list[SyncWarning]) -> DbtImpactResult:
+def _finish(models: list[ModelImpact], warnings: list[SyncWarning], base_url: str | None) -> DbtImpactResult:
     models.sort(key=lambda m: m.unique_id)
     summary = ImpactSummary()
     for m in models:
@@ -304,7 +312,7 @@ def _finish(models: list[ModelImpact], warnings: list[SyncWarning]) -> DbtImpact
         summary=summary,
         models=models,
         warnings=warnings,
-        markdown=markdown.render(verdict, models),
+        markdown=markdown.render(verdict, models, base_url=base_url),
     )
 
 
@@ -315,6 +323,7 @@ async def propose(
     opts: SyncOptions,
     *,
     max_depth: int,
+    base_url: str | None = None,
 ) -> DbtImpactResult:
     """Open (or replace, for the same pull request) proposals for every breaking change; publish nothing.
 
@@ -364,6 +373,6 @@ async def propose(
         except TesseraError as exc:
             skipped.append(SyncWarning(node=m.unique_id, code=exc.code, message=exc.message))
     await session.flush()
-    final = await check(session, project, opts, max_depth=max_depth)
+    final = await check(session, project, opts, max_depth=max_depth, base_url=base_url)
     final.warnings.extend(skipped)
     return final

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tessera.links import ui_url
 from tessera.sync.schemas import ConsumerItem, ModelImpact
 
 MARKER = "<!-- tessera-dbt-check -->"
@@ -22,8 +23,24 @@ def _why(c: ConsumerItem) -> str:
     return _cell("; ".join(c.reasons) or "reads none of the changed columns")
 
 
-def render(verdict: str, models: list[ModelImpact]) -> str:
-    """A short table of changed models (unchanged ones omitted), who must answer, and who is only informed."""
+def _model(m: ModelImpact, base_url: str | None) -> str:
+    name = f"`{_cell(m.fqn)}`"
+    return f"[{name}]({ui_url(base_url, f'assets/{m.asset_id}')})" if base_url and m.asset_id else name
+
+
+def _proposal(m: ModelImpact, base_url: str | None) -> str:
+    if m.proposal is None:
+        return "none"
+    label = m.proposal.status.replace("_", " ")
+    return f"[{label}]({ui_url(base_url, f'proposals/{m.proposal.id}')})" if base_url else label
+
+
+def render(verdict: str, models: list[ModelImpact], *, base_url: str | None = None) -> str:
+    """A short table of changed models (unchanged ones omitted), who must answer, and who is only informed.
+
+    With ``base_url`` each model links to its asset page and each proposal to the page where consumer
+    teams read the change and answer.
+    """
     changed = [m for m in models if m.status != "unchanged"]
     breaking = [m for m in changed if m.breaking]
     waiting = [m for m in breaking if not m.acknowledged]
@@ -37,8 +54,8 @@ def render(verdict: str, models: list[ModelImpact]) -> str:
     )
     lines += [
         "",
-        "| Model | Status | Breaking changes | Must answer | Acknowledged |",
-        "|---|---|---|---|---|",
+        "| Model | Status | Breaking changes | Must answer | Acknowledged | Proposal |",
+        "|---|---|---|---|---|---|",
     ]
     ordered = sorted(changed, key=lambda m: (not (m.breaking and not m.acknowledged), not m.breaking, m.fqn))
     for m in ordered[:_MAX_ROWS]:
@@ -48,17 +65,19 @@ def render(verdict: str, models: list[ModelImpact]) -> str:
             summary += f" (+{len(broken) - 3} more)"
         consumers = ", ".join(_asked(c) for c in m.consumers if c.required and m.breaking) or "none"
         ack = "n/a" if not m.breaking else ("yes" if m.acknowledged else "**no**")
-        lines.append(f"| `{_cell(m.fqn)}` | {m.status} | {summary} | {consumers} | {ack} |")
+        proposal = _proposal(m, base_url)
+        lines.append(f"| {_model(m, base_url)} | {m.status} | {summary} | {consumers} | {ack} | {proposal} |")
     if len(ordered) > _MAX_ROWS:
         lines.append(f"\n…and {len(ordered) - _MAX_ROWS} more changed model(s).")
     informed = [(m, c) for m in ordered[:_MAX_ROWS] for c in m.consumers if m.breaking and not c.required]
     if informed:
         lines += ["", "#### Informed, no answer needed", ""]
-        lines += [f"- `{_cell(m.fqn)}`: {_cell(c.team)} ({_why(c)})" for m, c in informed]
+        lines += [f"- {_model(m, base_url)}: {_cell(c.team)} ({_why(c)})" for m, c in informed]
     if waiting:
         lines += [
             "",
             "Breaking changes need the answer of the teams that read what changes before merging: run "
-            "`tessera dbt check --propose` to ask them, then `tessera proposal ack` as each consumer.",
+            "`tessera dbt check --propose` to ask them; each of those teams answers on the proposal's page "
+            "(linked above) or with `tessera proposal ack`.",
         ]
     return "\n".join(lines) + "\n"

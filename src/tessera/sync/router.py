@@ -92,7 +92,9 @@ async def dbt_impact(
     """The pull-request check: what this manifest would break, for whom; writes nothing."""
     project = await read_manifest(request, include_packages)
     opts = SyncOptions(environment=environment, include_packages=include_packages, source_ref=source_ref)
-    work = impact.check(session, project, opts, max_depth=settings.lineage_max_depth)
+    work = impact.check(
+        session, project, opts, max_depth=settings.lineage_max_depth, base_url=settings.base_url
+    )
     return await await_without_cyclic_gc(work, enabled=settings.sync_pause_gc)
 
 
@@ -115,4 +117,5 @@ async def dbt_propose(
         project,
         opts,
         max_depth=settings.lineage_max_depth,
+        base_url=settings.base_url,
     )

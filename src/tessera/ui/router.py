@@ -9,9 +9,21 @@ from tessera.ui.pages import asset, assets, home
 from tessera.ui.pages import audit as audit_page
 from tessera.ui.pages import editor as editor_page
 from tessera.ui.pages import keys as keys_page
+from tessera.ui.pages import proposals as proposal_pages
 from tessera.ui.pages import search as search_page
 from tessera.ui.pages import teams as teams_page
 
 router = APIRouter(include_in_schema=False)
-for module in (signin, home, assets, asset, editor_page, teams_page, search_page, audit_page, keys_page):
+for module in (
+    signin,
+    home,
+    assets,
+    asset,
+    editor_page,
+    proposal_pages,
+    teams_page,
+    search_page,
+    audit_page,
+    keys_page,
+):
     router.include_router(module.router)
