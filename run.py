@@ -8,6 +8,8 @@
     python3 run.py lint           ruff and mypy --strict
     python3 run.py check-migrations   alembic upgrade head on PostgreSQL == the models' schema
     python3 run.py ci             everything CI runs
+    python3 run.py vendor-ui      refresh the UI's vendored front-end files from ui/package-lock.json
+                                  (needs node and npm; the files are committed, serving needs neither)
 
 It installs uv with pip when missing, then uses the committed lock file (uv.lock) for every dependency.
 """
@@ -141,6 +143,8 @@ def main(argv: list[str]) -> None:
         lint()
     elif cmd == "check-migrations":
         check_migrations()
+    elif cmd == "vendor-ui":
+        sh(sys.executable, "scripts/vendor_ui.py")
     elif cmd == "ci":
         lint()
         check_migrations()

@@ -35,7 +35,8 @@ CASES = {
     "unknown route": Case(
         "GET", "/api/v1/no-such-thing", 404, "not_found", "No route GET /api/v1/no-such-thing"
     ),
-    "unknown route without key": Case("GET", "/nowhere", 404, "not_found", "see /docs", key="none"),
+    # Outside /api an unknown path is a UI page (tests/ui/test_errors.py); under /api it is JSON.
+    "unknown route without key": Case("GET", "/api/nowhere", 404, "not_found", "see /docs", key="none"),
     "method not allowed": Case("PUT", "/api/v1/teams", 405, "method_not_allowed", "use GET, POST"),
     "missing field": Case("POST", "/api/v1/teams", 422, "validation_error", "name: Field required", json={}),
     "wrong type": Case("POST", "/api/v1/teams", 422, "validation_error", "name", json={"name": 42}),

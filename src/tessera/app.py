@@ -10,7 +10,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -33,6 +34,10 @@ from tessera.registrations.router import router as registrations_router
 from tessera.resources import open_resources
 from tessera.sync.router import router as sync_router
 from tessera.teams.router import router as teams_router
+from tessera.ui.errors import ui_error_response
+from tessera.ui.render import STATIC_DIR
+from tessera.ui.router import router as ui_router
+from tessera.ui.security import SecurityHeadersMiddleware, is_ui_path
 from tessera.users.router import router as users_router
 from tessera.webhooks.router import router as webhooks_router
 
@@ -72,8 +77,10 @@ def error_response(
     message: str,
     details: Any = None,
     headers: dict[str, str] | None = None,
-) -> JSONResponse:
-    """The one error body shape."""
+) -> Response:
+    """The one error body shape; on UI paths the same code and message as a readable page."""
+    if is_ui_path(request.url.path):
+        return ui_error_response(request, status, code, message, headers)
     body = {
         "error": {
             "code": code,
@@ -113,12 +120,12 @@ def install_error_handlers(app: FastAPI) -> None:
     """Render every error (ours, validation, routing, rate limits, the unexpected) in one JSON shape."""
 
     @app.exception_handler(TesseraError)
-    async def _tessera(request: Request, exc: TesseraError) -> JSONResponse:
+    async def _tessera(request: Request, exc: TesseraError) -> Response:
         headers = {"Retry-After": str(exc.details["retry_after"])} if exc.status_code == 429 else None
         return error_response(request, exc.status_code, exc.code, exc.message, dict(exc.details), headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()
         ]
@@ -127,7 +134,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
         code = codes.get(exc.status_code, "http_error")
         message = str(exc.detail)
@@ -142,7 +149,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(request, exc.status_code, code, message, headers=headers)
 
     @app.exception_handler(IntegrityError)
-    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
         # A uniqueness race lost against a concurrent request: the client may retry.
         log.info("integrity conflict: %s", type(exc.orig).__name__)
         return error_response(
@@ -150,14 +157,14 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(OperationalError)
-    async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
+    async def _operational(request: Request, exc: OperationalError) -> Response:
         log.warning("database unavailable: %s", type(exc.orig).__name__)
         return error_response(
             request, 503, "service_unavailable", "The database is busy or unavailable; retry shortly."
         )
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
         return error_response(
             request,
@@ -195,6 +202,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "and the teams that consume them.",
         lifespan=lifespan,
     )
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     app.include_router(health_router)
@@ -213,4 +221,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         webhooks_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
+    # The web UI: pages at the root, their static files (vendored libraries included) at /static.
+    app.include_router(ui_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

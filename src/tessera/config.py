@@ -43,6 +43,10 @@ class Settings(BaseSettings):
 
     rate_limit_per_minute: int = Field(default=600, ge=0, description="Requests per key per minute; 0 = off.")
     api_key_cache_seconds: float = 30.0
+    ui_session_hours: float = Field(default=12.0, gt=0, description="Lifetime of a web UI sign-in.")
+    ui_signin_per_minute: int = Field(
+        default=30, ge=0, description="Web UI sign-in attempts per client address per minute; 0 = off."
+    )
     db_echo: bool = False
     gc_freeze_startup: bool = False
     sync_pause_gc: bool = Field(

@@ -93,6 +93,23 @@ class KeyAuthenticator:
             raise Unauthenticated("The API key has expired; create a new one.", code="expired_api_key")
         return Principal(record.team_id, record.user_id, parsed.key_id, record.scopes)
 
+    async def principal_for_key_id(self, key_id: str) -> Principal:
+        """The principal of a key already proven at sign-in, re-checked by id alone (web UI sessions).
+
+        The same checks as :meth:`authenticate` except the secret: a revoked, expired or unknown key (or
+        the bootstrap key once it is no longer configured) is :class:`Unauthenticated`.
+        """
+        if key_id == "bootstrap":
+            if not self._bootstrap_key:
+                raise Unauthenticated("The bootstrap key is no longer configured.", code="invalid_api_key")
+            return Principal(None, None, "bootstrap", frozenset({Scope.ADMIN}), kind="bootstrap")
+        record = await self._lookup(key_id)
+        if record is None:
+            raise Unauthenticated("The API key is unknown or revoked.", code="invalid_api_key")
+        if record.expires_at is not None and record.expires_at <= utcnow():
+            raise Unauthenticated("The API key has expired; create a new one.", code="expired_api_key")
+        return Principal(record.team_id, record.user_id, key_id, record.scopes)
+
     async def _lookup(self, key_id: str) -> _CachedKey | None:
         now = time.monotonic()
         cached = self._cache.get(key_id)

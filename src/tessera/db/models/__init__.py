@@ -8,6 +8,7 @@ from tessera.db.models.outbox import OutboxMessage, Webhook, WebhookDelivery
 from tessera.db.models.proposals import Acknowledgment, Proposal
 from tessera.db.models.registrations import Registration
 from tessera.db.models.teams import Team, TeamMember, User
+from tessera.db.models.ui import UiSession
 
 __all__ = [
     "Acknowledgment",
@@ -22,6 +23,7 @@ __all__ = [
     "Registration",
     "Team",
     "TeamMember",
+    "UiSession",
     "User",
     "Webhook",
     "WebhookDelivery",
