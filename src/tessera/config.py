@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     )
 
     lineage_max_depth: int = 10
+    lineage_workers: int | None = Field(
+        default=None,
+        ge=0,
+        description="Processes that analyse the column lineage of a big dbt project (300 models or more); "
+        "unset: one per CPU; 0 or 1: in the server process.",
+    )
 
     worker_enabled: bool = True
     worker_poll_seconds: float = 1.0
