@@ -77,7 +77,7 @@ def analyse_project(project: DbtProject, *, workers: int | None = None) -> Proje
     """
     dialect = dialect_for(project.adapter_type)
     relations = {uid: RelationRef.of(asset) for uid, asset in project.assets.items()}
-    contracts = {uid: _parent(asset) for uid, asset in project.assets.items()}
+    contracts = _contracts(project)
     nodes: dict[str, NodeLineage] = {}
 
     def task_of(uid: str) -> ModelTask:
@@ -166,9 +166,7 @@ def _waves(project: DbtProject, models: list[str], contracts: Mapping[str, Paren
         if uid not in project.assets:
             continue
         waits = [
-            level[p]
-            for p in project.assets[uid].depends_on
-            if p in level and contracts[p].columns is None
+            level[p] for p in project.assets[uid].depends_on if p in level and contracts[p].columns is None
         ]
         level[uid] = 1 + max(waits) if waits else 0
     waves: list[list[str]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
@@ -216,6 +214,11 @@ def reader_lineage(reader: DbtExposure) -> NodeLineage:
     if lost:
         reason = f"not every element names a column ({reader.lineage_note or 'unknown expression'})"
     return NodeLineage(node=reader.unique_id, reads=reads, fallback_reason=reason)
+
+
+def _contracts(project: DbtProject) -> dict[str, Parent]:
+    """Each node's declared columns (None: not declared)."""
+    return {uid: _parent(asset) for uid, asset in project.assets.items()}
 
 
 def _parent(asset: DbtAsset) -> Parent:
