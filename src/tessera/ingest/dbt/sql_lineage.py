@@ -22,6 +22,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.scope import Scope, build_scope, walk_in_scope
 
+from tessera.ingest.dbt.sql_fingerprint import Fingerprints
 from tessera.ingest.dbt.sql_values import (
     EMPTY,
     Deps,
@@ -30,8 +31,10 @@ from tessera.ingest.dbt.sql_values import (
     Parent,
     QueryLineage,
     TableResolver,
+    correlatable,
     merge_outs,
     parse,
+    star_of,
 )
 from tessera.ingest.lineage import ANY_COLUMN, ColumnSource
 
@@ -70,12 +73,12 @@ class _Analysis:
         self.scope_of: dict[int, Scope] = {id(s.expression): s for s in root.traverse()}
         self.outputs: dict[int, dict[str, Out]] = {}
         self.conds: dict[int, Deps] = {}
-        self.cond_fps: dict[int, str] = {}
         self.sources: dict[int, dict[str, object]] = {}
         self.parents: dict[int, Parent] = {}
         self.parent_outs: dict[tuple[str, str], Out] = {}
         self.star_sources: dict[int, list[tuple[str, object]]] = {}
         self.notes: list[str] = []
+        self.fps = Fingerprints(self)
 
     def run(self) -> QueryLineage:
         outputs = self.outputs_of(self.root)
@@ -188,7 +191,7 @@ class _Analysis:
                 found = self.unqualified(name, current, own if current is scope else None)
                 if found is not None:
                     return found
-            current = current.parent if current.parent is not None and _correlatable(current) else None
+            current = current.parent if current.parent is not None and correlatable(current) else None
         if table:
             raise LineageError(f"`{table}.{name}` refers to no table of its FROM clause")
         return self.undeclared(name, scope)
@@ -258,7 +261,7 @@ class _Analysis:
             # columns inside it (resolved in the enclosing scope).
             self.outputs[key] = {}  # a self-reference while resolving finds nothing, not a loop
             deps = self.expression_deps(expression, scope, None)
-            outputs = {ANY_COLUMN: Out(deps, f"udtf({self.fp(expression, scope)})")}
+            outputs = {ANY_COLUMN: Out(deps, f"udtf({self.fps.fp(expression, scope)})")}
         else:
             raise LineageError(f"its SQL has a {expression.key} where a query was expected")
         self.outputs[key] = outputs
@@ -281,7 +284,7 @@ class _Analysis:
     def select(self, scope: Scope, select: exp.Select) -> dict[str, Out]:
         outputs: dict[str, Out] = {}
         for item in select.expressions:
-            star = _star_of(item)
+            star = star_of(item)
             if star is not None:
                 self.expand_star(scope, item, star, outputs)
                 continue
@@ -297,7 +300,7 @@ class _Analysis:
                 name = f"_col_{len(outputs)}"
             if name in outputs:
                 continue
-            outputs[name] = Out(self.expression_deps(expression, scope, outputs), self.fp(expression, scope))
+            outputs[name] = self.out(expression, scope, outputs)
         return outputs
 
     def expand_star(self, scope: Scope, item: exp.Expr, star: exp.Star, outputs: dict[str, Out]) -> None:
@@ -333,8 +336,12 @@ class _Analysis:
                     continue
                 if name in replaced:
                     expression = replaced[name]
-                    out = Out(self.expression_deps(expression, scope, outputs), self.fp(expression, scope))
+                    out = self.out(expression, scope, outputs)
                 outputs[name] = out
+
+    def out(self, expression: exp.Expr, scope: Scope, own: dict[str, Out]) -> Out:
+        """An output column computed by ``expression`` in ``scope``."""
+        return Out(self.expression_deps(expression, scope, own), self.fps.fp(expression, scope))
 
     def expression_deps(self, expression: exp.Expr, scope: Scope, own: dict[str, Out] | None) -> Deps:
         child = self.scope_of.get(id(expression))
@@ -408,72 +415,7 @@ class _Analysis:
         return frozenset(deps)
 
     def whole_out(self, scope: Scope) -> Out:
-        return Out(self.whole(scope), "scope(" + self.scope_fp(scope) + ")")
-
-    # -- fingerprints --------------------------------------------------------------------------------
-
-    def scope_fp(self, scope: Scope) -> str:
-        key = id(scope)
-        cached = self.cond_fps.get(key)
-        if cached is not None:
-            return cached
-        outs = ",".join(f"{n}={o.fingerprint}" for n, o in self.outputs_of(scope).items())
-        expression = scope.expression
-        parts = [outs]
-        if not isinstance(expression, exp.SetOperation):
-            for arg_key, value in expression.args.items():
-                if arg_key in ("expressions", "with_", "with"):
-                    continue
-                for part in value if isinstance(value, list) else [value]:
-                    if isinstance(part, exp.Expr):
-                        parts.append(self.fp(part, scope))
-        text = "|".join(parts)
-        self.cond_fps[key] = text
-        return text
-
-    def fp(self, node: exp.Expr, scope: Scope) -> str:
-        """A structural text of ``node`` in which columns and tables are replaced by what they denote."""
-        if type(node) is exp.Column:
-            if isinstance(node.this, exp.Star):
-                return "*"
-            try:
-                return self.resolve(node, scope, self.outputs.get(id(scope))).fingerprint
-            except LineageError:
-                return f"?{node.sql()}"
-        child = self.scope_of.get(id(node))
-        if child is not None and child is not scope:
-            return f"Q({self.scope_fp(child)})"
-        if isinstance(node, exp.Table):
-            source = self.selected(scope).get(node.alias_or_name.lower())
-            if isinstance(source, Parent):
-                return source.node
-            if isinstance(source, Scope):
-                return f"Q({self.scope_fp(source)})"
-        if isinstance(node, exp.TableAlias):
-            return ""
-        parts = [node.key]
-        for arg_key, value in node.args.items():
-            if arg_key == "alias" or value is None or value is False:
-                continue
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, exp.Expr):
-                    parts.append(self.fp(item, scope))
-                else:
-                    parts.append(f"{arg_key}={item}")
-        return "(" + " ".join(parts) + ")"
-
-
-def _star_of(item: exp.Expr) -> exp.Star | None:
-    if isinstance(item, exp.Star):
-        return item
-    if isinstance(item, exp.Column) and isinstance(item.this, exp.Star):
-        return item.this
-    return None
-
-
-def _correlatable(scope: Scope) -> bool:
-    """Whether unresolved columns of ``scope`` may refer to its parent's sources (subqueries)."""
-    return scope.is_subquery or scope.is_udtf or (scope.is_derived_table and bool(scope.can_be_correlated))
+        return Out(self.whole(scope), "scope(" + self.fps.scope_fp(scope) + ")")
 
 
 def _is_source_column(name: str, sources: dict[str, object], analysis: _Analysis) -> bool:

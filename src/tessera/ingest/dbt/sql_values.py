@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
+from sqlglot.optimizer.scope import Scope
 
 from tessera.ingest.lineage import ColumnSource
 
@@ -78,3 +79,17 @@ def merge_outs(outs: list[Out]) -> Out:
     for out in outs:
         deps |= out.deps
     return Out(frozenset(deps), "any(" + ",".join(sorted(o.fingerprint for o in outs)) + ")")
+
+
+def star_of(item: exp.Expr) -> exp.Star | None:
+    """The star of a select item that is `*` or `t.*`, else None."""
+    if isinstance(item, exp.Star):
+        return item
+    if isinstance(item, exp.Column) and isinstance(item.this, exp.Star):
+        return item.this
+    return None
+
+
+def correlatable(scope: Scope) -> bool:
+    """Whether unresolved columns of ``scope`` may refer to its parent's sources (subqueries)."""
+    return scope.is_subquery or scope.is_udtf or (scope.is_derived_table and bool(scope.can_be_correlated))
