@@ -13,18 +13,21 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
-from tessera.ingest.dbt.sql_values import LineageError, Parent
-
-if TYPE_CHECKING:
-    from tessera.ingest.dbt.sql_lineage import _Analysis
+from tessera.ingest.dbt.sql_values import LineageError, Out, Parent
 
 
 class Fingerprints:
-    """The fingerprints of one query's expressions, memoised per scope."""
+    """The fingerprints of one query's expressions, memoised per scope: a base of the analysis
+    (a mixin rather than a helper object, so the analysis holds no reference cycle)."""
 
-    def __init__(self, analysis: _Analysis) -> None:
-        self.analysis = analysis
-        self.scope_fps: dict[int, str] = {}
+    scope_fps: dict[int, str]
+    if TYPE_CHECKING:  # what the analysis (sql_lineage._Analysis) provides
+        outputs: dict[int, dict[str, Out]]
+        scope_of: dict[int, Scope]
+
+        def resolve(self, column: exp.Column, scope: Scope, own: dict[str, Out] | None) -> Out: ...
+        def selected(self, scope: Scope) -> dict[str, object]: ...
+        def outputs_of(self, scope: Scope) -> dict[str, Out]: ...
 
     def scope_fp(self, scope: Scope) -> str:
         """A scope's outputs and clauses."""
@@ -32,7 +35,7 @@ class Fingerprints:
         cached = self.scope_fps.get(key)
         if cached is not None:
             return cached
-        outs = ",".join(f"{n}={o.fingerprint}" for n, o in self.analysis.outputs_of(scope).items())
+        outs = ",".join(f"{n}={o.fingerprint}" for n, o in self.outputs_of(scope).items())
         expression = scope.expression
         parts = [outs]
         if not isinstance(expression, exp.SetOperation):
@@ -52,14 +55,14 @@ class Fingerprints:
             if isinstance(node.this, exp.Star):
                 return "*"
             try:
-                return self.analysis.resolve(node, scope, self.analysis.outputs.get(id(scope))).fingerprint
+                return self.resolve(node, scope, self.outputs.get(id(scope))).fingerprint
             except LineageError:
                 return f"?{node.sql()}"
-        child = self.analysis.scope_of.get(id(node))
+        child = self.scope_of.get(id(node))
         if child is not None and child is not scope:
             return f"Q({self.scope_fp(child)})"
         if isinstance(node, exp.Table):
-            source = self.analysis.selected(scope).get(node.alias_or_name.lower())
+            source = self.selected(scope).get(node.alias_or_name.lower())
             if isinstance(source, Parent):
                 return source.node
             if isinstance(source, Scope):

@@ -62,10 +62,22 @@ def analyse_query(tree: exp.Expr, resolve: TableResolver, macros: Iterable[str] 
             name = body.name if isinstance(body, exp.Anonymous) else body.key
             source = f"the macro `{name}`" if name.lower() in macro_names else f"`{name}`"
             raise LineageError(f"its CTE `{cte.alias}` comes from {source}, not a query")
-    return _Analysis(root, resolve, macro_names).run()
+    try:
+        return _Analysis(root, resolve, macro_names).run()
+    finally:
+        _release(tree, root)
 
 
-class _Analysis:
+def _release(tree: exp.Expr, root: Scope) -> None:
+    """Break the reference cycles of the tree (child -> parent) and of the scopes, so that reference
+    counting frees them at once: left to the cyclic collector, its passes cost ~30% of the analysis."""
+    for scope in root.traverse():
+        scope.parent = None
+    for node in tree.walk():
+        node.parent = None
+
+
+class _Analysis(Fingerprints):
     def __init__(self, root: Scope, resolve: TableResolver, macros: frozenset[str]) -> None:
         self.root = root
         self.resolve_table = resolve
@@ -78,7 +90,7 @@ class _Analysis:
         self.parent_outs: dict[tuple[str, str], Out] = {}
         self.star_sources: dict[int, list[tuple[str, object]]] = {}
         self.notes: list[str] = []
-        self.fps = Fingerprints(self)
+        self.scope_fps: dict[int, str] = {}
 
     def run(self) -> QueryLineage:
         outputs = self.outputs_of(self.root)
@@ -261,7 +273,7 @@ class _Analysis:
             # columns inside it (resolved in the enclosing scope).
             self.outputs[key] = {}  # a self-reference while resolving finds nothing, not a loop
             deps = self.expression_deps(expression, scope, None)
-            outputs = {ANY_COLUMN: Out(deps, f"udtf({self.fps.fp(expression, scope)})")}
+            outputs = {ANY_COLUMN: Out(deps, f"udtf({self.fp(expression, scope)})")}
         else:
             raise LineageError(f"its SQL has a {expression.key} where a query was expected")
         self.outputs[key] = outputs
@@ -341,7 +353,7 @@ class _Analysis:
 
     def out(self, expression: exp.Expr, scope: Scope, own: dict[str, Out]) -> Out:
         """An output column computed by ``expression`` in ``scope``."""
-        return Out(self.expression_deps(expression, scope, own), self.fps.fp(expression, scope))
+        return Out(self.expression_deps(expression, scope, own), self.fp(expression, scope))
 
     def expression_deps(self, expression: exp.Expr, scope: Scope, own: dict[str, Out] | None) -> Deps:
         child = self.scope_of.get(id(expression))
@@ -415,7 +427,7 @@ class _Analysis:
         return frozenset(deps)
 
     def whole_out(self, scope: Scope) -> Out:
-        return Out(self.whole(scope), "scope(" + self.fps.scope_fp(scope) + ")")
+        return Out(self.whole(scope), "scope(" + self.scope_fp(scope) + ")")
 
 
 def _is_source_column(name: str, sources: dict[str, object], analysis: _Analysis) -> bool:
