@@ -93,3 +93,12 @@ def star_of(item: exp.Expr) -> exp.Star | None:
 def correlatable(scope: Scope) -> bool:
     """Whether unresolved columns of ``scope`` may refer to its parent's sources (subqueries)."""
     return scope.is_subquery or scope.is_udtf or (scope.is_derived_table and bool(scope.can_be_correlated))
+
+
+def release(tree: exp.Expr, root: Scope) -> None:
+    """Break the reference cycles of the tree (child -> parent) and of the scopes, so that reference
+    counting frees them at once: left to the cyclic collector, its passes cost ~30% of the analysis."""
+    for scope in root.traverse():
+        scope.parent = None
+    for node in tree.walk():
+        node.parent = None
