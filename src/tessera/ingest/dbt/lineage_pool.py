@@ -64,14 +64,16 @@ def analyse_in_pool(tasks: list[ModelTask], workers: int) -> list[NodeLineage]:
     size = max(MIN_CHUNK, min(MAX_CHUNK, -(-len(tasks) // (workers * 4))))
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
     pool = _pool(workers)
+    sources: dict[str, ColumnSource] = {}  # one ColumnSource per upstream column, shared
+    results: list[NodeLineage] = []
     try:
         futures: list[Future[list[_Packed]]] = [pool.submit(_analyse_packed, chunk) for chunk in chunks]
-        packed = [result for future in futures for result in future.result()]
+        for future in futures:  # unpacked as they arrive, while the workers go on with the next chunks
+            results.extend(_unpack(item, sources) for item in future.result())
     except BrokenProcessPool:
         _discard(pool)
         return analyse_tasks(tasks)
-    sources: dict[str, ColumnSource] = {}  # one ColumnSource per upstream column, shared
-    return [_unpack(item, sources) for item in packed]
+    return results
 
 
 def _analyse_packed(tasks: list[ModelTask]) -> list[_Packed]:
