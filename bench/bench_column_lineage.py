@@ -32,23 +32,36 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gzip
+import logging
+import os
 import pstats
 import statistics
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tessera.ingest.dbt.model_lineage import ModelTask
+    from tessera.ingest.lineage import NodeLineage
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_DEFAULT = REPO / "bench" / "data" / "real_manifest.json.gz"
+FIXTURE = REPO / "tests" / "fixtures" / "dbt" / "manifests" / "lineage__base_compiled.json.gz"
 
 
-def measure(label: str, raw: bytes, profile: bool) -> None:
-    from tessera.ingest.dbt import column_lineage, parse_manifest
-    from tessera.ingest.dbt.column_lineage import analyse_model, analyse_project, dialect_for
-    from tessera.ingest.dbt.sql_lineage import Parent
+def load() -> str:
+    """The load average (1, 5, 15 min): the machine is shared, figures mean little without it."""
+    return "load " + " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def measure(label: str, raw: bytes, profile: bool, workers: int | None) -> None:
+    from tessera.ingest.dbt import column_lineage, lineage_pool, parse_manifest
+    from tessera.ingest.dbt.column_lineage import analyse_project
+    from tessera.ingest.dbt.model_lineage import analyse_task
 
     started = time.perf_counter()
     project = parse_manifest(raw)
@@ -62,23 +75,47 @@ def measure(label: str, raw: bytes, profile: bool) -> None:
 
     column_lineage._CACHE.clear()  # a first sync in a fresh process
     started = time.perf_counter()
-    lineage = analyse_project(project)
+    lineage = analyse_project(project, workers=1)
     total = time.perf_counter() - started
-    print(f"  analyse_project           {total:7.2f} s  ({total / max(models, 1) * 1000:.2f} ms per model)")
+    print(
+        f"  in process                {total:7.2f} s  ({total / max(models, 1) * 1000:.2f} ms per model)"
+        f"  [{load()}]"
+    )
+    count = lineage_pool.worker_count(workers, models)
+    if count > 1:
+        started = time.perf_counter()
+        lineage_pool.warm_pool(count)
+        print(f"  pool start ({count} workers)    {time.perf_counter() - started:7.2f} s  [{load()}]")
+        column_lineage._CACHE.clear()
+        started = time.perf_counter()
+        parallel = analyse_project(project, workers=count)
+        elapsed = time.perf_counter() - started
+        print(
+            f"  {count} processes               {elapsed:7.2f} s  "
+            f"({elapsed / max(models, 1) * 1000:.2f} ms per model; same result: {parallel == lineage})"
+            f"  [{load()}]"
+        )
+    else:
+        print(f"  (in process only: {models} models < {lineage_pool.PARALLEL_MIN_MODELS} or --workers 0/1)")
     again = parse_manifest(raw)  # the next sync of an unchanged project, in the same process
     started = time.perf_counter()
-    analyse_project(again)
+    analyse_project(again, workers=workers)
     print(f"  again, models unchanged   {time.perf_counter() - started:7.2f} s (remembered analyses)")
 
-    contracts = {
-        uid: Parent.of(uid, list(a.schema.get("properties") or {}) or None)  # type: ignore[call-overload]
-        for uid, a in project.assets.items()
-    }
-    dialect = dialect_for(project.adapter_type)
+    captured: list[ModelTask] = []
+    real_run = column_lineage._run
+
+    def capture(tasks: list[ModelTask], count: int) -> list[NodeLineage]:
+        captured.extend(tasks)
+        return real_run(tasks, count)
+
+    column_lineage._run = capture  # type: ignore[assignment]
+    analyse_project(project, workers=1)
+    column_lineage._run = real_run
     times = []
-    for uid, code in project.code.items():
+    for task in captured:
         begin = time.perf_counter()
-        analyse_model(project.assets[uid], code, project, contracts, dialect)
+        analyse_task(task)
         times.append((time.perf_counter() - begin) * 1000)
     times.sort()
     if times:
@@ -96,9 +133,15 @@ def measure(label: str, raw: bytes, profile: bool) -> None:
         column_lineage._CACHE.clear()
         profiler = cProfile.Profile()
         profiler.enable()
-        analyse_project(project)
+        analyse_project(project, workers=1)
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+
+
+def _compiled() -> bool:
+    import sqlglot.parser
+
+    return not str(sqlglot.parser.__file__).endswith(".py")
 
 
 def _kind(reason: str) -> str:
@@ -116,18 +159,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--columns", type=int, default=20)
     parser.add_argument("--real", type=Path, default=REAL_DEFAULT, help="a real manifest.json[.gz]")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--workers", type=int, default=None, help="LINEAGE_WORKERS (default: CPUs)")
     args = parser.parse_args(argv)
+    # sqlglot logs a warning for each macro call it meets where a table is expected (they fall back)
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)
+    print(f"sqlglot compiled: {_compiled()}; CPUs: {os.cpu_count()}")
     raw = generate_manifest_bytes(models=args.models, columns=args.columns)
-    measure(f"synthetic {args.models:,} x {args.columns}", raw, args.profile)
+    measure(f"synthetic {args.models:,} x {args.columns}", raw, args.profile, args.workers)
+    measure(
+        "fixture project (lineage, dbt compile)", gzip.decompress(FIXTURE.read_bytes()), False, args.workers
+    )
     if args.real and args.real.exists():
         data = args.real.read_bytes()
         measure(
             f"real: {args.real.name}",
             gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data,
             args.profile,
+            args.workers,
         )
     else:
         print(f"\n(no real manifest at {args.real}; pass --real PATH)")
+    from tessera.ingest.dbt import lineage_pool
+
+    lineage_pool.shutdown_pool()
     return 0
 
 

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
         description="Strict gating everywhere: a breaking change needs every consumer team's answer, "
         "not only the teams that read an affected column (an asset can also ask for it on its own).",
     )
+    lineage_workers: int | None = Field(
+        default=None,
+        ge=0,
+        description="Processes that analyse the column lineage of a big dbt project (300 models or more); "
+        "unset: one per CPU; 0 or 1: in the server process.",
+    )
 
     worker_enabled: bool = True
     worker_poll_seconds: float = 1.0

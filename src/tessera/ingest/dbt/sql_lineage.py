@@ -16,71 +16,30 @@ recorded as :data:`ANY_COLUMN` of the parents concerned, with a note saying why.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 
-import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.scope import Scope, build_scope, walk_in_scope
 
+from tessera.ingest.dbt.sql_fingerprint import Fingerprints
+from tessera.ingest.dbt.sql_values import (
+    EMPTY,
+    Deps,
+    LineageError,
+    Out,
+    Parent,
+    QueryLineage,
+    TableResolver,
+    correlatable,
+    merge_outs,
+    parse,
+    release,
+    star_of,
+)
 from tessera.ingest.lineage import ANY_COLUMN, ColumnSource
 
-Deps = frozenset[ColumnSource]
-_EMPTY: Deps = frozenset()
-
-
-class LineageError(Exception):
-    """The query cannot be analysed; the message is a short sentence naming the cause."""
-
-
-@dataclass(frozen=True, slots=True)
-class Parent:
-    """A relation the query may read: the node's id and its declared columns (None: not declared)."""
-
-    node: str
-    columns: tuple[str, ...] | None
-    names: frozenset[str] | None = None
-
-    @classmethod
-    def of(cls, node: str, columns: Iterable[str] | None) -> Parent:
-        """A parent with its columns in declared order (lower case), or undeclared (None)."""
-        if columns is None:
-            return cls(node, None, None)
-        ordered = tuple(dict.fromkeys(c.lower() for c in columns))
-        return cls(node, ordered, frozenset(ordered))
-
-
-TableResolver = Callable[[exp.Table], Parent | None]
-"""Maps a table reference of the query to its parent, or None when it is not a known relation."""
-
-
-@dataclass(slots=True)
-class QueryLineage:
-    """The result of :func:`analyse_query` (column names lower case, in output order)."""
-
-    reads: dict[str, set[str]] = field(default_factory=dict)
-    derives: dict[str, Deps] = field(default_factory=dict)
-    definitions: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class _Out:
-    deps: Deps
-    fingerprint: str
-
-
-def parse(sql: str, dialect: str | None) -> exp.Expr:
-    """Parse one statement; raises :class:`LineageError` with the parser's first message."""
-    try:
-        statements = [s for s in sqlglot.parse(sql, dialect=dialect) if s is not None]
-    except SqlglotError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LineageError(f"its SQL cannot be parsed ({first[:160]})") from None
-    if len(statements) != 1:
-        raise LineageError(f"its SQL has {len(statements)} statements, not one query")
-    return statements[0]
+__all__ = ["LineageError", "Parent", "QueryLineage", "TableResolver", "analyse_query", "parse"]
 
 
 def analyse_query(tree: exp.Expr, resolve: TableResolver, macros: Iterable[str] = ()) -> QueryLineage:
@@ -104,23 +63,26 @@ def analyse_query(tree: exp.Expr, resolve: TableResolver, macros: Iterable[str] 
             name = body.name if isinstance(body, exp.Anonymous) else body.key
             source = f"the macro `{name}`" if name.lower() in macro_names else f"`{name}`"
             raise LineageError(f"its CTE `{cte.alias}` comes from {source}, not a query")
-    return _Analysis(root, resolve, macro_names).run()
+    try:
+        return _Analysis(root, resolve, macro_names).run()
+    finally:
+        release(tree, root)
 
 
-class _Analysis:
+class _Analysis(Fingerprints):
     def __init__(self, root: Scope, resolve: TableResolver, macros: frozenset[str]) -> None:
         self.root = root
         self.resolve_table = resolve
         self.macros = macros
         self.scope_of: dict[int, Scope] = {id(s.expression): s for s in root.traverse()}
-        self.outputs: dict[int, dict[str, _Out]] = {}
+        self.outputs: dict[int, dict[str, Out]] = {}
         self.conds: dict[int, Deps] = {}
-        self.cond_fps: dict[int, str] = {}
         self.sources: dict[int, dict[str, object]] = {}
         self.parents: dict[int, Parent] = {}
-        self.parent_outs: dict[tuple[str, str], _Out] = {}
+        self.parent_outs: dict[tuple[str, str], Out] = {}
         self.star_sources: dict[int, list[tuple[str, object]]] = {}
         self.notes: list[str] = []
+        self.scope_fps: dict[int, str] = {}
 
     def run(self) -> QueryLineage:
         outputs = self.outputs_of(self.root)
@@ -174,7 +136,7 @@ class _Analysis:
         return None  # UNNEST, LATERAL and other table-valued expressions
 
     @staticmethod
-    def known_columns(source: object, outputs: dict[str, _Out] | None) -> frozenset[str] | None:
+    def known_columns(source: object, outputs: dict[str, Out] | None) -> frozenset[str] | None:
         if isinstance(source, Parent):
             return source.names
         if outputs is not None:
@@ -188,12 +150,12 @@ class _Analysis:
 
     # -- column resolution ---------------------------------------------------------------------------
 
-    def from_source(self, source: object, name: str, alias: str) -> _Out:
+    def from_source(self, source: object, name: str, alias: str) -> Out:
         if isinstance(source, Parent):
             key = (source.node, name)
             out = self.parent_outs.get(key)
             if out is None:
-                out = _Out(frozenset({ColumnSource(source.node, name)}), f"{source.node}.{name}")
+                out = Out(frozenset({ColumnSource(source.node, name)}), f"{source.node}.{name}")
                 self.parent_outs[key] = out
             return out
         if isinstance(source, Scope):
@@ -205,11 +167,13 @@ class _Analysis:
                 starred = self.star_sources.get(id(source), [])
                 if not starred:
                     raise LineageError(f"it selects `{alias}.{name}`, which `{alias}` does not produce")
-                out = _merge([self.from_source(inner, name, inner_alias) for inner_alias, inner in starred])
+                out = merge_outs(
+                    [self.from_source(inner, name, inner_alias) for inner_alias, inner in starred]
+                )
             return out
-        return _Out(_EMPTY, f"?{alias}.{name}")
+        return Out(EMPTY, f"?{alias}.{name}")
 
-    def resolve(self, column: exp.Column, scope: Scope, own: dict[str, _Out] | None) -> _Out:
+    def resolve(self, column: exp.Column, scope: Scope, own: dict[str, Out] | None) -> Out:
         name = column.name.lower()
         table = column.table.lower()
         current: Scope | None = scope
@@ -231,12 +195,12 @@ class _Analysis:
                 found = self.unqualified(name, current, own if current is scope else None)
                 if found is not None:
                     return found
-            current = current.parent if current.parent is not None and _correlatable(current) else None
+            current = current.parent if current.parent is not None and correlatable(current) else None
         if table:
             raise LineageError(f"`{table}.{name}` refers to no table of its FROM clause")
         return self.undeclared(name, scope)
 
-    def unqualified(self, name: str, scope: Scope, own: dict[str, _Out] | None) -> _Out | None:
+    def unqualified(self, name: str, scope: Scope, own: dict[str, Out] | None) -> Out | None:
         sources = self.selected(scope)
         if len(sources) == 1 and not (own and name in own and not _is_source_column(name, sources, self)):
             alias, source = next(iter(sources.items()))
@@ -252,7 +216,7 @@ class _Analysis:
         if matches:
             # Several matches: a USING/NATURAL join column, which is any of them.
             outs = [self.from_source(source, name, alias) for alias, source in matches]
-            return _merge(outs)
+            return merge_outs(outs)
         if own is not None and name in own:
             return own[name]  # a reference to an earlier select item (lateral alias, order by)
         if len(unknown) == 1:
@@ -263,27 +227,27 @@ class _Analysis:
             self.notes.append(
                 f"column `{name}` could come from any of {names}, whose columns are not declared"
             )
-            return _merge([self.any_of(source, alias) for alias, source in unknown])
+            return merge_outs([self.any_of(source, alias) for alias, source in unknown])
         return None
 
-    def any_of(self, source: object, alias: str) -> _Out:
+    def any_of(self, source: object, alias: str) -> Out:
         if isinstance(source, Parent):
-            return _Out(frozenset({ColumnSource(source.node, ANY_COLUMN)}), f"{source.node}.*")
+            return Out(frozenset({ColumnSource(source.node, ANY_COLUMN)}), f"{source.node}.*")
         if isinstance(source, Scope):
             return self.whole_out(source)
-        return _Out(_EMPTY, f"?{alias}")
+        return Out(EMPTY, f"?{alias}")
 
-    def undeclared(self, name: str, scope: Scope) -> _Out:
+    def undeclared(self, name: str, scope: Scope) -> Out:
         parents = [(alias, s) for alias, s in self.selected(scope).items() if isinstance(s, (Parent, Scope))]
         if not parents:
-            return _Out(_EMPTY, f"?{name}")
+            return Out(EMPTY, f"?{name}")
         names = ", ".join(f"`{alias}`" for alias, _ in parents)
         self.notes.append(f"column `{name}` is declared by none of {names}")
-        return _merge([self.any_of(source, alias) for alias, source in parents])
+        return merge_outs([self.any_of(source, alias) for alias, source in parents])
 
     # -- scopes --------------------------------------------------------------------------------------
 
-    def outputs_of(self, scope: Scope) -> dict[str, _Out]:
+    def outputs_of(self, scope: Scope) -> dict[str, Out]:
         key = id(scope)
         cached = self.outputs.get(key)
         if cached is not None:
@@ -301,30 +265,30 @@ class _Analysis:
             # columns inside it (resolved in the enclosing scope).
             self.outputs[key] = {}  # a self-reference while resolving finds nothing, not a loop
             deps = self.expression_deps(expression, scope, None)
-            outputs = {ANY_COLUMN: _Out(deps, f"udtf({self.fp(expression, scope)})")}
+            outputs = {ANY_COLUMN: Out(deps, f"udtf({self.fp(expression, scope)})")}
         else:
             raise LineageError(f"its SQL has a {expression.key} where a query was expected")
         self.outputs[key] = outputs
         return outputs
 
-    def set_operation(self, scope: Scope) -> dict[str, _Out]:
+    def set_operation(self, scope: Scope) -> dict[str, Out]:
         left, right = scope.set_operation_scopes
         left_out = list(self.outputs_of(left).items())
         right_out = list(self.outputs_of(right).values())
         kind = scope.expression.key
-        outputs: dict[str, _Out] = {}
+        outputs: dict[str, Out] = {}
         for index, (name, out) in enumerate(left_out):
             if name == ANY_COLUMN or index >= len(right_out) or ANY_COLUMN in self.outputs_of(right):
                 other = self.whole_out(right)
             else:
                 other = right_out[index]
-            outputs[name] = _Out(out.deps | other.deps, f"{kind}({out.fingerprint},{other.fingerprint})")
+            outputs[name] = Out(out.deps | other.deps, f"{kind}({out.fingerprint},{other.fingerprint})")
         return outputs
 
-    def select(self, scope: Scope, select: exp.Select) -> dict[str, _Out]:
-        outputs: dict[str, _Out] = {}
+    def select(self, scope: Scope, select: exp.Select) -> dict[str, Out]:
+        outputs: dict[str, Out] = {}
         for item in select.expressions:
-            star = _star_of(item)
+            star = star_of(item)
             if star is not None:
                 self.expand_star(scope, item, star, outputs)
                 continue
@@ -340,10 +304,10 @@ class _Analysis:
                 name = f"_col_{len(outputs)}"
             if name in outputs:
                 continue
-            outputs[name] = _Out(self.expression_deps(expression, scope, outputs), self.fp(expression, scope))
+            outputs[name] = self.out(expression, scope, outputs)
         return outputs
 
-    def expand_star(self, scope: Scope, item: exp.Expr, star: exp.Star, outputs: dict[str, _Out]) -> None:
+    def expand_star(self, scope: Scope, item: exp.Expr, star: exp.Star, outputs: dict[str, Out]) -> None:
         sources = self.selected(scope)
         table = item.table.lower() if isinstance(item, exp.Column) else ""
         if table:
@@ -376,13 +340,17 @@ class _Analysis:
                     continue
                 if name in replaced:
                     expression = replaced[name]
-                    out = _Out(self.expression_deps(expression, scope, outputs), self.fp(expression, scope))
+                    out = self.out(expression, scope, outputs)
                 outputs[name] = out
 
-    def expression_deps(self, expression: exp.Expr, scope: Scope, own: dict[str, _Out] | None) -> Deps:
+    def out(self, expression: exp.Expr, scope: Scope, own: dict[str, Out]) -> Out:
+        """An output column computed by ``expression`` in ``scope``."""
+        return Out(self.expression_deps(expression, scope, own), self.fp(expression, scope))
+
+    def expression_deps(self, expression: exp.Expr, scope: Scope, own: dict[str, Out] | None) -> Deps:
         child = self.scope_of.get(id(expression))
         if child is not None and child is not scope:
-            return self.whole(child) if child.is_subquery else _EMPTY
+            return self.whole(child) if child.is_subquery else EMPTY
         deps: set[ColumnSource] = set()
         for node in walk_in_scope(expression):
             if type(node) is exp.Column:
@@ -450,82 +418,8 @@ class _Analysis:
             deps |= out.deps
         return frozenset(deps)
 
-    def whole_out(self, scope: Scope) -> _Out:
-        return _Out(self.whole(scope), "scope(" + self.scope_fp(scope) + ")")
-
-    # -- fingerprints --------------------------------------------------------------------------------
-
-    def scope_fp(self, scope: Scope) -> str:
-        key = id(scope)
-        cached = self.cond_fps.get(key)
-        if cached is not None:
-            return cached
-        outs = ",".join(f"{n}={o.fingerprint}" for n, o in self.outputs_of(scope).items())
-        expression = scope.expression
-        parts = [outs]
-        if not isinstance(expression, exp.SetOperation):
-            for arg_key, value in expression.args.items():
-                if arg_key in ("expressions", "with_", "with"):
-                    continue
-                for part in value if isinstance(value, list) else [value]:
-                    if isinstance(part, exp.Expr):
-                        parts.append(self.fp(part, scope))
-        text = "|".join(parts)
-        self.cond_fps[key] = text
-        return text
-
-    def fp(self, node: exp.Expr, scope: Scope) -> str:
-        """A structural text of ``node`` in which columns and tables are replaced by what they denote."""
-        if type(node) is exp.Column:
-            if isinstance(node.this, exp.Star):
-                return "*"
-            try:
-                return self.resolve(node, scope, self.outputs.get(id(scope))).fingerprint
-            except LineageError:
-                return f"?{node.sql()}"
-        child = self.scope_of.get(id(node))
-        if child is not None and child is not scope:
-            return f"Q({self.scope_fp(child)})"
-        if isinstance(node, exp.Table):
-            source = self.selected(scope).get(node.alias_or_name.lower())
-            if isinstance(source, Parent):
-                return source.node
-            if isinstance(source, Scope):
-                return f"Q({self.scope_fp(source)})"
-        if isinstance(node, exp.TableAlias):
-            return ""
-        parts = [node.key]
-        for arg_key, value in node.args.items():
-            if arg_key == "alias" or value is None or value is False:
-                continue
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, exp.Expr):
-                    parts.append(self.fp(item, scope))
-                else:
-                    parts.append(f"{arg_key}={item}")
-        return "(" + " ".join(parts) + ")"
-
-
-def _merge(outs: list[_Out]) -> _Out:
-    if len(outs) == 1:
-        return outs[0]
-    deps: set[ColumnSource] = set()
-    for out in outs:
-        deps |= out.deps
-    return _Out(frozenset(deps), "any(" + ",".join(sorted(o.fingerprint for o in outs)) + ")")
-
-
-def _star_of(item: exp.Expr) -> exp.Star | None:
-    if isinstance(item, exp.Star):
-        return item
-    if isinstance(item, exp.Column) and isinstance(item.this, exp.Star):
-        return item.this
-    return None
-
-
-def _correlatable(scope: Scope) -> bool:
-    """Whether unresolved columns of ``scope`` may refer to its parent's sources (subqueries)."""
-    return scope.is_subquery or scope.is_udtf or (scope.is_derived_table and bool(scope.can_be_correlated))
+    def whole_out(self, scope: Scope) -> Out:
+        return Out(self.whole(scope), "scope(" + self.scope_fp(scope) + ")")
 
 
 def _is_source_column(name: str, sources: dict[str, object], analysis: _Analysis) -> bool:
