@@ -154,7 +154,7 @@ def main() -> None:
         import tessera.sync.router
         from tessera.ingest.lineage import ProjectLineage
 
-        tessera.sync.router.analyse_project = lambda project: ProjectLineage({})  # type: ignore[attr-defined]
+        tessera.sync.router.analyse_project = lambda project, **_: ProjectLineage({})  # type: ignore[attr-defined]
     url = args.database_url or f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
     asyncio.run(run(args.manifest, url))
 

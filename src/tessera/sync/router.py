@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request
 
@@ -73,10 +74,24 @@ async def sync_dbt(
     opts = SyncOptions(
         environment=environment, owner_team_id=owner_team_id, include_packages=include_packages
     )
-    # The SQL analysis is CPU work: a thread keeps the server answering meanwhile.
-    lineage = await asyncio.to_thread(analyse_project, project)
-    work = service.sync_manifest(session, principal, project, opts, lineage)
-    return await await_without_cyclic_gc(work, enabled=settings.sync_pause_gc)
+    # The SQL analysis is CPU work (worker processes for a big project): it starts now, in a thread, and
+    # runs while the sync reads owners and existing assets; the sync awaits it when it first needs it.
+    analysis = asyncio.ensure_future(
+        asyncio.to_thread(analyse_project, project, workers=settings.lineage_workers)
+    )
+    try:
+        work = service.sync_manifest(session, principal, project, opts, analysis)
+        return await await_without_cyclic_gc(work, enabled=settings.sync_pause_gc)
+    finally:
+        if not analysis.done():
+            # The sync failed first: nobody awaits the analysis, so collect its outcome when it ends.
+            analysis.add_done_callback(_collect)
+
+
+def _collect(task: asyncio.Future[Any]) -> None:
+    """Retrieve a finished background task's outcome, so an error is not reported as never retrieved."""
+    if not task.cancelled():
+        task.exception()
 
 
 @router.post("/impact", response_model=DbtImpactResult, openapi_extra=_BODY_DOC)

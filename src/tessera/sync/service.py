@@ -9,6 +9,7 @@ but one ``sync.completed`` audit event.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,12 +111,14 @@ async def sync_manifest(
     principal: Principal,
     project: DbtProject,
     opts: SyncOptions,
-    lineage: ProjectLineage | None = None,
+    analysis: ProjectLineage | Awaitable[ProjectLineage] | None = None,
 ) -> SyncResult:
     """Reconcile assets, contracts, owners, lineage and registrations with ``project``.
 
-    ``lineage`` is the project's column lineage (``None``: not analysed; registrations then carry no
-    column information and every consumer team is asked, as before column-level impact).
+    ``analysis`` is the project's column lineage, or an analysis still running (awaited when the assets
+    are known, so it overlaps with reading owners and existing assets). ``None``: not analysed;
+    registrations then carry no column information and every consumer team is asked, as before
+    column-level impact.
     """
     warnings = [SyncWarning(node=w.node, code=w.code, message=w.message) for w in project.warnings]
     fallback = await fallback_team(session, principal, opts.owner_team_id)
@@ -172,6 +175,7 @@ async def sync_manifest(
             results[uid] = SyncedAsset(unique_id=uid, fqn=node.fqn, asset_id=asset.id, status="updated")
             await record(session, principal, "asset.updated", "asset", asset.id, {"source": "dbt"})
         assets[uid] = asset
+    lineage = await analysis if isinstance(analysis, Awaitable) else analysis
     # New assets get their column lineage in their INSERT (every asset has its id by now); existing ones
     # keep theirs until the contracts are decided below.
     store_columns(lineage, assets, created)
