@@ -75,7 +75,7 @@ async def sync_dbt(
         environment=environment, owner_team_id=owner_team_id, include_packages=include_packages
     )
     # The SQL analysis is CPU work (worker processes for a big project): it starts now, in a thread, and
-    # runs while the sync reads owners and existing assets; the sync awaits it when it first needs it.
+    # runs while the sync decides the contracts; the sync awaits it when it first needs it.
     analysis = asyncio.ensure_future(
         asyncio.to_thread(analyse_project, project, workers=settings.lineage_workers)
     )

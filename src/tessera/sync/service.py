@@ -115,10 +115,10 @@ async def sync_manifest(
 ) -> SyncResult:
     """Reconcile assets, contracts, owners, lineage and registrations with ``project``.
 
-    ``analysis`` is the project's column lineage, or an analysis still running (awaited when the assets
-    are known, so it overlaps with reading owners and existing assets). ``None``: not analysed;
-    registrations then carry no column information and every consumer team is asked, as before
-    column-level impact.
+    ``analysis`` is the project's column lineage, or an analysis still running (awaited once the
+    contracts are decided, which do not need it: so it overlaps with most of the sync's database work).
+    ``None``: not analysed; registrations then carry no column information and every consumer team is
+    asked, as before column-level impact.
     """
     warnings = [SyncWarning(node=w.node, code=w.code, message=w.message) for w in project.warnings]
     fallback = await fallback_team(session, principal, opts.owner_team_id)
@@ -175,10 +175,6 @@ async def sync_manifest(
             results[uid] = SyncedAsset(unique_id=uid, fqn=node.fqn, asset_id=asset.id, status="updated")
             await record(session, principal, "asset.updated", "asset", asset.id, {"source": "dbt"})
         assets[uid] = asset
-    lineage = await analysis if isinstance(analysis, Awaitable) else analysis
-    # New assets get their column lineage in their INSERT (every asset has its id by now); existing ones
-    # keep theirs until the contracts are decided below.
-    store_columns(lineage, assets, created)
     await session.flush()
 
     ids = [a.id for a in assets.values()]
@@ -219,7 +215,9 @@ async def sync_manifest(
 
     # Lineage and registrations are refreshed after the decisions: a change is gated on what its readers
     # read before it (a `select *` reader of a dropped column is asked, although it will not read it).
-    redefined = store_columns(lineage, assets, [uid for uid in assets if uid not in created])
+    # A running analysis overlaps with everything above; it is first needed here.
+    lineage = await analysis if isinstance(analysis, Awaitable) else analysis
+    redefined = store_columns(lineage, assets, list(assets))
     summary.dependencies_created = await _sync_lineage(session, project, assets)
     consumers = await sync_consumers(session, principal, project, assets, owners, lineage)
     summary.registrations_created = consumers.created
