@@ -127,8 +127,12 @@ async def test_proposals_open_approved_and_blocked(
     blocked = await get(client, finance, f"/api/v1/proposals/{seed.proposals['blocked']}")
     assert blocked["status"] == "open"
     assert blocked["asset_id"] == str(seed.assets[STG_ORDERS])
-    (answer,) = blocked["acknowledgments"]
-    assert answer["team_name"] == "analytics"
+    # analytics reads stg_orders.amount directly; the teams reading fct_orders.amount (derived from it)
+    # must answer too, through the column lineage.
+    (answer,) = [a for a in blocked["acknowledgments"] if a["response"] != "pending"]
+    assert answer["team_name"] == "analytics" and answer["required"]
+    via = [a for a in blocked["acknowledgments"] if a["team_name"] != "analytics"]
+    assert via and all(r["kind"] == "via" for a in via if a["required"] for r in a["impact"])
     assert answer["response"] == "blocked"
     assert "amount_cents" in answer["reason"]
 

@@ -43,6 +43,7 @@ from tessera.db.base import utcnow
 from tessera.demo.story import CUSTOMERS, ORDERS, propose, record_quality
 from tessera.enums import Scope
 from tessera.ingest.dbt import parse_manifest
+from tessera.ingest.dbt.column_lineage import analyse_project
 from tessera.notifications.events import EventType
 from tessera.registrations import repository as registrations_repo
 from tessera.registrations.schemas import RegistrationCreate, RegistrationUpdate
@@ -171,7 +172,11 @@ async def seed_demo(
     async with session_factory() as session, session.begin():
         project = parse_manifest(manifest_bytes())
         result = await sync_manifest(
-            session, who["data-platform"], project, SyncOptions(owner_team_id=seed.teams["data-platform"])
+            session,
+            who["data-platform"],
+            project,
+            SyncOptions(owner_team_id=seed.teams["data-platform"]),
+            analyse_project(project, workers=0),  # as the sync endpoint does (in process: 11 models)
         )
         seed.assets = {a.unique_id: a.asset_id for a in result.assets if a.asset_id is not None}
     async with session_factory() as session, session.begin():
