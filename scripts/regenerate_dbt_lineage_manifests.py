@@ -15,18 +15,16 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import gzip
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from regenerate_dbt_manifests import Change, Edit, apply_change
+from regenerate_dbt_manifests import Change, Edit, apply_change, write_manifest
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT = REPO / "tests" / "fixtures" / "dbt" / "projects" / "lineage"
-OUT = REPO / "tests" / "fixtures" / "dbt" / "manifests"
 SCRATCH = Path("/tmp/tessera-dbt-lineage-fixtures")  # noqa: S108 - scratch copies of a committed project
 
 STAGING = "models/staging/_staging.yml"
@@ -106,15 +104,6 @@ def run_variant(dbt: str, name: str, command: str, changes: tuple[Change, ...]) 
     return (project / "target" / "manifest.json").read_bytes()
 
 
-def write_manifest(name: str, data: bytes) -> Path:
-    """Write ``data`` gzipped with a zero mtime so unchanged manifests give identical files."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"lineage__{name}.json.gz"
-    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-        gz.write(data)
-    return path
-
-
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -132,7 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.only or list(VARIANTS):
         command, changes = VARIANTS[name]
         data = run_variant(args.dbt, name, command, changes)
-        print(f"{write_manifest(name, data).relative_to(REPO)}: {len(data):,} bytes of JSON (dbt {command})")
+        print(
+            f"{write_manifest(name, data, 'lineage').relative_to(REPO)}: {len(data):,} bytes of JSON (dbt {command})"
+        )
     return 0
 
 

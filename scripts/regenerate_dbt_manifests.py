@@ -267,10 +267,10 @@ def to_v7_layout(manifest: dict[str, object]) -> dict[str, object]:
     return old
 
 
-def write_manifest(name: str, data: bytes) -> Path:
+def write_manifest(name: str, data: bytes, project: str = "shop") -> Path:
     """Write ``data`` gzipped with a zero mtime so unchanged manifests give identical files."""
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"shop__{name}.json.gz"
+    path = OUT / f"{project}__{name}.json.gz"
     with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
         gz.write(data)
     return path
