@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -38,6 +37,7 @@ from tessera.ui.errors import ui_error_response
 from tessera.ui.render import STATIC_DIR
 from tessera.ui.router import router as ui_router
 from tessera.ui.security import SecurityHeadersMiddleware, is_ui_path
+from tessera.ui.static_files import CompressedStaticFiles
 from tessera.users.router import router as users_router
 from tessera.webhooks.router import router as webhooks_router
 
@@ -223,5 +223,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     # The web UI: pages at the root, their static files (vendored libraries included) at /static.
     app.include_router(ui_router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", CompressedStaticFiles(directory=STATIC_DIR), name="static")
     return app
