@@ -68,8 +68,8 @@ def _answer(**extra: object) -> AcknowledgmentRead:
     return _ColumnAwareAnswer(**base, **extra) if extra else AcknowledgmentRead(**base)  # type: ignore[arg-type]
 
 
-def test_every_consumer_is_required_until_answers_say_otherwise() -> None:
-    plain = _answer()
+def test_answers_say_who_is_required_and_which_columns_affect_them() -> None:
+    plain = _answer()  # an answer recorded before column-level impact: required, columns from its reads
     assert _required(plain) is True
     assert _affected_of(plain, ["email"], {"email"}) == ["email"] and _why(plain) == []
     informed = _answer(required=False, affected_columns=["zip"])

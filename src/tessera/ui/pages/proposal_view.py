@@ -123,25 +123,21 @@ class ProposalPage:
 
 
 def _required(ack: AcknowledgmentRead) -> bool:
-    # Column-level impact may add a `required` flag to answers; until then every consumer must answer.
-    flag = getattr(ack, "required", None)
-    return True if flag is None else bool(flag)
+    """Whether the proposal waits for this team (column-level impact; answers made before it: yes)."""
+    return ack.required
 
 
 def _affected_of(ack: AcknowledgmentRead, reads: list[str], broken: set[str]) -> list[str]:
-    # Prefer the service's own list of affected columns where answers carry one.
-    given = getattr(ack, "affected_columns", None)
-    if isinstance(given, list):
-        return sorted(str(c) for c in given)
+    """The service's affected columns; for an answer recorded before they were kept, the team's reads
+    that a breaking change touches."""
+    if ack.affected_columns:
+        return sorted(str(c) for c in ack.affected_columns)
     return affected(reads, broken)
 
 
 def _why(ack: AcknowledgmentRead) -> list[str]:
-    # Where answers explain why the team is concerned (column-level impact), show those explanations.
-    given = getattr(ack, "impact", None)
-    if not isinstance(given, list):
-        return []
-    return [str(getattr(reason, "message", "")) for reason in given if getattr(reason, "message", "")]
+    """The service's explanations of why the team is concerned (direct read, via a downstream column...)."""
+    return [reason.message for reason in ack.impact if reason.message]
 
 
 async def build(session: AsyncSession, principal: Principal, proposal_id: uuid.UUID) -> ProposalPage:
@@ -149,7 +145,10 @@ async def build(session: AsyncSession, principal: Principal, proposal_id: uuid.U
     proposal = (await service.to_read(session, [await service.require_proposal(session, proposal_id)]))[0]
     asset = await assets_repo.get(session, proposal.asset_id)
     registrations = await registrations_repo.for_asset(session, proposal.asset_id) if asset else []
-    reads = {r.consumer_team_id: [str(c) for c in r.columns] for r in registrations}
+    # What each team reads: the columns it declared and those the lineage derived for it.
+    reads = {
+        r.consumer_team_id: sorted({str(c) for c in [*r.columns, *r.derived_columns]}) for r in registrations
+    }
     proposer = await teams_repo.get(session, proposal.proposed_by_team_id)
     user = (
         await users_repo.get(session, proposal.proposed_by_user_id) if proposal.proposed_by_user_id else None
