@@ -104,6 +104,9 @@ async def build(client: httpx.AsyncClient, manifest: bytes) -> dict[str, Any]:
     for asset in foreign[:PROPOSALS]:
         contract = (await call(client, "GET", f"/api/v1/assets/{asset['id']}/contracts?limit=1"))["items"][0]
         schema = contract["schema"]
+        # Every consumer must answer (the strict switch): the dropped column below may be one that the
+        # column lineage says nobody reads, which would publish at once instead of opening a proposal.
+        await call(client, "PATCH", f"/api/v1/assets/{asset['id']}", json={"require_all_consumers": True})
         schema["properties"]["bench_note"] = {"type": ["string", "null"]}
         await call(client, "POST", f"/api/v1/assets/{asset['id']}/contracts", 201, json={"schema": schema})
         dropped = sorted(schema["properties"])[0]
