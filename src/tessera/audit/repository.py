@@ -57,12 +57,21 @@ async def list_events(
 def _target_id_matches(session: AsyncSession, ids: sa.Select[Any]) -> sa.ColumnElement[bool]:
     """``target_id`` is one of the UUIDs ``ids`` selects (targets are stored as dashed text).
 
-    PostgreSQL compares the UUID as text; SQLite stores a UUID as 32 hex digits, so the dashes go.
+    PostgreSQL casts the UUID to text; SQLite stores a UUID as 32 hex digits, so the dashes are put in.
+    Either way the subquery side is converted, never ``target_id``, so the (target_type, target_id)
+    index still serves the match.
     """
+    column = next(iter(ids.subquery().c))
     if session.get_bind().dialect.name == "postgresql":
-        column = next(iter(ids.subquery().c))
         return AuditEvent.target_id.in_(sa.select(sa.cast(column, sa.String)))
-    return sa.func.replace(AuditEvent.target_id, "-", "").in_(ids)
+    parts = [sa.func.substr(column, start, length) for start, length in _UUID_GROUPS]
+    dashed: sa.ColumnElement[Any] = parts[0]
+    for part in parts[1:]:
+        dashed = dashed.concat("-").concat(part)
+    return AuditEvent.target_id.in_(sa.select(dashed))
+
+
+_UUID_GROUPS = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
 
 
 async def touching_team(
