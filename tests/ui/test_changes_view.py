@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tessera.core import CompatibilityMode, diff_schemas
-from tessera.ui.changes_view import TABLE, change_groups, column_of, field_label, summary
+from tessera.core.pointer import column_of
+from tessera.ui.changes_view import TABLE, change_groups, field_label, summary
 
 
 def test_field_labels_read_like_column_paths() -> None:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from tessera.core.pointer import column_of
+
 
 class Scope(StrEnum):
     """How much of an asset a registration reads."""
@@ -152,20 +154,16 @@ class Touched:
         return self.whole_table or bool(self.columns)
 
 
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
 def touched(breaking: Iterable[Mapping[str, Any]]) -> Touched:
     """The columns (``/properties/<c>`` or ``/columns/<c>``) and whole-table changes in ``breaking``."""
     columns: set[str] = set()
     whole = False
     for change in breaking:
-        parts = str(change.get("path", "")).split("/")
-        if len(parts) >= 3 and parts[0] == "" and parts[1] in ("properties", "columns") and parts[2]:
-            columns.add(_unescape(parts[2]).lower())
-        else:
+        column = column_of(str(change.get("path", "")))
+        if column is None:
             whole = True
+        else:
+            columns.add(column)
     return Touched(frozenset(columns), whole)
 
 

@@ -13,6 +13,15 @@ def unescape(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
 
 
+def column_of(path: str) -> str | None:
+    """The top-level column a change path touches (``/properties/<c>/...`` or ``/columns/<c>``), lower
+    case; ``None`` for a change of the table as a whole."""
+    tokens = path.split("/")
+    if len(tokens) >= 3 and tokens[0] == "" and tokens[1] in ("properties", "columns") and tokens[2]:
+        return unescape(tokens[2]).lower()
+    return None
+
+
 class Path:
     """An immutable path built by appending segments; appending is O(1) and shares the parent.
 

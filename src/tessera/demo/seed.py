@@ -294,6 +294,6 @@ async def _deliver(session_factory: async_sessionmaker[AsyncSession], settings: 
     channels = Channels(settings)
     try:
         while await sweep_once(session_factory, settings, channels):
-            pass
+            continue  # a pass returns how much it did: stop at the first idle one
     finally:
         await channels.aclose()

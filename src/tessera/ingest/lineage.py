@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from tessera.core.gating import ANY_COLUMN
+
+__all__ = ["ALL_COLUMNS", "ANY_COLUMN", "ColumnSource", "NodeLineage", "ProjectLineage"]
+
 ALL_COLUMNS = None
 """The value of :attr:`NodeLineage.reads` for a parent whose columns could not be narrowed down."""
 
-ANY_COLUMN = "*"
-"""The column of a :class:`ColumnSource` in ``derives`` meaning "some column of that node, unknown which"
-(the parent declares no columns, e.g. ``select *`` from an undeclared source)."""
+# ANY_COLUMN ("*", from the gating rule that reads it): the column of a ColumnSource in ``derives`` meaning
+# "some column of that node, unknown which" (e.g. ``select *`` from a source that declares no columns).
 
 
 @dataclass(frozen=True, slots=True, order=True)

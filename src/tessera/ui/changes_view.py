@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tessera.core.pointer import unescape
+from tessera.core.pointer import column_of, unescape
 from tessera.core.values import canonical_json
 
 TABLE = "(whole table)"
@@ -76,14 +76,6 @@ def field_label(path: str) -> str:
         index += 1
     text = ".".join(parts).replace(".[]", "[]")
     return text or TABLE
-
-
-def column_of(path: str) -> str | None:
-    """The top-level column a change path touches (lower case), or ``None`` for whole-table changes."""
-    tokens = path.split("/")
-    if len(tokens) >= 3 and tokens[1] in ("properties", "columns"):
-        return unescape(tokens[2]).lower()
-    return None
 
 
 def kind_label(kind: str) -> str:

@@ -114,7 +114,7 @@ def test_a_broken_pool_falls_back_to_this_process(monkeypatch: pytest.MonkeyPatc
             raise lineage_pool.BrokenProcessPool("a worker died")
 
         def shutdown(self, **kwargs: object) -> None:
-            pass
+            """Nothing to stop: no worker was ever started."""
 
     monkeypatch.setattr(lineage_pool, "_pool", lambda workers: Broken())
     assert fresh(project, workers=2) == expected

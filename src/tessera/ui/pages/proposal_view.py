@@ -15,13 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.assets import repository as assets_repo
 from tessera.auth.principal import Principal
 from tessera.contracts import repository as contracts_repo
+from tessera.core.pointer import column_of
 from tessera.core.semver import suggest_version
 from tessera.enums import AckResponse, ProposalSource, ProposalStatus, Scope
 from tessera.proposals import service
 from tessera.proposals.schemas import AcknowledgmentRead, ProposalRead
 from tessera.registrations import repository as registrations_repo
 from tessera.teams import repository as teams_repo
-from tessera.ui.changes_view import ChangeGroup, change_groups, column_of, summary
+from tessera.ui.changes_view import ChangeGroup, change_groups, summary
 from tessera.users import repository as users_repo
 
 # owner/repo#42, optionally prefixed with github: (what `tessera dbt check --propose` records).
