@@ -41,6 +41,23 @@ def _shuffled(value: Any, rng: random.Random) -> Any:
     return value
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"nullable": None, "description": "ratio:1.5 and [2e5, null]"},
+        {"digest": "3e0f1a9b", "nullable": False, "bound": [-0.0, True]},
+        [1.0, {"a": -1e21}, None],
+        -2.5,
+        1e21,
+        None,
+        {"a": [None, 12], "b": "x:null"},
+    ],
+)
+def test_null_and_float_tokens_in_and_out_of_strings(value: Any) -> None:
+    # Floats and nulls outside strings, and float- or null-like text inside them, around orjson's fast path.
+    assert canonical_bytes(value) == rfc8785.dumps(value)
+
+
 @given(jcs_values)
 def test_agrees_with_rfc8785_in_its_domain(value: Any) -> None:
     assert canonical_bytes(value) == rfc8785.dumps(value)
@@ -123,6 +140,9 @@ def test_lone_surrogates_are_escaped() -> None:
         object(),
         {1: "a", "b": 2},
         [10**5000],  # in a list: pytest's id for the bare number would need its digits
+        {"nullable": None, "x": float("nan")},  # orjson writes NaN as null, like the genuine null
+        {"digest": "3e0f1a", "ratio": float("inf")},
+        [None, float("nan")],
     ],
 )
 def test_non_json_values_are_invalid(bad: Any) -> None:

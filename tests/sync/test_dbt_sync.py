@@ -332,3 +332,19 @@ async def test_new_push_to_the_same_pull_request_replaces_its_proposal(shop: Sho
     assert third["proposal"]["id"] != second["proposal"]["id"]
     assert third["acknowledged"] is False
     assert [c["response"] for c in third["consumers"]] == ["pending"]
+
+
+async def test_a_big_upload_starts_the_analysis_workers_while_it_is_parsed(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tessera.ingest.dbt import lineage_pool
+    from tessera.sync import router
+
+    warmed: list[int | None] = []
+    monkeypatch.setattr(lineage_pool, "warm_pool", warmed.append)
+    monkeypatch.setattr(lineage_pool, "cpu_count", lambda: 4)
+    await shop.sync("base")  # a few KB: no pool for it
+    assert warmed == []
+    monkeypatch.setattr(router, "WARM_POOL_BYTES", 1024)
+    await shop.sync("base")
+    assert warmed == [None]  # the setting's default: one worker per CPU

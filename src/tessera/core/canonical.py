@@ -44,9 +44,13 @@ _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?[0-9]+(?:\.[0-9]+(?:e[-+][0-9]
 # Characters whose code-point order differs from their UTF-16 order (BMP above the surrogates, astral).
 _ORDER_HAZARD = re.compile("[\ue000-\U0010ffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# Anything in orjson's output that could be a float token (or part of one): a digit then "." or an
-# exponent. Matches inside strings (versions, hex digests) only send the value down the slower path.
-_ORJSON_FLOAT = re.compile(rb"[0-9](?:\.|[eE])")
+# A token of orjson's output that it may have written differently from RFC 8785: a float (a number with
+# "." or an exponent) or a null (which is also how orjson writes NaN and infinities). orjson writes no
+# whitespace, so a value token outside a string follows ":", "," or "[" (or starts the text); the same
+# characters inside a string (a description saying "ratio:1.5") only send the value down the slower
+# path, while key names such as "nullable" and hex digests ("3e0f...") never match.
+_ORJSON_RISKY = re.compile(rb"[:,\[](?:null|-?[0-9]+[.eE])")
+_ORJSON_RISKY_START = re.compile(rb"(?:null|-?[0-9]+[.eE])")
 
 
 class _Text:
@@ -92,14 +96,14 @@ def _orjson_text(value: object) -> str | None:
     orjson writes sorted keys, minimal escapes and integers exactly as RFC 8785 does, about four times
     faster than the standard library; it differs on floats (``1.0``, ``1e21``), writes NaN as ``null``,
     and refuses lone surrogates, non-string keys, integers beyond 64 bits and very deep values. Output
-    with a float-like token or a ``null`` anywhere (even inside a string), or with characters whose
-    code-point and UTF-16 orders differ, is left to the standard library's path below.
+    with a float or ``null`` token (see ``_ORJSON_RISKY``), or with characters whose code-point and
+    UTF-16 orders differ, is left to the standard library's path below.
     """
     try:
         raw = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except (orjson.JSONEncodeError, TypeError):
         return None
-    if b"null" in raw or _ORJSON_FLOAT.search(raw) is not None:
+    if _ORJSON_RISKY.search(raw) is not None or _ORJSON_RISKY_START.match(raw) is not None:
         return None
     text = raw.decode()
     if not text.isascii() and _ORDER_HAZARD.search(text) is not None:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 
 from tessera.deps import ReadPrincipal, ReadSessionDep, SettingsDep, WritePrincipal, WriteSessionDep
 from tessera.errors import BadRequest, PayloadTooLarge
-from tessera.ingest.dbt import DbtProject, parse_manifest
+from tessera.ingest.dbt import DbtProject, lineage_pool, parse_manifest
 from tessera.ingest.dbt.column_lineage import analyse_project
 from tessera.perf import await_without_cyclic_gc
 from tessera.sync import impact, service
@@ -20,6 +20,8 @@ from tessera.sync.service import SyncOptions
 router = APIRouter(prefix="/sync/dbt", tags=["dbt"])
 
 MAX_MANIFEST_BYTES = 512 * 1024 * 1024
+WARM_POOL_BYTES = 2 * 1024 * 1024
+"""A manifest upload this big (or of unknown size) may hold a project the analysis pool works on."""
 _BODY_DOC = {
     "requestBody": {
         "required": True,
@@ -70,6 +72,7 @@ async def sync_dbt(
     include_packages: bool = False,
 ) -> SyncResult:
     """Sync a dbt manifest: assets, contracts, owners, lineage and consumer registrations."""
+    _warm_analysis_pool(request, settings.lineage_workers)
     project = await read_manifest(request, include_packages)
     opts = SyncOptions(
         environment=environment, owner_team_id=owner_team_id, include_packages=include_packages
@@ -86,6 +89,19 @@ async def sync_dbt(
         if not analysis.done():
             # The sync failed first: nobody awaits the analysis, so collect its outcome when it ends.
             analysis.add_done_callback(_collect)
+
+
+def _warm_analysis_pool(request: Request, workers: int | None) -> None:
+    """Start the lineage workers while the manifest is read and parsed, when it may be a big project.
+
+    A worker's start (a fork of the preloaded server, or a spawn importing sqlglot) then overlaps the
+    parse instead of delaying the analysis; a pool that is already up costs nothing here.
+    """
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) < WARM_POOL_BYTES:
+        return
+    if lineage_pool.worker_count(workers, lineage_pool.PARALLEL_MIN_MODELS) > 1:
+        asyncio.ensure_future(asyncio.to_thread(lineage_pool.warm_pool, workers)).add_done_callback(_collect)
 
 
 def _collect(task: asyncio.Future[Any]) -> None:

@@ -118,3 +118,18 @@ def test_a_broken_pool_falls_back_to_this_process(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(lineage_pool, "_pool", lambda workers: Broken())
     assert fresh(project, workers=2) == expected
+
+
+def test_warming_starts_every_worker_before_the_first_analysis() -> None:
+    lineage_pool.warm_pool(2)
+    pool = lineage_pool._pool(2)
+    assert len(pool._processes) == 2  # both started, not one on demand
+    assert all(process.is_alive() for process in pool._processes.values())
+    lineage_pool.warm_pool(2)  # a warm pool is reused, not restarted
+    assert lineage_pool._pool(2) is pool
+
+
+def test_warming_a_single_worker_starts_no_pool() -> None:
+    lineage_pool.shutdown_pool()
+    lineage_pool.warm_pool(1)
+    assert lineage_pool._POOL is None

@@ -115,7 +115,10 @@ def warm_pool(workers: int | None) -> None:
     """Start the pool's workers now (a server can call this at startup, so the first sync does not wait)."""
     count = cpu_count() if workers is None else workers
     if count > 1:
-        _pool(count).submit(int).result()
+        # Workers start on demand, one per task that finds none idle: one task each starts them all.
+        pool = _pool(count)
+        for future in [pool.submit(int) for _ in range(count)]:
+            future.result()
 
 
 def shutdown_pool() -> None:
