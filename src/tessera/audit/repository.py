@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.db.models import Acknowledgment, Asset, AuditEvent, Contract, Proposal, Registration
+from tessera.db.models import Acknowledgment, Asset, AuditEvent
 from tessera.db.paging import fetch_page
 
 
@@ -26,6 +26,7 @@ async def list_events(
     limit: int,
     offset: int,
     oldest_first: bool = False,
+    asset_id: uuid.UUID | None = None,
 ) -> tuple[Sequence[AuditEvent], int]:
     """Events matching the filters, newest first (or oldest first), with the total count.
 
@@ -43,6 +44,8 @@ async def list_events(
         conds.append(AuditEvent.target_type == target_type)
     if target_id:
         conds.append(AuditEvent.target_id == target_id)
+    if asset_id:
+        conds.append(AuditEvent.asset_id == asset_id)
     if actor_team_id:
         conds.append(AuditEvent.actor_team_id == actor_team_id)
     if since:
@@ -83,24 +86,24 @@ async def touching_team(
     limit: int,
     offset: int,
 ) -> tuple[Sequence[AuditEvent], int]:
-    """Events a team should know about: what it did, and what happened to its assets, their contracts,
-    registrations and proposals, and to proposals that ask it for an answer. Newest first by default."""
+    """Events a team should know about: what it did, what happened to its assets (and their contracts,
+    registrations and proposals: each event names its asset), and to proposals that ask it for an
+    answer. Newest first by default.
+
+    Each branch is an index lookup (the actor team; the asset with the time; the proposal target), so
+    the cost follows the team's own events, not the size of the audit log.
+    """
     owned = sa.select(Asset.id).where(Asset.owner_team_id == team_id)
     asked = sa.select(Acknowledgment.proposal_id).where(Acknowledgment.team_id == team_id)
-    proposals = sa.select(Proposal.id).where(sa.or_(Proposal.asset_id.in_(owned), Proposal.id.in_(asked)))
-    contracts = sa.select(Contract.id).where(Contract.asset_id.in_(owned))
-    registrations = sa.select(Registration.id).where(Registration.asset_id.in_(owned))
     touched = sa.or_(
         AuditEvent.actor_team_id == team_id,
-        sa.and_(AuditEvent.target_type == "asset", _target_id_matches(session, owned)),
-        sa.and_(AuditEvent.target_type == "proposal", _target_id_matches(session, proposals)),
-        sa.and_(AuditEvent.target_type == "contract", _target_id_matches(session, contracts)),
-        sa.and_(AuditEvent.target_type == "registration", _target_id_matches(session, registrations)),
+        AuditEvent.asset_id.in_(owned),
+        sa.and_(AuditEvent.target_type == "proposal", _target_id_matches(session, asked)),
     )
     conds: list[sa.ColumnElement[bool]] = [touched]
     if action:
         conds.append(
-            AuditEvent.action.like(action[:-1] + "%")
+            AuditEvent.action.startswith(action[:-1], autoescape=True)
             if action.endswith(".*")
             else AuditEvent.action == action
         )

@@ -17,6 +17,9 @@ class AuditEventRead(ApiModel):
     action: str
     target_type: str
     target_id: str
+    asset_id: uuid.UUID | None = None
+    """The asset the event concerns (the target, or the asset of a target contract, proposal or
+    registration); none for events on teams, users, keys and webhooks."""
     actor_team_id: uuid.UUID | None
     actor_user_id: uuid.UUID | None
     actor_key_id: str | None

@@ -22,9 +22,19 @@ async def record(
     target_type: str,
     target_id: object,
     details: Mapping[str, Any] | None = None,
+    *,
+    asset_id: uuid.UUID | None = None,
 ) -> None:
-    """Append an audit event (``action`` is dotted, e.g. ``proposal.acknowledged``) to this transaction."""
-    stage(session, AuditEvent, _row(principal, action, target_type, target_id, dict(details or {}), utcnow()))
+    """Append an audit event (``action`` is dotted, e.g. ``proposal.acknowledged``) to this transaction.
+
+    ``asset_id`` is the asset the event concerns; without it, an asset target or an ``asset_id`` in
+    ``details`` gives it. Events on contracts, proposals and registrations must name it one way or the
+    other: a team's activity list finds them through it.
+    """
+    row = _row(principal, action, target_type, target_id, dict(details or {}), utcnow())
+    if asset_id is not None:
+        row["asset_id"] = asset_id
+    stage(session, AuditEvent, row)
 
 
 def _row(
@@ -46,7 +56,15 @@ def _row(
         "actor_key_id": principal.key_id,
         "request_id": principal.request_id,
         "details": details,
+        "asset_id": _concerned_asset(target_type, target_id, details),
     }
+
+
+def _concerned_asset(target_type: str, target_id: object, details: Mapping[str, Any]) -> uuid.UUID | None:
+    named = target_id if target_type == "asset" else details.get("asset_id")
+    if named is None:
+        return None
+    return named if isinstance(named, uuid.UUID) else uuid.UUID(str(named))
 
 
 async def record_many(

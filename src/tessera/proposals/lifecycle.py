@@ -71,7 +71,13 @@ async def open_proposal(
         existing.resolution_note = "Replaced by a newer push to the same pull request."
         await session.flush()
         await record(
-            session, principal, "proposal.superseded", "proposal", existing.id, {"source_ref": cmd.source_ref}
+            session,
+            principal,
+            "proposal.superseded",
+            "proposal",
+            existing.id,
+            {"source_ref": cmd.source_ref},
+            asset_id=existing.asset_id,
         )
     impacts = await team_impacts(session, asset, ev.breaking)
     proposal = Proposal(
@@ -171,12 +177,12 @@ async def resolve_approved(
         proposal.status = ProposalStatus.STALE
         proposal.resolution_note = "The contract it was diffed against is no longer active; re-propose."
         await session.flush()
-        await record(session, principal, "proposal.stale", "proposal", proposal.id, {})
+        await record(session, principal, "proposal.stale", "proposal", proposal.id, {}, asset_id=asset.id)
         await emit(session, await proposal_event(session, ProposalStale, asset, proposal))
         return
     proposal.status = status
     await session.flush()
-    await record(session, principal, action, "proposal", proposal.id, {"reason": forced})
+    await record(session, principal, action, "proposal", proposal.id, {"reason": forced}, asset_id=asset.id)
     if forced:
         who = await actor(session, principal)
         event = await proposal_event(
@@ -221,5 +227,5 @@ async def expire(session: AsyncSession, principal: Principal, proposal: Proposal
     proposal.resolved_at = utcnow()
     proposal.resolution_note = "Expired before every required consumer team acknowledged it."
     await session.flush()
-    await record(session, principal, "proposal.expired", "proposal", proposal.id, {})
+    await record(session, principal, "proposal.expired", "proposal", proposal.id, {}, asset_id=asset.id)
     await emit(session, await proposal_event(session, ProposalExpired, asset, proposal))

@@ -134,6 +134,7 @@ async def acknowledge(
         "proposal",
         proposal.id,
         {"team_id": str(team_id), "response": data.response.value, "reason": data.reason},
+        asset_id=proposal.asset_id,
     )
     team = (await payloads.team_refs(session, [team_id]))[team_id]
     answer = Answer(
@@ -164,7 +165,15 @@ async def withdraw(
     proposal.resolved_at = utcnow()
     proposal.resolution_note = reason
     await session.flush()
-    await record(session, principal, "proposal.withdrawn", "proposal", proposal.id, {"reason": reason})
+    await record(
+        session,
+        principal,
+        "proposal.withdrawn",
+        "proposal",
+        proposal.id,
+        {"reason": reason},
+        asset_id=asset.id,
+    )
     await emit(session, await proposal_event(session, ProposalWithdrawn, asset, proposal))
     return proposal
 

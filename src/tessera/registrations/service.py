@@ -135,7 +135,13 @@ async def update(
         reg.purpose = changes["purpose"]
     await session.flush()
     await record(
-        session, principal, "registration.updated", "registration", reg.id, {"fields": sorted(changes)}
+        session,
+        principal,
+        "registration.updated",
+        "registration",
+        reg.id,
+        {"fields": sorted(changes)},
+        asset_id=reg.asset_id,
     )
     return reg
 

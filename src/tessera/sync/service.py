@@ -339,7 +339,15 @@ async def _apply(
         )
         covering.status = ProposalStatus.PUBLISHED
         covering.published_contract_id = contract.id
-        await record(session, principal, "proposal.published", "proposal", covering.id, {"version": version})
+        await record(
+            session,
+            principal,
+            "proposal.published",
+            "proposal",
+            covering.id,
+            {"version": version},
+            asset_id=asset.id,
+        )
         return SyncedAsset(
             unique_id=node_id,
             fqn=asset.fqn,

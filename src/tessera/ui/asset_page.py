@@ -281,12 +281,14 @@ async def quality(session: AsyncSession, asset: Asset, params: ListParams, path:
 
 
 async def audit(session: AsyncSession, asset: Asset, params: ListParams, path: str) -> ListView:
-    """A page of the audit events about the asset; ``action`` filters (``quality_run.*`` a family)."""
+    """A page of the audit events about the asset and its contracts, proposals and registrations;
+    ``action`` filters (``quality_run.*`` a family)."""
     rows, total = await audit_repo.list_events(
         session,
         action=params.filters.get("action"),
-        target_type="asset",
-        target_id=str(asset.id),
+        target_type=None,
+        target_id=None,
+        asset_id=asset.id,
         actor_team_id=None,
         since=None,
         until=None,

@@ -21,6 +21,7 @@ class AuditEvent(IdMixin, Base):
         sa.Index("ix_events_target_type_target_id", "target_type", "target_id"),
         sa.Index("ix_events_action_occurred_at", "action", "occurred_at"),
         sa.Index("ix_events_occurred_at", "occurred_at"),
+        sa.Index("ix_events_asset_id_occurred_at", "asset_id", "occurred_at"),
         {"schema": AUDIT},
     )
 
@@ -33,6 +34,10 @@ class AuditEvent(IdMixin, Base):
     actor_key_id: Mapped[str | None] = mapped_column(sa.String(32))
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    asset_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid())
+    """The asset the event concerns (the target, or the asset of a target contract, proposal or
+    registration): a team's activity is the events on its assets, read through one index. No foreign
+    key: the audit trail outlives what it describes."""
 
 
 class QualityRun(IdMixin, Base):
