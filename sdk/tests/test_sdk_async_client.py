@@ -195,6 +195,10 @@ async def test_audit_events_record_the_actions(owner: TeamClient, admin: AsyncTe
     # Publishing is audited on the contract it created.
     on_contract = [e async for e in admin.audit.iter_all(target_id=str(published.contract.id))]
     assert [(e.action, e.actor_team_id) for e in on_contract] == [("contract.published", owner.team.id)]
+    # Everything about the asset, its contract included, through the asset it concerns.
+    about = (await admin.audit.list(asset_id=asset.id)).items
+    assert sorted(e.action for e in about) == ["asset.created", "contract.published"]
+    assert {e.asset_id for e in about} == {asset.id}
 
 
 async def test_proposals_withdraw_and_force(

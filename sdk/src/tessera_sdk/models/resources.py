@@ -291,6 +291,7 @@ class AuditEvent(Model):
     action: str
     target_type: str
     target_id: str
+    asset_id: uuid.UUID | None = None
     actor_team_id: uuid.UUID | None = None
     actor_user_id: uuid.UUID | None = None
     actor_key_id: str | None = None

@@ -19,12 +19,14 @@ class _Filters:
     actor_team_id: b.Id | None
     since: datetime | None
     until: datetime | None
+    asset_id: b.Id | None = None
 
     def params(self) -> dict[str, b.QueryValue]:
         return {
             "action": self.action,
             "target_type": self.target_type,
             "target_id": self.target_id,
+            "asset_id": self.asset_id,
             "actor_team_id": self.actor_team_id,
             "since": self.since,
             "until": self.until,
@@ -36,7 +38,8 @@ def _list(filters: _Filters, limit: int, offset: int) -> b.Call[Page[AuditEvent]
 
 
 class Audit(SyncResource):
-    """Read the append-only audit log; ``action`` accepts a family such as ``proposal.*``."""
+    """Read the append-only audit log; ``action`` accepts a family such as ``proposal.*``, ``asset_id``
+    selects every event about one asset (its contracts, proposals and registrations included)."""
 
     def list(
         self,
@@ -44,6 +47,7 @@ class Audit(SyncResource):
         action: str | None = None,
         target_type: str | None = None,
         target_id: str | None = None,
+        asset_id: b.Id | None = None,
         actor_team_id: b.Id | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
@@ -51,7 +55,7 @@ class Audit(SyncResource):
         offset: int = 0,
     ) -> Page[AuditEvent]:
         """One page of audit events, newest first."""
-        filters = _Filters(action, target_type, target_id, actor_team_id, since, until)
+        filters = _Filters(action, target_type, target_id, actor_team_id, since, until, asset_id)
         return self._x.run(_list(filters, limit, offset))
 
     def iter_all(
@@ -60,18 +64,20 @@ class Audit(SyncResource):
         action: str | None = None,
         target_type: str | None = None,
         target_id: str | None = None,
+        asset_id: b.Id | None = None,
         actor_team_id: b.Id | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> Iterator[AuditEvent]:
         """Every matching audit event, newest first."""
-        filters = _Filters(action, target_type, target_id, actor_team_id, since, until)
+        filters = _Filters(action, target_type, target_id, actor_team_id, since, until, asset_id)
         return self._x.paginate(lambda lim, off: _list(filters, lim, off), page_size)
 
 
 class AsyncAudit(AsyncResource):
-    """Read the append-only audit log; ``action`` accepts a family such as ``proposal.*``."""
+    """Read the append-only audit log; ``action`` accepts a family such as ``proposal.*``, ``asset_id``
+    selects every event about one asset (its contracts, proposals and registrations included)."""
 
     async def list(
         self,
@@ -79,6 +85,7 @@ class AsyncAudit(AsyncResource):
         action: str | None = None,
         target_type: str | None = None,
         target_id: str | None = None,
+        asset_id: b.Id | None = None,
         actor_team_id: b.Id | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
@@ -86,7 +93,7 @@ class AsyncAudit(AsyncResource):
         offset: int = 0,
     ) -> Page[AuditEvent]:
         """One page of audit events, newest first."""
-        filters = _Filters(action, target_type, target_id, actor_team_id, since, until)
+        filters = _Filters(action, target_type, target_id, actor_team_id, since, until, asset_id)
         return await self._x.run(_list(filters, limit, offset))
 
     def iter_all(
@@ -95,11 +102,12 @@ class AsyncAudit(AsyncResource):
         action: str | None = None,
         target_type: str | None = None,
         target_id: str | None = None,
+        asset_id: b.Id | None = None,
         actor_team_id: b.Id | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[AuditEvent]:
         """Every matching audit event, newest first."""
-        filters = _Filters(action, target_type, target_id, actor_team_id, since, until)
+        filters = _Filters(action, target_type, target_id, actor_team_id, since, until, asset_id)
         return self._x.paginate(lambda lim, off: _list(filters, lim, off), page_size)
