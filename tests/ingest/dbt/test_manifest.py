@@ -348,3 +348,33 @@ def test_v7_layout_without_attached_node_or_project_name() -> None:
             continue
         assert asset == base.assets[uid]
     assert old.exposures == base.exposures
+
+
+def test_a_relation_named_by_several_nodes_is_one_asset_kept_for_its_builder() -> None:
+    from .builders import manifest, model, source
+
+    # The project reads the table its snapshot builds through a source, and two sources name one table.
+    snap = model("orders_snapshot", resource_type="snapshot", schema="snapshots", alias="orders_snapshot")
+    snap["unique_id"] = "snapshot.shop.orders_snapshot"
+    again = source("snapshots", "orders_snapshot", schema="snapshots")
+    quote_a = source("crm", "quote", identifier="quote_c")
+    quote_b = source("crm", "zquote", identifier="quote_c")
+    reader = model(
+        "orders_history",
+        depends_on={"nodes": [again["unique_id"], quote_b["unique_id"]]},
+        raw_code="select * from {{ source('snapshots', 'orders_snapshot') }}",
+    )
+    project = parse_manifest(manifest(snap, reader, sources=(again, quote_a, quote_b)))
+    assert sorted(project.assets) == [
+        "model.shop.orders_history",
+        "snapshot.shop.orders_snapshot",
+        "source.shop.crm.quote",
+    ]
+    assert project.assets["model.shop.orders_history"].depends_on == (
+        "snapshot.shop.orders_snapshot",
+        "source.shop.crm.quote",
+    )
+    dropped = {w.node: w.message for w in project.warnings if w.code == "duplicate_relation"}
+    assert set(dropped) == {again["unique_id"], quote_b["unique_id"]}
+    assert "synced as snapshot.shop.orders_snapshot" in dropped[again["unique_id"]]
+    assert len({a.fqn for a in project.assets.values()}) == len(project.assets)

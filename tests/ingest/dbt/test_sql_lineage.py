@@ -338,3 +338,52 @@ def test_analyses_are_remembered_until_code_or_parent_columns_change() -> None:
     assert analyse(sql, parents=(ORDERS,)) == first
     fewer = [model("orders", columns={"order_id": "int"}), *upstream()[1:]]
     assert set(analyse(sql, parents=(ORDERS,), nodes=fewer).derives) == {"order_id"}
+
+
+FLATTENED = (
+    "with src as (select * from {{ source('raw', 'events') }}),\n"
+    "flat as (\n"
+    "  select f.value as item, f.index as pos, loaded_at\n"
+    "  from src, lateral flatten(input => parse_json(body), outer => true) f\n"
+    ")\n"
+    "select * from flat"
+)
+
+
+@pytest.mark.parametrize(
+    ("columns", "reads"),
+    [
+        ({"body": "variant", "loaded_at": "timestamp", "id": "int"}, {"body", "loaded_at"}),
+        (None, ALL_COLUMNS),  # undeclared source: `body` may come from `src` or the flatten itself
+    ],
+)
+def test_lateral_flatten_beside_unqualified_columns(columns: Any, reads: Any) -> None:
+    # A lateral FLATTEN whose argument names an unqualified column: the analysis once went round
+    # between the flatten's scope and the query using it until the interpreter's recursion limit.
+    events = source("raw", "events", columns=columns)
+    lineage = analyse(FLATTENED, parents=(RAW,), adapter="snowflake", nodes=[], sources=(events,))
+    assert lineage.reads == {RAW: reads}
+    assert set(lineage.derives) == {"item", "pos", "loaded_at"}
+    assert (lineage.fallback_reason is None) == (columns is not None)
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (RecursionError(), "its SQL nests too deeply to analyse"),
+        (TypeError("boom"), "the analysis failed (TypeError); please report it"),
+    ],
+)
+def test_an_analysis_that_breaks_costs_the_model_its_precision_not_the_sync(
+    monkeypatch: pytest.MonkeyPatch, error: Exception, reason: str
+) -> None:
+    from tessera.ingest.dbt import column_lineage, model_lineage
+
+    def broken(*_: Any) -> Any:
+        raise error
+
+    monkeypatch.setattr(model_lineage, "analyse_query", broken)
+    column_lineage._CACHE.clear()  # an earlier test may have analysed the same model
+    lineage = analyse("select order_id from {{ ref('orders') }}", parents=(ORDERS,))
+    assert lineage.reads == {ORDERS: ALL_COLUMNS}
+    assert lineage.fallback_reason == reason

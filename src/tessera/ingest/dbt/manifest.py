@@ -8,6 +8,7 @@ kept for the column-lineage analysis, with line endings normalised.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Mapping, Sequence
 
@@ -107,7 +108,8 @@ def _parse(data: ManifestInput, *, include_packages: bool) -> DbtProject:
         included,
         warnings,
     )
-    code = {uid: _code(lookup[uid]) for uid in candidates if lookup[uid].get("resource_type") in CODE_TYPES}
+    assets, exposures = _one_node_per_relation(assets, exposures, warnings)
+    code = {uid: _code(lookup[uid]) for uid in assets if lookup[uid].get("resource_type") in CODE_TYPES}
     return DbtProject(
         project_name=root or "",
         dbt_version=str(metadata.get("dbt_version") or ""),
@@ -118,6 +120,68 @@ def _parse(data: ManifestInput, *, include_packages: bool) -> DbtProject:
         adapter_type=dialect,
         code=code,
     )
+
+
+# Which node stands for a relation that several nodes name: the one that builds it, then the first.
+_BUILDER_RANK = {"model": 0, "snapshot": 1, "seed": 2, "source": 3}
+
+
+def _one_node_per_relation(
+    assets: dict[str, DbtAsset], readers: list[DbtExposure], warnings: list[ManifestWarning]
+) -> tuple[dict[str, DbtAsset], list[DbtExposure]]:
+    """Keep one node per relation (fqn); the others' dependants depend on the kept node instead.
+
+    Projects declare the tables their snapshots build again as sources (to read them with
+    ``source()``), and two sources can name one table: one relation is one asset, so the node that
+    builds it is kept (else the first source) and each other one is reported as ``duplicate_relation``.
+    """
+    by_fqn: dict[str, list[str]] = {}
+    for uid, asset in assets.items():
+        by_fqn.setdefault(asset.fqn, []).append(uid)
+    kept_for: dict[str, str] = {}
+    for fqn, uids in by_fqn.items():
+        if len(uids) < 2:
+            continue
+        keeper, *others = sorted(uids, key=lambda u: (_BUILDER_RANK.get(assets[u].resource_type, 9), u))
+        for uid in others:
+            kept_for[uid] = keeper
+            warnings.append(
+                ManifestWarning(
+                    uid,
+                    "duplicate_relation",
+                    f"it names the relation {fqn} that {keeper} also names; synced as {keeper}, "
+                    "and what depends on it depends on that node",
+                )
+            )
+    if not kept_for:
+        return assets, readers
+
+    def remap(uid: str, parents: tuple[str, ...]) -> tuple[str, ...]:
+        mapped = {kept_for.get(p, p) for p in parents}
+        mapped.discard(uid)
+        return tuple(sorted(mapped))
+
+    kept = {
+        uid: dataclasses.replace(asset, depends_on=remap(uid, asset.depends_on))
+        for uid, asset in assets.items()
+        if uid not in kept_for
+    }
+    remapped_readers = []
+    for reader in readers:
+        columns = reader.columns
+        if columns is not None:
+            merged: dict[str, frozenset[str] | None] = {}
+            for parent, names in columns.items():
+                target = kept_for.get(parent, parent)
+                before = merged.get(target, frozenset())
+                merged[target] = None if names is None or before is None else before | names
+            columns = merged
+        remapped_readers.append(
+            dataclasses.replace(
+                reader, depends_on=remap(reader.unique_id, reader.depends_on), columns=columns
+            )
+        )
+    return kept, remapped_readers
 
 
 def _collection(data: Mapping[str, object], key: str) -> Mapping[str, object]:

@@ -9,6 +9,7 @@ own memo key (equal tasks give equal results).
 from __future__ import annotations
 
 import gc
+import logging
 import re
 from dataclasses import dataclass
 
@@ -17,6 +18,12 @@ from tessera.ingest.dbt.models import DbtAsset, DbtCode
 from tessera.ingest.dbt.sql_lineage import LineageError, Parent, analyse_query, parse
 from tessera.ingest.lineage import ALL_COLUMNS, ANY_COLUMN, NodeLineage
 from tessera.perf import paused_gc
+
+log = logging.getLogger(__name__)
+# sqlglot warns about each construct it cannot walk (an unrendered macro used as a table, say): the
+# analysis reports those models as fallbacks with a reason, so the warnings only flood the log. Set
+# here, where the analysis is imported: in the server and in every pool worker.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 _SNAPSHOT_BLOCK = re.compile(r"\{%-?\s*(?:end)?snapshot\b[^%]*-?%\}")
 _COLLECT_EVERY = 100
@@ -115,6 +122,12 @@ def analyse_task(task: ModelTask) -> NodeLineage:
         result = analyse_query(parse(sql, task.dialect), resolve, macros)
     except LineageError as exc:
         return _fallback(task.node, parents, str(exc))
+    except RecursionError:
+        return _fallback(task.node, parents, "its SQL nests too deeply to analyse")
+    except Exception as exc:
+        # A defect in the analysis (or in sqlglot) must cost one model its precision, never the sync.
+        log.exception("column lineage of %s failed", task.node)
+        return _fallback(task.node, parents, f"the analysis failed ({type(exc).__name__}); please report it")
     reads: dict[str, frozenset[str] | None] = {}
     for parent in parents:
         columns = result.reads.get(parent, set())

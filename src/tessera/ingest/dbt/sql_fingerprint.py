@@ -21,6 +21,7 @@ class Fingerprints:
     (a mixin rather than a helper object, so the analysis holds no reference cycle)."""
 
     scope_fps: dict[int, str]
+    scope_fps_in_progress: set[int]
     if TYPE_CHECKING:  # what the analysis (sql_lineage._Analysis) provides
         outputs: dict[int, dict[str, Out]]
         scope_of: dict[int, Scope]
@@ -35,6 +36,17 @@ class Fingerprints:
         cached = self.scope_fps.get(key)
         if cached is not None:
             return cached
+        if key in self.scope_fps_in_progress:
+            return "scope"  # the scope's own text names a column that may come from the scope itself
+        self.scope_fps_in_progress.add(key)
+        try:
+            text = self._scope_fp(scope)
+        finally:
+            self.scope_fps_in_progress.discard(key)
+        self.scope_fps[key] = text
+        return text
+
+    def _scope_fp(self, scope: Scope) -> str:
         outs = ",".join(f"{n}={o.fingerprint}" for n, o in self.outputs_of(scope).items())
         expression = scope.expression
         parts = [outs]
@@ -45,9 +57,7 @@ class Fingerprints:
                 for part in value if isinstance(value, list) else [value]:
                     if isinstance(part, exp.Expr):
                         parts.append(self.fp(part, scope))
-        text = "|".join(parts)
-        self.scope_fps[key] = text
-        return text
+        return "|".join(parts)
 
     def fp(self, node: exp.Expr, scope: Scope) -> str:
         """A structural text of ``node`` in which columns and tables are replaced by what they denote."""

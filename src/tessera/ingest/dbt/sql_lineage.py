@@ -83,6 +83,8 @@ class _Analysis(Fingerprints):
         self.star_sources: dict[int, list[tuple[str, object]]] = {}
         self.notes: list[str] = []
         self.scope_fps: dict[int, str] = {}
+        self.conds_in_progress: set[int] = set()
+        self.scope_fps_in_progress: set[int] = set()
 
     def run(self) -> QueryLineage:
         outputs = self.outputs_of(self.root)
@@ -391,6 +393,20 @@ class _Analysis(Fingerprints):
         cached = self.conds.get(key)
         if cached is not None:
             return cached
+        if key in self.conds_in_progress:
+            # A condition of this scope names a column that may come from the scope itself (an
+            # unqualified column beside a lateral FLATTEN of undeclared columns): the outer call is
+            # collecting this scope's reads already, so the cycle adds nothing.
+            return EMPTY
+        self.conds_in_progress.add(key)
+        try:
+            result = self._cond(scope)
+        finally:
+            self.conds_in_progress.discard(key)
+        self.conds[key] = result
+        return result
+
+    def _cond(self, scope: Scope) -> Deps:
         deps: set[ColumnSource] = set()
         expression = scope.expression
         if isinstance(expression, exp.SetOperation):
@@ -407,9 +423,7 @@ class _Analysis(Fingerprints):
             for source in self.selected(scope).values():
                 if isinstance(source, Scope):
                     deps |= self.cond(source)
-        result = frozenset(deps)
-        self.conds[key] = result
-        return result
+        return frozenset(deps)
 
     def whole(self, scope: Scope) -> Deps:
         """Everything a scope's result depends on: all outputs and all conditions."""
