@@ -387,3 +387,38 @@ def test_an_analysis_that_breaks_costs_the_model_its_precision_not_the_sync(
     lineage = analyse("select order_id from {{ ref('orders') }}", parents=(ORDERS,))
     assert lineage.reads == {ORDERS: ALL_COLUMNS}
     assert lineage.fallback_reason == reason
+
+
+def test_long_fingerprint_texts_become_digests_and_short_ones_stay() -> None:
+    from tessera.ingest.dbt.sql_values import COMPACT_ABOVE, compact
+
+    short = "x" * COMPACT_ABOVE
+    assert compact(short) == short
+    long_text = "scope(" + "y" * COMPACT_ABOVE + ")"
+    assert compact(long_text) == compact("scope(" + "y" * COMPACT_ABOVE + ")")
+    assert compact(long_text) != compact(long_text + " ")
+    assert len(compact(long_text)) == 41
+
+
+def test_a_deep_cte_chain_keeps_each_definition_apart() -> None:
+    # Each CTE reads the one before: column texts that embed every earlier scope once grew without
+    # bound; digests keep a change deep in the chain visible in the definition of what it reaches,
+    # and only there.
+    ctes = ["c0 as (select order_id, amount from {{ ref('orders') }})"]
+    for i in range(1, 40):
+        ctes.append(f"c{i} as (select order_id, amount + {i} as amount from c{i - 1} where amount > {i})")
+    code = "with " + ",\n".join(ctes) + "\nselect order_id, amount from c39"
+    first = analyse(code, parents=(ORDERS,))
+    second = analyse(code.replace("amount + 7 as", "amount + 8 as"), parents=(ORDERS,))
+    assert first.reads == {ORDERS: {"order_id", "amount"}}
+    assert first.definitions["amount"] != second.definitions["amount"]
+    assert first.definitions["order_id"] == second.definitions["order_id"]  # passed through unchanged
+
+
+def test_a_fallback_names_the_first_reasons_and_counts_the_rest() -> None:
+    joins = " ".join(f"join {{{{ source('raw', 'events') }}}} e{i} on true" for i in range(1, 3))
+    code = "select a, b, c, d, e from {{ ref('orders') }} o " + joins
+    events = source("raw", "events", columns=None)
+    lineage = analyse(code, parents=(ORDERS, RAW), sources=(events,))
+    assert lineage.fallback_reason is not None
+    assert lineage.fallback_reason.endswith("and 2 more like these")

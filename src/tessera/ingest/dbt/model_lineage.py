@@ -139,7 +139,7 @@ def analyse_task(task: ModelTask) -> NodeLineage:
     }
     reason = None
     if any(value is ALL_COLUMNS for value in reads.values()):
-        reason = "; ".join(dict.fromkeys(result.notes)) or "some columns could not be resolved"
+        reason = _summary(list(dict.fromkeys(result.notes))) or "some columns could not be resolved"
     return NodeLineage(
         node=task.node,
         reads=reads,
@@ -147,6 +147,16 @@ def analyse_task(task: ModelTask) -> NodeLineage:
         definitions={name: fp for name, fp in result.definitions.items() if name != ANY_COLUMN},
         fallback_reason=reason,
     )
+
+
+_NOTES_SHOWN = 3
+
+
+def _summary(notes: list[str]) -> str:
+    """The first few notes, and how many more: a model of 200 columns can make 200 of them."""
+    shown = "; ".join(notes[:_NOTES_SHOWN])
+    hidden = len(notes) - _NOTES_SHOWN
+    return f"{shown}; and {hidden} more like these" if hidden > 0 else shown
 
 
 def analyse_tasks(tasks: list[ModelTask]) -> list[NodeLineage]:

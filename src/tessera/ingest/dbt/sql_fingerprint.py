@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
-from tessera.ingest.dbt.sql_values import LineageError, Out, Parent
+from tessera.ingest.dbt.sql_values import LineageError, Out, Parent, compact
 
 
 class Fingerprints:
@@ -40,7 +40,7 @@ class Fingerprints:
             return "scope"  # the scope's own text names a column that may come from the scope itself
         self.scope_fps_in_progress.add(key)
         try:
-            text = self._scope_fp(scope)
+            text = compact(self._scope_fp(scope))
         finally:
             self.scope_fps_in_progress.discard(key)
         self.scope_fps[key] = text

@@ -31,6 +31,7 @@ from tessera.ingest.dbt.sql_values import (
     Parent,
     QueryLineage,
     TableResolver,
+    compact,
     correlatable,
     merge_outs,
     parse,
@@ -347,7 +348,7 @@ class _Analysis(Fingerprints):
 
     def out(self, expression: exp.Expr, scope: Scope, own: dict[str, Out]) -> Out:
         """An output column computed by ``expression`` in ``scope``."""
-        return Out(self.expression_deps(expression, scope, own), self.fp(expression, scope))
+        return Out(self.expression_deps(expression, scope, own), compact(self.fp(expression, scope)))
 
     def expression_deps(self, expression: exp.Expr, scope: Scope, own: dict[str, Out] | None) -> Deps:
         child = self.scope_of.get(id(expression))
@@ -433,7 +434,7 @@ class _Analysis(Fingerprints):
         return frozenset(deps)
 
     def whole_out(self, scope: Scope) -> Out:
-        return Out(self.whole(scope), "scope(" + self.scope_fp(scope) + ")")
+        return Out(self.whole(scope), compact("scope(" + self.scope_fp(scope) + ")"))
 
 
 def _is_source_column(name: str, sources: dict[str, object], analysis: _Analysis) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -71,6 +72,22 @@ def parse(sql: str, dialect: str | None) -> exp.Expr:
     return statements[0]
 
 
+COMPACT_ABOVE = 256
+"""Longer fingerprint texts are replaced by their digest (see :func:`compact`)."""
+
+
+def compact(text: str) -> str:
+    """A fingerprint text, or its digest when it is long.
+
+    A column's text embeds the texts of the scopes it reads, which embed theirs: over a deep chain of
+    CTEs the texts grew to hundreds of MB (12 s for one model of a real project). Equal texts still give
+    equal digests, and short texts, most columns', stay as they are.
+    """
+    if len(text) <= COMPACT_ABOVE:
+        return text
+    return "#" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
 def merge_outs(outs: list[Out]) -> Out:
     """One output that may be any of ``outs`` (a USING column, an ambiguous name)."""
     if len(outs) == 1:
@@ -78,7 +95,7 @@ def merge_outs(outs: list[Out]) -> Out:
     deps: set[ColumnSource] = set()
     for out in outs:
         deps |= out.deps
-    return Out(frozenset(deps), "any(" + ",".join(sorted(o.fingerprint for o in outs)) + ")")
+    return Out(frozenset(deps), compact("any(" + ",".join(sorted(o.fingerprint for o in outs)) + ")"))
 
 
 def star_of(item: exp.Expr) -> exp.Star | None:
