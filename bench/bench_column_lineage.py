@@ -6,20 +6,21 @@
    windows, ``select *``, incremental Jinja, macros; Snowflake adapter).
 2. A real project's manifest (``--real PATH``; default ``bench/data/real_manifest.json.gz`` if present).
 
-The real project measured so far is Cal-ITP's warehouse (github.com/cal-itp/data-infra, ``warehouse/``,
-610 models, 218 sources, BigQuery; licence AGPL-3.0). Its manifest is not committed: it carries the
-project's SQL, which is under the AGPL. To make it (offline apart from the package registry):
+The real project measured is GitLab's data warehouse (gitlab.com/gitlab-data/analytics, MIT licence; the
+GitHub copy somun0891/analytics-master at 64f2d8318db4 was used): 2,898 models, 100 snapshots, 1,107
+sources, Snowflake. Its manifest is not committed (44 MB). To make it (offline apart from the registries):
 
-    git clone https://github.com/cal-itp/data-infra            # commit f20856f3f was measured
-    # its packages.yml wants dbt_utils 1.3.3 and dbt_expectations (which wants dbt_date) from the hub:
-    # clone dbt-labs/dbt-utils (tag 1.3.3), metaplane/dbt-expectations and godatadriven/dbt-date,
-    # and point packages.yml (and dbt_expectations' packages.yml) at them with `local:` entries
-    pip install --no-deps dbt-bigquery==1.11.*  # plus google-cloud-bigquery etc., into the dbt venv
-    # profiles.yml: calitp_warehouse -> prod: {type: bigquery, method: oauth,
-    #                                          project: cal-itp-data-infra, dataset: staging}
-    dbt deps && dbt parse --no-partial-parse --target prod   # never connects; ~12 MB manifest.json
+    # dbt per ../shared/NOTES-dbt.md, plus: pip install --no-deps dbt-snowflake==1.12.4
+    #   'snowflake-connector-python<5,>=4.2.0' pyopenssl
+    # the project is transform/snowflake-dbt/; its packages.yml pins dbt-utils 1.1.1,
+    # dbt-audit-helper 0.9.0, snowplow 0.15.1, dbt-external-tables 0.8.7, dbt_artifacts 2.6.3 and
+    # gitlabhq/snowflake_spend: clone each at that tag and point packages.yml at them with `local:`
+    # entries (drop the private data-tests package); a Snowflake profile that never connects; a dummy
+    # value for each env_var the project reads (SNOWFLAKE_*_DATABASE, SALT*, DATA_TEST_BRANCH, ...)
+    dbt deps && dbt parse --no-partial-parse --no-version-check   # dbt_artifacts 2.6.3 wants dbt < 1.9
 
-then ``--real warehouse/target/manifest.json``. (``dbt compile`` would need BigQuery credentials.)
+then ``--real transform/snowflake-dbt/target/manifest.json``. Cal-ITP's warehouse (cal-itp/data-infra,
+610 models, BigQuery, AGPL-3.0) was measured before it the same way.
 
 Prints the parse time (not part of the analysis), the analysis time in total and per model (median,
 p95, max over models, timed one by one), how many models fell back and why (top reasons). Target
