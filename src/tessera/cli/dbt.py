@@ -191,9 +191,14 @@ def _render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool) -> None:
             for m in changed
         ]
         ctx.table("Models changed", ["Model", "Status", "Verdict", "Acknowledged", "Consumers"], rows)
-        breaking = [(m.fqn, c.path, c.message) for m in changed for c in m.changes if c.breaking]
+        breaking = [
+            (m.fqn, c.location or "(table)", c.text or c.message)
+            for m in changed
+            for c in m.changes
+            if c.breaking
+        ]
         if breaking:
-            ctx.table("Breaking changes", ["Model", "Path", "Change"], breaking)
+            ctx.table("Breaking changes", ["Model", "Column", "Change"], breaking)
     else:
         ctx.say("No model changed.")
     for warning in result.warnings:
