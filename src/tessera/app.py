@@ -26,6 +26,7 @@ from tessera.errors import TesseraError
 from tessera.health import router as health_router
 from tessera.impact.router import router as impact_router
 from tessera.links import API_PREFIX
+from tessera.openapi import install_docs
 from tessera.perf import frozen_startup_heap
 from tessera.proposals.router import router as proposals_router
 from tessera.quality.router import router as quality_router
@@ -201,7 +202,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Tessera coordinates data contracts between the teams that produce warehouse tables "
         "and the teams that consume them.",
         lifespan=lifespan,
+        # /docs and /redoc are served from the vendored Swagger UI and ReDoc (tessera.openapi).
+        docs_url=None,
+        redoc_url=None,
     )
+    install_docs(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
