@@ -102,7 +102,9 @@ def _validation_message(errors: list[Any]) -> str:
             parts.append(f"the body is not valid JSON (error near character {offset})")
             continue
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body",))
-        parts.append(f"{loc or 'body'}: {err.get('msg', 'invalid')}")
+        # pydantic prefixes the messages of our own validators with "Value error, ": not the user's words.
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"{loc or 'body'}: {msg}")
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
     return "Invalid request: " + "; ".join(parts) + more
 
