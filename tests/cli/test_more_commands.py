@@ -118,3 +118,10 @@ def test_audit_events_names_teams(cli: Cli, tmp_path: Path) -> None:
     assert [e["action"] for e in events] == ["contract.published"]
     text = cli.ok("audit", "events", "--limit", "5").stdout
     assert "registration.created" in text and "marketing" in text
+
+
+def test_ack_messages_name_the_flags_typed(cli: Cli) -> None:
+    pid = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    error = cli.fails("proposal", "ack", pid, "--response", "migrating")
+    assert error == "error: --response migrating needs --deadline (the date the migration will be done)"
+    assert "--response blocked needs --reason" in cli.fails("proposal", "ack", pid, "--response", "blocked")
