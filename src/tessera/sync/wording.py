@@ -69,6 +69,32 @@ def _values(value: object) -> str:
     return shown + (f" and {len(items) - 6} more" if len(items) > 6 else "")
 
 
+_KEYWORD_WORDS = {
+    "maxLength": "max length",
+    "minLength": "min length",
+    "maxItems": "max items",
+    "minItems": "min items",
+    "exclusiveMaximum": "exclusive maximum",
+    "exclusiveMinimum": "exclusive minimum",
+    "multipleOf": "multiple of",
+    "x-precision": "precision",
+    "x-scale": "scale",
+}
+
+
+def _constraint(c: Mapping[str, object]) -> str:
+    """``precision 12 → 18 (relaxed)``, ``max length 20 added``, ``scale 2 no longer declared``."""
+    keyword = str(c.get("keyword") or "constraint")
+    word = _KEYWORD_WORDS.get(keyword, keyword)
+    old, new = c.get("old"), c.get("new")
+    if old is None:
+        return f"{word} {new} added"
+    if new is None:
+        return f"{word} {old} no longer declared"
+    verb = str(c.get("kind", "")).rsplit("_", 1)[-1]
+    return f"{word} {old} → {new}" + (f" ({verb})" if verb in ("tightened", "relaxed") else "")
+
+
 def _field_word(c: Mapping[str, object]) -> str:
     return "column" if str(c.get("path", "")).count("/") <= 2 else "field"
 
@@ -85,6 +111,9 @@ _SCHEMA: dict[str, _Describe] = {
     "type_undeclared": lambda c: f"type no longer declared (was {_types(c.get('old'))})",
     "nullability_added": lambda c: "may now be null",
     "nullability_removed": lambda c: "may no longer be null",
+    "constraint_tightened": _constraint,
+    "constraint_relaxed": _constraint,
+    "constraint_changed": _constraint,
     "asset_removed": lambda c: "model removed from the project",
 }
 
