@@ -4,7 +4,7 @@
     python3 run.py vendor-ui
 
 Runs ``npm ci`` in ``ui/`` (versions fixed by ui/package-lock.json), copies the few dist files the UI
-serves into src/tessera/ui/static/vendor/ (axe-core, used only by the browser tests, into tests/ui/vendor/),
+serves into src/tessera/ui/static/vendor/ (Swagger UI and ReDoc for /docs and /redoc included; axe-core, used only by the browser tests, into tests/ui/vendor/),
 minifies the CodeMirror sources (they ship unminified) with the pinned terser, and writes VENDOR.json: one
 entry per file with its package, version, licence and sha256. The files are committed, so serving the UI
 needs only Python; tests/ui/test_vendor.py checks the committed files against VENDOR.json.
@@ -38,6 +38,11 @@ FILES: list[tuple[str, str, Path, bool]] = [
     ("codemirror", "addon/lint/lint.js", STATIC_VENDOR / "codemirror" / "lint.min.js", True),
     ("codemirror", "addon/lint/lint.css", STATIC_VENDOR / "codemirror" / "lint.css", False),
     ("axe-core", "axe.min.js", TEST_VENDOR / "axe.min.js", False),
+    # /docs (Swagger UI) and /redoc, served by Tessera so they work offline.
+    ("swagger-ui-dist", "swagger-ui-bundle.js", STATIC_VENDOR / "swagger-ui" / "swagger-ui-bundle.js", False),
+    ("swagger-ui-dist", "swagger-ui.css", STATIC_VENDOR / "swagger-ui" / "swagger-ui.css", False),
+    ("swagger-ui-dist", "favicon-32x32.png", STATIC_VENDOR / "swagger-ui" / "favicon-32x32.png", False),
+    ("redoc", "bundles/redoc.standalone.js", STATIC_VENDOR / "redoc" / "redoc.standalone.js", False),
 ]
 
 

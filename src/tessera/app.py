@@ -26,6 +26,7 @@ from tessera.errors import TesseraError
 from tessera.health import router as health_router
 from tessera.impact.router import router as impact_router
 from tessera.links import API_PREFIX
+from tessera.openapi import install_docs
 from tessera.perf import frozen_startup_heap
 from tessera.proposals.router import router as proposals_router
 from tessera.quality.router import router as quality_router
@@ -101,7 +102,9 @@ def _validation_message(errors: list[Any]) -> str:
             parts.append(f"the body is not valid JSON (error near character {offset})")
             continue
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body",))
-        parts.append(f"{loc or 'body'}: {err.get('msg', 'invalid')}")
+        # pydantic prefixes the messages of our own validators with "Value error, ": not the user's words.
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"{loc or 'body'}: {msg}")
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
     return "Invalid request: " + "; ".join(parts) + more
 
@@ -201,7 +204,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Tessera coordinates data contracts between the teams that produce warehouse tables "
         "and the teams that consume them.",
         lifespan=lifespan,
+        # /docs and /redoc are served from the vendored Swagger UI and ReDoc (tessera.openapi).
+        docs_url=None,
+        redoc_url=None,
     )
+    install_docs(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +14,8 @@ from typer.testing import CliRunner
 
 from tessera.cli.main import app
 
-ACTION = (Path(__file__).resolve().parents[2] / "action.yml").read_text()
+ROOT = Path(__file__).resolve().parents[2]
+ACTION = (ROOT / "action.yml").read_text()
 
 
 @pytest.mark.parametrize(
@@ -44,6 +49,92 @@ def test_flags_used_by_the_action_exist(command: list[str], flags: list[str]) ->
         assert flag in help_text, f"{flag} is used by action.yml but 'tessera {' '.join(command)}' lacks it"
 
 
-def test_action_installs_the_sdk_and_the_cli_from_its_own_path() -> None:
-    assert '"$ACTION_PATH/sdk" "$ACTION_PATH"' in ACTION
+def test_action_installs_only_the_client_at_the_locked_versions() -> None:
+    assert '-r "$ACTION_PATH/action-requirements.txt"' in ACTION
+    assert '--no-deps "$ACTION_PATH/sdk" "$ACTION_PATH"' in ACTION
     assert "ACTION_PATH: ${{ github.action_path }}" in ACTION
+    checked = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "client_requirements.py"), "--check"], capture_output=True
+    )
+    assert checked.returncode == 0, checked.stderr.decode()
+    pins = (ROOT / "action-requirements.txt").read_text()
+    assert "typer==" in pins and "httpx==" in pins
+    assert not any(f"\n{server}==" in pins for server in SERVER_PACKAGES)
+
+
+# Packages only the server needs: the client commands must run without them.
+SERVER_PACKAGES = ("fastapi", "starlette", "sqlalchemy", "alembic", "sqlglot", "jinja2", "uvicorn", "asyncpg")
+_BLOCKED_RUN = """
+import sys
+from importlib.abc import MetaPathFinder
+
+class Block(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {blocked!r}:
+            raise ImportError("server package imported by the client: " + name)
+        return None
+
+sys.meta_path.insert(0, Block())
+sys.argv = ["tessera", *sys.argv[1:]]
+from tessera.cli.main import run
+run()
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--version"],
+        ["dbt", "check", "--help"],
+        ["ci", "github-comment", "--help"],
+        ["impact", "--help"],
+        ["webhook", "list", "--help"],
+    ],
+)
+def test_client_commands_run_without_the_server_packages(args: list[str]) -> None:
+    code = _BLOCKED_RUN.format(blocked=set(SERVER_PACKAGES))
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_offline_schema_diff_runs_without_the_server_packages(tmp_path: Path) -> None:
+    schema = tmp_path / "s.json"
+    schema.write_text('{"type": "object", "properties": {"id": {"type": "integer"}}}')
+    code = _BLOCKED_RUN.format(blocked=set(SERVER_PACKAGES))
+    args = ["schema", "diff", str(schema), str(schema)]
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "No changes." in done.stdout
+
+
+@pytest.mark.slow
+def test_the_client_installs_alone_and_runs(tmp_path: Path) -> None:
+    """What the action does, into a fresh virtualenv, from uv's cache (skipped when it lacks the wheels).
+
+    The install time is printed (run with ``-s``); bench/bench_action_install.py measures it with pip.
+    """
+    # On PATH, or beside the interpreter the project's virtualenv was made from.
+    uv = shutil.which("uv") or str(Path(sys.executable).resolve().parent / "uv")
+    if not Path(uv).is_file():
+        pytest.skip("uv is not installed")
+    venv = tmp_path / "venv"
+    subprocess.run([uv, "venv", "-q", "-p", sys.executable, str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    started = time.perf_counter()
+    pins = subprocess.run(
+        [uv, "pip", "install", "-q", "--offline", "-p", python, "-r", str(ROOT / "action-requirements.txt")],
+        capture_output=True,
+        text=True,
+    )
+    if pins.returncode != 0:
+        pytest.skip(f"the pinned wheels are not in uv's cache: {pins.stderr.strip()[:200]}")
+    subprocess.run(
+        [uv, "pip", "install", "-q", "--offline", "-p", python, "--no-deps", str(ROOT / "sdk"), str(ROOT)],
+        check=True,
+    )
+    print(f"client install: {time.perf_counter() - started:.1f} s")
+    version = subprocess.run([str(venv / "bin" / "tessera"), "--version"], capture_output=True, text=True)
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.startswith("tessera ")
+    missing = subprocess.run([python, "-c", "import fastapi"], capture_output=True)
+    assert missing.returncode != 0  # the server's packages were not installed

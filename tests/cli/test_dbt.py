@@ -35,8 +35,11 @@ def test_sync_prints_a_summary(cli: Cli) -> None:
     cli.ok("team", "create", "analytics")
     out = cli.ok("dbt", "sync", "--manifest", BASE, "--owner-team", "analytics").stdout
     assert "Synced dbt project shop" in out
-    assert FCT in out
-    again = cli.json("dbt", "sync", "--manifest", BASE, "--owner-team", "analytics")
+    assert "shop.main.fact_orders" in out and "Assets changed (11)" in out
+    quiet = cli.ok("dbt", "sync", "--manifest", DROPPED, "--owner-team", "analytics", "--quiet").stdout
+    assert quiet.startswith("Synced dbt project shop") and "1 updated" in quiet
+    assert "Assets changed" not in quiet and len(quiet.strip().splitlines()) <= 2
+    again = cli.json("dbt", "sync", "--manifest", DROPPED, "--owner-team", "analytics")
     assert isinstance(again, dict)
     assert again["summary"]["created"] == 0
     assert {a["status"] for a in again["assets"]} <= {"unchanged", "skipped"}

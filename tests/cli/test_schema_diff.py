@@ -145,3 +145,38 @@ def test_deeply_nested_json_file(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert json.loads(result.stdout)["changes"][0]["kind"] == "type_changed"
+
+
+def test_json_flag_is_the_same_as_format_json(tmp_path: Path) -> None:
+    old, new = write(tmp_path, "old.json", OLD), write(tmp_path, "new.json", NEW_BREAKING)
+    assert invoke(old, new, "--json").stdout == invoke(old, new, "--format", "json").stdout
+    assert json.loads(invoke(old, new, "--json").stdout)["compatible"] is False
+
+
+# v2 already dropped email (published under some earlier mode); NEW equals v2.
+V1_EMAIL = {"type": "object", "properties": {"id": {"type": "integer"}, "email": {"type": "string"}}}
+V2_NO_EMAIL = {"type": "object", "properties": {"id": {"type": "integer"}}}
+
+
+def test_transitive_modes_compare_with_every_earlier_version_offline(tmp_path: Path) -> None:
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    write(versions, "v1.json", V1_EMAIL)
+    write(versions, "v2.json", V2_NO_EMAIL)
+    new = write(tmp_path, "new.json", V2_NO_EMAIL)
+    # Against the latest version alone nothing changes; against every version the email is gone.
+    assert invoke(str(versions / "v2.json"), new, "--mode", "backward_transitive").exit_code == 0
+    several = invoke(
+        str(versions / "v1.json"), str(versions / "v2.json"), new, "--mode", "backward_transitive"
+    )
+    assert several.exit_code == 1, several.output
+    assert invoke(str(versions), new, "--mode", "backward_transitive").exit_code == 1
+    assert invoke(str(versions), new, "--mode", "backward").exit_code == 0
+
+
+def test_one_schema_or_an_empty_directory_is_unusable(tmp_path: Path) -> None:
+    assert invoke(write(tmp_path, "only.json", OLD)).exit_code == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = invoke(str(empty), write(tmp_path, "new.json", OLD))
+    assert result.exit_code == 2 and "without any .json file" in result.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from tessera.sync.markdown import render
-from tessera.sync.schemas import ChangeItem, ConsumerItem, ModelImpact, ProposalItem
+from tessera.sync.schemas import ChangeItem, ConsumerItem, DownstreamItem, ModelImpact, ProposalItem
 
 ASSET = uuid.UUID("5f0c6a7e-8d9b-4c1a-b2e3-f4a5b6c7d874")
 PROPOSAL = uuid.UUID("9e8d7c6b-5a49-4b3c-8d2e-1f0a9b8c7d65")
@@ -21,7 +21,12 @@ def _model(proposal: ProposalItem | None) -> ModelImpact:
         acknowledged=False,
         changes=[
             ChangeItem(
-                kind="property_removed", path="/properties/email", breaking=True, message="email removed"
+                kind="property_removed",
+                path="/properties/email",
+                breaking=True,
+                message="property 'email' removed",
+                location="email",
+                text="column removed",
             )
         ],
         consumers=[ConsumerItem(team_id=uuid.uuid4(), team="finance", response="pending")],
@@ -36,14 +41,43 @@ def test_models_and_proposals_link_to_their_pages_under_the_base_url() -> None:
     )
     text = render("fail", [_model(proposal)], base_url="https://tessera.example.com/t")
     assert f"[`shop.main.orders`](https://tessera.example.com/t/assets/{ASSET})" in text
-    assert f"[open](https://tessera.example.com/t/proposals/{PROPOSAL})" in text
+    assert f"[`{PROPOSAL}`](https://tessera.example.com/t/proposals/{PROPOSAL})" in text
     assert "/api/v1/" not in text
-    assert "answers on the proposal's page" in text
+    assert "answers on the proposal's page" in text and "--propose" not in text
 
 
 def test_without_a_proposal_or_a_base_url_there_is_nothing_to_link() -> None:
-    assert "| none |" in render("fail", [_model(None)], base_url="https://x")
+    unproposed = render("fail", [_model(None)], base_url="https://x")
+    assert "#### Proposals" not in unproposed and "tessera dbt check --propose" in unproposed
     plain = render(
         "fail", [_model(ProposalItem(id=PROPOSAL, status="open", source_ref=None, covers_this_change=True))]
     )
-    assert "| `shop.main.orders` |" in plain and "| open |" in plain and "](" not in plain
+    assert f"| `{PROPOSAL}` | `shop.main.orders` | open | finance |" in plain and "](" not in plain
+
+
+def test_the_summary_counts_changes_and_teams_that_must_answer_and_those_that_have() -> None:
+    model = _model(None)
+    model.consumers.append(ConsumerItem(team_id=uuid.uuid4(), team="bi", response="approved"))
+    text = render("fail", [model])
+    assert text.splitlines()[3] == "**1 breaking change in 1 model, 2 teams must answer, 1 has.**"
+
+
+def test_order_does_not_depend_on_the_order_of_models_or_consumers() -> None:
+    a, b = _model(None), _model(None)
+    b.fqn, b.unique_id = "shop.main.accounts", "model.shop.accounts"
+    a.consumers.append(ConsumerItem(team_id=uuid.uuid4(), team="bi", response="pending"))
+    assert render("fail", [a, b]) == render("fail", [b, a])
+    a.consumers.reverse()
+    assert render("fail", [a, b]) == render("fail", [b, a])
+
+
+def test_long_downstream_lists_fold_into_details() -> None:
+    model = _model(None)
+    model.downstream = [
+        DownstreamItem(asset_id=uuid.uuid4(), fqn=f"shop.main.m{i}", owner_team="bi", depth=1)
+        for i in range(8)
+    ]
+    text = render("fail", [model])
+    assert "<summary>8 downstream models owned by 1 team</summary>" in text
+    model.downstream = model.downstream[:2]
+    assert "<details>" not in render("fail", [model])

@@ -42,6 +42,6 @@ def test_every_vendored_static_file_is_listed() -> None:
     present = {
         p.relative_to(manifest.parent).as_posix()
         for p in manifest.parent.rglob("*")
-        if p.is_file() and p.suffix in (".js", ".css")
+        if p.is_file() and p.suffix in (".js", ".css", ".png")
     }
     assert present == listed

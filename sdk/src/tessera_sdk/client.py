@@ -33,6 +33,7 @@ from tessera_sdk.resources import (
     AsyncRegistrations,
     AsyncTeams,
     AsyncUsers,
+    AsyncWebhooks,
     Audit,
     Contracts,
     Dbt,
@@ -40,6 +41,7 @@ from tessera_sdk.resources import (
     Registrations,
     Teams,
     Users,
+    Webhooks,
 )
 
 DEFAULT_TIMEOUT = 30.0
@@ -95,6 +97,7 @@ class TesseraClient:
         self.dbt = Dbt(executor)
         self.api_keys = ApiKeys(executor)
         self.audit = Audit(executor)
+        self.webhooks = Webhooks(executor)
 
     @property
     def base_url(self) -> str:
@@ -146,6 +149,7 @@ class AsyncTesseraClient:
         self.dbt = AsyncDbt(executor)
         self.api_keys = AsyncApiKeys(executor)
         self.audit = AsyncAudit(executor)
+        self.webhooks = AsyncWebhooks(executor)
 
     @property
     def base_url(self) -> str:

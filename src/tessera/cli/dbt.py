@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from tessera.cli.context import Ctx, command
 from tessera.cli.github import default_source_ref, verdict_marker
@@ -21,7 +28,7 @@ dbt_app = typer.Typer(help="dbt manifests: sync after merge, check in pull reque
 
 EXIT_BREAKING = 1
 EXIT_UNUSABLE = 2
-PROGRESS_MIN_BYTES = 1024 * 1024
+MAX_ROWS = 50
 DBT_TIMEOUT = 300.0
 
 ManifestOption = Annotated[
@@ -36,19 +43,26 @@ OwnerOption = Annotated[
 
 
 @contextmanager
-def upload_progress(ctx: Ctx, manifest: Path, size: int) -> Iterator[ProgressCallback | None]:
-    """A progress bar (on a terminal, for large uploads) and the callback feeding it, else ``None``."""
-    if ctx.json or size < PROGRESS_MIN_BYTES or not ctx.err.is_terminal:
+def sync_progress(ctx: Ctx, manifest: Path, quiet: bool = False) -> Iterator[ProgressCallback | None]:
+    """On a terminal, one live line for the whole call: the upload (bytes and speed), then the server's
+    work (a spinner with the elapsed time until the answer arrives); else ``None``."""
+    if ctx.json or quiet or not ctx.err.is_terminal:
         yield None
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=ctx.err, transient=True) as progress:
         task = progress.add_task(f"Uploading {manifest.name}", total=None)
 
         def advance(sent: int, total: int) -> None:
             progress.update(task, completed=sent, total=total)
             if sent >= total:
-                progress.update(task, description="Waiting for Tessera")
+                progress.update(task, description="Tessera is diffing, publishing and proposing", total=None)
 
         yield advance
 
@@ -67,12 +81,15 @@ def sync(
     owner_team: OwnerOption = None,
     environment: EnvOption = "production",
     include_packages: PackagesOption = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only the summary line (and a warnings count).")
+    ] = False,
 ) -> None:
     """Sync a (merged) manifest: publish compatible changes, propose breaking ones, publish approved ones."""
     body = _read_manifest(ctx, manifest)
     client = ctx.client(timeout=DBT_TIMEOUT)
     owner = resolve_team_id(client, owner_team)
-    with upload_progress(ctx, manifest, len(body)) as progress:
+    with sync_progress(ctx, manifest, quiet) as progress:
         result = client.dbt.sync(
             body,
             owner_team_id=owner,
@@ -83,24 +100,49 @@ def sync(
     if ctx.json:
         ctx.emit_json(result)
     else:
-        _render_sync(ctx, result)
+        _render_sync(ctx, result, quiet=quiet)
 
 
-def _render_sync(ctx: Ctx, result: SyncResult) -> None:
+# What needs a reader's attention first: proposals, then publishes, then new assets.
+_STATUS_ORDER = [
+    "proposed",
+    "removal_proposed",
+    "published_from_proposal",
+    "removed",
+    "updated",
+    "created",
+    "skipped",
+]
+
+
+def _render_sync(ctx: Ctx, result: SyncResult, *, quiet: bool = False) -> None:
+    """The summary line; then (unless quiet) at most MAX_ROWS changed assets and the warnings by code."""
     s = result.summary
     ctx.say(
         f"Synced dbt project [bold]{result.project_name}[/bold]: {s.created} created, {s.updated} updated, "
         f"{s.unchanged} unchanged, {s.proposed} proposed, {s.published_from_proposal} published from "
         f"approved proposals, {s.registrations_created} registrations, {s.warnings} warnings."
     )
-    changed = [a for a in result.assets if a.status != "unchanged"]
+    if quiet:
+        return
+    rank = {status: i for i, status in enumerate(_STATUS_ORDER)}
+    changed = sorted(
+        (a for a in result.assets if a.status != "unchanged"), key=lambda a: (rank.get(a.status, 99), a.fqn)
+    )
     if changed:
         ctx.table(
-            "Assets",
-            ["Model", "FQN", "Status", "Version", "Proposal"],
-            [(a.unique_id, a.fqn, a.status, a.version, a.proposal_id) for a in changed],
+            f"Assets changed ({len(changed)})",
+            ["FQN", "Status", "Version", "Proposal"],
+            [(a.fqn, a.status.replace("_", " "), a.version, a.proposal_id) for a in changed[:MAX_ROWS]],
         )
-    if result.warnings:
+        if len(changed) > MAX_ROWS:
+            ctx.say(f"…and {len(changed) - MAX_ROWS} more (--json lists every asset).")
+    if len(result.warnings) > MAX_ROWS:
+        counts: dict[str, int] = {}
+        for w in result.warnings:
+            counts[w.code] = counts.get(w.code, 0) + 1
+        ctx.table("Warnings by code", ["Code", "Count"], sorted(counts.items()))
+    elif result.warnings:
         ctx.table(
             "Warnings", ["Node", "Code", "Message"], [(w.node, w.code, w.message) for w in result.warnings]
         )
@@ -134,7 +176,7 @@ def check(
     if propose and not ref:
         ctx.fail("--propose needs --source-ref (or GITHUB_REPOSITORY and a pull-request event)")
     client = ctx.client(timeout=DBT_TIMEOUT)
-    with upload_progress(ctx, manifest, len(body)) as progress:
+    with sync_progress(ctx, manifest) as progress:
         if propose:
             result = client.dbt.propose(
                 body,
@@ -191,9 +233,14 @@ def _render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool) -> None:
             for m in changed
         ]
         ctx.table("Models changed", ["Model", "Status", "Verdict", "Acknowledged", "Consumers"], rows)
-        breaking = [(m.fqn, c.path, c.message) for m in changed for c in m.changes if c.breaking]
+        breaking = [
+            (m.fqn, c.location or "(table)", c.text or c.message)
+            for m in changed
+            for c in m.changes
+            if c.breaking
+        ]
         if breaking:
-            ctx.table("Breaking changes", ["Model", "Path", "Change"], breaking)
+            ctx.table("Breaking changes", ["Model", "Column", "Change"], breaking)
     else:
         ctx.say("No model changed.")
     for warning in result.warnings:

@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 
-from tessera.demo.runner import DEFAULT_DATABASE
+# The same path as tessera.demo.runner.DEFAULT_DATABASE (tests/cli/test_demo.py checks), spelled here so
+# that the client commands load without the server's packages (the GitHub Action installs only the client).
+DEFAULT_DATABASE = Path("data") / "demo.db"
 
 
 def demo(

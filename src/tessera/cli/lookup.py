@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import uuid
+from collections.abc import Iterable
 
 from tessera.cli.context import CliError
 from tessera_sdk import TesseraClient
@@ -32,10 +34,34 @@ def resolve_team(client: TesseraClient, ref: str) -> Team:
         return client.teams.get(team_id)
     matches = [t for t in client.teams.iter_all(name=ref) if t.name.lower() == ref.strip().lower()]
     if not matches:
-        raise CliError(f"no team named {ref!r}")
+        names = [t.name for t in client.teams.iter_all()]
+        raise CliError(f"no team named {ref!r}{did_you_mean(ref, names)}")
     if len(matches) > 1:
         raise CliError(f"several teams are named {ref!r}; use the team id")
     return matches[0]
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the nearest of ``choices`` (ignoring case), or ``""``."""
+    by_lower = {c.lower(): c for c in choices}
+    near = difflib.get_close_matches(word.strip().lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"; did you mean {by_lower[near[0]]!r}?" if near else ""
+
+
+def check_choice(value: str | None, choices: Iterable[str], flag: str) -> str | None:
+    """``value`` when it is one of ``choices``; else an error naming the flag, the choices and the nearest."""
+    if value is None:
+        return None
+    allowed = list(choices)
+    if value in allowed:
+        return value
+    hint = did_you_mean(value, allowed) or f"; use one of {', '.join(allowed)}"
+    raise CliError(f"{flag}: {value!r} is not a valid choice{hint}")
+
+
+def team_names(client: TesseraClient) -> dict[uuid.UUID, str]:
+    """Every team's name by id (one listing), to show names instead of UUIDs."""
+    return {t.id: t.name for t in client.teams.iter_all()}
 
 
 def resolve_team_id(client: TesseraClient, ref: str | None) -> uuid.UUID | None:
@@ -56,3 +82,14 @@ def resolve_asset(client: TesseraClient, ref: str, environment: str | None = Non
         envs = ", ".join(sorted(a.environment for a in matches))
         raise CliError(f"asset {ref!r} exists in several environments ({envs}); pass --environment")
     return matches[0]
+
+
+def resolve_user_id(client: TesseraClient, ref: str) -> uuid.UUID:
+    """A user by id or by email (case-insensitive)."""
+    user_id = as_uuid(ref)
+    if user_id is not None:
+        return user_id
+    found = [u for u in client.users.iter_all(email=ref.strip()) if u.email.lower() == ref.strip().lower()]
+    if not found:
+        raise CliError(f"no user with email {ref!r}")
+    return found[0].id

@@ -110,6 +110,11 @@ def ack(
     ] = None,
 ) -> None:
     """Acknowledge a proposal for your team."""
+    # Said here in the flags the user types; the server would name its own fields (migration_deadline).
+    if response is Answer.MIGRATING and deadline is None:
+        ctx.fail("--response migrating needs --deadline (the date the migration will be done)")
+    if response is Answer.BLOCKED and not reason:
+        ctx.fail("--response blocked needs --reason (what the owners should know)")
     client = ctx.client()
     proposal = client.proposals.acknowledge(
         require_id(proposal_id, "proposal"),

@@ -58,30 +58,61 @@ def _load(path: Path) -> JsonSchema:
         raise _UnusableInput(f"not a usable schema: {exc}") from None
 
 
+def _versions(paths: list[Path]) -> list[Path]:
+    """The files named, a directory standing for its ``*.json`` files in name order (v1, v2, ... sort)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob("*.json"))
+            if not found:
+                raise _UnusableInput(f"{path}: a directory without any .json file")
+            out += found
+        else:
+            out.append(path)
+    return out
+
+
 @schema_app.command("diff")
 def diff_command(
-    old: Annotated[Path, typer.Argument(help="The current schema (JSON file).", metavar="OLD.json")],
-    new: Annotated[Path, typer.Argument(help="The proposed schema (JSON file).", metavar="NEW.json")],
+    schemas: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Earlier versions, oldest first (files or a directory of .json files), then the proposed "
+            "schema last.",
+            metavar="OLD.json... NEW.json",
+        ),
+    ],
     mode: Annotated[
         CompatibilityMode, typer.Option("--mode", "-m", help="Compatibility mode to judge the changes by.")
     ] = CompatibilityMode.BACKWARD,
     output: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text (a table) or json.")
+        OutputFormat, typer.Option("--format", "-f", help="text (a table) or json (same as --json).")
     ] = OutputFormat.TEXT,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
 ) -> None:
-    """Compare two JSON Schemas and say whether NEW breaks readers of OLD under MODE.
+    """Compare schemas and say whether NEW breaks readers of the earlier versions under MODE.
 
-    Exit code 0: compatible. 1: breaking changes. 2: unusable input.
+    With several earlier versions (or a directory of them), the transitive modes compare NEW with every
+    one of them, as the server does; the other modes with the latest. Exit code 0: compatible.
+    1: breaking changes. 2: unusable input.
     """
+    if as_json:
+        output = OutputFormat.JSON
     try:
-        old_schema, new_schema = _load(old), _load(new)
-        report = check_compatibility(new_schema, [old_schema], mode)
+        if len(schemas) < 2:
+            raise _UnusableInput("give at least two schemas: the earlier version(s), then the new one")
+        *olds, new = schemas
+        old_paths = _versions(olds)
+        old_schemas = [_load(p) for p in old_paths]
+        new_schema = _load(new)
+        report = check_compatibility(new_schema, old_schemas, mode)
     except _UnusableInput as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_UNUSABLE) from None
     except CoreError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_UNUSABLE) from None
+    old = old_paths[-1]
 
     if output is OutputFormat.JSON:
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

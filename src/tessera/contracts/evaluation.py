@@ -62,12 +62,18 @@ class Evaluated:
     """True when the request equals the active contract (same schema and guarantees): nothing to do."""
 
 
+def _invalid_guarantees(exc: CoreError) -> ValidationFailed:
+    """One "Invalid guarantees:" prefix, whatever the core's message starts with."""
+    text = str(exc).removeprefix("invalid guarantees: ")
+    return ValidationFailed(f"Invalid guarantees: {text}", code="invalid_guarantees")
+
+
 def parse_guarantees(raw: Mapping[str, Any] | None) -> Guarantees:
     """Validated guarantees, or a 422 naming what is wrong."""
     try:
         return Guarantees.parse(dict(raw or {}))
     except CoreError as exc:
-        raise ValidationFailed(f"Invalid guarantees: {exc}", code="invalid_guarantees") from exc
+        raise _invalid_guarantees(exc) from exc
 
 
 def guarantees_dict(guarantees: Guarantees) -> dict[str, Any]:
@@ -131,7 +137,7 @@ def evaluate_against(
     try:
         g_fp = json_fingerprint(g_dict)
     except CoreError as exc:
-        raise ValidationFailed(f"Invalid guarantees: {exc}", code="invalid_guarantees") from exc
+        raise _invalid_guarantees(exc) from exc
     if active is None:
         version = cmd.version or suggest_version(None, Bump.MAJOR)
         return Evaluated(

@@ -15,6 +15,7 @@ no guarantee at all.
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Mapping
 from typing import Annotated, Any
@@ -198,11 +199,28 @@ class Guarantees(_Frozen):
         return next((g for n, g in self.columns.items() if n.lower() == wanted), None)
 
 
+def _known_keys() -> list[str]:
+    models: tuple[type[BaseModel], ...] = (
+        Guarantees,
+        ColumnGuarantees,
+        Freshness,
+        Volume,
+        Relationship,
+        CustomTest,
+        DbtPeriod,
+    )
+    return sorted({name for model in models for name in model.model_fields})
+
+
 def _explain(exc: ValidationError) -> str:
     problems = []
     for error in exc.errors(include_url=False):
         where = ".".join(str(part) for part in error["loc"]) or "(top level)"
         message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden" and error["loc"]:
+            key = str(error["loc"][-1])
+            near = difflib.get_close_matches(key, _known_keys(), n=1)
+            message = f"unknown key {key!r}" + (f"; did you mean {near[0]!r}?" if near else "")
         problems.append(f"{where}: {message}")
     return "invalid guarantees: " + "; ".join(problems)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +12,7 @@ from tessera.auth.principal import Principal
 from tessera.contracts import repository as contracts_repo
 from tessera.contracts.evaluation import PublishCommand, evaluate_against, needs_history
 from tessera.core.gating import Reason, ReasonKind, TeamImpact
+from tessera.core.pointer import column_of
 from tessera.db.models import Acknowledgment, Asset, Proposal, Registration
 from tessera.enums import AckResponse, ProposalSource, ProposalStatus
 from tessera.errors import TesseraError, ValidationFailed
@@ -19,7 +21,7 @@ from tessera.impact.graph import walk_downstream
 from tessera.ingest.dbt import DbtProject
 from tessera.proposals import repository as proposals_repo
 from tessera.proposals.lifecycle import open_proposal
-from tessera.sync import markdown, repository, service
+from tessera.sync import markdown, repository, service, wording
 from tessera.sync.schemas import (
     ChangeItem,
     ConsumerItem,
@@ -107,21 +109,9 @@ async def check(
         unchanged = ev.unchanged
         breaking_paths = {(c.get("kind"), c.get("path")) for c in ev.breaking}
         changes = [
-            ChangeItem(
-                kind=str(c["kind"]),
-                path=str(c.get("path", "")),
-                breaking=(c.get("kind"), c.get("path")) in breaking_paths,
-                message=str(c.get("message", "")),
-            )
-            for c in ev.changes
+            _change(c, (c.get("kind"), c.get("path")) in breaking_paths, "schema") for c in ev.changes
         ] + [
-            ChangeItem(
-                kind=str(g["kind"]),
-                path=str(g.get("path", "")),
-                breaking=(g.get("kind"), g.get("path")) in breaking_paths,
-                message=str(g.get("message", "")),
-                category="guarantee",
-            )
+            _change(g, (g.get("kind"), g.get("path")) in breaking_paths, "guarantee")
             for g in ev.guarantee_changes
         ]
         proposal = _relevant_proposal(
@@ -150,11 +140,10 @@ async def check(
         )
     for asset in gone:
         consumers = [r for r in regs.get(asset.id, []) if r.consumer_team_id != asset.owner_team_id]
-        change = ChangeItem(
-            kind="asset_removed",
-            path="",
-            breaking=bool(consumers),
-            message=f"'{asset.fqn}' is removed from the project.",
+        change = _change(
+            {"kind": "asset_removed", "path": "", "message": f"'{asset.fqn}' is removed from the project."},
+            bool(consumers),
+            "schema",
         )
         proposal = next((p for p in pending.get(asset.id, []) if p.kind.value == "removal"), None)
         whole = (Reason(ReasonKind.WHOLE_TABLE),)
@@ -190,6 +179,21 @@ async def check(
     return _finish(models, warnings, base_url)
 
 
+def _change(c: Mapping[str, object], breaking: bool, category: wording.Category) -> ChangeItem:
+    """One change record as the API and the comment show it: machine fields plus where and what in words."""
+    path = str(c.get("path", ""))
+    return ChangeItem(
+        kind=str(c["kind"]),
+        path=path,
+        breaking=breaking,
+        message=str(c.get("message", "")),
+        category=category,
+        column=column_of(path),
+        location=wording.location(path),
+        text=wording.describe(c, category),
+    )
+
+
 def _relevant_proposal(
     candidates: list[Proposal], schema_fp: str, g_fp: str, source_ref: str | None
 ) -> Proposal | None:
@@ -221,7 +225,7 @@ def _model(
     g_fp: str | None,
 ) -> ModelImpact:
     """One node's row; team names are filled in afterwards (one query for every node)."""
-    answers = {a.team_id: a.response.value for a in acks.get(proposal.id, [])} if proposal else {}
+    answered = {a.team_id: a for a in acks.get(proposal.id, [])} if proposal else {}
     covers = proposal is not None and (
         proposal.kind.value == "removal"
         or (proposal.schema_fingerprint == schema_fp and proposal.guarantees_fingerprint == g_fp)
@@ -238,7 +242,10 @@ def _model(
             ConsumerItem(
                 team_id=team_id,
                 team=str(team_id),
-                response=answers.get(team_id) if covers else None,
+                response=answered[team_id].response.value if covers and team_id in answered else None,
+                migration_deadline=answered[team_id].migration_deadline
+                if covers and team_id in answered
+                else None,
                 required=impact is not None and impact.required,
                 affected_columns=list(impact.affected_columns) if impact else [],
                 reasons=[r.message() for r in impact.reasons] if impact else [],
@@ -268,6 +275,7 @@ def _model(
             id=proposal.id,
             status=proposal.status.value,
             source_ref=proposal.source_ref,
+            expires_at=proposal.expires_at,
             covers_this_change=covers,
         )
         if proposal

@@ -1,83 +1,236 @@
-"""The Markdown summary of a dbt impact check, ready to post as a pull-request comment."""
+"""The Markdown summary of a dbt impact check, ready to post as a pull-request comment.
+
+Layout: a summary line first ("2 breaking changes, 3 teams must answer, 1 has"), then the breaking changes
+per model in words (`orders.amount`: integer → string), the proposals with who must answer, who answered
+and how, and the deadlines, then the other changes, the informed teams and the downstream models grouped by
+owner team. Long lists fold into ``<details>``. Every list is sorted, so an edited comment does not jump.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from tessera.links import ui_url
-from tessera.sync.schemas import ConsumerItem, ModelImpact
+from tessera.sync.schemas import ChangeItem, ConsumerItem, ModelImpact
 
 MARKER = "<!-- tessera-dbt-check -->"
-_MAX_ROWS = 50
+_MAX_MODELS = 50
+_MAX_CHANGES = 10
+_FOLD_OVER = 5
 _ICONS = {"pass": "✅", "fail": "❌"}
+_ANSWERED = {"approved", "migrating", "blocked"}
+_NONE_READ = "reads none of the changed columns"
 
 
-def _cell(text: str) -> str:
+def _esc(text: str) -> str:
+    """Text safe inside a table cell or a list item."""
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _asked(c: ConsumerItem) -> str:
-    columns = ", ".join(c.affected_columns) or "the whole table"
-    return f"{_cell(c.team)} ({c.response or 'not asked'}; {_cell(columns)})"
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else many or word + 's'}"
 
 
-def _why(c: ConsumerItem) -> str:
-    return _cell("; ".join(c.reasons) or "reads none of the changed columns")
+def _date(value: datetime | None) -> str:
+    return value.date().isoformat() if value else ""
 
 
-def _model(m: ModelImpact, base_url: str | None) -> str:
-    name = f"`{_cell(m.fqn)}`"
+def _model_link(m: ModelImpact, base_url: str | None) -> str:
+    name = f"`{_esc(m.fqn)}`"
     return f"[{name}]({ui_url(base_url, f'assets/{m.asset_id}')})" if base_url and m.asset_id else name
 
 
-def _proposal(m: ModelImpact, base_url: str | None) -> str:
-    if m.proposal is None:
-        return "none"
-    label = m.proposal.status.replace("_", " ")
-    return f"[{label}]({ui_url(base_url, f'proposals/{m.proposal.id}')})" if base_url else label
+def _table(m: ModelImpact) -> str:
+    return m.fqn.rsplit(".", 1)[-1]
+
+
+def _change(m: ModelImpact, c: ChangeItem) -> str:
+    where = f"{_table(m)}.{c.location}" if c.location else _table(m)
+    return f"`{_esc(where)}`: {_esc(c.text or c.message)}"
+
+
+def _bullets(m: ModelImpact, changes: list[ChangeItem]) -> list[str]:
+    lines = [f"  - {_change(m, c)}" for c in changes[:_MAX_CHANGES]]
+    if len(changes) > _MAX_CHANGES:
+        lines.append(f"  - …and {len(changes) - _MAX_CHANGES} more")
+    return lines
+
+
+def _required(m: ModelImpact) -> list[ConsumerItem]:
+    return sorted((c for c in m.consumers if c.required and m.breaking), key=lambda c: c.team.lower())
+
+
+def _fold(summary: str, body: list[str], count: int) -> list[str]:
+    """``body`` as is when short, inside a collapsed ``<details>`` when longer than a screenful."""
+    if count <= _FOLD_OVER:
+        return ["", *body]
+    return ["", "<details>", f"<summary>{summary}</summary>", "", *body, "", "</details>"]
+
+
+def _summary(breaking: list[ModelImpact], changed: list[ModelImpact]) -> str:
+    n_changes = sum(1 for m in breaking for c in m.changes if c.breaking)
+    must: dict[str, bool] = {}
+    for m in breaking:
+        for c in _required(m):
+            must[c.team] = must.get(c.team, True) and c.response in _ANSWERED
+    answered = sum(must.values())
+    parts = [
+        f"{_plural(n_changes, 'breaking change')} in {_plural(len(breaking), 'model')}",
+        f"{_plural(len(must), 'team')} must answer, {answered} {'has' if answered == 1 else 'have'}",
+    ]
+    others = len(changed) - len(breaking)
+    if others:
+        parts.append(f"{_plural(others, 'other changed model')}")
+    return "**" + ", ".join(parts) + ".**"
+
+
+def _breaking_section(models: list[ModelImpact], base_url: str | None) -> list[str]:
+    if not models:
+        return []
+    lines = ["", "#### Breaking changes", ""]
+    for m in models:
+        required = _required(m)
+        state = "acknowledged" if m.acknowledged else f"waiting for {_plural(len(required), 'team')}"
+        if not required:
+            state = "nobody reads what changes: publishes on merge"
+        lines.append(f"- {_model_link(m, base_url)} ({m.status}; {state})")
+        lines += _bullets(m, [c for c in m.changes if c.breaking])
+        if required:
+            lines.append("  - Must answer: " + ", ".join(_reads(c) for c in required))
+    return lines
+
+
+def _reads(c: ConsumerItem) -> str:
+    columns = ", ".join(f"`{_esc(col)}`" for col in sorted(c.affected_columns))
+    return f"**{_esc(c.team)}** ({'reads ' + columns if columns else 'reads the whole table'})"
+
+
+def _answer(c: ConsumerItem) -> str:
+    text = f"{_esc(c.team)}: {c.response}"
+    if c.response == "migrating" and c.migration_deadline:
+        text += f" by {_date(c.migration_deadline)}"
+    return text
+
+
+def _proposals_section(models: list[ModelImpact], base_url: str | None) -> list[str]:
+    rows = []
+    for m in models:
+        p = m.proposal
+        if p is None:
+            continue
+        pid = f"[`{p.id}`]({ui_url(base_url, f'proposals/{p.id}')})" if base_url else f"`{p.id}`"
+        required = _required(m)
+        waiting = [c for c in required if c.response not in _ANSWERED]
+        answered = [c for c in required if c.response in _ANSWERED]
+        status = p.status.replace("_", " ") + ("" if p.covers_this_change else " (for an earlier push)")
+        rows.append(
+            f"| {pid} | `{_esc(m.fqn)}` | {status} "
+            f"| {_esc(', '.join(c.team for c in waiting)) or '—'} "
+            f"| {'; '.join(_answer(c) for c in answered) or '—'} "
+            f"| {_date(p.expires_at) or '—'} |"
+        )
+    if not rows:
+        return []
+    return [
+        "",
+        "#### Proposals",
+        "",
+        "| Proposal | Model | Status | Waiting for | Answered | Answer by |",
+        "|---|---|---|---|---|---|",
+        *rows,
+    ]
+
+
+def _other_section(models: list[ModelImpact], base_url: str | None) -> list[str]:
+    body: list[str] = []
+    count = 0
+    for m in models:
+        changes = [c for c in m.changes if not c.breaking]
+        label = "new model" if m.status == "added" else m.status
+        body.append(f"- {_model_link(m, base_url)} ({label})")
+        body += _bullets(m, changes)
+        count += 1 + min(len(changes), _MAX_CHANGES)
+    if not body:
+        return []
+    heading = ["", "#### Other changes (no answer needed)"]
+    return heading + _fold(f"{_plural(len(models), 'model')}", body, count)
+
+
+def _informed_section(models: list[ModelImpact], base_url: str | None) -> list[str]:
+    body = [
+        f"- {_model_link(m, base_url)}: {_esc(c.team)} ({_esc('; '.join(c.reasons) or _NONE_READ)})"
+        for m in models
+        for c in sorted(m.consumers, key=lambda c: c.team.lower())
+        if m.breaking and not c.required
+    ]
+    if not body:
+        return []
+    return ["", "#### Informed, no answer needed", *_fold(_plural(len(body), "team"), body, len(body))]
+
+
+def _downstream_section(models: Iterable[ModelImpact]) -> list[str]:
+    """Downstream models of the changed ones, grouped by owner team, each listed once at its least depth."""
+    depth: dict[str, int] = {}
+    owner: dict[str, str] = {}
+    for m in models:
+        for d in m.downstream:
+            if d.fqn not in depth or d.depth < depth[d.fqn]:
+                depth[d.fqn] = d.depth
+            owner[d.fqn] = d.owner_team or "no owner team"
+    if not depth:
+        return []
+    teams: dict[str, list[str]] = {}
+    for fqn in sorted(depth):
+        teams.setdefault(owner[fqn], []).append(fqn)
+    body = [
+        f"- **{_esc(team)}**: "
+        + ", ".join(f"`{_esc(f)}`" + (f" (depth {depth[f]})" if depth[f] > 1 else "") for f in fqns)
+        for team, fqns in sorted(teams.items(), key=lambda kv: kv[0].lower())
+    ]
+    summary = f"{_plural(len(depth), 'downstream model')} owned by {_plural(len(teams), 'team')}"
+    return ["", "#### Downstream", *_fold(summary, body, len(depth))]
+
+
+def _next_step(waiting: list[ModelImpact]) -> list[str]:
+    if not waiting:
+        return []
+    if all(m.proposal is not None and m.proposal.covers_this_change for m in waiting):
+        return [
+            "",
+            "Each team listed under *Waiting for* answers on the proposal's page (linked above) or with "
+            "`tessera proposal ack <id>`; the check passes once they have approved.",
+        ]
+    return [
+        "",
+        "Breaking changes need the answer of the teams that read what changes before merging: run "
+        "`tessera dbt check --propose` to ask them; each team then answers on the proposal's page or with "
+        "`tessera proposal ack <id>`.",
+    ]
 
 
 def render(verdict: str, models: list[ModelImpact], *, base_url: str | None = None) -> str:
-    """A short table of changed models (unchanged ones omitted), who must answer, and who is only informed.
+    """The comment for ``models`` (unchanged ones omitted).
 
     With ``base_url`` each model links to its asset page and each proposal to the page where consumer
-    teams read the change and answer.
+    teams read the change and answer; without it proposals show their full id.
     """
     changed = [m for m in models if m.status != "unchanged"]
-    breaking = [m for m in changed if m.breaking]
-    waiting = [m for m in breaking if not m.acknowledged]
+    # Unacknowledged first, then breaking, then by name: the order is a function of the content alone.
+    changed.sort(key=lambda m: (not (m.breaking and not m.acknowledged), not m.breaking, m.fqn))
     lines = [MARKER, f"### {_ICONS[verdict]} Tessera contract check: {verdict}", ""]
     if not changed:
         lines.append("No contract changes in this pull request.")
         return "\n".join(lines) + "\n"
-    lines.append(
-        f"{len(changed)} changed model(s), {len(breaking)} with breaking changes, "
-        f"{len(waiting)} waiting for consumer acknowledgment."
-    )
-    lines += [
-        "",
-        "| Model | Status | Breaking changes | Must answer | Acknowledged | Proposal |",
-        "|---|---|---|---|---|---|",
-    ]
-    ordered = sorted(changed, key=lambda m: (not (m.breaking and not m.acknowledged), not m.breaking, m.fqn))
-    for m in ordered[:_MAX_ROWS]:
-        broken = [c for c in m.changes if c.breaking]
-        summary = "; ".join(_cell(c.message) for c in broken[:3]) or "none"
-        if len(broken) > 3:
-            summary += f" (+{len(broken) - 3} more)"
-        consumers = ", ".join(_asked(c) for c in m.consumers if c.required and m.breaking) or "none"
-        ack = "n/a" if not m.breaking else ("yes" if m.acknowledged else "**no**")
-        proposal = _proposal(m, base_url)
-        lines.append(f"| {_model(m, base_url)} | {m.status} | {summary} | {consumers} | {ack} | {proposal} |")
-    if len(ordered) > _MAX_ROWS:
-        lines.append(f"\n…and {len(ordered) - _MAX_ROWS} more changed model(s).")
-    informed = [(m, c) for m in ordered[:_MAX_ROWS] for c in m.consumers if m.breaking and not c.required]
-    if informed:
-        lines += ["", "#### Informed, no answer needed", ""]
-        lines += [f"- {_model(m, base_url)}: {_cell(c.team)} ({_why(c)})" for m, c in informed]
-    if waiting:
-        lines += [
-            "",
-            "Breaking changes need the answer of the teams that read what changes before merging: run "
-            "`tessera dbt check --propose` to ask them; each of those teams answers on the proposal's page "
-            "(linked above) or with `tessera proposal ack`.",
-        ]
+    shown, hidden = changed[:_MAX_MODELS], len(changed) - _MAX_MODELS
+    breaking = [m for m in shown if m.breaking]
+    lines.append(_summary(breaking, shown))
+    lines += _breaking_section(breaking, base_url)
+    lines += _proposals_section(breaking, base_url)
+    lines += _other_section([m for m in shown if not m.breaking], base_url)
+    lines += _informed_section(breaking, base_url)
+    lines += _downstream_section(shown)
+    if hidden > 0:
+        lines += ["", f"…and {_plural(hidden, 'more changed model')} (see `tessera dbt check --json`)."]
+    lines += _next_step([m for m in breaking if not m.acknowledged])
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ their options as query parameters (see :class:`SyncOptions`).
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -103,6 +104,11 @@ class ChangeItem(BaseModel):
     breaking: bool
     message: str
     category: Literal["schema", "guarantee"] = "schema"
+    column: str | None = Field(default=None, description="The top-level column it touches, if any")
+    location: str = Field(
+        default="", description="Where, dotted (`address.zip`); empty for the table as a whole"
+    )
+    text: str = Field(default="", description="What changed, in words (e.g. `integer → string`)")
 
 
 class ConsumerItem(BaseModel):
@@ -124,6 +130,9 @@ class ConsumerItem(BaseModel):
     reasons: list[str] = Field(
         default_factory=list, description="Why, in words (e.g. via a downstream column)"
     )
+    migration_deadline: datetime | None = Field(
+        default=None, description="The date a team answering `migrating` promised to have migrated by"
+    )
 
 
 class DownstreamItem(BaseModel):
@@ -141,6 +150,7 @@ class ProposalItem(BaseModel):
     id: uuid.UUID
     status: str
     source_ref: str | None
+    expires_at: datetime | None = Field(default=None, description="Answers are due by then")
     covers_this_change: bool = Field(description="True when it proposes exactly this schema and guarantees")
 
 

@@ -43,6 +43,7 @@ from tessera_sdk.models.resources import (
     Team,
     User,
 )
+from tessera_sdk.models.webhooks import Delivery, Webhook, WebhookCreated
 
 __all__ = [
     "Acknowledgment",
@@ -58,6 +59,7 @@ __all__ = [
     "ContractDiff",
     "DbtImpactResult",
     "DefinitionChange",
+    "Delivery",
     "Dependency",
     "DependencyList",
     "DownstreamAsset",
@@ -81,4 +83,6 @@ __all__ = [
     "SyncedAsset",
     "Team",
     "User",
+    "Webhook",
+    "WebhookCreated",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from pydantic import Field
 
@@ -90,6 +91,9 @@ class ChangeItem(Model):
     breaking: bool
     message: str
     category: str = "schema"
+    column: str | None = None
+    location: str = ""
+    text: str = ""
 
 
 class ConsumerItem(Model):
@@ -105,6 +109,7 @@ class ConsumerItem(Model):
     required: bool = True
     affected_columns: list[str] = Field(default_factory=list)
     reasons: list[str] = Field(default_factory=list)
+    migration_deadline: datetime | None = None
 
 
 class DownstreamItem(Model):
@@ -122,6 +127,7 @@ class ProposalItem(Model):
     id: uuid.UUID
     status: str
     source_ref: str | None = None
+    expires_at: datetime | None = None
     covers_this_change: bool = False
 
 

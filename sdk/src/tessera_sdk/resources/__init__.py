@@ -9,6 +9,7 @@ from tessera_sdk.resources.proposals import AsyncProposals, Proposals
 from tessera_sdk.resources.registrations import AsyncRegistrations, Registrations
 from tessera_sdk.resources.teams import AsyncTeams, Teams
 from tessera_sdk.resources.users import AsyncUsers, Users
+from tessera_sdk.resources.webhooks import AsyncWebhooks, Webhooks
 
 __all__ = [
     "ApiKeys",
@@ -22,6 +23,7 @@ __all__ = [
     "AsyncRegistrations",
     "AsyncTeams",
     "AsyncUsers",
+    "AsyncWebhooks",
     "Audit",
     "Contracts",
     "Dbt",
@@ -30,5 +32,6 @@ __all__ = [
     "Registrations",
     "Teams",
     "Users",
+    "Webhooks",
     "encode_manifest",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 
 from tessera_sdk import _base as b
+from tessera_sdk.errors import Conflict, NotFound
 from tessera_sdk.models import Asset, Dependency, DependencyList, ImpactResult, Page
 from tessera_sdk.resources._resource import DEFAULT_PAGE_SIZE, AsyncResource, SyncResource
 
@@ -69,6 +70,16 @@ def _add_dependency(asset_id: b.Id, upstream_asset_id: b.Id, kind: str) -> b.Cal
 
 def _exact(assets: Sequence[Asset], fqn: str, environment: str | None) -> AssetList:
     return [a for a in assets if a.fqn == fqn and (environment is None or a.environment == environment)]
+
+
+def _one(found: AssetList, fqn: str) -> Asset:
+    if not found:
+        raise NotFound(404, "asset_not_found", f"No asset with FQN {fqn!r}.")
+    if len(found) > 1:
+        envs = ", ".join(sorted(a.environment for a in found))
+        message = f"Asset {fqn!r} exists in several environments ({envs}); pass environment=."
+        raise Conflict(409, "ambiguous_fqn", message)
+    return found[0]
 
 
 class Assets(SyncResource):
@@ -140,8 +151,16 @@ class Assets(SyncResource):
         return self._x.paginate(lambda lim, off: _list(filters, lim, off), page_size)
 
     def find_by_fqn(self, fqn: str, *, environment: str | None = None) -> AssetList:
-        """Assets whose FQN is exactly ``fqn`` (one per environment unless ``environment`` is given)."""
+        """A **list**: the assets whose FQN is exactly ``fqn``, one per environment (empty when none).
+
+        Use :meth:`get_by_fqn` for the one asset of an FQN.
+        """
         return _exact(list(self.iter_all(q=fqn, environment=environment)), fqn, environment)
+
+    def get_by_fqn(self, fqn: str, *, environment: str | None = None) -> Asset:
+        """The one asset named ``fqn``; raises :class:`NotFound` when there is none and :class:`Conflict`
+        (code ``ambiguous_fqn``) when it exists in several environments and ``environment`` is not given."""
+        return _one(self.find_by_fqn(fqn, environment=environment), fqn)
 
     def update(self, asset_id: b.Id, **fields: object) -> Asset:
         """Change fields of an asset (see ``AssetUpdate`` in the API docs); ``None`` values are left out."""
@@ -251,9 +270,13 @@ class AsyncAssets(AsyncResource):
         return self._x.paginate(lambda lim, off: _list(filters, lim, off), page_size)
 
     async def find_by_fqn(self, fqn: str, *, environment: str | None = None) -> AssetList:
-        """Assets whose FQN is exactly ``fqn`` (one per environment unless ``environment`` is given)."""
+        """A **list**: the assets whose FQN is exactly ``fqn``, one per environment (empty when none)."""
         found = [a async for a in self.iter_all(q=fqn, environment=environment)]
         return _exact(found, fqn, environment)
+
+    async def get_by_fqn(self, fqn: str, *, environment: str | None = None) -> Asset:
+        """The one asset named ``fqn`` (see :meth:`Assets.get_by_fqn`)."""
+        return _one(await self.find_by_fqn(fqn, environment=environment), fqn)
 
     async def update(self, asset_id: b.Id, **fields: object) -> Asset:
         """Change fields of an asset (see ``AssetUpdate`` in the API docs); ``None`` values are left out."""

@@ -1,0 +1,101 @@
+"""``tessera impact ASSET SCHEMA.json``: what publishing a schema would break, and for whom (a dry run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tessera.cli.context import Ctx, command
+from tessera.cli.contracts import read_json_object
+from tessera.cli.lookup import resolve_asset
+from tessera.sync.wording import describe, location
+from tessera_sdk.models import Change, ImpactReason, ImpactResult
+
+impact_app = typer.Typer(help="Dry-run a schema against an asset: nothing is written.")
+
+EXIT_BREAKING = 1
+
+
+def _where(fqn: str, change: Change) -> str:
+    table = fqn.rsplit(".", 1)[-1]
+    place = location(change.path)
+    return f"{table}.{place}" if place else table
+
+
+@command(impact_app, None)
+def impact(
+    ctx: Ctx,
+    asset: Annotated[str, typer.Argument(help="Asset id or FQN.")],
+    schema: Annotated[Path, typer.Argument(help="The proposed JSON Schema.", metavar="SCHEMA.json")],
+    guarantees: Annotated[
+        Path | None, typer.Option("--guarantees", "-g", help="Proposed guarantees (JSON file).")
+    ] = None,
+    max_depth: Annotated[
+        int | None, typer.Option(min=0, help="How far to follow lineage downstream.")
+    ] = None,
+    environment: Annotated[
+        str | None, typer.Option("--environment", "-e", help="Environment of the FQN.")
+    ] = None,
+) -> None:
+    """Say what publishing SCHEMA.json on ASSET would change, what breaks, and which teams must answer.
+
+    Exit code 0: safe to publish. 1: breaking changes. Nothing is written.
+    """
+    proposed = read_json_object(schema, "SCHEMA.json")
+    promised = read_json_object(guarantees, "--guarantees") if guarantees else None
+    client = ctx.client()
+    target = resolve_asset(client, asset, environment)
+    result = client.assets.check_impact(target.id, proposed, promised, max_depth=max_depth)
+    if ctx.json:
+        ctx.emit_json(result)
+    else:
+        _render(ctx, result)
+    if not result.safe_to_publish:
+        raise typer.Exit(EXIT_BREAKING)
+
+
+def _why(reason: ImpactReason) -> str:
+    if reason.kind == "via" and reason.via_asset:
+        return f"via {reason.via_asset}.{reason.via_column or '*'}"
+    columns = f" ({', '.join(reason.columns)})" if reason.columns else ""
+    return reason.kind.replace("_", " ") + columns
+
+
+def _render(ctx: Ctx, result: ImpactResult) -> None:
+    if result.unchanged:
+        ctx.say(f"No change: the schema equals {result.fqn} {result.current_version}.")
+        return
+    schema_rows = [(_where(result.fqn, c), describe(c.model_dump()), c.breaking) for c in result.changes]
+    guarantee_rows = [
+        (_where(result.fqn, c), describe(c.model_dump(), "guarantee"), c.breaking)
+        for c in result.guarantee_changes
+    ]
+    ctx.table(
+        f"Changes ({result.compatibility_mode} mode)",
+        ["Where", "Change", "Breaking"],
+        schema_rows + guarantee_rows,
+    )
+    if result.consumers:
+        ctx.table(
+            "Consumers",
+            ["Team", "Must answer", "Columns affected", "Why"],
+            [
+                (
+                    c.team_name or c.team_id,
+                    c.required,
+                    c.affected_columns or "whole table",
+                    "; ".join(_why(r) for r in c.reasons),
+                )
+                for c in result.consumers
+            ],
+        )
+    if result.downstream:
+        ctx.table(
+            "Downstream",
+            ["Asset", "Owner team", "Depth"],
+            [(d.fqn, d.owner_team_name or d.owner_team_id, d.depth) for d in result.downstream],
+        )
+    verdict = "[green]Safe to publish[/green]" if result.safe_to_publish else "[red]Breaking[/red]"
+    ctx.say(f"{verdict}: {result.current_version or '-'} -> {result.suggested_version}.")
