@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tessera.db.base import AUDIT, CORE, Base, IdMixin, str_enum, utcnow
-from tessera.enums import QualityStatus
+from tessera.enums import GuaranteeStatus, QualityStatus
 
 
 class AuditEvent(IdMixin, Base):
@@ -39,12 +39,18 @@ class QualityRun(IdMixin, Base):
     """A data-quality run on an asset (dbt test, Great Expectations, ...) with per-guarantee results."""
 
     __tablename__ = "quality_runs"
-    __table_args__ = (sa.Index("ix_quality_runs_asset_id_run_at", "asset_id", "run_at"), {"schema": CORE})
+    __table_args__ = (
+        sa.Index("ix_quality_runs_asset_id_run_at", "asset_id", "run_at"),
+        # One run per asset and tool invocation (hand-made runs have no source: NULLs never collide).
+        sa.Index("ix_quality_runs_asset_id_source_run_id", "asset_id", "source", "run_id", unique=True),
+        {"schema": CORE},
+    )
 
     asset_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(f"{CORE}.assets.id"))
     status: Mapped[QualityStatus] = mapped_column(str_enum(QualityStatus, "quality_status"))
     run_id: Mapped[str | None] = mapped_column(sa.String(200))
     triggered_by: Mapped[str | None] = mapped_column(sa.String(100))
+    source: Mapped[str | None] = mapped_column(sa.String(40))
     results: Mapped[list[Any]] = mapped_column(default=list)
     guarantees_checked: Mapped[int] = mapped_column(default=0)
     guarantees_passed: Mapped[int] = mapped_column(default=0)
@@ -53,3 +59,25 @@ class QualityRun(IdMixin, Base):
     recorded_by_team_id: Mapped[uuid.UUID | None] = mapped_column(
         sa.ForeignKey(f"{CORE}.teams.id"), index=True
     )
+
+
+class GuaranteeState(IdMixin, Base):
+    """Where one guarantee of an asset stands: its latest status, since when, and its recent statuses.
+
+    ``guarantee`` is the key the result ingest derives (``not_null:customer_id``, ``freshness``,
+    ``custom:<name>:<column>``); ``recent`` holds the last statuses, newest last, for reliability.
+    """
+
+    __tablename__ = "guarantee_states"
+    __table_args__ = (sa.UniqueConstraint("asset_id", "guarantee"), {"schema": CORE})
+
+    asset_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(f"{CORE}.assets.id"))
+    guarantee: Mapped[str] = mapped_column(sa.String(300))
+    status: Mapped[GuaranteeStatus] = mapped_column(str_enum(GuaranteeStatus, "guarantee_status"))
+    since: Mapped[datetime] = mapped_column()
+    last_run_at: Mapped[datetime] = mapped_column()
+    last_run_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey(f"{CORE}.quality_runs.id"), index=True)
+    source: Mapped[str] = mapped_column(sa.String(40))
+    failing_rows: Mapped[int | None] = mapped_column()
+    message: Mapped[str | None] = mapped_column(sa.Text())
+    recent: Mapped[list[Any]] = mapped_column(default=list)
