@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 from tessera.enums import GuaranteeStatus, QualityStatus
 
@@ -22,6 +23,8 @@ MIN_RUNS_FOR_RELIABILITY = 3
 
 BROKEN = frozenset({GuaranteeStatus.FAILED, GuaranteeStatus.ERROR})
 HOLDING = frozenset({GuaranteeStatus.PASSED, GuaranteeStatus.WARNED})
+
+T = TypeVar("T")
 
 
 class Transition(StrEnum):
@@ -50,11 +53,11 @@ def run_status(statuses: Iterable[GuaranteeStatus]) -> QualityStatus:
     return QualityStatus.PASSED
 
 
-def with_recent(recent: Sequence[str], status: GuaranteeStatus, limit: int = RECENT_RUNS) -> list[str]:
-    """The last ``limit`` statuses after this run, newest last; skipped runs are not counted."""
+def with_recent(recent: Sequence[T], entry: T, status: GuaranteeStatus, limit: int = RECENT_RUNS) -> list[T]:
+    """The last ``limit`` entries after this run's ``entry``, newest last; skipped runs are not kept."""
     if status is GuaranteeStatus.SKIPPED:
         return list(recent[-limit:])
-    return [*recent, status.value][-limit:]
+    return [*recent, entry][-limit:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +81,16 @@ def reliability(recent: Sequence[str]) -> Reliability:
     """Count the broken runs among the recent statuses (unknown values count as runs, not breaks)."""
     broken_values = {s.value for s in BROKEN}
     return Reliability(broken=sum(1 for s in recent if s in broken_values), runs=len(recent))
+
+
+def worst(statuses: Iterable[GuaranteeStatus]) -> GuaranteeStatus:
+    """Several checks of one guarantee in one run (two tests on a column): the worst outcome counts."""
+    order = (
+        GuaranteeStatus.FAILED,
+        GuaranteeStatus.ERROR,
+        GuaranteeStatus.WARNED,
+        GuaranteeStatus.PASSED,
+        GuaranteeStatus.SKIPPED,
+    )
+    seen = set(statuses)
+    return next((s for s in order if s in seen), GuaranteeStatus.SKIPPED)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.db.models import QualityRun
+from tessera.db.models import Asset, GuaranteeState, QualityRun
 from tessera.db.paging import fetch_page
+
+CHUNK = 1000
 
 
 async def latest_run(session: AsyncSession, asset_id: uuid.UUID) -> QualityRun | None:
@@ -53,3 +56,67 @@ async def runs_since(
         .order_by(QualityRun.run_at)
     )
     return [(r, s.value if hasattr(s, "value") else str(s)) for r, s in rows]
+
+
+async def assets_by_fqn(session: AsyncSession, fqns: Sequence[str], environment: str) -> dict[str, Asset]:
+    """Live assets of an environment by FQN, in one query per thousand names."""
+    out: dict[str, Asset] = {}
+    for start in range(0, len(fqns), CHUNK):
+        part = fqns[start : start + CHUNK]
+        rows = await session.execute(
+            sa.select(Asset).where(Asset.environment == environment, Asset.fqn.in_(part))
+        )
+        out.update({a.fqn: a for a in rows.scalars()})
+    return out
+
+
+async def recorded_invocation(
+    session: AsyncSession, asset_ids: Sequence[uuid.UUID], source: str, run_id: str
+) -> set[uuid.UUID]:
+    """Assets that already hold a run of this tool invocation (an upload repeated)."""
+    out: set[uuid.UUID] = set()
+    for start in range(0, len(asset_ids), CHUNK):
+        rows = await session.execute(
+            sa.select(QualityRun.asset_id).where(
+                QualityRun.asset_id.in_(asset_ids[start : start + CHUNK]),
+                QualityRun.source == source,
+                QualityRun.run_id == run_id,
+            )
+        )
+        out.update(rows.scalars())
+    return out
+
+
+async def states_for(
+    session: AsyncSession, asset_ids: Sequence[uuid.UUID]
+) -> dict[tuple[uuid.UUID, str], GuaranteeState]:
+    """Guarantee states of many assets, by (asset id, guarantee key)."""
+    out: dict[tuple[uuid.UUID, str], GuaranteeState] = {}
+    for start in range(0, len(asset_ids), CHUNK):
+        rows = await session.execute(
+            sa.select(GuaranteeState).where(GuaranteeState.asset_id.in_(asset_ids[start : start + CHUNK]))
+        )
+        out.update({(s.asset_id, s.guarantee): s for s in rows.scalars()})
+    return out
+
+
+async def states_of(session: AsyncSession, asset_id: uuid.UUID) -> list[GuaranteeState]:
+    """One asset's guarantee states, by key."""
+    rows = await session.execute(
+        sa.select(GuaranteeState)
+        .where(GuaranteeState.asset_id == asset_id)
+        .order_by(GuaranteeState.guarantee)
+    )
+    return list(rows.scalars())
+
+
+async def insert_runs(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many runs at once (ids are set by the caller)."""
+    if rows:
+        await session.execute(sa.insert(QualityRun), list(rows))
+
+
+async def insert_states(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert new guarantee states in one statement (existing ones are updated through the session)."""
+    if rows:
+        await session.execute(sa.insert(GuaranteeState), list(rows))

@@ -76,7 +76,9 @@ class GuaranteeState(IdMixin, Base):
     status: Mapped[GuaranteeStatus] = mapped_column(str_enum(GuaranteeStatus, "guarantee_status"))
     since: Mapped[datetime] = mapped_column()
     last_run_at: Mapped[datetime] = mapped_column()
-    last_run_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey(f"{CORE}.quality_runs.id"), index=True)
+    last_run_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey(f"{CORE}.quality_runs.id"), index=True
+    )
     source: Mapped[str] = mapped_column(sa.String(40))
     failing_rows: Mapped[int | None] = mapped_column()
     message: Mapped[str | None] = mapped_column(sa.Text())

@@ -87,7 +87,11 @@ def _describe(age_s: float | None, entry: Mapping[str, object]) -> str | None:
     if age_s is None:
         return None
     hours = age_s / 3600
-    text = f"newest row loaded {hours:,.1f} h ago" if hours < 48 else f"newest row loaded {hours / 24:,.1f} days ago"
+    text = (
+        f"newest row loaded {hours:,.1f} h ago"
+        if hours < 48
+        else f"newest row loaded {hours / 24:,.1f} days ago"
+    )
     criteria = entry.get("criteria")
     if isinstance(criteria, Mapping):
         parts = [

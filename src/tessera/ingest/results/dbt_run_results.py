@@ -74,7 +74,9 @@ def parse_run_results(data: ManifestInput, manifest: ManifestInput) -> ArtifactR
             )
         targets = attached_targets(node, lookup)
         if not targets:
-            out.unmatched.append(Unmatched(uid, None, "the test is not attached to any model, seed or source"))
+            out.unmatched.append(
+                Unmatched(uid, None, "the test is not attached to any model, seed or source")
+            )
             continue
         result = _result(entry, uid, status)
         for target in targets:
@@ -93,7 +95,8 @@ def manifest_lookup(manifest: ManifestInput) -> dict[str, Node]:
     try:
         loaded = load_manifest(manifest)
     except InvalidManifestError as exc:
-        raise InvalidArtifactError(exc.code, f"manifest.json: {exc.message}") from None
+        code = "wrong_artifact" if exc.code == "not_a_manifest" else exc.code
+        raise InvalidArtifactError(code, f"manifest.json: {exc.message}") from None
     lookup: dict[str, Node] = {}
     for collection in (loaded.nodes, loaded.sources):
         for uid, node in collection.items():
@@ -111,8 +114,9 @@ def _result(
     entry: Mapping[str, object], uid: str, status: GuaranteeStatus
 ) -> tuple[GuaranteeStatus, str, int | None, str | None, float | None]:
     failures = entry.get("failures")
-    rows = failures if isinstance(failures, int) and not isinstance(failures, bool) and failures >= 0 else None
+    rows = (
+        failures if isinstance(failures, int) and not isinstance(failures, bool) and failures >= 0 else None
+    )
     seconds = entry.get("execution_time")
     elapsed = float(seconds) if isinstance(seconds, int | float) and not isinstance(seconds, bool) else None
     return status, uid, rows, short(entry.get("message")), elapsed
-

@@ -21,15 +21,17 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def _schema(name: str) -> str | None:
+    # SQLite has one file and no schemas (env.py maps them away); batch mode copies the table there.
+    return None if op.get_bind().dialect.name == "sqlite" else name
+
+
 def upgrade() -> None:
-    op.add_column("quality_runs", sa.Column("source", sa.String(length=40), nullable=True), schema="core")
-    op.create_index(
-        "ix_quality_runs_asset_id_source_run_id",
-        "quality_runs",
-        ["asset_id", "source", "run_id"],
-        unique=True,
-        schema="core",
-    )
+    with op.batch_alter_table("quality_runs", schema=_schema("core")) as batch:
+        batch.add_column(sa.Column("source", sa.String(length=40), nullable=True))
+        batch.create_index(
+            "ix_quality_runs_asset_id_source_run_id", ["asset_id", "source", "run_id"], unique=True
+        )
     op.create_table(
         "guarantee_states",
         sa.Column("asset_id", sa.Uuid(), nullable=False),
@@ -65,19 +67,26 @@ def upgrade() -> None:
             ["asset_id"], ["core.assets.id"], name=op.f("fk_guarantee_states_asset_id_assets")
         ),
         sa.ForeignKeyConstraint(
-            ["last_run_id"], ["core.quality_runs.id"], name=op.f("fk_guarantee_states_last_run_id_quality_runs")
+            ["last_run_id"],
+            ["core.quality_runs.id"],
+            name=op.f("fk_guarantee_states_last_run_id_quality_runs"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_guarantee_states")),
         sa.UniqueConstraint("asset_id", "guarantee", name=op.f("uq_guarantee_states_asset_id_guarantee")),
         schema="core",
     )
     op.create_index(
-        op.f("ix_guarantee_states_last_run_id"), "guarantee_states", ["last_run_id"], unique=False, schema="core"
+        op.f("ix_guarantee_states_last_run_id"),
+        "guarantee_states",
+        ["last_run_id"],
+        unique=False,
+        schema="core",
     )
 
 
 def downgrade() -> None:
     op.drop_index(op.f("ix_guarantee_states_last_run_id"), table_name="guarantee_states", schema="core")
     op.drop_table("guarantee_states", schema="core")
-    op.drop_index("ix_quality_runs_asset_id_source_run_id", table_name="quality_runs", schema="core")
-    op.drop_column("quality_runs", "source", schema="core")
+    with op.batch_alter_table("quality_runs", schema=_schema("core")) as batch:
+        batch.drop_index("ix_quality_runs_asset_id_source_run_id")
+        batch.drop_column("source")
