@@ -149,8 +149,8 @@ async def test_a_guarantee_failing_in_most_runs_is_unreliable(api: Api, client: 
 async def test_source_freshness_sets_the_freshness_guarantee(api: Api, client: httpx.AsyncClient) -> None:
     owner = await api.team()
     ids = {}
-    for name in ("fresh_feed", "late_feed", "raw_customers"):
-        ids[name] = (await api.asset(owner, f"quality.main.{name}"))["id"]
+    for name in ("fresh_feed", "late_feed", "stale_feed"):
+        ids[name] = (await api.asset(owner, f"quality.feeds.{name}"))["id"]
     resp = await upload_sources(client, owner.write)
     assert resp.status_code == 200, resp.text
     statuses = {}
@@ -160,8 +160,8 @@ async def test_source_freshness_sets_the_freshness_guarantee(api: Api, client: h
         statuses[name] = (state["status"], state["message"])
     assert statuses["fresh_feed"][0] == "passed"
     assert statuses["late_feed"][0] == "warned" and "2.0 days ago" in statuses["late_feed"][1]
-    assert statuses["raw_customers"][0] == "failed"
-    assert resp.json()["failed"] == ["quality.main.raw_customers / freshness"]
+    assert statuses["stale_feed"][0] == "failed"
+    assert resp.json()["failed"] == ["quality.feeds.stale_feed / freshness"]
 
 
 async def test_another_teams_key_records_nothing(api: Api, client: httpx.AsyncClient, app: FastAPI) -> None:

@@ -11,6 +11,7 @@ from tessera.cli.contracts import contract_app
 from tessera.cli.dbt import dbt_app
 from tessera.cli.demo import demo
 from tessera.cli.proposals import proposal_app
+from tessera.cli.quality import gx_app
 from tessera.cli.register import register_app
 from tessera.cli.schema import schema_app
 from tessera.cli.server import db_app, serve, worker
@@ -34,6 +35,7 @@ app.add_typer(proposal_app, name="proposal")
 app.add_typer(api_key_app, name="api-key")
 app.add_typer(dbt_app, name="dbt")
 app.add_typer(ci_app, name="ci")
+app.add_typer(gx_app, name="gx")
 
 
 def run() -> None:

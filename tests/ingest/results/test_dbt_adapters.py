@@ -65,11 +65,11 @@ def test_freshness_maps_dbt_verdicts_and_keeps_the_age() -> None:
     parsed = parse_sources(SOURCES.read_bytes(), MANIFEST.read_bytes())
     checks = {fqn: v[0] for fqn, v in parsed.by_relation.items()}
     assert {f: c.status.value for f, c in checks.items()} == {
-        "quality.main.fresh_feed": "passed",
-        "quality.main.late_feed": "warned",
-        "quality.main.raw_customers": "failed",
+        "quality.feeds.fresh_feed": "passed",
+        "quality.feeds.late_feed": "warned",
+        "quality.feeds.stale_feed": "failed",
     }
-    assert checks["quality.main.late_feed"].age_seconds == pytest.approx(2 * 86400, abs=600)
+    assert checks["quality.feeds.late_feed"].age_seconds == pytest.approx(2 * 86400, abs=600)
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,14 @@ from tessera_sdk.models.dbt import (
     SyncSummary,
     SyncWarning,
 )
+from tessera_sdk.models.quality import (
+    AssetGuarantees,
+    GuaranteeHealth,
+    GuaranteeRun,
+    RecordedAsset,
+    ResultsIngest,
+    UnmatchedResult,
+)
 from tessera_sdk.models.resources import (
     Acknowledgment,
     ApiKey,
@@ -49,6 +57,7 @@ __all__ = [
     "ApiKey",
     "ApiKeyCreated",
     "Asset",
+    "AssetGuarantees",
     "AuditEvent",
     "Change",
     "ChangeItem",
@@ -62,6 +71,8 @@ __all__ = [
     "DependencyList",
     "DownstreamAsset",
     "DownstreamItem",
+    "GuaranteeHealth",
+    "GuaranteeRun",
     "ImpactReason",
     "ImpactResult",
     "ImpactSummary",
@@ -74,11 +85,14 @@ __all__ = [
     "Proposal",
     "ProposalItem",
     "PublishResult",
+    "RecordedAsset",
     "Registration",
+    "ResultsIngest",
     "SyncResult",
     "SyncSummary",
     "SyncWarning",
     "SyncedAsset",
     "Team",
+    "UnmatchedResult",
     "User",
 ]
