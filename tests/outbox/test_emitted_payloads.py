@@ -83,7 +83,8 @@ async def test_every_proposal_and_contract_event_matches_its_model(
     await api.publish(owner, asset["id"], record_schema({"id": "string"}), expect=202)
     # a guarantee fails, then recovers
     for status in ("failed", "passed"):
-        body = {"status": status, "results": [{"guarantee": "not_null:id", "status": status, "failing_rows": 2}]}
+        result = {"guarantee": "not_null:id", "status": status, "failing_rows": 2}
+        body = {"status": status, "results": [result]}
         await api.call("POST", f"/assets/{asset['id']}/audit", 201, owner.write, json=body)
 
     by_type = _check(await _outbox(app))

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.assets.service import require_asset, require_owner
 from tessera.audit.service import record
 from tessera.auth.principal import Principal
-from tessera.core.guarantee_health import BROKEN, HOLDING, reliability, worst
+from tessera.core.guarantee_health import BROKEN, HOLDING, Reliability, reliability, worst
 from tessera.db.base import utcnow
 from tessera.db.models import GuaranteeState, QualityRun
 from tessera.enums import GuaranteeStatus, QualityStatus
@@ -124,3 +124,15 @@ def health_of(state: GuaranteeState) -> GuaranteeHealthRead:
         unreliable=judged.unreliable,
         reliability=judged.describe(),
     )
+
+
+async def unreliable_guarantees(
+    session: AsyncSession, asset_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[str, Reliability]]]:
+    """Guarantees broken in most of their recent runs, by asset (assets without any are left out)."""
+    out: dict[uuid.UUID, list[tuple[str, Reliability]]] = {}
+    for (asset_id, key), state in sorted((await repository.states_for(session, asset_ids)).items()):
+        judged = reliability([str(e[0]) for e in state.recent or [] if isinstance(e, list) and e])
+        if judged.unreliable:
+            out.setdefault(asset_id, []).append((key, judged))
+    return out

@@ -47,7 +47,7 @@ def render(verdict: str, models: list[ModelImpact], *, base_url: str | None = No
     lines = [MARKER, f"### {_ICONS[verdict]} Tessera contract check: {verdict}", ""]
     if not changed:
         lines.append("No contract changes in this pull request.")
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines + _unreliable(models, base_url)) + "\n"
     lines.append(
         f"{len(changed)} changed model(s), {len(breaking)} with breaking changes, "
         f"{len(waiting)} waiting for consumer acknowledgment."
@@ -80,4 +80,21 @@ def render(verdict: str, models: list[ModelImpact], *, base_url: str | None = No
             "`tessera dbt check --propose` to ask them; each of those teams answers on the proposal's page "
             "(linked above) or with `tessera proposal ack`.",
         ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _unreliable(models, base_url)) + "\n"
+
+
+def _unreliable(models: list[ModelImpact], base_url: str | None) -> list[str]:
+    """Guarantees consumers rely on that break in most runs: worth knowing before changing the model."""
+    flagged = [(m, g) for m in models for g in m.unreliable_guarantees]
+    if not flagged:
+        return []
+    lines = ["", "#### Unreliable guarantees", ""]
+    for m, g in flagged[:_MAX_ROWS]:
+        teams = ", ".join(_cell(t) for t in g.consumers)
+        lines.append(
+            f"- {_model(m, base_url)}: consumers ({teams}) rely on `{_cell(g.guarantee)}`, "
+            f"a guarantee that fails {g.broken} of the last {g.runs} runs"
+        )
+    if len(flagged) > _MAX_ROWS:
+        lines.append(f"- …and {len(flagged) - _MAX_ROWS} more")
+    return lines

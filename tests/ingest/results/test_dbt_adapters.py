@@ -10,6 +10,8 @@ from tessera.enums import GuaranteeStatus
 from tessera.ingest.results import InvalidArtifactError, parse_run_results, parse_sources
 from tests.quality.artifacts import BUILD, MANIFEST, RESULTS, SOURCES
 
+V3 = b"https://schemas.getdbt.com/dbt/run-results/v3.json"
+V6 = b"https://schemas.getdbt.com/dbt/run-results/v6.json"
 V4_MANIFEST = RESULTS / "v4" / "manifest.json.gz"
 EXPECTED = {
     "quality.main.customers": {"not_null:customer_id": "passed", "unique:customer_id": "passed"},
@@ -77,8 +79,8 @@ def test_freshness_maps_dbt_verdicts_and_keeps_the_age() -> None:
     [
         (b"", "empty"),
         (b'{"metadata": {}, "results": []}', "missing_field"),
-        (b'{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/run-results/v3.json"}}', "unsupported_schema_version"),
-        (b'{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/run-results/v6.json", "invocation_id": "x"}}', "missing_field"),
+        (b'{"metadata": {"dbt_schema_version": "' + V3 + b'"}}', "unsupported_schema_version"),
+        (b'{"metadata": {"dbt_schema_version": "' + V6 + b'", "invocation_id": "x"}}', "missing_field"),
         (b'[1, 2]', "wrong_artifact"),
     ],
 )  # fmt: skip

@@ -22,6 +22,7 @@ from tessera_sdk.models.dbt import (
     SyncResult,
     SyncSummary,
     SyncWarning,
+    UnreliableGuarantee,
 )
 from tessera_sdk.models.quality import (
     AssetGuarantees,
@@ -94,5 +95,6 @@ __all__ = [
     "SyncedAsset",
     "Team",
     "UnmatchedResult",
+    "UnreliableGuarantee",
     "User",
 ]
