@@ -278,7 +278,8 @@ async def quality(session: AsyncSession, asset: Asset, params: ListParams, path:
         oldest_first=not params.descending,
     )
     spark = sparkline([point.pass_rate for point in trends.points])
-    guarantees = [quality_service.health_of(state) for state in await quality_repo.states_of(session, asset.id)]
+    states = await quality_repo.states_of(session, asset.id)
+    guarantees = [quality_service.health_of(state) for state in states]
     return Quality(trends, spark, ListView(path, params, list(rows), total), guarantees)
 
 
