@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import orjson
+
 from tessera.enums import GuaranteeStatus
 from tessera.ingest.dbt.fqn import node_fqn
 from tessera.ingest.dbt.loading import ManifestInput, load_manifest
@@ -31,6 +33,7 @@ from tessera.ingest.results.models import (
 )
 
 LABEL = "run_results.json"
+FAST_DECODE_BYTES = 64_000_000
 VERSIONS = range(4, 7)
 _STATUS = {
     "pass": GuaranteeStatus.PASSED,
@@ -62,6 +65,7 @@ def parse_run_results(data: ManifestInput, manifest: ManifestInput) -> ArtifactR
             "manifest.json written by the same dbt project and run",
         )
     warnings: list[ManifestWarning] = []
+    fqns: dict[str, str] = {}  # a model has many tests: name its relation once
     for entry in entries:
         uid = str(entry["unique_id"])
         node = lookup.get(uid)
@@ -83,17 +87,18 @@ def parse_run_results(data: ManifestInput, manifest: ManifestInput) -> ArtifactR
             builder = GuaranteeBuilder(target, lookup, warnings)
             builder.add_test(node)
             key = key_of_built(builder.build())
+            fqn = fqns.get(target) or fqns.setdefault(target, node_fqn(lookup[target]))
             if key is None:
-                out.unmatched.append(Unmatched(uid, node_fqn(lookup[target]), "the test is not a guarantee"))
+                out.unmatched.append(Unmatched(uid, fqn, "the test is not a guarantee"))
                 continue
-            out.add(node_fqn(lookup[target]), CheckResult(key, *result))
+            out.add(fqn, CheckResult(key, *result))
     return out
 
 
 def manifest_lookup(manifest: ManifestInput) -> dict[str, Node]:
     """Nodes and sources of the manifest by unique_id (its errors say "the manifest")."""
     try:
-        loaded = load_manifest(manifest)
+        loaded = load_manifest(_fast_decode(manifest))
     except InvalidManifestError as exc:
         code = "wrong_artifact" if exc.code == "not_a_manifest" else exc.code
         raise InvalidArtifactError(code, f"manifest.json: {exc.message}") from None
@@ -103,6 +108,19 @@ def manifest_lookup(manifest: ManifestInput) -> dict[str, Node]:
             if isinstance(node, dict):
                 lookup[uid] = node
     return lookup
+
+
+def _fast_decode(manifest: ManifestInput) -> ManifestInput:
+    """Plain JSON up to :data:`FAST_DECODE_BYTES` decoded with orjson (several times faster than the
+    standard library, which the manifest loader keeps for huge manifests to bound memory); anything
+    else, or anything orjson refuses, goes to the loader, whose errors say what is wrong."""
+    if isinstance(manifest, bytes) and len(manifest) <= FAST_DECODE_BYTES and manifest[:1] == b"{":
+        try:
+            value = orjson.loads(manifest)
+        except orjson.JSONDecodeError:
+            return manifest
+        return value if isinstance(value, dict) else manifest
+    return manifest
 
 
 def _is_node(unique_id: object) -> bool:
