@@ -29,7 +29,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from dbt_manifest_gen import generate_manifest  # noqa: E402
+from dbt_manifest_gen import generate_manifest
 
 KEY = "bench-bootstrap-key-0123456789abcdef"
 V6 = "https://schemas.getdbt.com/dbt/run-results/v6.json"
@@ -54,7 +54,8 @@ def add_tests(manifest: dict[str, Any], total: int) -> list[str]:
         if kind == "accepted_values":
             kwargs["values"] = ["a", "b", f"v{i % 7}"]
         name = f"{kind}_{model['name']}_{column}_b{i}"
-        test_id = f"test.{manifest['metadata']['project_name']}.{name}.{uuid.uuid5(uuid.NAMESPACE_URL, name).hex[:10]}"  # type: ignore[index]
+        project = manifest["metadata"]["project_name"]  # type: ignore[index]
+        test_id = f"test.{project}.{name}.{uuid.uuid5(uuid.NAMESPACE_URL, name).hex[:10]}"
         nodes[test_id] = {
             "unique_id": test_id,
             "resource_type": "test",
@@ -78,21 +79,19 @@ def run_results(models: list[str], tests: list[str], seed: int, invocation: str)
     timing = [
         {"name": "execute", "started_at": "2026-12-07T03:00:00Z", "completed_at": "2026-12-07T03:00:01Z"}
     ]
+    common = {"timing": timing, "thread_id": "Thread-1", "adapter_response": {}, "compiled": True,
+              "compiled_code": "select 1", "relation_name": None, "batch_results": None}  # fmt: skip
     for uid in models:
-        results.append({"unique_id": uid, "status": "success", "failures": None, "message": "OK",
-                        "execution_time": 0.4, "timing": timing, "thread_id": "Thread-1", "adapter_response": {},
-                        "compiled": True, "compiled_code": "select 1", "relation_name": None,
-                        "batch_results": None})  # fmt: skip
+        results.append({**common, "unique_id": uid, "status": "success", "failures": None, "message": "OK",
+                        "execution_time": 0.4})  # fmt: skip
     for uid in tests:
         roll = rng.random()
         status, failures = (
             ("fail", rng.randint(1, 500)) if roll < 0.03 else ("warn", 3) if roll < 0.05 else ("pass", 0)
         )
-        results.append({"unique_id": uid, "status": status, "failures": failures,
+        results.append({**common, "unique_id": uid, "status": status, "failures": failures,
                         "message": None if status == "pass" else f"Got {failures} results",
-                        "execution_time": 0.05, "timing": timing, "thread_id": "Thread-2", "adapter_response": {},
-                        "compiled": True, "compiled_code": "select 1", "relation_name": None,
-                        "batch_results": None})  # fmt: skip
+                        "execution_time": 0.05})  # fmt: skip
     metadata = {"dbt_schema_version": V6, "dbt_version": "1.12.6", "invocation_id": invocation,
                 "generated_at": f"2026-12-07T0{seed}:00:00Z"}  # fmt: skip
     return orjson.dumps({"metadata": metadata, "results": results, "elapsed_time": 60.0, "args": {}})
@@ -144,13 +143,16 @@ async def run(models: int, total_tests: int, database_url: str) -> None:
             assert resp.status_code == 200, resp.text[:500]
             timings.append((label, elapsed, resp.json()))
 
-    print(f"database: {database_url.split('://')[0]}   manifest: {len(raw_manifest) / 1e6:.1f} MB   "
-          f"run_results: {len(first_results) / 1e6:.1f} MB   {len(tests)} tests on {len(model_ids)} models")  # fmt: skip
+    sizes = f"manifest: {len(raw_manifest) / 1e6:.1f} MB   run_results: {len(first_results) / 1e6:.1f} MB"
+    print(
+        f"database: {database_url.split('://')[0]}   {sizes}   {len(tests)} tests on {len(model_ids)} models"
+    )
     for label, elapsed, body in timings:
         recorded = sum(1 for r in body["recorded"] if not r["duplicate"])
         print(
             f"{label:16s} {elapsed:6.2f} s   checks={body['checks']} runs recorded={recorded} "
-            f"failed={len(body['failed'])} recovered={len(body['recovered'])} unmatched={len(body['unmatched'])}"
+            f"failed={len(body['failed'])} recovered={len(body['recovered'])} "
+            f"unmatched={len(body['unmatched'])}"
         )
 
 
