@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -98,6 +98,40 @@ async def states_for(
         )
         out.update({(s.asset_id, s.guarantee): s for s in rows.scalars()})
     return out
+
+
+async def state_rows(
+    session: AsyncSession, asset_ids: Sequence[uuid.UUID]
+) -> dict[tuple[uuid.UUID, str], Any]:
+    """What moving the states needs (id, status, since, last_run_at, recent) as plain rows, by key.
+
+    Rows, not ORM objects: an upload of 20,000 results moves 20,000 states, and tracking that many
+    objects in the session costs seconds.
+    """
+    gs = GuaranteeState
+    out: dict[tuple[uuid.UUID, str], Any] = {}
+    for start in range(0, len(asset_ids), CHUNK):
+        rows = await session.execute(
+            sa.select(gs.asset_id, gs.guarantee, gs.id, gs.status, gs.since, gs.last_run_at, gs.recent).where(
+                gs.asset_id.in_(asset_ids[start : start + CHUNK])
+            )
+        )
+        out.update({(r.asset_id, r.guarantee): r for r in rows})
+    return out
+
+
+async def update_states(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Update many guarantee states in one executemany statement (``b_id`` names the row)."""
+    if not rows:
+        return
+    table = cast(sa.Table, GuaranteeState.__table__)
+    columns = ("status", "since", "last_run_at", "last_run_id", "source", "failing_rows", "message", "recent")
+    stmt = (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("b_id"))
+        .values({name: sa.bindparam(name) for name in columns})
+    )
+    await session.execute(stmt, list(rows))
 
 
 async def states_of(session: AsyncSession, asset_id: uuid.UUID) -> list[GuaranteeState]:

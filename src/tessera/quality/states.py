@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.core.guarantee_health import Transition, transition, with_recent
-from tessera.db.models import Asset, GuaranteeState
+from tessera.db.models import Asset
 from tessera.enums import GuaranteeStatus
 from tessera.notifications.payloads import (
     EventData,
@@ -62,20 +62,22 @@ class _Change:
 
 async def apply_runs(session: AsyncSession, runs: Sequence[RunToApply]) -> Moved:
     """Move the guarantee states of the runs' assets and emit an event per change of state."""
-    states = await repository.states_for(session, [r.asset.id for r in runs])
+    states = await repository.state_rows(session, [r.asset.id for r in runs])
     new_rows: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     changes: list[_Change] = []
     for run in runs:
         for result in run.results:
             state = states.get((run.asset.id, result.guarantee))
-            previous = state.status if state is not None else None
+            previous = GuaranteeStatus(state.status) if state is not None else None
             if state is None:
                 new_rows.append(_new_state(run, result))
                 since = run.run_at
             elif run.run_at < state.last_run_at or result.status is GuaranteeStatus.SKIPPED:
                 continue
             else:
-                since = _update(state, run, result)
+                since = state.since if previous is result.status else run.run_at
+                updates.append(_updated(state, run, result, since))
             kind = transition(previous, result.status)
             if kind is not None:
                 check = GuaranteeCheck(
@@ -88,7 +90,7 @@ async def apply_runs(session: AsyncSession, runs: Sequence[RunToApply]) -> Moved
                 )
                 changes.append(_Change(run, check, kind))
     await repository.insert_states(session, new_rows)
-    await session.flush()
+    await repository.update_states(session, updates)
     await _emit(session, changes)
     moved = Moved()
     for change in changes:
@@ -117,17 +119,18 @@ def _new_state(run: RunToApply, result: GuaranteeResult) -> dict[str, Any]:
     }
 
 
-def _update(state: GuaranteeState, run: RunToApply, result: GuaranteeResult) -> datetime:
-    if state.status is not result.status:
-        state.since = run.run_at
-    state.status = result.status
-    state.last_run_at = run.run_at
-    state.last_run_id = run.run_id
-    state.source = run.source
-    state.failing_rows = result.failing_rows
-    state.message = result.message
-    state.recent = with_recent(list(state.recent or []), _entry(run, result.status), result.status)
-    return state.since
+def _updated(state: Any, run: RunToApply, result: GuaranteeResult, since: datetime) -> dict[str, Any]:
+    return {
+        "b_id": state.id,
+        "status": result.status,
+        "since": since,
+        "last_run_at": run.run_at,
+        "last_run_id": run.run_id,
+        "source": run.source,
+        "failing_rows": result.failing_rows,
+        "message": result.message,
+        "recent": with_recent(list(state.recent or []), _entry(run, result.status), result.status),
+    }
 
 
 async def _emit(session: AsyncSession, changes: Sequence[_Change]) -> None:
