@@ -87,61 +87,32 @@ async def recorded_invocation(
     return out
 
 
-async def states_for(
-    session: AsyncSession, asset_ids: Sequence[uuid.UUID]
-) -> dict[tuple[uuid.UUID, str], GuaranteeState]:
-    """Guarantee states of many assets, by (asset id, guarantee key)."""
-    out: dict[tuple[uuid.UUID, str], GuaranteeState] = {}
-    for start in range(0, len(asset_ids), CHUNK):
-        rows = await session.execute(
-            sa.select(GuaranteeState).where(GuaranteeState.asset_id.in_(asset_ids[start : start + CHUNK]))
-        )
-        out.update({(s.asset_id, s.guarantee): s for s in rows.scalars()})
-    return out
+async def state_docs(
+    session: AsyncSession, asset_ids: Sequence[uuid.UUID], *, lock: bool = False
+) -> dict[uuid.UUID, Any]:
+    """The guarantee-state document (``id``, ``states``) of many assets, as plain rows.
 
-
-async def state_rows(
-    session: AsyncSession, asset_ids: Sequence[uuid.UUID]
-) -> dict[tuple[uuid.UUID, str], Any]:
-    """What moving the states needs (id, status, since, last_run_at, recent) as plain rows, by key.
-
-    Rows, not ORM objects: an upload of 20,000 results moves 20,000 states, and tracking that many
-    objects in the session costs seconds.
+    ``lock`` holds the rows (PostgreSQL) until the transaction ends, so two uploads for one asset
+    move its states one after the other instead of overwriting each other.
     """
     gs = GuaranteeState
-    out: dict[tuple[uuid.UUID, str], Any] = {}
+    out: dict[uuid.UUID, Any] = {}
     for start in range(0, len(asset_ids), CHUNK):
-        rows = await session.execute(
-            sa.select(gs.asset_id, gs.guarantee, gs.id, gs.status, gs.since, gs.last_run_at, gs.recent).where(
-                gs.asset_id.in_(asset_ids[start : start + CHUNK])
-            )
+        stmt = sa.select(gs.asset_id, gs.id, gs.states).where(
+            gs.asset_id.in_(asset_ids[start : start + CHUNK])
         )
-        out.update({(r.asset_id, r.guarantee): r for r in rows})
+        if lock:
+            stmt = stmt.with_for_update()
+        out.update({r.asset_id: r for r in await session.execute(stmt)})
     return out
 
 
-async def update_states(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Update many guarantee states in one executemany statement (``b_id`` names the row)."""
-    if not rows:
-        return
-    table = cast(sa.Table, GuaranteeState.__table__)
-    columns = ("status", "since", "last_run_at", "last_run_id", "source", "failing_rows", "message", "recent")
-    stmt = (
-        sa.update(table)
-        .where(table.c.id == sa.bindparam("b_id"))
-        .values({name: sa.bindparam(name) for name in columns})
-    )
-    await session.execute(stmt, list(rows))
-
-
-async def states_of(session: AsyncSession, asset_id: uuid.UUID) -> list[GuaranteeState]:
-    """One asset's guarantee states, by key."""
-    rows = await session.execute(
-        sa.select(GuaranteeState)
-        .where(GuaranteeState.asset_id == asset_id)
-        .order_by(GuaranteeState.guarantee)
-    )
-    return list(rows.scalars())
+async def states_of(session: AsyncSession, asset_id: uuid.UUID) -> dict[str, Any]:
+    """One asset's guarantee states by key (empty when none was checked)."""
+    states = (
+        await session.execute(sa.select(GuaranteeState.states).where(GuaranteeState.asset_id == asset_id))
+    ).scalar_one_or_none()
+    return dict(states or {})
 
 
 async def insert_runs(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
@@ -150,7 +121,17 @@ async def insert_runs(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> 
         await session.execute(sa.insert(QualityRun), list(rows))
 
 
-async def insert_states(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert new guarantee states in one statement (existing ones are updated through the session)."""
-    if rows:
-        await session.execute(sa.insert(GuaranteeState), list(rows))
+async def save_state_docs(
+    session: AsyncSession, new: Sequence[dict[str, Any]], changed: Sequence[dict[str, Any]]
+) -> None:
+    """Insert new state documents and update changed ones (``b_id``, ``states``, ``updated_at``)."""
+    if new:
+        await session.execute(sa.insert(GuaranteeState), list(new))
+    if changed:
+        table = cast(sa.Table, GuaranteeState.__table__)
+        stmt = (
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("b_id"))
+            .values(states=sa.bindparam("states"), updated_at=sa.bindparam("updated_at"))
+        )
+        await session.execute(stmt, list(changed))

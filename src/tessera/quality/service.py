@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +14,7 @@ from tessera.audit.service import record
 from tessera.auth.principal import Principal
 from tessera.core.guarantee_health import BROKEN, HOLDING, Reliability, reliability, worst
 from tessera.db.base import utcnow
-from tessera.db.models import GuaranteeState, QualityRun
+from tessera.db.models import QualityRun
 from tessera.enums import GuaranteeStatus, QualityStatus
 from tessera.quality import repository
 from tessera.quality.schemas import (
@@ -102,21 +103,30 @@ async def guarantee_health(session: AsyncSession, asset_id: uuid.UUID) -> AssetG
     """Every checked guarantee of an asset: status, since when, recent runs, reliability."""
     await require_asset(session, asset_id)
     states = await repository.states_of(session, asset_id)
-    return AssetGuarantees(asset_id=asset_id, guarantees=[health_of(s) for s in states])
+    return AssetGuarantees(asset_id=asset_id, guarantees=health_list(states))
 
 
-def health_of(state: GuaranteeState) -> GuaranteeHealthRead:
-    """The read model of one guarantee state."""
-    entries = [e for e in state.recent or [] if isinstance(e, list) and e]
+def health_list(states: dict[str, Any]) -> list[GuaranteeHealthRead]:
+    """The read model of an asset's guarantee states, ordered by key."""
+    return [health_of(key, states[key]) for key in sorted(states) if isinstance(states[key], dict)]
+
+
+def _recent(state: dict[str, Any]) -> list[list[str]]:
+    return [e for e in state.get("recent") or [] if isinstance(e, list) and e]
+
+
+def health_of(key: str, state: dict[str, Any]) -> GuaranteeHealthRead:
+    """The read model of one guarantee's state."""
+    entries = _recent(state)
     judged = reliability([str(e[0]) for e in entries])
     return GuaranteeHealthRead(
-        guarantee=state.guarantee,
-        status=state.status,
-        since=state.since,
-        last_run_at=state.last_run_at,
-        source=state.source,
-        failing_rows=state.failing_rows,
-        message=state.message,
+        guarantee=key,
+        status=state["status"],
+        since=state["since"],
+        last_run_at=state["last_run_at"],
+        source=state.get("source") or "",
+        failing_rows=state.get("failing_rows"),
+        message=state.get("message"),
         recent=[
             GuaranteeRun(status=str(e[0]), run_at=datetime.fromisoformat(e[1]) if len(e) > 1 else None)
             for e in reversed(entries)
@@ -131,8 +141,10 @@ async def unreliable_guarantees(
 ) -> dict[uuid.UUID, list[tuple[str, Reliability]]]:
     """Guarantees broken in most of their recent runs, by asset (assets without any are left out)."""
     out: dict[uuid.UUID, list[tuple[str, Reliability]]] = {}
-    for (asset_id, key), state in sorted((await repository.states_for(session, asset_ids)).items()):
-        judged = reliability([str(e[0]) for e in state.recent or [] if isinstance(e, list) and e])
-        if judged.unreliable:
-            out.setdefault(asset_id, []).append((key, judged))
+    for asset_id, doc in (await repository.state_docs(session, asset_ids)).items():
+        for key in sorted(doc.states or {}):
+            state = doc.states[key]
+            judged = reliability([str(e[0]) for e in _recent(state)]) if isinstance(state, dict) else None
+            if judged is not None and judged.unreliable:
+                out.setdefault(asset_id, []).append((key, judged))
     return out

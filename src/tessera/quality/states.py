@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.core.guarantee_health import Transition, transition, with_recent
+from tessera.db.base import utcnow
 from tessera.db.models import Asset
 from tessera.enums import GuaranteeStatus
+from tessera.errors import Conflict
 from tessera.notifications.payloads import (
     EventData,
     GuaranteeCheck,
@@ -62,22 +65,26 @@ class _Change:
 
 async def apply_runs(session: AsyncSession, runs: Sequence[RunToApply]) -> Moved:
     """Move the guarantee states of the runs' assets and emit an event per change of state."""
-    states = await repository.state_rows(session, [r.asset.id for r in runs])
-    new_rows: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
+    docs = await repository.state_docs(session, [r.asset.id for r in runs], lock=True)
+    new_docs: list[dict[str, Any]] = []
+    changed_docs: list[dict[str, Any]] = []
     changes: list[_Change] = []
+    now = utcnow()
     for run in runs:
+        doc = docs.get(run.asset.id)
+        states: dict[str, Any] = dict(doc.states) if doc is not None else {}
+        touched = False
         for result in run.results:
-            state = states.get((run.asset.id, result.guarantee))
-            previous = GuaranteeStatus(state.status) if state is not None else None
-            if state is None:
-                new_rows.append(_new_state(run, result))
-                since = run.run_at
-            elif run.run_at < state.last_run_at or result.status is GuaranteeStatus.SKIPPED:
-                continue
-            else:
-                since = state.since if previous is result.status else run.run_at
-                updates.append(_updated(state, run, result, since))
+            state = states.get(result.guarantee)
+            previous = GuaranteeStatus(state["status"]) if isinstance(state, dict) else None
+            if previous is not None and (
+                result.status is GuaranteeStatus.SKIPPED
+                or datetime.fromisoformat(state["last_run_at"]) > run.run_at  # type: ignore[index]
+            ):
+                continue  # a skipped check says nothing; a run uploaded late is history only
+            since = run.run_at if previous is not result.status else datetime.fromisoformat(state["since"])  # type: ignore[index]
+            states[result.guarantee] = _entry(state if isinstance(state, dict) else None, run, result, since)
+            touched = True
             kind = transition(previous, result.status)
             if kind is not None:
                 check = GuaranteeCheck(
@@ -89,8 +96,21 @@ async def apply_runs(session: AsyncSession, runs: Sequence[RunToApply]) -> Moved
                     message=result.message,
                 )
                 changes.append(_Change(run, check, kind))
-    await repository.insert_states(session, new_rows)
-    await repository.update_states(session, updates)
+        if not touched:
+            continue
+        if doc is None:
+            new_docs.append(
+                {"id": uuid.uuid4(), "asset_id": run.asset.id, "states": states, "updated_at": now}
+            )
+        else:
+            changed_docs.append({"b_id": doc.id, "states": states, "updated_at": now})
+    try:
+        await repository.save_state_docs(session, new_docs, changed_docs)
+    except IntegrityError:
+        raise Conflict(
+            "Results for the same asset are being recorded by another request; retry.",
+            code="quality_results_in_progress",
+        ) from None
     await _emit(session, changes)
     moved = Moved()
     for change in changes:
@@ -99,37 +119,21 @@ async def apply_runs(session: AsyncSession, runs: Sequence[RunToApply]) -> Moved
     return moved
 
 
-def _entry(run: RunToApply, status: GuaranteeStatus) -> list[str]:
-    return [status.value, run.run_at.isoformat()]
-
-
-def _new_state(run: RunToApply, result: GuaranteeResult) -> dict[str, Any]:
+def _entry(
+    state: dict[str, Any] | None, run: RunToApply, result: GuaranteeResult, since: datetime
+) -> dict[str, Any]:
+    """A guarantee's state after this run (JSON: times as ISO text)."""
+    at = run.run_at.isoformat()
+    recent = list(state.get("recent") or []) if state is not None else []
     return {
-        "id": uuid.uuid4(),
-        "asset_id": run.asset.id,
-        "guarantee": result.guarantee,
-        "status": result.status,
-        "since": run.run_at,
-        "last_run_at": run.run_at,
-        "last_run_id": run.run_id,
+        "status": result.status.value,
+        "since": since.isoformat(),
+        "last_run_at": at,
+        "last_run_id": str(run.run_id),
         "source": run.source,
         "failing_rows": result.failing_rows,
         "message": result.message,
-        "recent": with_recent([], _entry(run, result.status), result.status),
-    }
-
-
-def _updated(state: Any, run: RunToApply, result: GuaranteeResult, since: datetime) -> dict[str, Any]:
-    return {
-        "b_id": state.id,
-        "status": result.status,
-        "since": since,
-        "last_run_at": run.run_at,
-        "last_run_id": run.run_id,
-        "source": run.source,
-        "failing_rows": result.failing_rows,
-        "message": result.message,
-        "recent": with_recent(list(state.recent or []), _entry(run, result.status), result.status),
+        "recent": with_recent(recent, [result.status.value, at], result.status),
     }
 
 

@@ -278,8 +278,7 @@ async def quality(session: AsyncSession, asset: Asset, params: ListParams, path:
         oldest_first=not params.descending,
     )
     spark = sparkline([point.pass_rate for point in trends.points])
-    states = await quality_repo.states_of(session, asset.id)
-    guarantees = [quality_service.health_of(state) for state in states]
+    guarantees = quality_service.health_list(await quality_repo.states_of(session, asset.id))
     return Quality(trends, spark, ListView(path, params, list(rows), total), guarantees)
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tessera.db.base import AUDIT, CORE, Base, IdMixin, str_enum, utcnow
-from tessera.enums import GuaranteeStatus, QualityStatus
+from tessera.enums import QualityStatus
 
 
 class AuditEvent(IdMixin, Base):
@@ -62,24 +62,17 @@ class QualityRun(IdMixin, Base):
 
 
 class GuaranteeState(IdMixin, Base):
-    """Where one guarantee of an asset stands: its latest status, since when, and its recent statuses.
+    """Where the checked guarantees of one asset stand: one row per asset, one entry per guarantee.
 
-    ``guarantee`` is the key the result ingest derives (``not_null:customer_id``, ``freshness``,
-    ``custom:<name>:<column>``); ``recent`` holds the last statuses, newest last, for reliability.
+    ``states`` maps a guarantee key (``not_null:customer_id``, ``freshness``, ``custom:<name>``) to
+    ``{status, since, last_run_at, last_run_id, source, failing_rows, message, recent}``; ``recent`` holds
+    the last ``[status, run_at]`` pairs, newest last. One document per asset (not a row per guarantee)
+    keeps an upload of 20,000 dbt results to about a thousand row writes.
     """
 
     __tablename__ = "guarantee_states"
-    __table_args__ = (sa.UniqueConstraint("asset_id", "guarantee"), {"schema": CORE})
+    __table_args__ = {"schema": CORE}
 
-    asset_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(f"{CORE}.assets.id"))
-    guarantee: Mapped[str] = mapped_column(sa.String(300))
-    status: Mapped[GuaranteeStatus] = mapped_column(str_enum(GuaranteeStatus, "guarantee_status"))
-    since: Mapped[datetime] = mapped_column()
-    last_run_at: Mapped[datetime] = mapped_column()
-    last_run_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey(f"{CORE}.quality_runs.id"), index=True
-    )
-    source: Mapped[str] = mapped_column(sa.String(40))
-    failing_rows: Mapped[int | None] = mapped_column()
-    message: Mapped[str | None] = mapped_column(sa.Text())
-    recent: Mapped[list[Any]] = mapped_column(default=list)
+    asset_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(f"{CORE}.assets.id"), unique=True)
+    states: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -35,57 +35,23 @@ def upgrade() -> None:
     op.create_table(
         "guarantee_states",
         sa.Column("asset_id", sa.Uuid(), nullable=False),
-        sa.Column("guarantee", sa.String(length=300), nullable=False),
         sa.Column(
-            "status",
-            sa.Enum(
-                "passed",
-                "warned",
-                "failed",
-                "error",
-                "skipped",
-                name="guarantee_status",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
-        sa.Column("since", tessera.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_run_at", tessera.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_run_id", sa.Uuid(), nullable=True),
-        sa.Column("source", sa.String(length=40), nullable=False),
-        sa.Column("failing_rows", sa.Integer(), nullable=True),
-        sa.Column("message", sa.Text(), nullable=True),
-        sa.Column(
-            "recent",
+            "states",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
+        sa.Column("updated_at", tessera.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["asset_id"], ["core.assets.id"], name=op.f("fk_guarantee_states_asset_id_assets")
         ),
-        sa.ForeignKeyConstraint(
-            ["last_run_id"],
-            ["core.quality_runs.id"],
-            name=op.f("fk_guarantee_states_last_run_id_quality_runs"),
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_guarantee_states")),
-        sa.UniqueConstraint("asset_id", "guarantee", name=op.f("uq_guarantee_states_asset_id_guarantee")),
-        schema="core",
-    )
-    op.create_index(
-        op.f("ix_guarantee_states_last_run_id"),
-        "guarantee_states",
-        ["last_run_id"],
-        unique=False,
+        sa.UniqueConstraint("asset_id", name=op.f("uq_guarantee_states_asset_id")),
         schema="core",
     )
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_guarantee_states_last_run_id"), table_name="guarantee_states", schema="core")
     op.drop_table("guarantee_states", schema="core")
     with op.batch_alter_table("quality_runs", schema=_schema("core")) as batch:
         batch.drop_index("ix_quality_runs_asset_id_source_run_id")
