@@ -10,7 +10,14 @@ from fastapi import APIRouter, Query, Request, Response, status
 from starlette.datastructures import UploadFile
 
 from tessera.assets.service import require_asset
-from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, WritePrincipal, WriteSessionDep
+from tessera.deps import (
+    PageDep,
+    ReadPrincipal,
+    ReadSessionDep,
+    SettingsDep,
+    WritePrincipal,
+    WriteSessionDep,
+)
 from tessera.enums import QualityStatus
 from tessera.errors import BadRequest, PayloadTooLarge
 from tessera.ingest.results import (
@@ -19,6 +26,7 @@ from tessera.ingest.results import (
     parse_sources,
     parse_validation_result,
 )
+from tessera.perf import await_without_cyclic_gc, paused_gc
 from tessera.quality import ingest, repository, service
 from tessera.quality.schemas import (
     AssetGuarantees,
@@ -108,9 +116,27 @@ async def _read_files(request: Request, *names: str) -> list[bytes]:
     return out
 
 
+def _without_gc(work: Callable[[], ArtifactResults]) -> ArtifactResults:
+    with paused_gc():  # a 20 MB manifest and 20,000 results are many objects and no garbage
+        return work()
+
+
 async def _parse(work: Callable[[], ArtifactResults]) -> ArtifactResults:
     # Decoding a large manifest is CPU work: keep the event loop answering.
-    return await asyncio.to_thread(work)
+    return await asyncio.to_thread(_without_gc, work)
+
+
+async def _ingest(
+    session: WriteSessionDep,
+    principal: WritePrincipal,
+    artifact: ArtifactResults,
+    environment: str,
+    pause: bool,
+) -> ResultsIngest:
+    # Thousands of runs, states and events: the same trade-off as the dbt sync (SYNC_PAUSE_GC).
+    return await await_without_cyclic_gc(
+        ingest.ingest(session, principal, artifact, environment), enabled=pause
+    )
 
 
 @router.post(
@@ -119,24 +145,32 @@ async def _parse(work: Callable[[], ArtifactResults]) -> ArtifactResults:
     openapi_extra=_files_doc("run_results", "manifest"),
 )
 async def dbt_run_results(
-    request: Request, session: WriteSessionDep, principal: WritePrincipal, environment: str = "production"
+    request: Request,
+    session: WriteSessionDep,
+    principal: WritePrincipal,
+    settings: SettingsDep,
+    environment: str = "production",
 ) -> ResultsIngest:
     """Record a ``dbt build`` / ``dbt test`` run_results.json, read against the project's manifest.json."""
     results, manifest = await _read_files(request, "run_results", "manifest")
     artifact = await _parse(lambda: parse_run_results(results, manifest))
-    return await ingest.ingest(session, principal, artifact, environment)
+    return await _ingest(session, principal, artifact, environment, settings.sync_pause_gc)
 
 
 @router.post(
     "/quality/dbt/freshness", response_model=ResultsIngest, openapi_extra=_files_doc("sources", "manifest")
 )
 async def dbt_freshness(
-    request: Request, session: WriteSessionDep, principal: WritePrincipal, environment: str = "production"
+    request: Request,
+    session: WriteSessionDep,
+    principal: WritePrincipal,
+    settings: SettingsDep,
+    environment: str = "production",
 ) -> ResultsIngest:
     """Record a ``dbt source freshness`` sources.json: the freshness guarantee of each source."""
     sources, manifest = await _read_files(request, "sources", "manifest")
     artifact = await _parse(lambda: parse_sources(sources, manifest))
-    return await ingest.ingest(session, principal, artifact, environment)
+    return await _ingest(session, principal, artifact, environment, settings.sync_pause_gc)
 
 
 @router.post(
@@ -155,6 +189,7 @@ async def gx_results(
     request: Request,
     session: WriteSessionDep,
     principal: WritePrincipal,
+    settings: SettingsDep,
     asset_fqn: str = Query(min_length=1, max_length=500, description="The asset the suite validated"),
     environment: str = "production",
 ) -> ResultsIngest:
@@ -164,4 +199,4 @@ async def gx_results(
         raise PayloadTooLarge(f"The upload is larger than {MAX_ARTIFACT_BYTES // (1024 * 1024)} MB.")
     body = await request.body()
     artifact = await _parse(lambda: parse_validation_result(body, asset_fqn))
-    return await ingest.ingest(session, principal, artifact, environment)
+    return await _ingest(session, principal, artifact, environment, settings.sync_pause_gc)
