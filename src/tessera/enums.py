@@ -83,6 +83,20 @@ class QualityStatus(StrEnum):
     ERROR = "error"
 
 
+class GuaranteeStatus(StrEnum):
+    """Outcome of checking one guarantee in a run (dbt test, source freshness, expectation).
+
+    A superset of :class:`QualityStatus`: ``warned`` (dbt severity warn, freshness past warn_after) still
+    holds for the write-audit-publish gate; ``skipped`` (dbt skipped the test) says nothing.
+    """
+
+    PASSED = "passed"
+    WARNED = "warned"
+    FAILED = "failed"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
 class PublishOutcome(StrEnum):
     """What a publish request led to."""
 

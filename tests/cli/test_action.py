@@ -28,6 +28,8 @@ ACTION = (ROOT / "action.yml").read_text()
         "propose",
         "fail-on-breaking",
         "python-version",
+        "run-results-path",
+        "sources-path",
     ],
 )
 def test_action_declares_the_documented_inputs(name: str) -> None:
@@ -39,6 +41,8 @@ def test_action_declares_the_documented_inputs(name: str) -> None:
     [
         (["dbt", "check"], ["--manifest", "--environment", "--markdown", "--propose"]),
         (["ci", "github-comment"], ["--markdown", "--fail-on-breaking", "--no-fail-on-breaking"]),
+        (["dbt", "results"], ["--manifest", "--environment"]),
+        (["dbt", "freshness"], ["--manifest", "--environment"]),
     ],
 )
 def test_flags_used_by_the_action_exist(command: list[str], flags: list[str]) -> None:

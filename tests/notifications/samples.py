@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from tessera.enums import AckResponse, ProposalKind, ProposalSource, ProposalStatus
+from tessera.enums import AckResponse, GuaranteeStatus, ProposalKind, ProposalSource, ProposalStatus
 from tessera.notifications import payloads as p
 from tessera.notifications.events import Event, EventType, JsonValue
 
@@ -133,6 +133,24 @@ def sample(event_type: EventType) -> p.EventData:
     if model is p.DefinitionChanged:
         return p.DefinitionChanged(
             asset=ASSET, columns=["amount"], consumer_teams=[ANALYTICS, FINANCE], links=LINKS
+        )
+    if model in (p.GuaranteeFailed, p.GuaranteeRecovered):
+        failed = model is p.GuaranteeFailed
+        return model(
+            asset=ASSET,
+            guarantee=p.GuaranteeCheck(
+                key="accepted_values:status",
+                status=GuaranteeStatus.FAILED if failed else GuaranteeStatus.PASSED,
+                previous_status=GuaranteeStatus.PASSED if failed else GuaranteeStatus.FAILED,
+                since=AT,
+                failing_rows=12 if failed else 0,
+                message="Got 12 results, configured to fail if != 0" if failed else None,
+            ),
+            run=p.QualityRunRef(
+                id=_id("run"), source="dbt", invocation_id="1450c6ab-b54c-478c-bcea-a589766bbb69", run_at=AT
+            ),
+            consumer_teams=[ANALYTICS, FINANCE],
+            links=LINKS,
         )
     counts = dict.fromkeys(p.SyncCounts.model_fields, 0) | {"created": 3, "updated": 40, "warnings": 1}
     return p.SyncCompleted(

@@ -14,7 +14,7 @@ EXPECTED_TYPES = {
     "proposal.created", "proposal.acknowledged", "proposal.blocked", "proposal.approved",
     "proposal.withdrawn", "proposal.expired", "proposal.force_approved", "proposal.stale",
     "contract.published", "contract.deprecated", "registration.created", "registration.retired",
-    "column.definition_changed", "sync.completed",
+    "column.definition_changed", "sync.completed", "guarantee.failed", "guarantee.recovered",
 }  # fmt: skip
 
 

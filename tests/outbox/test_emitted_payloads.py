@@ -81,6 +81,11 @@ async def test_every_proposal_and_contract_event_matches_its_model(
     await api.publish(owner, asset["id"], record_schema({"id": "integer"}), expect=202, expires_at=soon)
     await asyncio.sleep(1.1)
     await api.publish(owner, asset["id"], record_schema({"id": "string"}), expect=202)
+    # a guarantee fails, then recovers
+    for status in ("failed", "passed"):
+        result = {"guarantee": "not_null:id", "status": status, "failing_rows": 2}
+        body = {"status": status, "results": [result]}
+        await api.call("POST", f"/assets/{asset['id']}/audit", 201, owner.write, json=body)
 
     by_type = _check(await _outbox(app))
     sync_only = {EventType.SYNC_COMPLETED, EventType.REGISTRATION_RETIRED, EventType.DEFINITION_CHANGED}

@@ -146,6 +146,31 @@ async def test_quality_trend_and_runs(client: httpx.AsyncClient, api: Api) -> No
     assert "run-2" in failed and "run-1" not in failed
 
 
+async def test_quality_tab_shows_each_guarantee_since_when_and_its_last_runs(
+    client: httpx.AsyncClient, api: Api
+) -> None:
+    world = await orders_world(api, propose=False)
+    for status in ("failed", "passed", "failed", "failed"):
+        results = [
+            {
+                "guarantee": "unique:order_id",
+                "status": status,
+                "failing_rows": 4 if status == "failed" else 0,
+            },
+            {"guarantee": "freshness", "status": "warned"},
+        ]
+        await quality_run(api, world.owner, world.id, status, results=results)
+    await sign_in(client, BOOTSTRAP_KEY)
+    html = (await client.get(f"/assets/{world.id}/quality")).text
+    assert "unreliable" in html and "fails 3 of the last 4 runs" in html
+    assert '<span class="run-dot run-failed" title="failed at' in html
+    assert html.count('class="run-dot run-warned"') == 4
+    assert "<code>unique:order_id</code>" in html and "<code>freshness</code>" in html
+    guarantees = html.split('class="guarantee-health"')[1].split("</table>")[0]
+    assert guarantees.index("<code>freshness</code>") < guarantees.index("<code>unique:order_id</code>")
+    assert "<time datetime=" in guarantees  # since when
+
+
 async def test_audit_events_filter_by_action(client: httpx.AsyncClient, api: Api) -> None:
     world = await orders_world(api, propose=False)
     await quality_run(api, world.owner, world.id, "passed")

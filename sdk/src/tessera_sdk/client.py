@@ -30,6 +30,7 @@ from tessera_sdk.resources import (
     AsyncContracts,
     AsyncDbt,
     AsyncProposals,
+    AsyncQuality,
     AsyncRegistrations,
     AsyncTeams,
     AsyncUsers,
@@ -38,6 +39,7 @@ from tessera_sdk.resources import (
     Contracts,
     Dbt,
     Proposals,
+    Quality,
     Registrations,
     Teams,
     Users,
@@ -95,6 +97,7 @@ class TesseraClient:
         self.registrations = Registrations(executor)
         self.proposals = Proposals(executor)
         self.dbt = Dbt(executor)
+        self.quality = Quality(executor)
         self.api_keys = ApiKeys(executor)
         self.audit = Audit(executor)
         self.webhooks = Webhooks(executor)
@@ -147,6 +150,7 @@ class AsyncTesseraClient:
         self.registrations = AsyncRegistrations(executor)
         self.proposals = AsyncProposals(executor)
         self.dbt = AsyncDbt(executor)
+        self.quality = AsyncQuality(executor)
         self.api_keys = AsyncApiKeys(executor)
         self.audit = AsyncAudit(executor)
         self.webhooks = AsyncWebhooks(executor)

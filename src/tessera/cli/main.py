@@ -16,6 +16,7 @@ from tessera.cli.dbt import dbt_app
 from tessera.cli.demo import demo
 from tessera.cli.impact import impact_app
 from tessera.cli.proposals import proposal_app
+from tessera.cli.quality import gx_app
 from tessera.cli.register import register_app
 from tessera.cli.registrations import registration_app
 from tessera.cli.schema import schema_app
@@ -45,6 +46,7 @@ app.add_typer(impact_app, name="impact")
 app.add_typer(registration_app, name="registration")
 app.add_typer(webhook_app, name="webhook")
 app.add_typer(audit_app, name="audit")
+app.add_typer(gx_app, name="gx")
 
 
 def _version(value: bool) -> None:

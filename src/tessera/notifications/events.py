@@ -52,6 +52,8 @@ class EventType(StrEnum):
     REGISTRATION_RETIRED = "registration.retired"
     DEFINITION_CHANGED = "column.definition_changed"
     SYNC_COMPLETED = "sync.completed"
+    GUARANTEE_FAILED = "guarantee.failed"
+    GUARANTEE_RECOVERED = "guarantee.recovered"
 
 
 def new_event_id(at: datetime | None = None) -> str:

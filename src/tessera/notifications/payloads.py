@@ -18,7 +18,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from tessera.enums import AckResponse, ProposalKind, ProposalSource, ProposalStatus
+from tessera.enums import AckResponse, GuaranteeStatus, ProposalKind, ProposalSource, ProposalStatus
 from tessera.notifications.events import EventType
 
 
@@ -190,6 +190,28 @@ class SyncedNode(Payload):
     message: str | None
 
 
+class GuaranteeCheck(Payload):
+    """A guarantee of the asset and how its latest check went."""
+
+    key: str = Field(description="e.g. not_null:customer_id, freshness, custom:<name>")
+    status: GuaranteeStatus
+    previous_status: GuaranteeStatus | None = Field(
+        description="Its state before this run (null: never checked)"
+    )
+    since: datetime = Field(description="When it entered its current state")
+    failing_rows: int | None
+    message: str | None
+
+
+class QualityRunRef(Payload):
+    """The run that changed the guarantee's state."""
+
+    id: uuid.UUID
+    source: str = Field(description="dbt, dbt_freshness, great_expectations or manual")
+    invocation_id: str | None
+    run_at: datetime
+
+
 # --- one model per event type -------------------------------------------------------------------
 
 
@@ -325,6 +347,28 @@ class SyncCompleted(EventData):
     changed: list[SyncedNode] = Field(description="Nodes with a change, at most 500")
 
 
+class GuaranteeEventData(EventData):
+    """What ``guarantee.failed`` and ``guarantee.recovered`` carry."""
+
+    asset: AssetRef
+    guarantee: GuaranteeCheck
+    run: QualityRunRef
+    consumer_teams: list[TeamRef] = Field(description="Teams registered as consumers of the asset")
+    links: Links
+
+
+class GuaranteeFailed(GuaranteeEventData):
+    """A guarantee that held (or was never checked) failed or errored: sent on the change only."""
+
+    event_type = EventType.GUARANTEE_FAILED
+
+
+class GuaranteeRecovered(GuaranteeEventData):
+    """A failed guarantee holds again."""
+
+    event_type = EventType.GUARANTEE_RECOVERED
+
+
 PAYLOADS: dict[EventType, type[EventData]] = {
     model.event_type: model
     for model in (
@@ -342,6 +386,8 @@ PAYLOADS: dict[EventType, type[EventData]] = {
         RegistrationRetired,
         DefinitionChanged,
         SyncCompleted,
+        GuaranteeFailed,
+        GuaranteeRecovered,
     )
 }
 """The model of each event type's ``data``."""

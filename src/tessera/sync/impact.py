@@ -21,6 +21,8 @@ from tessera.impact.graph import walk_downstream
 from tessera.ingest.dbt import DbtProject
 from tessera.proposals import repository as proposals_repo
 from tessera.proposals.lifecycle import open_proposal
+from tessera.quality import service as quality_service
+from tessera.registrations import repository as registrations_repo
 from tessera.sync import markdown, repository, service, wording
 from tessera.sync.schemas import (
     ChangeItem,
@@ -32,6 +34,7 @@ from tessera.sync.schemas import (
     ModelStatus,
     ProposalItem,
     SyncWarning,
+    UnreliableGuarantee,
 )
 from tessera.sync.service import OPEN_OR_APPROVED, SyncOptions, belongs_to_sync, content_hash
 
@@ -176,6 +179,7 @@ async def check(
         for c in m.consumers:
             c.team = team_names.get(c.team_id, str(c.team_id))
     await _add_downstream(session, models, existing, team_names, max_depth)
+    await _flag_unreliable(session, models)
     return _finish(models, warnings, base_url)
 
 
@@ -305,6 +309,20 @@ async def _add_downstream(
             for a, d in walk_downstream(graph, m.asset_id, max_depth)
             if a in by_id
         ]
+
+
+async def _flag_unreliable(session: AsyncSession, models: list[ModelImpact]) -> None:
+    """Name the guarantees consumers rely on that broke in most of their recent runs (any node)."""
+    flagged = await quality_service.unreliable_guarantees(session, [m.asset_id for m in models if m.asset_id])
+    regs = await registrations_repo.for_assets(session, flagged)
+    names = await repository.team_names(session, {r.consumer_team_id for lst in regs.values() for r in lst})
+    for m in models:
+        if m.asset_id in flagged and regs.get(m.asset_id):
+            teams = sorted({names.get(r.consumer_team_id, str(r.consumer_team_id)) for r in regs[m.asset_id]})
+            m.unreliable_guarantees = [
+                UnreliableGuarantee(guarantee=key, broken=r.broken, runs=r.runs, consumers=teams)
+                for key, r in flagged[m.asset_id]
+            ]
 
 
 def _finish(models: list[ModelImpact], warnings: list[SyncWarning], base_url: str | None) -> DbtImpactResult:

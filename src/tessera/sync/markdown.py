@@ -221,7 +221,7 @@ def render(verdict: str, models: list[ModelImpact], *, base_url: str | None = No
     lines = [MARKER, f"### {_ICONS[verdict]} Tessera contract check: {verdict}", ""]
     if not changed:
         lines.append("No contract changes in this pull request.")
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines + _unreliable(models, base_url)) + "\n"
     shown, hidden = changed[:_MAX_MODELS], len(changed) - _MAX_MODELS
     breaking = [m for m in shown if m.breaking]
     lines.append(_summary(breaking, shown))
@@ -233,4 +233,21 @@ def render(verdict: str, models: list[ModelImpact], *, base_url: str | None = No
     if hidden > 0:
         lines += ["", f"…and {_plural(hidden, 'more changed model')} (see `tessera dbt check --json`)."]
     lines += _next_step([m for m in breaking if not m.acknowledged])
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _unreliable(models, base_url)) + "\n"
+
+
+def _unreliable(models: list[ModelImpact], base_url: str | None) -> list[str]:
+    """Guarantees consumers rely on that break in most runs: worth knowing before changing the model."""
+    flagged = [(m, g) for m in models for g in m.unreliable_guarantees]
+    if not flagged:
+        return []
+    lines = ["", "#### Unreliable guarantees", ""]
+    for m, g in flagged[:_MAX_MODELS]:
+        teams = ", ".join(_esc(t) for t in g.consumers)
+        lines.append(
+            f"- {_model_link(m, base_url)}: consumers ({teams}) rely on `{_esc(g.guarantee)}`, "
+            f"a guarantee that fails {g.broken} of the last {g.runs} runs"
+        )
+    if len(flagged) > _MAX_MODELS:
+        lines.append(f"- …and {len(flagged) - _MAX_MODELS} more")
+    return lines

@@ -154,6 +154,15 @@ class ProposalItem(BaseModel):
     covers_this_change: bool = Field(description="True when it proposes exactly this schema and guarantees")
 
 
+class UnreliableGuarantee(BaseModel):
+    """A guarantee of the model that consumers rely on and that broke in most of its recent runs."""
+
+    guarantee: str
+    broken: int
+    runs: int
+    consumers: list[str] = Field(description="Names of the consumer teams registered on the asset")
+
+
 class ModelImpact(BaseModel):
     """The impact of one node of the pull request's manifest."""
 
@@ -169,6 +178,7 @@ class ModelImpact(BaseModel):
     consumers: list[ConsumerItem]
     downstream: list[DownstreamItem]
     proposal: ProposalItem | None = None
+    unreliable_guarantees: list[UnreliableGuarantee] = Field(default_factory=list)
 
 
 class ImpactSummary(BaseModel):

@@ -25,7 +25,7 @@ from tessera.errors import ValidationFailed
 from tessera.proposals import repository as proposals_repo
 from tessera.quality import repository as quality_repo
 from tessera.quality import service as quality_service
-from tessera.quality.schemas import QualityTrends
+from tessera.quality.schemas import GuaranteeHealthRead, QualityTrends
 from tessera.registrations import repository as registrations_repo
 from tessera.registrations.schemas import RegistrationRead
 from tessera.teams import repository as teams_repo
@@ -257,11 +257,12 @@ QUALITY_STATUSES = tuple(s.value for s in QualityStatus)
 
 @dataclass(frozen=True, slots=True)
 class Quality:
-    """The pass-rate trend and one page of runs."""
+    """Each checked guarantee's state, the pass-rate trend and one page of runs."""
 
     trends: QualityTrends
     spark: Sparkline | None
     runs: ListView
+    guarantees: list[GuaranteeHealthRead]
 
 
 async def quality(session: AsyncSession, asset: Asset, params: ListParams, path: str) -> Quality:
@@ -277,7 +278,8 @@ async def quality(session: AsyncSession, asset: Asset, params: ListParams, path:
         oldest_first=not params.descending,
     )
     spark = sparkline([point.pass_rate for point in trends.points])
-    return Quality(trends, spark, ListView(path, params, list(rows), total))
+    guarantees = quality_service.health_list(await quality_repo.states_of(session, asset.id))
+    return Quality(trends, spark, ListView(path, params, list(rows), total), guarantees)
 
 
 async def audit(session: AsyncSession, asset: Asset, params: ListParams, path: str) -> ListView:

@@ -131,6 +131,15 @@ class ProposalItem(Model):
     covers_this_change: bool = False
 
 
+class UnreliableGuarantee(Model):
+    """A guarantee consumers rely on that broke in ``broken`` of its last ``runs`` runs."""
+
+    guarantee: str
+    broken: int
+    runs: int
+    consumers: list[str] = Field(default_factory=list)
+
+
 class ModelImpact(Model):
     """The impact of one dbt node (``status``: added, modified, removed, unchanged)."""
 
@@ -144,6 +153,7 @@ class ModelImpact(Model):
     consumers: list[ConsumerItem] = Field(default_factory=list)
     downstream: list[DownstreamItem] = Field(default_factory=list)
     proposal: ProposalItem | None = None
+    unreliable_guarantees: list[UnreliableGuarantee] = Field(default_factory=list)
 
 
 class ImpactSummary(Model):

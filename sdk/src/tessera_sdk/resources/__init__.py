@@ -6,6 +6,7 @@ from tessera_sdk.resources.audit import AsyncAudit, Audit
 from tessera_sdk.resources.contracts import AsyncContracts, Contracts
 from tessera_sdk.resources.dbt import AsyncDbt, Dbt, ManifestSource, encode_manifest
 from tessera_sdk.resources.proposals import AsyncProposals, Proposals
+from tessera_sdk.resources.quality import AsyncQuality, Quality
 from tessera_sdk.resources.registrations import AsyncRegistrations, Registrations
 from tessera_sdk.resources.teams import AsyncTeams, Teams
 from tessera_sdk.resources.users import AsyncUsers, Users
@@ -20,6 +21,7 @@ __all__ = [
     "AsyncContracts",
     "AsyncDbt",
     "AsyncProposals",
+    "AsyncQuality",
     "AsyncRegistrations",
     "AsyncTeams",
     "AsyncUsers",
@@ -29,6 +31,7 @@ __all__ = [
     "Dbt",
     "ManifestSource",
     "Proposals",
+    "Quality",
     "Registrations",
     "Teams",
     "Users",

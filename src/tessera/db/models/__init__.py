@@ -1,7 +1,7 @@
 """All ORM models, importable from one place (Alembic's autogenerate reads ``Base.metadata``)."""
 
 from tessera.db.models.assets import Asset, AssetDependency
-from tessera.db.models.audit import AuditEvent, QualityRun
+from tessera.db.models.audit import AuditEvent, GuaranteeState, QualityRun
 from tessera.db.models.contracts import Contract
 from tessera.db.models.keys import ApiKey
 from tessera.db.models.outbox import OutboxMessage, Webhook, WebhookDelivery
@@ -17,6 +17,7 @@ __all__ = [
     "AssetDependency",
     "AuditEvent",
     "Contract",
+    "GuaranteeState",
     "OutboxMessage",
     "Proposal",
     "QualityRun",
