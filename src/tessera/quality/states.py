@@ -75,15 +75,17 @@ async def apply_runs(session: AsyncSession, runs: Sequence[RunToApply]) -> Moved
         states: dict[str, Any] = dict(doc.states) if doc is not None else {}
         touched = False
         for result in run.results:
-            state = states.get(result.guarantee)
-            previous = GuaranteeStatus(state["status"]) if isinstance(state, dict) else None
-            if previous is not None and (
+            found = states.get(result.guarantee)
+            state: dict[str, Any] | None = found if isinstance(found, dict) else None
+            previous = GuaranteeStatus(state["status"]) if state is not None else None
+            if state is not None and (
                 result.status is GuaranteeStatus.SKIPPED
-                or datetime.fromisoformat(state["last_run_at"]) > run.run_at  # type: ignore[index]
+                or datetime.fromisoformat(state["last_run_at"]) > run.run_at
             ):
                 continue  # a skipped check says nothing; a run uploaded late is history only
-            since = run.run_at if previous is not result.status else datetime.fromisoformat(state["since"])  # type: ignore[index]
-            states[result.guarantee] = _entry(state if isinstance(state, dict) else None, run, result, since)
+            unchanged = state is not None and previous is result.status
+            since = datetime.fromisoformat(state["since"]) if state is not None and unchanged else run.run_at
+            states[result.guarantee] = _entry(state, run, result, since)
             touched = True
             kind = transition(previous, result.status)
             if kind is not None:
