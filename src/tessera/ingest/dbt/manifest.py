@@ -109,6 +109,7 @@ def _parse(data: ManifestInput, *, include_packages: bool) -> DbtProject:
     )
     code = {uid: _code(lookup[uid]) for uid in candidates if lookup[uid].get("resource_type") in CODE_TYPES}
     return DbtProject(
+        source="dbt",
         project_name=root or "",
         dbt_version=str(metadata.get("dbt_version") or ""),
         schema_version=loaded.schema_version,
