@@ -161,7 +161,7 @@ class _Builder:
         for (where, name), param in sorted(merged.items()):
             schema = param.get("schema")
             if schema is None:  # ``content``: one media type with a schema
-                content = next(iter((param.get("content") or {}).values()), {})
+                content: Any = next(iter((param.get("content") or {}).values()), {})
                 schema = content.get("schema", {}) if isinstance(content, Mapping) else {}
             key = f"{where}:{name}"
             properties[key] = schema
