@@ -29,6 +29,7 @@ from tessera_sdk.resources import (
     AsyncAudit,
     AsyncContracts,
     AsyncDbt,
+    AsyncOpenApi,
     AsyncProposals,
     AsyncRegistrations,
     AsyncTeams,
@@ -36,6 +37,7 @@ from tessera_sdk.resources import (
     Audit,
     Contracts,
     Dbt,
+    OpenApi,
     Proposals,
     Registrations,
     Teams,
@@ -93,6 +95,7 @@ class TesseraClient:
         self.registrations = Registrations(executor)
         self.proposals = Proposals(executor)
         self.dbt = Dbt(executor)
+        self.openapi = OpenApi(executor)
         self.api_keys = ApiKeys(executor)
         self.audit = Audit(executor)
 
@@ -144,6 +147,7 @@ class AsyncTesseraClient:
         self.registrations = AsyncRegistrations(executor)
         self.proposals = AsyncProposals(executor)
         self.dbt = AsyncDbt(executor)
+        self.openapi = AsyncOpenApi(executor)
         self.api_keys = AsyncApiKeys(executor)
         self.audit = AsyncAudit(executor)
 

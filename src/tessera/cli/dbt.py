@@ -83,13 +83,15 @@ def sync(
     if ctx.json:
         ctx.emit_json(result)
     else:
-        _render_sync(ctx, result)
+        render_sync(ctx, result)
 
 
-def _render_sync(ctx: Ctx, result: SyncResult) -> None:
+def render_sync(ctx: Ctx, result: SyncResult) -> None:
+    """The summary line and the tables of changed assets and warnings (every source)."""
     s = result.summary
     ctx.say(
-        f"Synced dbt project [bold]{result.project_name}[/bold]: {s.created} created, {s.updated} updated, "
+        f"Synced {result.source} project [bold]{result.project_name}[/bold]: {s.created} created, "
+        f"{s.updated} updated, "
         f"{s.unchanged} unchanged, {s.proposed} proposed, {s.published_from_proposal} published from "
         f"approved proposals, {s.registrations_created} registrations, {s.warnings} warnings."
     )
@@ -160,7 +162,7 @@ def check(
     if ctx.json:
         ctx.emit_json(result)
     else:
-        _render_check(ctx, result, proposed=propose)
+        render_check(ctx, result, proposed=propose)
     if result.verdict != "pass":
         raise typer.Exit(EXIT_BREAKING)
 
@@ -177,7 +179,8 @@ def _consumers(model: ModelImpact) -> str:
     return text + (f"; informed: {', '.join(informed)}" if informed else "")
 
 
-def _render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool) -> None:
+def render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool) -> None:
+    """The changed models/assets, their breaking changes and the verdict (every source)."""
     changed = [m for m in result.models if m.status != "unchanged"]
     if changed:
         rows = [

@@ -7,6 +7,7 @@ from tessera_sdk.resources.contracts import AsyncContracts, Contracts
 from tessera_sdk.resources.dbt import AsyncDbt, Dbt, ManifestSource, encode_manifest
 from tessera_sdk.resources.proposals import AsyncProposals, Proposals
 from tessera_sdk.resources.registrations import AsyncRegistrations, Registrations
+from tessera_sdk.resources.sources import AsyncOpenApi, DocumentSource, OpenApi
 from tessera_sdk.resources.teams import AsyncTeams, Teams
 from tessera_sdk.resources.users import AsyncUsers, Users
 
@@ -18,6 +19,7 @@ __all__ = [
     "AsyncAudit",
     "AsyncContracts",
     "AsyncDbt",
+    "AsyncOpenApi",
     "AsyncProposals",
     "AsyncRegistrations",
     "AsyncTeams",
@@ -25,7 +27,9 @@ __all__ = [
     "Audit",
     "Contracts",
     "Dbt",
+    "DocumentSource",
     "ManifestSource",
+    "OpenApi",
     "Proposals",
     "Registrations",
     "Teams",

@@ -125,7 +125,7 @@ class _Builder:
                 contact=self.contact,
                 tags=tags,
                 depends_on=(),
-                meta={**meta, **extra},
+                meta={**meta, "direction": "input" if direction == "request" else "output", **extra},
                 compatibility_mode="backward",
             )
 
