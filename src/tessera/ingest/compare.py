@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from tessera.core import CompatibilityMode, check_compatibility
+from tessera.core import CompatibilityMode, GuaranteeMode, check_compatibility
+from tessera.core.guarantee_diff import diff_guarantees
+from tessera.core.guarantees import Guarantees
 from tessera.core.kinds import ChangeKind, Direction
 from tessera.ingest.source import JsonValue, SourceAsset, SourceProject
 
@@ -75,13 +77,17 @@ def _asset_changes(uid: str, before: SourceAsset, after: SourceAsset) -> list[So
     out: list[SourceChange] = []
     for change in report.changes:
         blocks = (change.kind, change.path, change.keyword) in breaking
-        dangerous = (
-            output
-            and not blocks
-            and change.direction is Direction.LOOSENING
-            and change.kind not in _NOT_DANGEROUS
+        # A changed default changes what every caller that leaves the value out gets.
+        dangerous = not blocks and (
+            change.keyword == "default"
+            or (output and change.direction is Direction.LOOSENING and change.kind not in _NOT_DANGEROUS)
         )
         out.append(SourceChange(change.kind.value, f"{uid}#{change.path}", blocks, dangerous, change.message))
+    # Guarantees (e.g. a GraphQL field's non-null promise) under the strict guarantee mode a new asset has.
+    old_g, new_g = Guarantees.parse(dict(before.guarantees)), Guarantees.parse(dict(after.guarantees))
+    for g in diff_guarantees(old_g, new_g):
+        path = f"{uid}#/guarantees{g.path}"
+        out.append(SourceChange(g.kind.value, path, g.blocks(GuaranteeMode.STRICT), False, g.message))
     return out
 
 
