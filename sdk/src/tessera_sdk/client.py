@@ -29,6 +29,7 @@ from tessera_sdk.resources import (
     AsyncAudit,
     AsyncContracts,
     AsyncDbt,
+    AsyncGraphQl,
     AsyncOpenApi,
     AsyncProposals,
     AsyncRegistrations,
@@ -37,6 +38,7 @@ from tessera_sdk.resources import (
     Audit,
     Contracts,
     Dbt,
+    GraphQl,
     OpenApi,
     Proposals,
     Registrations,
@@ -96,6 +98,7 @@ class TesseraClient:
         self.proposals = Proposals(executor)
         self.dbt = Dbt(executor)
         self.openapi = OpenApi(executor)
+        self.graphql = GraphQl(executor)
         self.api_keys = ApiKeys(executor)
         self.audit = Audit(executor)
 
@@ -148,6 +151,7 @@ class AsyncTesseraClient:
         self.proposals = AsyncProposals(executor)
         self.dbt = AsyncDbt(executor)
         self.openapi = AsyncOpenApi(executor)
+        self.graphql = AsyncGraphQl(executor)
         self.api_keys = AsyncApiKeys(executor)
         self.audit = AsyncAudit(executor)
 

@@ -14,7 +14,7 @@ from tessera.cli.proposals import proposal_app
 from tessera.cli.register import register_app
 from tessera.cli.schema import schema_app
 from tessera.cli.server import db_app, serve, worker
-from tessera.cli.sources import openapi_app
+from tessera.cli.sources import graphql_app, openapi_app
 from tessera.cli.teams import team_app
 from tessera.cli.users import user_app
 
@@ -35,6 +35,7 @@ app.add_typer(proposal_app, name="proposal")
 app.add_typer(api_key_app, name="api-key")
 app.add_typer(dbt_app, name="dbt")
 app.add_typer(openapi_app, name="openapi")
+app.add_typer(graphql_app, name="graphql")
 app.add_typer(ci_app, name="ci")
 
 

@@ -1,4 +1,4 @@
-"""``tessera openapi sync|check|diff`` (and the same commands for every non-dbt source).
+"""``tessera openapi|graphql sync|check|diff``: the same commands for every source but dbt.
 
 ``sync`` and ``check`` send the document to the server (``/sync/<source>`` and its ``/impact``) and print
 what the dbt commands print, with the same ``--json`` and Markdown shapes, so the GitHub Action works
@@ -20,6 +20,7 @@ from tessera.cli.github import default_source_ref, verdict_marker
 from tessera.cli.lookup import resolve_team_id
 from tessera.core import CoreError
 from tessera.ingest.compare import compare_projects, summary
+from tessera.ingest.graphql import parse_graphql
 from tessera.ingest.openapi import parse_openapi
 from tessera.ingest.source import InvalidSourceError, SourceProject
 
@@ -141,3 +142,4 @@ def source_app(source: str, label: str, parse: Parse) -> typer.Typer:
 
 
 openapi_app = source_app("openapi", "OpenAPI 3.0/3.1 documents (JSON or YAML)", parse_openapi)
+graphql_app = source_app("graphql", "GraphQL schemas (SDL or introspection JSON)", parse_graphql)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 
 from tessera.deps import ReadPrincipal, ReadSessionDep, SettingsDep, WritePrincipal, WriteSessionDep
 from tessera.errors import BadRequest, PayloadTooLarge
+from tessera.ingest.graphql import parse_graphql
 from tessera.ingest.openapi import parse_openapi
 from tessera.ingest.source import SourceProject
 from tessera.perf import await_without_cyclic_gc
@@ -93,5 +94,15 @@ openapi_router = source_router(
     {
         "application/json": {"type": "object", "description": "OpenAPI 3.0/3.1 document"},
         "application/yaml": {"type": "string", "description": "OpenAPI 3.0/3.1 document"},
+    },
+)
+
+graphql_router = source_router(
+    "graphql",
+    parse_graphql,
+    "GraphQL schema",
+    {
+        "application/graphql": {"type": "string", "description": "GraphQL SDL"},
+        "application/json": {"type": "object", "description": "GraphQL introspection result"},
     },
 )

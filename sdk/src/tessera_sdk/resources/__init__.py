@@ -7,7 +7,7 @@ from tessera_sdk.resources.contracts import AsyncContracts, Contracts
 from tessera_sdk.resources.dbt import AsyncDbt, Dbt, ManifestSource, encode_manifest
 from tessera_sdk.resources.proposals import AsyncProposals, Proposals
 from tessera_sdk.resources.registrations import AsyncRegistrations, Registrations
-from tessera_sdk.resources.sources import AsyncOpenApi, DocumentSource, OpenApi
+from tessera_sdk.resources.sources import AsyncGraphQl, AsyncOpenApi, DocumentSource, GraphQl, OpenApi
 from tessera_sdk.resources.teams import AsyncTeams, Teams
 from tessera_sdk.resources.users import AsyncUsers, Users
 
@@ -19,6 +19,7 @@ __all__ = [
     "AsyncAudit",
     "AsyncContracts",
     "AsyncDbt",
+    "AsyncGraphQl",
     "AsyncOpenApi",
     "AsyncProposals",
     "AsyncRegistrations",
@@ -28,6 +29,7 @@ __all__ = [
     "Contracts",
     "Dbt",
     "DocumentSource",
+    "GraphQl",
     "ManifestSource",
     "OpenApi",
     "Proposals",

@@ -1,4 +1,4 @@
-"""Sources other than dbt: ``client.openapi`` (and any source served at ``/sync/<source>``).
+"""Sources other than dbt: ``client.openapi``, ``client.graphql`` (any source at ``/sync/<source>``).
 
 The document travels as the request body, as written (JSON or YAML, SDL or introspection JSON); a mapping
 is sent as JSON.
@@ -166,3 +166,15 @@ class AsyncOpenApi(AsyncSource):
     """OpenAPI 3.0/3.1 documents (JSON or YAML): ``client.openapi``."""
 
     source = "openapi"
+
+
+class GraphQl(Source):
+    """GraphQL schemas (SDL or introspection JSON): ``client.graphql``."""
+
+    source = "graphql"
+
+
+class AsyncGraphQl(AsyncSource):
+    """GraphQL schemas (SDL or introspection JSON): ``client.graphql``."""
+
+    source = "graphql"
