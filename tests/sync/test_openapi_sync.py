@@ -141,3 +141,18 @@ async def test_an_invalid_document_is_a_400_naming_the_problem_and_writes_nothin
     assert "/paths/~1pets/get/responses" in body["error"]["message"]
     found = await pets.api.call("GET", "/assets?limit=200", 200, ADMIN)
     assert found["items"] == []
+
+
+@pytest.mark.parametrize("edit", ["nullable", "optional"])
+async def test_a_promised_response_field_made_nullable_or_optional_is_proposed(pets: Pets, edit: str) -> None:
+    await pets.sync(petstore())
+    await pets.register(GET_PET)
+    doc = petstore()
+    if edit == "nullable":
+        pet(doc)["properties"]["name"]["nullable"] = True
+    else:
+        pet(doc)["required"].remove("name")
+    result = await pets.sync(doc)
+    assert status(result, GET_PET)["status"] == "proposed"
+    proposal = await pets.api.call("GET", f"/proposals/{status(result, GET_PET)['proposal_id']}", 200, ADMIN)
+    assert "not_null_removed" in {c["kind"] for c in proposal["breaking_changes"]}

@@ -131,3 +131,10 @@ def test_real_public_document_parses_deterministically() -> None:
     kinds = {a.resource_type for a in project.assets.values()}
     assert kinds == {"parameters", "request", "response"}
     assert parse_openapi(raw) == project
+
+
+def test_responses_promise_their_required_non_null_top_level_fields() -> None:
+    project = parse_openapi(dumps(petstore()))
+    response = project.assets["get:/pets/{petId}.response.200.application/json"]
+    assert response.guarantees == {"columns": {"id": {"not_null": True}, "name": {"not_null": True}}}
+    assert project.assets["post:/pets.request.application/json"].guarantees == {}

@@ -70,6 +70,36 @@ def parse_openapi(raw: bytes, project_name: str | None = None) -> SourceProject:
     )
 
 
+def promised(schema: Any) -> dict[str, Any]:
+    """A response's top-level fields that are required and not nullable, as ``not_null`` guarantees.
+
+    What a client may rely on being present: making such a field optional or nullable removes the
+    guarantee, which blocks under the asset's (strict) guarantee mode, although the schema change alone
+    is a loosening one that mode ``backward`` allows.
+    """
+    if not isinstance(schema, Mapping) or not isinstance(schema.get("properties"), Mapping):
+        return {}
+    props = schema["properties"]
+    columns = {
+        name: {"not_null": True}
+        for name in schema.get("required") or []
+        if isinstance(name, str) and name in props and not _nullable(props[name])
+    }
+    return {"columns": columns} if columns else {}
+
+
+def _nullable(schema: Any) -> bool:
+    if not isinstance(schema, Mapping):
+        return schema is True
+    kind = schema.get("type")
+    if schema.get("nullable") is True or kind == "null" or (isinstance(kind, list) and "null" in kind):
+        return True
+    branches = [*(schema.get("anyOf") or []), *(schema.get("oneOf") or [])]
+    return any(_nullable(b) for b in branches) or (
+        isinstance(schema.get("enum"), list) and None in schema["enum"]
+    )
+
+
 def _owner(value: object, node: str, warnings: list[SourceWarning]) -> OwnerRef | None:
     try:
         return owner_from_value(value)
@@ -120,7 +150,7 @@ class _Builder:
                 fqn=f"{self.api}.{uid}",
                 description=summary,
                 schema=converted,  # type: ignore[arg-type]
-                guarantees={},
+                guarantees=promised(converted) if direction == "response" else {},
                 owner=owner,
                 contact=self.contact,
                 tags=tags,
