@@ -33,6 +33,7 @@ from tessera_sdk.resources import (
     AsyncOpenApi,
     AsyncProposals,
     AsyncRegistrations,
+    AsyncSqlMesh,
     AsyncTeams,
     AsyncUsers,
     Audit,
@@ -42,6 +43,7 @@ from tessera_sdk.resources import (
     OpenApi,
     Proposals,
     Registrations,
+    SqlMesh,
     Teams,
     Users,
 )
@@ -99,6 +101,7 @@ class TesseraClient:
         self.dbt = Dbt(executor)
         self.openapi = OpenApi(executor)
         self.graphql = GraphQl(executor)
+        self.sqlmesh = SqlMesh(executor)
         self.api_keys = ApiKeys(executor)
         self.audit = Audit(executor)
 
@@ -152,6 +155,7 @@ class AsyncTesseraClient:
         self.dbt = AsyncDbt(executor)
         self.openapi = AsyncOpenApi(executor)
         self.graphql = AsyncGraphQl(executor)
+        self.sqlmesh = AsyncSqlMesh(executor)
         self.api_keys = AsyncApiKeys(executor)
         self.audit = AsyncAudit(executor)
 

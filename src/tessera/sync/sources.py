@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from tessera.deps import ReadPrincipal, ReadSessionDep, SettingsDep, WritePrincipal, WriteSessionDep
 from tessera.errors import BadRequest, PayloadTooLarge
 from tessera.ingest.graphql import parse_graphql
+from tessera.ingest.neutral import parse_sqlmesh
 from tessera.ingest.openapi import parse_openapi
 from tessera.ingest.source import SourceProject
 from tessera.perf import await_without_cyclic_gc
@@ -105,4 +106,11 @@ graphql_router = source_router(
         "application/graphql": {"type": "string", "description": "GraphQL SDL"},
         "application/json": {"type": "object", "description": "GraphQL introspection result"},
     },
+)
+
+sqlmesh_router = source_router(
+    "sqlmesh",
+    parse_sqlmesh,
+    "SQLMesh assets document",
+    {"application/json": {"type": "object", "description": "source-neutral assets (docs/sqlmesh.md)"}},
 )

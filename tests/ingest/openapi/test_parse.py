@@ -138,3 +138,19 @@ def test_responses_promise_their_required_non_null_top_level_fields() -> None:
     response = project.assets["get:/pets/{petId}.response.200.application/json"]
     assert response.guarantees == {"columns": {"id": {"not_null": True}, "name": {"not_null": True}}}
     assert project.assets["post:/pets.request.application/json"].guarantees == {}
+
+
+def test_an_unchanged_document_is_validated_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tessera.ingest.openapi import loading
+
+    calls: list[object] = []
+    real = loading._validate
+    monkeypatch.setattr(loading, "_validate", lambda data: calls.append(data) or real(data))
+    doc = petstore()
+    doc["info"]["title"] = "Validated Once"
+    raw = dumps(doc)
+    assert parse_openapi(raw) == parse_openapi(raw)
+    assert len(calls) == 1
+    doc["info"]["version"] = "2"
+    parse_openapi(dumps(doc))
+    assert len(calls) == 2

@@ -7,7 +7,15 @@ from tessera_sdk.resources.contracts import AsyncContracts, Contracts
 from tessera_sdk.resources.dbt import AsyncDbt, Dbt, ManifestSource, encode_manifest
 from tessera_sdk.resources.proposals import AsyncProposals, Proposals
 from tessera_sdk.resources.registrations import AsyncRegistrations, Registrations
-from tessera_sdk.resources.sources import AsyncGraphQl, AsyncOpenApi, DocumentSource, GraphQl, OpenApi
+from tessera_sdk.resources.sources import (
+    AsyncGraphQl,
+    AsyncOpenApi,
+    AsyncSqlMesh,
+    DocumentSource,
+    GraphQl,
+    OpenApi,
+    SqlMesh,
+)
 from tessera_sdk.resources.teams import AsyncTeams, Teams
 from tessera_sdk.resources.users import AsyncUsers, Users
 
@@ -23,6 +31,7 @@ __all__ = [
     "AsyncOpenApi",
     "AsyncProposals",
     "AsyncRegistrations",
+    "AsyncSqlMesh",
     "AsyncTeams",
     "AsyncUsers",
     "Audit",
@@ -34,6 +43,7 @@ __all__ = [
     "OpenApi",
     "Proposals",
     "Registrations",
+    "SqlMesh",
     "Teams",
     "Users",
     "encode_manifest",

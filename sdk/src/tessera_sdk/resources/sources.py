@@ -178,3 +178,15 @@ class AsyncGraphQl(AsyncSource):
     """GraphQL schemas (SDL or introspection JSON): ``client.graphql``."""
 
     source = "graphql"
+
+
+class SqlMesh(Source):
+    """A SQLMesh project as source-neutral assets (a mapping or its JSON): ``client.sqlmesh``."""
+
+    source = "sqlmesh"
+
+
+class AsyncSqlMesh(AsyncSource):
+    """A SQLMesh project as source-neutral assets (a mapping or its JSON): ``client.sqlmesh``."""
+
+    source = "sqlmesh"

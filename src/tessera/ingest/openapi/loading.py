@@ -6,6 +6,9 @@ it is (a JSON pointer into the document).
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +18,12 @@ import yaml
 from tessera.ingest.source import InvalidSourceError
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+VALIDATED_CACHE_SIZE = 32
+
+# Digests of documents that passed validation. Validation is deterministic and, for a big document, takes
+# seconds (openapi-spec-validator walks every schema); a CI job re-syncing an unchanged description skips it.
+_validated: OrderedDict[bytes, None] = OrderedDict()
+_validated_lock = threading.Lock()
 
 
 class _Loader(yaml.SafeLoader):
@@ -45,7 +54,17 @@ def load_document(raw: bytes) -> dict[str, Any]:
         raise InvalidSourceError(
             "unsupported_version", f"Only OpenAPI 3.0 and 3.1 documents are read (found {found})."
         )
-    _validate(data)
+    digest = hashlib.sha256(raw).digest()
+    with _validated_lock:
+        known = digest in _validated
+        if known:
+            _validated.move_to_end(digest)
+    if not known:
+        _validate(data)
+        with _validated_lock:
+            _validated[digest] = None
+            while len(_validated) > VALIDATED_CACHE_SIZE:
+                _validated.popitem(last=False)
     return data
 
 
