@@ -49,7 +49,7 @@ def inspector_verdicts() -> dict[str, str]:
 
 
 def ours(old: str, new: str) -> str:
-    changes = compare_projects(parse_graphql(old.encode()), parse_graphql(new.encode()))
+    changes = compare_projects(parse_graphql(old.encode(), "pairs"), parse_graphql(new.encode(), "pairs"))
     if any(c.breaking for c in changes):
         return "breaking"
     return "dangerous" if any(c.dangerous for c in changes) else "safe"

@@ -54,7 +54,7 @@ def test_introspection_json_gives_the_same_project_as_sdl() -> None:
     result = graphql_sync(build_schema(BASE), get_introspection_query(descriptions=True))
     assert result.errors is None
     for doc in ({"data": result.data}, result.data):
-        assert parse_graphql(json.dumps(doc).encode()) == parse_graphql(BASE.encode())
+        assert parse_graphql(json.dumps(doc).encode(), "shop") == parse_graphql(BASE.encode(), "shop")
 
 
 @pytest.mark.parametrize(
@@ -74,6 +74,12 @@ def test_introspection_json_gives_the_same_project_as_sdl() -> None:
 )
 def test_bad_documents_are_refused_naming_the_problem(raw: bytes, code: str, fragment: str) -> None:
     with pytest.raises(InvalidSourceError) as caught:
-        parse_graphql(raw)
+        parse_graphql(raw, "shop")
     assert caught.value.code == code
     assert fragment in caught.value.message
+
+
+def test_a_project_name_is_required() -> None:
+    with pytest.raises(InvalidSourceError) as caught:
+        parse_graphql(BASE.encode())
+    assert caught.value.code == "project_required"

@@ -40,11 +40,20 @@ _BUILTIN_JSON = {
 
 
 def parse_graphql(raw: bytes, project_name: str | None = None) -> SourceProject:
-    """Parse and validate an SDL or introspection document; :class:`InvalidSourceError` when unusable."""
+    """Parse and validate an SDL or introspection document; :class:`InvalidSourceError` when unusable.
+
+    ``project_name`` is required: a schema names nothing, and the project name is what tells two APIs'
+    ``User`` types apart (and which assets a later sync may remove).
+    """
     from graphql import is_specified_directive
 
+    if not project_name:
+        raise InvalidSourceError(
+            "project_required",
+            "Name the project (query parameter 'project', CLI --project): a schema has no name.",
+        )
     schema = _load(raw)
-    name = project_slug(project_name or "graphql")
+    name = project_slug(project_name)
     assets: dict[str, SourceAsset] = {}
     for type_name, gtype in sorted(schema.type_map.items()):
         if type_name.startswith("__") or type_name in _BUILTIN_JSON:
