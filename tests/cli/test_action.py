@@ -19,6 +19,9 @@ ACTION = (Path(__file__).resolve().parents[2] / "action.yml").read_text()
         "tessera-url",
         "api-key",
         "manifest-path",
+        "source",
+        "document-path",
+        "project",
         "dbt-command",
         "propose",
         "fail-on-breaking",
@@ -47,3 +50,12 @@ def test_flags_used_by_the_action_exist(command: list[str], flags: list[str]) ->
 def test_action_installs_the_sdk_and_the_cli_from_its_own_path() -> None:
     assert '"$ACTION_PATH/sdk" "$ACTION_PATH"' in ACTION
     assert "ACTION_PATH: ${{ github.action_path }}" in ACTION
+
+
+@pytest.mark.parametrize("source", ["openapi", "graphql"])
+def test_other_sources_run_their_own_check_with_the_same_flags(source: str) -> None:
+    assert 'args=("$SOURCE" check "$DOCUMENT"' in ACTION
+    help_text = CliRunner().invoke(app, [source, "check", "--help"], env={"COLUMNS": "200"}).stdout
+    for flag in ("--environment", "--markdown", "--project"):
+        assert flag in ACTION
+        assert flag in help_text, f"{flag} is used by action.yml but 'tessera {source} check' lacks it"
