@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
-from graphql import build_schema, get_introspection_query, graphql_sync
+from graphql import (
+    DocumentNode,
+    ObjectTypeDefinitionNode,
+    build_schema,
+    get_introspection_query,
+    graphql_sync,
+    parse,
+    print_ast,
+)
 
 from tessera.ingest.graphql import parse_graphql
 from tessera.ingest.source import InvalidSourceError
@@ -65,11 +76,7 @@ def test_introspection_json_gives_the_same_project_as_sdl() -> None:
         (b"type Query { a: Missing }", "invalid_graphql", "Missing"),
         (b'{"nope": 1}', "invalid_graphql", "__schema"),
         (b"{not json", "invalid_json", "JSON"),
-        (
-            b"type Query { a: Int } interface I { x: Int } type T implements I { y: Int }",
-            "invalid_graphql",
-            "I.x",
-        ),
+        (b"type Query { a: Int a: Int }", "invalid_graphql", "Query.a"),
     ],
 )
 def test_bad_documents_are_refused_naming_the_problem(raw: bytes, code: str, fragment: str) -> None:
@@ -79,7 +86,45 @@ def test_bad_documents_are_refused_naming_the_problem(raw: bytes, code: str, fra
     assert fragment in caught.value.message
 
 
+def test_broken_type_system_rules_are_warnings_not_refusals() -> None:
+    sdl = b"type Query { a: Int t: T } interface I { x: Int } type T implements I { y: Int }"
+    project = parse_graphql(sdl, "shop")
+    assert [(w.code, "I.x" in w.message) for w in project.warnings] == [("schema_rule", True)]
+    assert "T" in project.assets
+
+
 def test_a_project_name_is_required() -> None:
     with pytest.raises(InvalidSourceError) as caught:
         parse_graphql(BASE.encode())
     assert caught.value.code == "project_required"
+
+
+GITHUB = Path(__file__).parents[2] / "fixtures" / "graphql" / "github-schema.graphql.gz"
+
+
+def without_repeated_fields(sdl: str) -> str:
+    """The SDL with each type's repeated field definitions dropped (the first one kept)."""
+    document = parse(sdl)
+    definitions = []
+    for node in document.definitions:
+        fields = getattr(node, "fields", None)
+        if isinstance(node, ObjectTypeDefinitionNode) and fields:
+            seen: set[str] = set()
+            unique = [f for f in fields if not (f.name.value in seen or seen.add(f.name.value))]
+            node = replace(node, fields=tuple(unique))
+        definitions.append(node)
+    return print_ast(DocumentNode(definitions=tuple(definitions)))
+
+
+def test_githubs_public_schema() -> None:
+    sdl = gzip.decompress(GITHUB.read_bytes()).decode()
+    with pytest.raises(InvalidSourceError) as caught:
+        parse_graphql(sdl.encode(), "github")
+    assert "EnterpriseOwnerInfo.repositoryDeployKeySetting" in caught.value.message
+    project = parse_graphql(without_repeated_fields(sdl).encode(), "github")
+    assert len(project.assets) > 1000
+    assert {w.code for w in project.warnings} == {"schema_rule"}  # e.g. Project.id deprecated, Node.id not
+    kinds = {a.resource_type for a in project.assets.values()}
+    assert kinds >= {"object", "interface", "input", "enum", "union", "scalar", "arguments", "directive"}
+    repo = project.assets["Repository"]
+    assert repo.guarantees["columns"]["id"] == {"not_null": True}  # type: ignore[index, call-overload]

@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 
 from tessera.ingest.openapi import project_slug
-from tessera.ingest.source import InvalidSourceError, SourceAsset, SourceProject
+from tessera.ingest.source import DOCUMENT, InvalidSourceError, SourceAsset, SourceProject, SourceWarning
 
 __all__ = ["parse_graphql"]
 
@@ -52,7 +52,7 @@ def parse_graphql(raw: bytes, project_name: str | None = None) -> SourceProject:
             "project_required",
             "Name the project (query parameter 'project', CLI --project): a schema has no name.",
         )
-    schema = _load(raw)
+    schema, warnings = _load(raw)
     name = project_slug(project_name)
     assets: dict[str, SourceAsset] = {}
     for type_name, gtype in sorted(schema.type_map.items()):
@@ -68,10 +68,12 @@ def parse_graphql(raw: bytes, project_name: str | None = None) -> SourceProject:
         deps = tuple(d for d in asset.depends_on if d in assets and d != asset_id)
         if deps != asset.depends_on:
             assets[asset_id] = _with_deps(asset, deps)
-    return SourceProject(source="graphql", project_name=name, assets=dict(sorted(assets.items())))
+    return SourceProject(
+        source="graphql", project_name=name, assets=dict(sorted(assets.items())), warnings=tuple(warnings)
+    )
 
 
-def _load(raw: bytes) -> Any:
+def _load(raw: bytes) -> tuple[Any, list[SourceWarning]]:
     from graphql import GraphQLError, build_client_schema, build_schema, validate_schema
 
     if not raw.strip():
@@ -101,11 +103,13 @@ def _load(raw: bytes) -> Any:
     except GraphQLError as exc:
         raise InvalidSourceError("invalid_graphql", _describe(exc)) from None
     except (TypeError, KeyError, ValueError) as exc:
-        raise InvalidSourceError("invalid_graphql", f"Not a usable introspection result: {exc}.") from None
-    errors = validate_schema(schema)
-    if errors:
-        raise InvalidSourceError("invalid_graphql", _describe(errors[0]))
-    return schema
+        # graphql-core reports some invalid schemas (a field defined twice) as TypeError.
+        first = str(exc).strip().splitlines()[0]
+        raise InvalidSourceError("invalid_graphql", f"Invalid GraphQL schema: {first}") from None
+    # What the type system rules reject (an implementation deprecating an interface's field, ...) still
+    # reads as types and fields: real schemas (GitHub's) break such rules, so they are warnings.
+    warnings = [SourceWarning(DOCUMENT, "schema_rule", _describe(e)[:400]) for e in validate_schema(schema)]
+    return schema, warnings
 
 
 def _describe(error: Any) -> str:
