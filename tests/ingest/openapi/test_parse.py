@@ -154,3 +154,28 @@ def test_an_unchanged_document_is_validated_once(monkeypatch: pytest.MonkeyPatch
     doc["info"]["version"] = "2"
     parse_openapi(dumps(doc))
     assert len(calls) == 2
+
+
+def test_a_discriminator_is_a_required_field_with_its_values() -> None:
+    doc = petstore()
+    schemas = doc["components"]["schemas"]
+    schemas["Cat"] = {
+        "type": "object",
+        "properties": {"kind": {"type": "string"}, "purrs": {"type": "boolean"}},
+    }
+    schemas["Dog"] = {
+        "type": "object",
+        "properties": {"kind": {"type": "string"}, "barks": {"type": "boolean"}},
+    }
+    schemas["Animal"] = {
+        "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+        "discriminator": {"propertyName": "kind"},
+    }
+    pet(doc)["properties"]["animal"] = {"$ref": "#/components/schemas/Animal"}
+    schema = parse_openapi(dumps(doc)).assets["get:/pets/{petId}.response.200.application/json"].schema
+    animal = schema["properties"]["animal"]  # type: ignore[index, call-overload]
+    assert animal["properties"]["kind"] == {"type": "string", "enum": ["Cat", "Dog"]}
+    assert animal["required"] == ["kind"] and len(animal["oneOf"]) == 2
+    schemas["Animal"]["discriminator"]["mapping"] = {"cat": "#/components/schemas/Cat"}
+    schema = parse_openapi(dumps(doc)).assets["get:/pets/{petId}.response.200.application/json"].schema
+    assert schema["properties"]["animal"]["properties"]["kind"]["enum"] == ["cat"]  # type: ignore[index, call-overload]

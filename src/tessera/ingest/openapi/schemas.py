@@ -6,7 +6,8 @@
 * ``nullable`` (3.0) and type lists (3.1) are kept: the core reads both as nullability.
 * ``readOnly`` properties are not part of what a client sends (dropped from request schemas, and from
   their ``required``); ``writeOnly`` properties are never returned (dropped from response schemas).
-* ``discriminator`` is an annotation over ``oneOf``/``anyOf``; the branches are what is compared.
+* ``discriminator``: its property becomes a required field whose ``enum`` is the discriminator's values
+  (the ``mapping`` keys, else the branch names), next to the ``oneOf``/``anyOf`` branches themselves.
 * Documentation-only keywords (``example``, ``xml``, ``externalDocs``, ``deprecated``) are dropped.
 """
 
@@ -57,6 +58,30 @@ def deref(document: Mapping[str, Any], value: Any) -> Any:
     return value
 
 
+def _discriminate(out: dict[str, Any], discriminator: Any, schema: Mapping[str, Any]) -> None:
+    """A discriminator as a client sees it: its property is required and takes one of the known values.
+
+    The values are the ``mapping`` keys, else the names of the ``oneOf``/``anyOf`` branches' references.
+    A value that disappears is then a removed enum value (breaking); a new one, an added value.
+    """
+    if not isinstance(discriminator, Mapping) or not isinstance(discriminator.get("propertyName"), str):
+        return
+    name = discriminator["propertyName"]
+    mapping = discriminator.get("mapping")
+    if isinstance(mapping, Mapping) and mapping:
+        values = sorted(str(k) for k in mapping)
+    else:
+        branches = [*(schema.get("oneOf") or []), *(schema.get("anyOf") or [])]
+        refs = [b.get("$ref") for b in branches if isinstance(b, Mapping)]
+        values = sorted({r.rsplit("/", 1)[-1] for r in refs if isinstance(r, str)})
+    if not values:
+        return
+    properties = dict(out.get("properties") or {})
+    properties[name] = {**properties.get(name, {"type": "string"}), "enum": values}
+    out["properties"] = properties
+    out["required"] = sorted({*(out.get("required") or []), name})
+
+
 class SchemaConverter:
     """Converts schema objects of one document; memoises the expansion of acyclic references."""
 
@@ -104,6 +129,7 @@ class SchemaConverter:
             out["required"] = [
                 n for n in out["required"] if not (n in props and self._flag(props[n], hidden))
             ]
+        _discriminate(out, schema.get("discriminator"), schema)
         return out, frozenset(cyclic)
 
     def _ref(self, ref: str, direction: Direction, stack: tuple[str, ...]) -> tuple[Any, Cuts]:
