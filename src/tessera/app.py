@@ -33,6 +33,7 @@ from tessera.quality.router import router as quality_router
 from tessera.registrations.router import router as registrations_router
 from tessera.resources import open_resources
 from tessera.sync.router import router as sync_router
+from tessera.sync.sources import graphql_router, openapi_router, sqlmesh_router
 from tessera.teams.router import router as teams_router
 from tessera.ui.errors import ui_error_response
 from tessera.ui.render import STATIC_DIR
@@ -225,6 +226,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
         api_keys_router,
         sync_router,
+        openapi_router,
+        graphql_router,
+        sqlmesh_router,
         webhooks_router,
     ):
         app.include_router(router, prefix=API_PREFIX)

@@ -24,6 +24,9 @@ ACTION = (ROOT / "action.yml").read_text()
         "tessera-url",
         "api-key",
         "manifest-path",
+        "source",
+        "document-path",
+        "project",
         "dbt-command",
         "propose",
         "fail-on-breaking",
@@ -142,3 +145,12 @@ def test_the_client_installs_alone_and_runs(tmp_path: Path) -> None:
     assert version.stdout.startswith("tessera ")
     missing = subprocess.run([python, "-c", "import fastapi"], capture_output=True)
     assert missing.returncode != 0  # the server's packages were not installed
+
+
+@pytest.mark.parametrize("source", ["openapi", "graphql"])
+def test_other_sources_run_their_own_check_with_the_same_flags(source: str) -> None:
+    assert 'args=("$SOURCE" check "$DOCUMENT"' in ACTION
+    help_text = CliRunner().invoke(app, [source, "check", "--help"], env={"COLUMNS": "200"}).stdout
+    for flag in ("--environment", "--markdown", "--project"):
+        assert flag in ACTION
+        assert flag in help_text, f"{flag} is used by action.yml but 'tessera {source} check' lacks it"

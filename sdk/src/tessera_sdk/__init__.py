@@ -1,8 +1,9 @@
 """Python client for the Tessera API.
 
 ``TesseraClient`` / ``AsyncTesseraClient`` expose the API as resource groups (``teams``, ``users``,
-``assets``, ``contracts``, ``registrations``, ``proposals``, ``dbt``, ``api_keys``, ``audit``); answers are
-typed models (:mod:`tessera_sdk.models`); failures raise the exceptions of :mod:`tessera_sdk.errors`.
+``assets``, ``contracts``, ``registrations``, ``proposals``, ``dbt``, ``openapi``, ``graphql``,
+``api_keys``, ``audit``); answers are typed models (:mod:`tessera_sdk.models`); failures raise the
+exceptions of :mod:`tessera_sdk.errors`.
 """
 
 __version__ = "0.1.0"

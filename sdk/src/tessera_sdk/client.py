@@ -29,18 +29,24 @@ from tessera_sdk.resources import (
     AsyncAudit,
     AsyncContracts,
     AsyncDbt,
+    AsyncGraphQl,
+    AsyncOpenApi,
     AsyncProposals,
     AsyncQuality,
     AsyncRegistrations,
+    AsyncSqlMesh,
     AsyncTeams,
     AsyncUsers,
     AsyncWebhooks,
     Audit,
     Contracts,
     Dbt,
+    GraphQl,
+    OpenApi,
     Proposals,
     Quality,
     Registrations,
+    SqlMesh,
     Teams,
     Users,
     Webhooks,
@@ -98,6 +104,9 @@ class TesseraClient:
         self.proposals = Proposals(executor)
         self.dbt = Dbt(executor)
         self.quality = Quality(executor)
+        self.openapi = OpenApi(executor)
+        self.graphql = GraphQl(executor)
+        self.sqlmesh = SqlMesh(executor)
         self.api_keys = ApiKeys(executor)
         self.audit = Audit(executor)
         self.webhooks = Webhooks(executor)
@@ -151,6 +160,9 @@ class AsyncTesseraClient:
         self.proposals = AsyncProposals(executor)
         self.dbt = AsyncDbt(executor)
         self.quality = AsyncQuality(executor)
+        self.openapi = AsyncOpenApi(executor)
+        self.graphql = AsyncGraphQl(executor)
+        self.sqlmesh = AsyncSqlMesh(executor)
         self.api_keys = AsyncApiKeys(executor)
         self.audit = AsyncAudit(executor)
         self.webhooks = AsyncWebhooks(executor)

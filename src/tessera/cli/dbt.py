@@ -100,7 +100,7 @@ def sync(
     if ctx.json:
         ctx.emit_json(result)
     else:
-        _render_sync(ctx, result, quiet=quiet)
+        render_sync(ctx, result, quiet=quiet)
 
 
 # What needs a reader's attention first: proposals, then publishes, then new assets.
@@ -115,11 +115,12 @@ _STATUS_ORDER = [
 ]
 
 
-def _render_sync(ctx: Ctx, result: SyncResult, *, quiet: bool = False) -> None:
+def render_sync(ctx: Ctx, result: SyncResult, *, quiet: bool = False) -> None:
     """The summary line; then (unless quiet) at most MAX_ROWS changed assets and the warnings by code."""
     s = result.summary
     ctx.say(
-        f"Synced dbt project [bold]{result.project_name}[/bold]: {s.created} created, {s.updated} updated, "
+        f"Synced {result.source} project [bold]{result.project_name}[/bold]: {s.created} created, "
+        f"{s.updated} updated, "
         f"{s.unchanged} unchanged, {s.proposed} proposed, {s.published_from_proposal} published from "
         f"approved proposals, {s.registrations_created} registrations, {s.warnings} warnings."
     )
@@ -202,7 +203,7 @@ def check(
     if ctx.json:
         ctx.emit_json(result)
     else:
-        _render_check(ctx, result, proposed=propose)
+        render_check(ctx, result, proposed=propose)
     if result.verdict != "pass":
         raise typer.Exit(EXIT_BREAKING)
 
@@ -219,7 +220,8 @@ def _consumers(model: ModelImpact) -> str:
     return text + (f"; informed: {', '.join(informed)}" if informed else "")
 
 
-def _render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool) -> None:
+def render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool) -> None:
+    """The changed models/assets, their breaking changes and the verdict (every source)."""
     changed = [m for m in result.models if m.status != "unchanged"]
     if changed:
         rows = [

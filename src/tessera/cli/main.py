@@ -21,6 +21,7 @@ from tessera.cli.register import register_app
 from tessera.cli.registrations import registration_app
 from tessera.cli.schema import schema_app
 from tessera.cli.server import db_app, serve, worker
+from tessera.cli.sources import graphql_app, openapi_app
 from tessera.cli.teams import team_app
 from tessera.cli.users import user_app
 from tessera.cli.webhooks import webhook_app
@@ -41,6 +42,8 @@ app.add_typer(register_app, name="register")
 app.add_typer(proposal_app, name="proposal")
 app.add_typer(api_key_app, name="api-key")
 app.add_typer(dbt_app, name="dbt")
+app.add_typer(openapi_app, name="openapi")
+app.add_typer(graphql_app, name="graphql")
 app.add_typer(ci_app, name="ci")
 app.add_typer(impact_app, name="impact")
 app.add_typer(registration_app, name="registration")

@@ -1,4 +1,4 @@
-"""Consumer registrations derived from a dbt project: created, refreshed and retired by every sync.
+"""Consumer registrations derived from a source project: created, refreshed and retired by every sync.
 
 A node (model, snapshot) or an exposure that reads another team's asset makes that team a consumer of
 the asset. The column lineage says which columns it reads there; a team's registration carries the union
@@ -21,8 +21,8 @@ from tessera.auth.principal import Principal
 from tessera.core.gating import Scope
 from tessera.db.base import utcnow
 from tessera.db.models import Asset, Registration
-from tessera.ingest.dbt import DbtProject
 from tessera.ingest.lineage import ProjectLineage
+from tessera.ingest.source import SourceProject
 from tessera.notifications.payloads import (
     EventData,
     RegistrationCreated,
@@ -71,7 +71,7 @@ class ConsumerSync:
 
 
 def wanted_reads(
-    project: DbtProject,
+    project: SourceProject,
     assets: dict[str, Asset],
     owners: dict[str, ResolvedOwner],
     lineage: ProjectLineage | None,
@@ -125,7 +125,7 @@ def wanted_reads(
 async def sync_consumers(
     session: AsyncSession,
     principal: Principal,
-    project: DbtProject,
+    project: SourceProject,
     assets: dict[str, Asset],
     owners: dict[str, ResolvedOwner],
     lineage: ProjectLineage | None,
@@ -154,8 +154,8 @@ async def sync_consumers(
                     "derived_scope": scope,
                     "scope_reason": reason,
                     "derived_by": project.project_name,
-                    "source": "dbt",
-                    "purpose": f"dbt: read by {reads.reader}",
+                    "source": project.source,
+                    "purpose": f"{project.source}: read by {reads.reader}",
                     "created_at": now,
                     "updated_at": now,
                 }
@@ -171,11 +171,11 @@ async def sync_consumers(
         if pair in wanted or pair in keep:
             continue
         ours = row["derived_by"] == project.project_name or (
-            row["derived_by"] is None and row["source"] == "dbt"
+            row["derived_by"] is None and row["source"] == project.source
         )
         if not ours:
             continue
-        if row["columns"] or row["source"] != "dbt":
+        if row["columns"] or row["source"] != project.source:
             # Declared by hand: the team keeps its registration; only what the lineage said goes.
             if row["derived_scope"] is not None or row["derived_columns"]:
                 updates.append(_derived(row["id"], [], None, None, None, now))
@@ -206,7 +206,7 @@ def _derived(
 async def _tell(
     session: AsyncSession,
     principal: Principal,
-    project: DbtProject,
+    project: SourceProject,
     by_id: dict[uuid.UUID, Asset],
     created: list[dict[str, Any]],
     retired: list[dict[str, Any]],
@@ -221,12 +221,13 @@ async def _tell(
     )
     audits: list[tuple[str, str, object, dict[str, Any]]] = []
     events: list[EventData] = []
-    why = f"no model or exposure of the team reads it any more (dbt project {project.project_name})"
+    where = f"{project.source} project {project.project_name}"
+    why = f"no model or exposure of the team reads it any more ({where})"
     for kind, items in (("created", created), ("retired", retired)):
         for r in items:
             asset = by_id[r["asset_id"]]
             team_id = r["consumer_team_id"]
-            details = {"asset_id": str(asset.id), "team_id": str(team_id), "source": "dbt"}
+            details = {"asset_id": str(asset.id), "team_id": str(team_id), "source": project.source}
             if kind == "retired":
                 details["reason"] = why
             audits.append((f"registration.{kind}", "registration", r["id"], details))

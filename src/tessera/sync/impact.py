@@ -1,4 +1,4 @@
-"""``POST /sync/dbt/impact`` (writes nothing) and ``/sync/dbt/propose`` (opens pull-request proposals)."""
+"""``POST /sync/<source>/impact`` (writes nothing) and ``/sync/dbt/propose`` (pull-request proposals)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tessera.enums import AckResponse, ProposalSource, ProposalStatus
 from tessera.errors import TesseraError, ValidationFailed
 from tessera.impact.gating import GatingContext, team_impacts
 from tessera.impact.graph import walk_downstream
-from tessera.ingest.dbt import DbtProject
+from tessera.ingest.source import SourceProject
 from tessera.proposals import repository as proposals_repo
 from tessera.proposals.lifecycle import open_proposal
 from tessera.quality import service as quality_service
@@ -36,14 +36,14 @@ from tessera.sync.schemas import (
     SyncWarning,
     UnreliableGuarantee,
 )
-from tessera.sync.service import OPEN_OR_APPROVED, SyncOptions, belongs_to_sync, content_hash
+from tessera.sync.service import OPEN_OR_APPROVED, SyncOptions, belongs_to_sync, content_hash, node_id
 
 ACCEPTED = {AckResponse.APPROVED.value, AckResponse.MIGRATING.value}
 
 
 async def check(
     session: AsyncSession,
-    project: DbtProject,
+    project: SourceProject,
     opts: SyncOptions,
     *,
     max_depth: int,
@@ -55,7 +55,7 @@ async def check(
     """
     warnings = [SyncWarning(node=w.node, code=w.code, message=w.message) for w in project.warnings]
     existing = await repository.live_assets(session, opts.environment, lock=False)
-    by_uid = {a.dbt_unique_id: a for a in existing if a.dbt_unique_id}
+    by_uid = service.assets_by_node(existing, project)
     by_fqn = {a.fqn: a for a in existing}
     matched: dict[str, Asset] = {}
     for uid, node in project.assets.items():
@@ -65,7 +65,7 @@ async def check(
     gone = [
         a
         for a in existing
-        if belongs_to_sync(a, project, opts.include_packages) and a.dbt_unique_id not in project.assets
+        if belongs_to_sync(a, project, opts.include_packages) and node_id(a, project) not in project.assets
     ]
     actives = await repository.active_contracts(session, [a.id for a in matched.values()])
     # Consumers, proposals and history matter only for nodes whose contract content changed (most of a
@@ -152,7 +152,7 @@ async def check(
         whole = (Reason(ReasonKind.WHOLE_TABLE),)
         models.append(
             _model(
-                asset.dbt_unique_id or str(asset.id),
+                node_id(asset, project) or str(asset.id),
                 asset.fqn,
                 asset,
                 "removed",
@@ -345,7 +345,7 @@ def _finish(models: list[ModelImpact], warnings: list[SyncWarning], base_url: st
 async def propose(
     session: AsyncSession,
     principal: Principal,
-    project: DbtProject,
+    project: SourceProject,
     opts: SyncOptions,
     *,
     max_depth: int,

@@ -36,7 +36,7 @@ class SyncWarning(BaseModel):
 
 
 class SyncedAsset(BaseModel):
-    """What the sync did with one dbt node."""
+    """What the sync did with one node of the project."""
 
     unique_id: str
     fqn: str
@@ -84,11 +84,15 @@ class DefinitionChange(BaseModel):
 
 
 class SyncResult(BaseModel):
-    """Response of ``POST /sync/dbt``."""
+    """Response of ``POST /sync/<source>`` (``dbt_version``/``schema_version`` only for dbt)."""
 
     project_name: str
+    source: str = "dbt"
     dbt_version: str | None
-    schema_version: int
+    schema_version: int | None
+    version: str | None = Field(
+        default=None, description="The artifact's own version (an API's info.version)"
+    )
     summary: SyncSummary
     assets: list[SyncedAsset]
     warnings: list[SyncWarning]

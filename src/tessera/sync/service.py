@@ -1,4 +1,4 @@
-"""``POST /sync/dbt``: reconcile Tessera with a dbt manifest, idempotently and in batches.
+"""``POST /sync/<source>``: reconcile Tessera with a source project (dbt, OpenAPI, ...), idempotently.
 
 Every contract change goes through the publishing service's decision (:func:`apply_decision`): compatible
 changes publish, breaking ones open proposals, and a breaking change covered by an approved pull-request
@@ -20,7 +20,7 @@ from tessera.auth.principal import Principal
 from tessera.contracts.evaluation import Evaluated, PublishCommand, evaluate_against, needs_history
 from tessera.contracts.publishing import apply_decision, check_quality_gate
 from tessera.contracts.versions import publish_version, retire_asset
-from tessera.core import json_fingerprint
+from tessera.core import CompatibilityMode, json_fingerprint
 from tessera.core.gating import Reason, ReasonKind, TeamImpact, touched
 from tessera.db.base import utcnow
 from tessera.db.models import Asset, AssetDependency, Contract, Proposal
@@ -32,8 +32,9 @@ from tessera.enums import (
     ResourceType,
 )
 from tessera.errors import TesseraError, ValidationFailed
-from tessera.ingest.dbt import DbtAsset, DbtProject
+from tessera.ingest.dbt.models import DbtProject
 from tessera.ingest.lineage import ProjectLineage
+from tessera.ingest.source import SourceAsset, SourceProject
 from tessera.notifications.payloads import (
     ProposalCreated,
     SyncCompleted,
@@ -62,7 +63,7 @@ OPEN_OR_APPROVED = (ProposalStatus.OPEN, ProposalStatus.APPROVED, ProposalStatus
 
 @dataclass(frozen=True, slots=True)
 class SyncOptions:
-    """Query options of the dbt endpoints."""
+    """Query options of the sync endpoints (``include_packages`` is dbt's)."""
 
     environment: str = "production"
     owner_team_id: uuid.UUID | None = None
@@ -85,31 +86,30 @@ async def fallback_team(
     return team_id
 
 
-def project_meta(project: DbtProject, node: DbtAsset) -> dict[str, Any]:
-    """What the asset keeps of its dbt node (and how the sync recognises its own assets later)."""
-    return {
-        "dbt_project": project.project_name,
-        "dbt_package": node.package_name,
-        "dbt_resource_type": node.resource_type,
-        "dbt_materialized": node.materialized,
-        "dbt_contract_enforced": node.contract_enforced,
-        # owner/contact live in their own fields; their spelling (string or object) is not a change.
-        "dbt_meta": {k: v for k, v in node.meta.items() if k not in ("owner", "contact")},
-    }
-
-
-def belongs_to_sync(asset: Asset, project: DbtProject, include_packages: bool) -> bool:
+def belongs_to_sync(asset: Asset, project: SourceProject, include_packages: bool) -> bool:
     """True for assets an earlier sync of this project created (so their absence means removal)."""
-    meta = asset.meta or {}
-    if not asset.dbt_unique_id or meta.get("dbt_project") != project.project_name:
-        return False
-    return include_packages or meta.get("dbt_package") == project.project_name
+    return project.owns(asset.meta or {}, asset.dbt_unique_id, include_packages)
+
+
+def node_id(asset: Asset, project: SourceProject) -> str | None:
+    """The unique_id of the project's node ``asset`` was synced from (``None``: not one of its nodes)."""
+    return project.node_of(asset.meta or {}, asset.dbt_unique_id)
+
+
+def assets_by_node(existing: list[Asset], project: SourceProject) -> dict[str, Asset]:
+    """Live assets keyed by the node id they were synced from (for matching a project's nodes)."""
+    out: dict[str, Asset] = {}
+    for asset in existing:
+        uid = node_id(asset, project)
+        if uid:
+            out[uid] = asset
+    return out
 
 
 async def sync_manifest(
     session: AsyncSession,
     principal: Principal,
-    project: DbtProject,
+    project: SourceProject,
     opts: SyncOptions,
     analysis: ProjectLineage | Awaitable[ProjectLineage] | None = None,
 ) -> SyncResult:
@@ -126,7 +126,7 @@ async def sync_manifest(
     owner_refs.update({e.unique_id: e.owner for e in project.exposures})
     owners = await resolve_owners(session, owner_refs, fallback, warnings)
     existing = await repository.live_assets(session, opts.environment, lock=True)
-    by_uid = {a.dbt_unique_id: a for a in existing if a.dbt_unique_id}
+    by_uid = assets_by_node(existing, project)
     by_fqn = {a.fqn: a for a in existing}
     summary = SyncSummary()
     results: dict[str, SyncedAsset] = {}
@@ -138,8 +138,8 @@ async def sync_manifest(
         asset = by_uid.get(uid) or by_fqn.get(node.fqn)
         if (
             asset is not None
-            and asset.dbt_unique_id not in (None, uid)
-            and asset.dbt_unique_id in project.assets
+            and (claimed := node_id(asset, project)) not in (None, uid)
+            and claimed in project.assets
         ):
             asset = None  # another node of this manifest already claims that asset
         if not principal.acts_for(owner.team_id if asset is None else asset.owner_team_id):
@@ -163,17 +163,24 @@ async def sync_manifest(
                 tags=list(node.tags),
                 resource_type=RESOURCE_TYPES.get(node.resource_type, ResourceType.OTHER),
                 contact=node.contact,
-                dbt_unique_id=uid,
-                meta=project_meta(project, node),
+                dbt_unique_id=project.stored_unique_id(node),
+                meta=project.asset_meta(node),
             )
+            if node.compatibility_mode is not None:
+                asset.compatibility_mode = CompatibilityMode(node.compatibility_mode)
             session.add(asset)
             created.add(uid)
             await record(
-                session, principal, "asset.created", "asset", asset.id, {"fqn": node.fqn, "source": "dbt"}
+                session,
+                principal,
+                "asset.created",
+                "asset",
+                asset.id,
+                {"fqn": node.fqn, "source": project.source},
             )
-        elif _update_metadata(asset, node, owner, project_meta(project, node), uid):
+        elif _update_metadata(asset, node, owner, project):
             results[uid] = SyncedAsset(unique_id=uid, fqn=node.fqn, asset_id=asset.id, status="updated")
-            await record(session, principal, "asset.updated", "asset", asset.id, {"source": "dbt"})
+            await record(session, principal, "asset.updated", "asset", asset.id, {"source": project.source})
         assets[uid] = asset
     await session.flush()
 
@@ -203,6 +210,7 @@ async def sync_manifest(
                 ev,
                 cmd,
                 pending_proposals.get(asset.id, []),
+                node_id=uid,
                 metadata_changed=uid in results,
             )
         except TesseraError as exc:
@@ -241,7 +249,7 @@ async def sync_manifest(
         session,
         principal,
         "sync.completed",
-        "dbt_project",
+        f"{project.source}_project",
         project.project_name,
         {"environment": opts.environment, "summary": summary.model_dump()},
     )
@@ -260,8 +268,10 @@ async def sync_manifest(
     )
     return SyncResult(
         project_name=project.project_name,
-        dbt_version=project.dbt_version or None,
-        schema_version=project.schema_version,
+        source=project.source,
+        dbt_version=(project.dbt_version or None) if isinstance(project, DbtProject) else None,
+        schema_version=project.schema_version if isinstance(project, DbtProject) else None,
+        version=project.version,
         summary=summary,
         assets=ordered,
         warnings=warnings,
@@ -270,13 +280,16 @@ async def sync_manifest(
     )
 
 
-def content_hash(node: DbtAsset) -> str:
+def content_hash(node: SourceAsset) -> str:
     """The hash a contract published from this node carries (see ``Contract.content_hash``)."""
     return json_fingerprint([node.schema, node.guarantees])
 
 
 async def load_changed_schemas(
-    session: AsyncSession, project: DbtProject, assets: dict[str, Asset], actives: dict[uuid.UUID, Contract]
+    session: AsyncSession,
+    project: SourceProject,
+    assets: dict[str, Asset],
+    actives: dict[uuid.UUID, Contract],
 ) -> None:
     """Load the active schema only of nodes whose contract content changed (the diff needs it)."""
     stale = [
@@ -287,9 +300,7 @@ async def load_changed_schemas(
     await repository.load_schemas(session, stale)
 
 
-def _update_metadata(
-    asset: Asset, node: DbtAsset, owner: ResolvedOwner, meta: dict[str, Any], uid: str
-) -> bool:
+def _update_metadata(asset: Asset, node: SourceAsset, owner: ResolvedOwner, project: SourceProject) -> bool:
     """Bring an asset's descriptive fields in line with its node; True when something changed."""
     wanted: dict[str, Any] = {
         "fqn": node.fqn,
@@ -297,8 +308,8 @@ def _update_metadata(
         "tags": list(node.tags),
         "resource_type": RESOURCE_TYPES.get(node.resource_type, ResourceType.OTHER),
         "contact": node.contact,
-        "dbt_unique_id": uid,
-        "meta": meta,
+        "dbt_unique_id": project.stored_unique_id(node),
+        "meta": project.asset_meta(node),
         "owner_team_id": owner.team_id,
         "steward_user_id": owner.steward_user_id,
     }
@@ -319,9 +330,9 @@ async def _apply(
     cmd: PublishCommand,
     proposals: list[Proposal],
     *,
+    node_id: str,
     metadata_changed: bool,
 ) -> SyncedAsset:
-    node_id = asset.dbt_unique_id or ""
     if active is not None and ev.unchanged:
         return SyncedAsset(
             unique_id=node_id,
@@ -377,8 +388,8 @@ async def _apply(
     )
 
 
-async def _sync_lineage(session: AsyncSession, project: DbtProject, assets: dict[str, Asset]) -> int:
-    """``depends_on`` becomes lineage edges; edges the manifest no longer has are removed."""
+async def _sync_lineage(session: AsyncSession, project: SourceProject, assets: dict[str, Asset]) -> int:
+    """``depends_on`` becomes lineage edges (kind: the source); edges the project no longer has go."""
     wanted = {
         (assets[uid].id, assets[parent].id)
         for uid, node in project.assets.items()
@@ -388,7 +399,8 @@ async def _sync_lineage(session: AsyncSession, project: DbtProject, assets: dict
     }
     have = await repository.edges_into(session, [a.id for a in assets.values()])
     await repository.delete_edges(
-        session, [edge_id for key, (edge_id, kind) in have.items() if key not in wanted and kind == "dbt"]
+        session,
+        [edge_id for key, (edge_id, kind) in have.items() if key not in wanted and kind == project.source],
     )
     new = sorted(wanted - set(have))
     if new:
@@ -401,7 +413,7 @@ async def _sync_lineage(session: AsyncSession, project: DbtProject, assets: dict
                     "id": uuid.uuid4(),
                     "downstream_asset_id": d,
                     "upstream_asset_id": u,
-                    "kind": "dbt",
+                    "kind": project.source,
                     "created_at": now,
                     "updated_at": now,
                 }
@@ -414,7 +426,7 @@ async def _sync_lineage(session: AsyncSession, project: DbtProject, assets: dict
 async def _handle_removed(
     session: AsyncSession,
     principal: Principal,
-    project: DbtProject,
+    project: SourceProject,
     opts: SyncOptions,
     existing: list[Asset],
     results: dict[str, SyncedAsset],
@@ -425,7 +437,7 @@ async def _handle_removed(
         a
         for a in existing
         if belongs_to_sync(a, project, opts.include_packages)
-        and a.dbt_unique_id not in project.assets
+        and node_id(a, project) not in project.assets
         and a.deleted_at is None
     ]
     if not gone:
@@ -433,7 +445,7 @@ async def _handle_removed(
     regs = await repository.registrations(session, [a.id for a in gone])
     pending = await repository.proposals(session, [a.id for a in gone], OPEN_OR_APPROVED)
     for asset in gone:
-        uid = asset.dbt_unique_id or str(asset.id)
+        uid = node_id(asset, project) or str(asset.id)
         if not principal.acts_for(asset.owner_team_id):
             warnings.append(
                 SyncWarning(
@@ -468,7 +480,7 @@ async def _handle_removed(
                     )
                 )
                 continue
-            open_removal = await _open_removal(session, principal, asset, consumers)
+            open_removal = await _open_removal(session, principal, asset, consumers, project.source)
         results[uid] = SyncedAsset(
             unique_id=uid,
             fqn=asset.fqn,
@@ -480,13 +492,13 @@ async def _handle_removed(
 
 
 async def _open_removal(
-    session: AsyncSession, principal: Principal, asset: Asset, consumers: list[uuid.UUID]
+    session: AsyncSession, principal: Principal, asset: Asset, consumers: list[uuid.UUID], source: str
 ) -> Proposal:
     change = {
         "kind": "asset_removed",
         "path": "",
         "breaking": True,
-        "message": f"'{asset.fqn}' was removed from the dbt project.",
+        "message": f"'{asset.fqn}' was removed from the {source} project.",
     }
     proposal = Proposal(
         id=uuid.uuid4(),

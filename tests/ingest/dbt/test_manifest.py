@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 from functools import cache
 from pathlib import Path
@@ -41,7 +42,8 @@ def changed(variant: str) -> dict[str, set[str]]:
         if uid not in base or uid not in other:
             out[uid] = {"added" if uid not in base else "removed"}
         elif base[uid] != other[uid]:
-            out[uid] = {f for f in DbtAsset.__slots__ if getattr(base[uid], f) != getattr(other[uid], f)}
+            names = (f.name for f in dataclasses.fields(DbtAsset))
+            out[uid] = {f for f in names if getattr(base[uid], f) != getattr(other[uid], f)}
     return out
 
 

@@ -71,11 +71,13 @@ class DefinitionChange(Model):
 
 
 class SyncResult(Model):
-    """The answer of ``dbt.sync``."""
+    """The answer of ``dbt.sync`` (and ``openapi.sync``; ``source`` names which)."""
 
     project_name: str
+    source: str = "dbt"
     dbt_version: str | None = None
-    schema_version: int
+    schema_version: int | None = None
+    version: str | None = None
     summary: SyncSummary
     assets: list[SyncedAsset] = Field(default_factory=list)
     warnings: list[SyncWarning] = Field(default_factory=list)

@@ -8,6 +8,15 @@ from tessera_sdk.resources.dbt import AsyncDbt, Dbt, ManifestSource, encode_mani
 from tessera_sdk.resources.proposals import AsyncProposals, Proposals
 from tessera_sdk.resources.quality import AsyncQuality, Quality
 from tessera_sdk.resources.registrations import AsyncRegistrations, Registrations
+from tessera_sdk.resources.sources import (
+    AsyncGraphQl,
+    AsyncOpenApi,
+    AsyncSqlMesh,
+    DocumentSource,
+    GraphQl,
+    OpenApi,
+    SqlMesh,
+)
 from tessera_sdk.resources.teams import AsyncTeams, Teams
 from tessera_sdk.resources.users import AsyncUsers, Users
 from tessera_sdk.resources.webhooks import AsyncWebhooks, Webhooks
@@ -20,19 +29,26 @@ __all__ = [
     "AsyncAudit",
     "AsyncContracts",
     "AsyncDbt",
+    "AsyncGraphQl",
+    "AsyncOpenApi",
     "AsyncProposals",
     "AsyncQuality",
     "AsyncRegistrations",
+    "AsyncSqlMesh",
     "AsyncTeams",
     "AsyncUsers",
     "AsyncWebhooks",
     "Audit",
     "Contracts",
     "Dbt",
+    "DocumentSource",
+    "GraphQl",
     "ManifestSource",
+    "OpenApi",
     "Proposals",
     "Quality",
     "Registrations",
+    "SqlMesh",
     "Teams",
     "Users",
     "Webhooks",

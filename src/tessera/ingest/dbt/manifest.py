@@ -111,6 +111,7 @@ def _parse(data: ManifestInput, *, include_packages: bool) -> DbtProject:
     assets, exposures = _one_node_per_relation(assets, exposures, warnings)
     code = {uid: _code(lookup[uid]) for uid in assets if lookup[uid].get("resource_type") in CODE_TYPES}
     return DbtProject(
+        source="dbt",
         project_name=root or "",
         dbt_version=str(metadata.get("dbt_version") or ""),
         schema_version=loaded.schema_version,

@@ -1,0 +1,145 @@
+"""``tessera openapi|graphql sync|check|diff``: the same commands for every source but dbt.
+
+``sync`` and ``check`` send the document to the server (``/sync/<source>`` and its ``/impact``) and print
+what the dbt commands print, with the same ``--json`` and Markdown shapes, so the GitHub Action works
+unchanged. ``diff`` works offline, like ``tessera schema diff``: exit 0 compatible, 1 breaking, 2 unusable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tessera.cli.context import Ctx, command
+from tessera.cli.dbt import EnvOption, OwnerOption, render_check, render_sync
+from tessera.cli.github import default_source_ref, verdict_marker
+from tessera.cli.lookup import resolve_team_id
+from tessera.core import CoreError
+from tessera.ingest.compare import compare_projects, summary
+from tessera.ingest.graphql import parse_graphql
+from tessera.ingest.openapi import parse_openapi
+from tessera.ingest.source import InvalidSourceError, SourceProject
+
+EXIT_BREAKING, EXIT_UNUSABLE = 1, 2
+SOURCE_TIMEOUT = 300.0
+
+DocumentArg = Annotated[Path, typer.Argument(help="The document (a file).", metavar="FILE")]
+ProjectOption = Annotated[
+    str | None, typer.Option("--project", help="Project name (default: derived from the document).")
+]
+RefOption = Annotated[
+    str | None,
+    typer.Option(help="Pull request reference; default github:$GITHUB_REPOSITORY#<PR number>."),
+]
+MarkdownOption = Annotated[
+    Path | None, typer.Option("--markdown", help="Write the Markdown report (for a PR comment) to this file.")
+]
+OldArg = Annotated[Path, typer.Argument(help="The current document.", metavar="OLD")]
+NewArg = Annotated[Path, typer.Argument(help="The proposed document.", metavar="NEW")]
+
+Parse = Callable[[bytes, str | None], SourceProject]
+
+
+def _read(ctx: Ctx, path: Path) -> bytes:
+    if not path.is_file():
+        ctx.fail(f"file not found: {path}", EXIT_UNUSABLE)
+    return path.read_bytes()
+
+
+def source_app(source: str, label: str, parse: Parse) -> typer.Typer:
+    """The ``sync``, ``check`` and ``diff`` commands of one source; ``label`` names its documents."""
+    app = typer.Typer(
+        help=f"{label}: sync after merge, check in pull requests, diff offline.", no_args_is_help=True
+    )
+
+    @command(app, "sync")
+    def sync(
+        ctx: Ctx,
+        document: DocumentArg,
+        owner_team: OwnerOption = None,
+        environment: EnvOption = "production",
+        project: ProjectOption = None,
+    ) -> None:
+        """Sync a (merged) document: publish compatible changes, propose breaking ones."""
+        body = _read(ctx, document)
+        client = ctx.client(timeout=SOURCE_TIMEOUT)
+        resource = getattr(client, source)
+        owner = resolve_team_id(client, owner_team)
+        result = resource.sync(body, owner_team_id=owner, environment=environment, project=project)
+        if ctx.json:
+            ctx.emit_json(result)
+        else:
+            render_sync(ctx, result)
+
+    @command(app, "check", error_exit=EXIT_UNUSABLE)
+    def check(
+        ctx: Ctx,
+        document: DocumentArg,
+        source_ref: RefOption = None,
+        markdown: MarkdownOption = None,
+        environment: EnvOption = "production",
+        project: ProjectOption = None,
+    ) -> None:
+        """Check a pull request's document: exit 0 when nothing breaking is left unacknowledged, 1 when
+        something is, 2 when the input is unusable or the server unreachable."""
+        body = _read(ctx, document)
+        ref = source_ref or default_source_ref(os.environ)
+        resource = getattr(ctx.client(timeout=SOURCE_TIMEOUT), source)
+        result = resource.impact(body, environment=environment, project=project, source_ref=ref)
+        if markdown is not None:
+            markdown.parent.mkdir(parents=True, exist_ok=True)
+            markdown.write_text(
+                f"{result.markdown.rstrip()}\n\n{verdict_marker(result.verdict)}\n", encoding="utf-8"
+            )
+        if ctx.json:
+            ctx.emit_json(result)
+        else:
+            render_check(ctx, result, proposed=False)
+        if result.verdict != "pass":
+            raise typer.Exit(EXIT_BREAKING)
+
+    @command(app, "diff", error_exit=EXIT_UNUSABLE)
+    def diff(ctx: Ctx, old: OldArg, new: NewArg) -> None:
+        """Compare two documents offline: exit 0 compatible, 1 breaking, 2 unusable input."""
+        projects = []
+        for path in (old, new):
+            try:
+                projects.append(parse(_read(ctx, path), "diff"))
+            except InvalidSourceError as exc:
+                ctx.fail(f"{path}: {exc.message}", EXIT_UNUSABLE)
+        try:
+            changes = compare_projects(projects[0], projects[1])
+        except CoreError as exc:
+            ctx.fail(f"not a usable schema: {exc}", EXIT_UNUSABLE)
+        compatible = not any(c.breaking for c in changes)
+        if ctx.json:
+            ctx.emit_json({"compatible": compatible, "changes": [c.to_dict() for c in changes]})
+        else:
+            rows = [
+                (
+                    c.path,
+                    c.kind,
+                    "BREAKING" if c.breaking else "dangerous" if c.dangerous else "ok",
+                    c.message,
+                )
+                for c in changes
+            ]
+            if rows:
+                ctx.table("Changes", ["Path", "Kind", "Verdict", "Change"], rows)
+            counts = summary(changes)
+            ctx.say(
+                f"{'Compatible' if compatible else 'Breaking'}: {counts['changes']} change(s), "
+                f"{counts['breaking']} breaking, {counts['dangerous']} dangerous."
+            )
+        if not compatible:
+            raise typer.Exit(EXIT_BREAKING)
+
+    return app
+
+
+openapi_app = source_app("openapi", "OpenAPI 3.0/3.1 documents (JSON or YAML)", parse_openapi)
+graphql_app = source_app("graphql", "GraphQL schemas (SDL or introspection JSON)", parse_graphql)

@@ -1,0 +1,100 @@
+"""Reading and validating an OpenAPI 3.0/3.1 document (JSON or YAML) with openapi-spec-validator.
+
+An unreadable or invalid document raises :class:`InvalidSourceError` naming the first problem and where
+it is (a JSON pointer into the document).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+import yaml
+
+from tessera.ingest.source import InvalidSourceError
+
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+VALIDATED_CACHE_SIZE = 32
+
+# Digests of documents that passed validation. Validation is deterministic and, for a big document, takes
+# seconds (openapi-spec-validator walks every schema); a CI job re-syncing an unchanged description skips it.
+_validated: OrderedDict[bytes, None] = OrderedDict()
+_validated_lock = threading.Lock()
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without timestamp conversion: ``2024-01-01`` stays a string, as JSON would have it."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_document(raw: bytes) -> dict[str, Any]:
+    """The document as a dict (JSON if it parses as JSON, else YAML), validated against its version."""
+    if not raw.strip():
+        raise InvalidSourceError("empty", "The document is empty; send an OpenAPI 3.0 or 3.1 file.")
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise InvalidSourceError("too_large", f"The document is larger than {MAX_DOCUMENT_BYTES >> 20} MB.")
+    try:
+        data: object = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        data = _yaml(raw)
+    if not isinstance(data, dict):
+        raise InvalidSourceError("not_openapi", "The document is not a mapping (expected an OpenAPI object).")
+    version = data.get("openapi")
+    if not isinstance(version, str) or not version.startswith(("3.0", "3.1")):
+        found = f"'{version}'" if version is not None else "no 'openapi' field"
+        raise InvalidSourceError(
+            "unsupported_version", f"Only OpenAPI 3.0 and 3.1 documents are read (found {found})."
+        )
+    digest = hashlib.sha256(raw).digest()
+    with _validated_lock:
+        known = digest in _validated
+        if known:
+            _validated.move_to_end(digest)
+    if not known:
+        _validate(data)
+        with _validated_lock:
+            _validated[digest] = None
+            while len(_validated) > VALIDATED_CACHE_SIZE:
+                _validated.popitem(last=False)
+    return data
+
+
+def _yaml(raw: bytes) -> object:
+    try:
+        return yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
+        raise InvalidSourceError("invalid_yaml", f"Not valid JSON or YAML: {exc.problem}{where}.") from None
+    except yaml.YAMLError as exc:
+        raise InvalidSourceError("invalid_yaml", f"Not valid JSON or YAML: {exc}.") from None
+
+
+def _validate(data: Mapping[str, Any]) -> None:
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from referencing.exceptions import Unresolvable
+
+    cls = OpenAPIV31SpecValidator if str(data["openapi"]).startswith("3.1") else OpenAPIV30SpecValidator
+    try:
+        error = next(iter(cls(data).iter_errors()), None)
+    except Unresolvable as exc:
+        ref = getattr(exc, "ref", str(exc))
+        raise InvalidSourceError(
+            "invalid_openapi", f"Invalid OpenAPI document: '{ref}' points at nothing."
+        ) from None
+    except RecursionError:
+        raise InvalidSourceError("invalid_openapi", "The document nests too deeply to validate.") from None
+    if error is None:
+        return
+    path = "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in error.path)
+    message = str(getattr(error, "message", error)).splitlines()[0][:300]
+    raise InvalidSourceError("invalid_openapi", f"Invalid OpenAPI document at {path}: {message}")

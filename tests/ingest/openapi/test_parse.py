@@ -1,0 +1,181 @@
+"""parse_openapi: assets per operation, references, directions, and refusing bad documents."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tessera.ingest.openapi import parse_openapi
+from tessera.ingest.source import InvalidSourceError, OwnerRef
+from tests.ingest.openapi.documents import dumps, pet, petstore
+
+BOX = Path(__file__).parents[2] / "fixtures" / "openapi" / "box-openapi.json.gz"
+
+
+def test_each_operation_becomes_parameter_request_and_response_assets() -> None:
+    project = parse_openapi(dumps(petstore()))
+    assert (project.source, project.project_name, project.version, project.warnings) == (
+        "openapi",
+        "pet-store",
+        "1.0.0",
+        (),
+    )
+    assert sorted(project.assets) == [
+        "delete:/pets/{petId}.parameters",
+        "get:/pets.parameters",
+        "get:/pets.response.200.application/json",
+        "get:/pets/{petId}.parameters",
+        "get:/pets/{petId}.response.200.application/json",
+        "get:/pets/{petId}.response.404.application/json",
+        "post:/pets.request.application/json",
+        "post:/pets.response.201.application/json",
+        "post:/pets.response.default.application/json",
+    ]
+    listed = project.assets["get:/pets.response.200.application/json"]
+    assert listed.fqn == "pet-store.get:/pets.response.200.application/json"
+    assert (listed.resource_type, listed.compatibility_mode, listed.tags) == (
+        "response",
+        "backward",
+        ("pets",),
+    )
+    assert listed.owner == OwnerRef("platform@shop.example", None, "platform@shop.example")
+    assert listed.contact == "pets@shop.example"
+    assert listed.meta["operation_id"] == "listPets"
+    params = project.assets["get:/pets/{petId}.parameters"].schema
+    assert params == {
+        "type": "object",
+        "properties": {"path:petId": {"type": "string"}},
+        "required": ["path:petId"],
+    }
+
+
+def test_read_only_fields_are_not_sent_and_write_only_fields_are_not_returned() -> None:
+    project = parse_openapi(dumps(petstore()))
+    request = project.assets["post:/pets.request.application/json"].schema
+    response = project.assets["post:/pets.response.201.application/json"].schema
+    assert isinstance(request["properties"], dict) and isinstance(response["properties"], dict)
+    assert "id" not in request["properties"] and request["required"] == ["name"]
+    assert "secret" in request["properties"]
+    assert "secret" not in response["properties"] and response["required"] == ["id", "name"]
+
+
+def test_recursive_references_stop_instead_of_expanding_forever() -> None:
+    project = parse_openapi(dumps(petstore()))
+    response = project.assets["get:/pets/{petId}.response.200.application/json"].schema
+    category = response["properties"]["category"]  # type: ignore[index, call-overload]
+    assert category["properties"]["parent"] == {"x-recursive": "#/components/schemas/Category"}
+
+
+def test_mutually_recursive_types_and_a_self_referencing_schema_terminate() -> None:
+    doc = petstore()
+    schemas = doc["components"]["schemas"]
+    schemas["A"] = {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}}
+    schemas["B"] = {"type": "array", "items": {"$ref": "#/components/schemas/A"}}
+    pet(doc)["properties"]["a"] = {"$ref": "#/components/schemas/A"}
+    pet(doc)["properties"]["b"] = {"$ref": "#/components/schemas/B"}
+    project = parse_openapi(dumps(doc))
+    schema = project.assets["get:/pets/{petId}.response.200.application/json"].schema
+    props = schema["properties"]
+    assert props["a"]["properties"]["b"]["items"] == {"x-recursive": "#/components/schemas/A"}  # type: ignore[index, call-overload]
+    # B reaches A, whose expansion (cut only at itself) is shared: B -> A -> B -> (A again: cut).
+    assert props["b"]["items"]["properties"]["b"]["items"] == {"x-recursive": "#/components/schemas/A"}  # type: ignore[index, call-overload]
+
+
+def test_yaml_json_and_both_versions_give_the_same_contracts() -> None:
+    as_json = parse_openapi(dumps(petstore()))
+    as_yaml = parse_openapi(yaml.safe_dump(petstore()).encode())
+    assert as_json == as_yaml
+    v31 = parse_openapi(dumps(petstore("3.1.0")))
+    tag = v31.assets["get:/pets/{petId}.response.200.application/json"].schema["properties"]["tag"]  # type: ignore[index, call-overload]
+    assert tag == {"type": ["string", "null"]}
+    assert set(v31.assets) == set(as_json.assets)
+
+
+def test_project_name_can_be_given() -> None:
+    assert parse_openapi(dumps(petstore()), "Shop Pets!").project_name == "shop-pets"
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "fragment"),
+    [
+        (b"", "empty", "empty"),
+        (b"openapi: [unclosed", "invalid_yaml", "line 1"),
+        (b"[1, 2]", "not_openapi", "mapping"),
+        (b'{"swagger": "2.0"}', "unsupported_version", "3.0 and 3.1"),
+        (b'{"openapi": "3.0.3", "info": {"title": "x"}, "paths": {}}', "invalid_openapi", "/info"),
+        (
+            b'{"openapi": "3.0.3", "info": {"title": "x", "version": "1"},'
+            b' "paths": {"/a": {"get": {"responses": {"200": {"description": "x",'
+            b' "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Nope"}}}}}}}}}',
+            "invalid_openapi",
+            "Nope",
+        ),
+    ],
+)
+def test_bad_documents_name_the_first_problem_and_where(raw: bytes, code: str, fragment: str) -> None:
+    with pytest.raises(InvalidSourceError) as caught:
+        parse_openapi(raw)
+    assert caught.value.code == code
+    assert fragment in caught.value.message
+
+
+def test_real_public_document_parses_deterministically() -> None:
+    raw = gzip.decompress(BOX.read_bytes())
+    project = parse_openapi(raw)
+    assert project.project_name == "box-platform-api"
+    assert len(project.assets) > 1000
+    assert project.warnings == ()
+    kinds = {a.resource_type for a in project.assets.values()}
+    assert kinds == {"parameters", "request", "response"}
+    assert parse_openapi(raw) == project
+
+
+def test_responses_promise_their_required_non_null_top_level_fields() -> None:
+    project = parse_openapi(dumps(petstore()))
+    response = project.assets["get:/pets/{petId}.response.200.application/json"]
+    assert response.guarantees == {"columns": {"id": {"not_null": True}, "name": {"not_null": True}}}
+    assert project.assets["post:/pets.request.application/json"].guarantees == {}
+
+
+def test_an_unchanged_document_is_validated_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tessera.ingest.openapi import loading
+
+    calls: list[object] = []
+    real = loading._validate
+    monkeypatch.setattr(loading, "_validate", lambda data: calls.append(data) or real(data))
+    doc = petstore()
+    doc["info"]["title"] = "Validated Once"
+    raw = dumps(doc)
+    assert parse_openapi(raw) == parse_openapi(raw)
+    assert len(calls) == 1
+    doc["info"]["version"] = "2"
+    parse_openapi(dumps(doc))
+    assert len(calls) == 2
+
+
+def test_a_discriminator_is_a_required_field_with_its_values() -> None:
+    doc = petstore()
+    schemas = doc["components"]["schemas"]
+    schemas["Cat"] = {
+        "type": "object",
+        "properties": {"kind": {"type": "string"}, "purrs": {"type": "boolean"}},
+    }
+    schemas["Dog"] = {
+        "type": "object",
+        "properties": {"kind": {"type": "string"}, "barks": {"type": "boolean"}},
+    }
+    schemas["Animal"] = {
+        "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+        "discriminator": {"propertyName": "kind"},
+    }
+    pet(doc)["properties"]["animal"] = {"$ref": "#/components/schemas/Animal"}
+    schema = parse_openapi(dumps(doc)).assets["get:/pets/{petId}.response.200.application/json"].schema
+    animal = schema["properties"]["animal"]  # type: ignore[index, call-overload]
+    assert animal["properties"]["kind"] == {"type": "string", "enum": ["Cat", "Dog"]}
+    assert animal["required"] == ["kind"] and len(animal["oneOf"]) == 2
+    schemas["Animal"]["discriminator"]["mapping"] = {"cat": "#/components/schemas/Cat"}
+    schema = parse_openapi(dumps(doc)).assets["get:/pets/{petId}.response.200.application/json"].schema
+    assert schema["properties"]["animal"]["properties"]["kind"]["enum"] == ["cat"]  # type: ignore[index, call-overload]
