@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "uv.lock"
 OUTPUT = ROOT / "action-requirements.txt"
 # What the CLI imports besides the SDK (whose own dependencies are read from the lock).
+# (The OpenAPI and GraphQL parsers, which only the offline `diff` commands import, are left out: those
+# commands say what to install.)
 CLI_ROOTS = ("typer", "rich", "orjson")
 HEADER = (
     "# The Tessera client's third-party packages (tessera-sdk and the CLI), pinned from uv.lock.\n"
@@ -52,7 +54,9 @@ def main() -> int:
     text = render()
     if "--check" in sys.argv[1:]:
         if not OUTPUT.is_file() or OUTPUT.read_text() != text:
-            print(f"{OUTPUT.name} is out of date: run python3 scripts/client_requirements.py", file=sys.stderr)
+            print(
+                f"{OUTPUT.name} is out of date: run python3 scripts/client_requirements.py", file=sys.stderr
+            )
             return 1
         return 0
     OUTPUT.write_text(text)

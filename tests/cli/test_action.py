@@ -96,6 +96,8 @@ run()
         ["ci", "github-comment", "--help"],
         ["impact", "--help"],
         ["webhook", "list", "--help"],
+        ["openapi", "diff", "--help"],
+        ["graphql", "diff", "--help"],
     ],
 )
 def test_client_commands_run_without_the_server_packages(args: list[str]) -> None:

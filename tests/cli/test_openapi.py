@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -97,3 +98,24 @@ def test_unusable_input_exits_2_naming_the_file(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "bad.yaml" in result.output and "invalid" in result.output.lower()
     assert diff(str(tmp_path / "missing.json"), str(bad)).exit_code == 2
+
+
+def test_diff_without_the_parser_packages_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A client-only install (the GitHub Action's) has no document parsers: `diff` says what to install.
+    import importlib
+
+    real = importlib.import_module
+
+    def missing(name: str, *args: Any) -> Any:
+        if name == "tessera.ingest.openapi":
+            raise ModuleNotFoundError("No module named 'yaml'", name="yaml")
+        return real(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", missing)
+    old = write(tmp_path, "old.json", petstore())
+    result = diff(old, old)
+    assert result.exit_code == 2
+    assert "needs the package 'yaml'" in result.output
+    assert "pip install openapi-spec-validator pyyaml" in result.output

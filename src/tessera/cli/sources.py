@@ -7,6 +7,7 @@ unchanged. ``diff`` works offline, like ``tessera schema diff``: exit 0 compatib
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -20,8 +21,6 @@ from tessera.cli.github import default_source_ref, verdict_marker
 from tessera.cli.lookup import resolve_team_id
 from tessera.core import CoreError
 from tessera.ingest.compare import compare_projects, summary
-from tessera.ingest.graphql import parse_graphql
-from tessera.ingest.openapi import parse_openapi
 from tessera.ingest.source import InvalidSourceError, SourceProject
 
 EXIT_BREAKING, EXIT_UNUSABLE = 1, 2
@@ -141,5 +140,35 @@ def source_app(source: str, label: str, parse: Parse) -> typer.Typer:
     return app
 
 
-openapi_app = source_app("openapi", "OpenAPI 3.0/3.1 documents (JSON or YAML)", parse_openapi)
-graphql_app = source_app("graphql", "GraphQL schemas (SDL or introspection JSON)", parse_graphql)
+def _parser(module: str, function: str, packages: str) -> Parse:
+    """The document parser of a source, imported when a document is read offline (``diff``).
+
+    The CLI starts without the parsers, and the GitHub Action's client install, which only sends
+    documents to the server, does without their packages; ``diff`` then says what to install.
+    """
+
+    def parse(raw: bytes, name: str | None) -> SourceProject:
+        try:
+            parser: Parse = getattr(importlib.import_module(module), function)
+        except ModuleNotFoundError as exc:
+            typer.echo(
+                f"Reading these documents offline needs the package '{exc.name}', which this install "
+                f"lacks: pip install {packages}",
+                err=True,
+            )
+            raise typer.Exit(2) from None
+        return parser(raw, name)
+
+    return parse
+
+
+openapi_app = source_app(
+    "openapi",
+    "OpenAPI 3.0/3.1 documents (JSON or YAML)",
+    _parser("tessera.ingest.openapi", "parse_openapi", "openapi-spec-validator pyyaml"),
+)
+graphql_app = source_app(
+    "graphql",
+    "GraphQL schemas (SDL or introspection JSON)",
+    _parser("tessera.ingest.graphql", "parse_graphql", "graphql-core"),
+)
