@@ -30,6 +30,7 @@ from tessera.perf import frozen_startup_heap
 from tessera.proposals.router import router as proposals_router
 from tessera.quality.router import router as quality_router
 from tessera.registrations.router import router as registrations_router
+from tessera.request_guard import RequestGuardMiddleware
 from tessera.resources import open_resources
 from tessera.sync.router import router as sync_router
 from tessera.teams.router import router as teams_router
@@ -203,6 +204,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    # Inside the request id middleware: a refused request's error body carries its id.
+    app.add_middleware(
+        RequestGuardMiddleware,
+        render=error_response,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     app.include_router(health_router)

@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     ui_signin_per_minute: int = Field(
         default=30, ge=0, description="Web UI sign-in attempts per client address per minute; 0 = off."
     )
+    max_body_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="Largest request body (413 above it), uploads aside."
+    )
+    max_upload_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=1024,
+        description="Largest dbt manifest upload (the compressed size for a gzip upload).",
+    )
     db_echo: bool = False
     gc_freeze_startup: bool = False
     sync_pause_gc: bool = Field(

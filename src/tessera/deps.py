@@ -25,6 +25,7 @@ from tessera.enums import Scope
 from tessera.errors import Forbidden, TesseraError, ValidationFailed
 from tessera.notifications.ssrf import UrlPolicy
 from tessera.resources import AppResources, app_resources
+from tessera.schemas import MAX_OFFSET
 
 
 async def get_resources(request: Request) -> AppResources:
@@ -142,8 +143,9 @@ async def page_params(limit: int = 50, offset: int = 0) -> Page:
     """
     if not 1 <= limit <= 500:
         raise ValidationFailed("limit must be between 1 and 500.", code="invalid_limit")
-    if offset < 0:
-        raise ValidationFailed("offset must be 0 or more.", code="invalid_offset")
+    if not 0 <= offset <= MAX_OFFSET:
+        # Above 64 bits no database takes it; far below that no list has that many rows.
+        raise ValidationFailed(f"offset must be between 0 and {MAX_OFFSET}.", code="invalid_offset")
     return Page(limit, offset)
 
 

@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 T = TypeVar("T")
 
+# The largest list offset (API ``offset``, UI page numbers) accepted: far above any row count, far below
+# the 64-bit integers databases take.
+MAX_OFFSET = 2**31 - 1
+
 
 class PageLike(Protocol):
     """limit/offset of a requested page."""
