@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
@@ -44,9 +45,12 @@ from tessera.webhooks.router import router as webhooks_router
 
 log = logging.getLogger("tessera")
 
+_REQUEST_ID = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
 
 class RequestIdMiddleware:
-    """Tags each request with an id (the caller's ``X-Request-ID`` or a new one) and echoes it back."""
+    """Tags each request with an id (the caller's ``X-Request-ID`` when it is 1-64 letters, digits and
+    ``._:-``, else a new one) and echoes it back."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -58,7 +62,9 @@ class RequestIdMiddleware:
         request_id = None
         for name, value in scope.get("headers", []):
             if name == b"x-request-id":
-                request_id = value.decode("latin-1")[:64]
+                # Stored in the audit log and echoed in headers: only a short token is taken as given.
+                if _REQUEST_ID.fullmatch(value) is not None:
+                    request_id = value.decode("ascii")
                 break
         request_id = request_id or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
