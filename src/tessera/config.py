@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str = ""
     redis_url: str | None = None
+    redis_timeout_seconds: float = Field(
+        default=0.1,
+        gt=0,
+        description="Connect and reply timeout of Redis calls; past it a request counts its limit in memory.",
+    )
     auth_disabled: bool = False
     bootstrap_api_key: str | None = None
     secret_key: str = ""
@@ -43,6 +48,11 @@ class Settings(BaseSettings):
 
     rate_limit_per_minute: int = Field(default=600, ge=0, description="Requests per key per minute; 0 = off.")
     api_key_cache_seconds: float = 30.0
+    failed_auth_per_minute: int = Field(
+        default=30,
+        ge=0,
+        description="Failed authentications per client address per minute (per process) before 429; 0 = off.",
+    )
     ui_session_hours: float = Field(default=12.0, gt=0, description="Lifetime of a web UI sign-in.")
     ui_signin_per_minute: int = Field(
         default=30, ge=0, description="Web UI sign-in attempts per client address per minute; 0 = off."

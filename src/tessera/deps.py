@@ -22,7 +22,7 @@ from tessera.auth.authentication import KeyAuthenticator
 from tessera.auth.principal import Principal
 from tessera.config import Settings
 from tessera.enums import Scope
-from tessera.errors import Forbidden, TesseraError, ValidationFailed
+from tessera.errors import Forbidden, TesseraError, Unauthenticated, ValidationFailed
 from tessera.notifications.ssrf import UrlPolicy
 from tessera.resources import AppResources, app_resources
 from tessera.schemas import MAX_OFFSET
@@ -102,7 +102,15 @@ async def get_principal(request: Request, resources: ResourcesDep) -> Principal:
     auth = request.headers.get("authorization")
     if raw is None and auth and auth.lower().startswith("bearer "):
         raw = auth[7:].strip()
-    principal = await resources.authenticator.authenticate(raw)
+    # An address that keeps presenting bad keys is refused before its next key costs a lookup.
+    address = request.client.host if request.client else "unknown"
+    resources.failed_auth.check(address)
+    try:
+        principal = await resources.authenticator.authenticate(raw)
+    except Unauthenticated:
+        if raw:  # a missing key costs nothing to refuse; a wrong one may have cost a lookup
+            resources.failed_auth.failed(address)
+        raise
     limit = settings.rate_limit_per_minute
     if limit:
         await resources.rate_limiter.hit(principal.key_id or "anonymous", limit)
