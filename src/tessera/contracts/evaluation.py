@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,7 @@ from tessera.core import (
 from tessera.db.models import Asset, Contract
 from tessera.enums import ProposalSource
 from tessera.errors import ValidationFailed
+from tessera.perf import paused_gc
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +93,17 @@ async def evaluate(
             if needs_history(asset)
             else [active.schema_def]
         )
-    return evaluate_against(asset, active, history, cmd)
+    # Validating, fingerprinting and diffing a wide schema is seconds of CPU: in a thread, so the event
+    # loop keeps answering other requests (/health among them) meanwhile.
+    return await asyncio.to_thread(_evaluate_paused, asset, active, history, cmd)
+
+
+def _evaluate_paused(
+    asset: Asset, active: Contract | None, history: list[dict[str, Any]], cmd: PublishCommand
+) -> Evaluated:
+    # A full collection over a wide schema's objects holds every thread, the event loop's too.
+    with paused_gc():
+        return evaluate_against(asset, active, history, cmd)
 
 
 def evaluate_against(
