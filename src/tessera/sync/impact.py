@@ -60,7 +60,7 @@ async def check(
     gone = [
         a
         for a in existing
-        if belongs_to_sync(a, project, opts.include_packages) and a.dbt_unique_id not in project.assets
+        if belongs_to_sync(a, project, opts.include_packages) and not project.lists(a.dbt_unique_id)
     ]
     actives = await repository.active_contracts(session, [a.id for a in matched.values()])
     # Consumers, proposals and history matter only for nodes whose contract content changed (most of a

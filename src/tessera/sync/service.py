@@ -417,7 +417,7 @@ async def _handle_removed(
         a
         for a in existing
         if belongs_to_sync(a, project, opts.include_packages)
-        and a.dbt_unique_id not in project.assets
+        and not project.lists(a.dbt_unique_id)
         and a.deleted_at is None
     ]
     if not gone:

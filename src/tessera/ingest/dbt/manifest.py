@@ -90,10 +90,17 @@ def _parse(data: ManifestInput, *, include_packages: bool) -> DbtProject:
                 if target in asset_ids:
                     tests_by_node.setdefault(target, []).append(node)
 
-    assets = {
-        uid: _asset(uid, lookup[uid], tests_by_node.get(uid, ()), lookup, asset_ids, dialect, warnings)
-        for uid in candidates
-    }
+    assets: dict[str, DbtAsset] = {}
+    unreadable: set[str] = set()
+    for uid in candidates:
+        try:
+            assets[uid] = _asset(
+                uid, lookup[uid], tests_by_node.get(uid, ()), lookup, asset_ids, dialect, warnings
+            )
+        except _Unreadable as exc:
+            # Read as "no columns", a malformed node would publish a contract without them: skip it.
+            warnings.append(ManifestWarning(uid, "malformed_columns", f"{exc}; the node is left unchanged"))
+            unreadable.add(uid)
     exposures = [
         _exposure(uid, node, asset_ids, warnings)
         for uid, node in sorted(loaded.exposures.items())
@@ -107,7 +114,7 @@ def _parse(data: ManifestInput, *, include_packages: bool) -> DbtProject:
         included,
         warnings,
     )
-    code = {uid: _code(lookup[uid]) for uid in candidates if lookup[uid].get("resource_type") in CODE_TYPES}
+    code = {uid: _code(lookup[uid]) for uid in assets if lookup[uid].get("resource_type") in CODE_TYPES}
     return DbtProject(
         project_name=root or "",
         dbt_version=str(metadata.get("dbt_version") or ""),
@@ -117,6 +124,7 @@ def _parse(data: ManifestInput, *, include_packages: bool) -> DbtProject:
         warnings=tuple(sorted(set(warnings), key=lambda w: (w.node, w.code, w.message))),
         adapter_type=dialect,
         code=code,
+        unreadable=frozenset(unreadable),
     )
 
 
@@ -196,6 +204,10 @@ def _owner_and_contact(
     return owner, contact
 
 
+def _kind(value: object) -> str:
+    return "a list" if isinstance(value, list) else f"a {type(value).__name__}"
+
+
 def _text(value: object) -> str:
     if not isinstance(value, str) or not value:
         return ""
@@ -204,12 +216,20 @@ def _text(value: object) -> str:
     return value.strip()
 
 
+class _Unreadable(Exception):
+    """A node whose columns cannot be read; the message says why."""
+
+
 def _schema(uid: str, node: Node, dialect: str | None, warnings: list[ManifestWarning]) -> JsonObject:
     properties: JsonObject = {}
     columns = node.get("columns")
-    for key, column in columns.items() if isinstance(columns, dict) else ():
+    if columns is None:
+        columns = {}  # no columns documented (dbt writes {}): a contract of no columns, as declared
+    if not isinstance(columns, dict):
+        raise _Unreadable(f"`columns` is {_kind(columns)}, not an object of columns")
+    for key, column in columns.items():
         if not isinstance(column, dict):
-            continue
+            raise _Unreadable(f"column `{key}` is {_kind(column)}, not an object")
         name = normalise_identifier(str(column.get("name") or key))
         if name in properties:
             warnings.append(ManifestWarning(uid, "duplicate_column", f"column `{name}` is declared twice"))

@@ -127,3 +127,10 @@ class DbtProject:
     adapter_type: str | None = None
     code: Mapping[str, DbtCode] = field(default_factory=dict)
     """The code of each model and snapshot of ``assets``, keyed by unique_id."""
+    unreadable: frozenset[str] = frozenset()
+    """Nodes the manifest has but that cannot be read (malformed ``columns``): reported in ``warnings``,
+    absent from ``assets``, and never taken for removed; a sync leaves their assets as they are."""
+
+    def lists(self, unique_id: str | None) -> bool:
+        """True when the manifest has the node, readable or not: only a node it lacks is removed."""
+        return unique_id is not None and (unique_id in self.assets or unique_id in self.unreadable)
