@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import ADMIN, API, Api
+from tests.helpers import ADMIN, Api
 from tests.ingest.dbt.builders import manifest, model
 
 UID = "model.shop.orders"
