@@ -1,0 +1,32 @@
+"""audit log: refuse TRUNCATE as well as UPDATE and DELETE
+
+Revision ID: 0008
+Revises: 0005
+Create Date: 2026-12-07 04:30:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        # Row triggers do not fire for TRUNCATE: a statement trigger refuses it (also when another table's
+        # TRUNCATE ... CASCADE reaches audit.events), with the same function and message.
+        op.execute(
+            "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON audit.events "
+            "FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change()"
+        )
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS events_no_truncate ON audit.events")
