@@ -18,6 +18,7 @@ from tessera.core import (
     Guarantees,
     evaluate_change,
     json_fingerprint,
+    parse_version,
     schema_fingerprint,
     suggest_version,
     validate_schema,
@@ -25,7 +26,7 @@ from tessera.core import (
 )
 from tessera.db.models import Asset, Contract
 from tessera.enums import ProposalSource
-from tessera.errors import ValidationFailed
+from tessera.errors import Conflict, ValidationFailed
 from tessera.perf import paused_gc
 
 
@@ -211,8 +212,23 @@ def evaluate_against(
 
 
 def check_version(current: str | None, proposed: str, bump: Bump) -> None:
-    """Validate a requested version against the current one and the required bump (422 otherwise)."""
+    """Validate a requested version against the current one and the required bump (422 otherwise).
+
+    The current version itself is a 409 ``version_exists``, like any version already published: what
+    the second of two concurrent publishes of one version meets once the first has committed.
+    """
     try:
         validate_version(current, proposed, bump)
     except CoreError as exc:
+        if current is not None and _same_version(current, proposed):
+            raise Conflict(
+                f"Version {proposed} already exists; choose a higher version.", code="version_exists"
+            ) from exc
         raise ValidationFailed(str(exc), code="invalid_version") from exc
+
+
+def _same_version(current: str, proposed: str) -> bool:
+    try:
+        return parse_version(current) == parse_version(proposed)
+    except CoreError:
+        return False
