@@ -24,6 +24,15 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+_DRIVERS = {
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+}
+
+
 class Settings(BaseSettings):
     """Tessera's configuration. Field names map to upper-case environment variables."""
 
@@ -117,6 +126,24 @@ class Settings(BaseSettings):
                 f"(got {value!r})"
             )
         return url
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str) -> str:
+        # The drivers Tessera ships with are the only ones it can use: plain URLs get them, any other
+        # database or driver is refused here, in one line, instead of a traceback from the first connect.
+        url = value.strip()
+        if not url:
+            return url
+        scheme, sep, rest = url.partition("://")
+        driver = _DRIVERS.get(scheme.lower())
+        if not sep or driver is None:
+            got = f"a {scheme!r} URL" if sep else "no scheme"
+            raise ValueError(
+                "must be a PostgreSQL or SQLite URL, e.g. postgresql://user@host:5432/tessera "
+                f"or sqlite:///data/tessera.db (got {got})"
+            )
+        return f"{driver}://{rest}"
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
