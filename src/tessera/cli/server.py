@@ -130,6 +130,46 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] 
     typer.echo(f"Database is at {revision}.")
 
 
+@db_app.command("grant-app-role")
+def db_grant_app_role(
+    role: Annotated[str, typer.Argument(help="An existing PostgreSQL role (CREATE ROLE ... LOGIN first)")],
+) -> None:
+    """Give ROLE least privilege on DATABASE_URL (PostgreSQL): rows only, the audit log append-only."""
+    from tessera.db.roles import app_role_grants
+
+    settings = load_settings()
+    if settings.is_sqlite:
+        typer.secho(
+            "Database error: roles exist on PostgreSQL only; DATABASE_URL is SQLite.", fg="red", err=True
+        )
+        raise typer.Exit(2)
+    try:
+        statements = app_role_grants(role)
+    except ValueError as exc:
+        typer.secho(f"Configuration error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+    try:
+        asyncio.run(_execute_all(settings.database_url, statements))
+    except Exception as exc:  # every failure is one line naming the cause
+        typer.secho(f"Database error: {database_problem(exc)}", fg="red", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{role} may now read and write rows; run the server as {role} with --no-migrate.")
+
+
+async def _execute_all(database_url: str, statements: list[str]) -> None:
+    import sqlalchemy as sa
+
+    from tessera.db.engine import create_engine
+
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            for statement in statements:
+                await conn.execute(sa.text(statement))
+    finally:
+        await engine.dispose()
+
+
 def worker() -> None:
     """Run the background worker on its own (outbox delivery, proposal expiry)."""
     from tessera.db.engine import create_engine, create_session_factory
