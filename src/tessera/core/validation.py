@@ -28,7 +28,13 @@ from tessera.core.schema import Node, deref, unwrap
 from tessera.core.values import canonical_json, canonical_key
 
 
-def validate_schema(obj: object, *, label: str = "schema") -> JsonSchema:
+def validate_schema(
+    obj: object,
+    *,
+    label: str = "schema",
+    max_depth: int = MAX_SCHEMA_DEPTH,
+    max_properties: int | None = MAX_SCHEMA_PROPERTIES,
+) -> JsonSchema:
     """Check that ``obj`` is a usable JSON Schema and return it, typed.
 
     Checks every sub-schema, every keyword the core reads (types, bounds, counts, patterns, ``required``,
@@ -36,8 +42,9 @@ def validate_schema(obj: object, *, label: str = "schema") -> JsonSchema:
     resolves inside the document. Unknown keywords are allowed. Raises InvalidSchemaError whose message
     names the location (a JSON pointer) and the problem; ``label`` names the document in messages.
 
-    A submitted document is also held to the size caps :data:`MAX_SCHEMA_DEPTH` (path segments) and
-    :data:`MAX_SCHEMA_PROPERTIES` (``properties`` entries in all).
+    A submitted document is also held to the size caps ``max_depth`` (path segments, default
+    :data:`MAX_SCHEMA_DEPTH`) and ``max_properties`` (``properties`` entries in all, default
+    :data:`MAX_SCHEMA_PROPERTIES`; None: no cap).
     """
     root_loc = Location(label, ROOT)
     expect_schema(obj, root_loc)
@@ -46,8 +53,8 @@ def validate_schema(obj: object, *, label: str = "schema") -> JsonSchema:
         obj,
         SchemaDocument(obj, label),
         ROOT,
-        max_depth=MAX_SCHEMA_DEPTH,
-        max_properties=MAX_SCHEMA_PROPERTIES,
+        max_depth=max_depth,
+        max_properties=max_properties,
     )
     return obj
 
