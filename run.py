@@ -9,12 +9,14 @@
                                   each time) and print an API key per demo team to sign in with
     python3 run.py screenshots    render the demo's pages to PNG under docs/images/ (needs /usr/bin/chromium)
     python3 run.py lint           ruff and mypy --strict
+    python3 run.py uv ARGS        run the uv this runner uses (fetched into ./.tools if not on PATH)
     python3 run.py check-migrations   alembic upgrade head on PostgreSQL == the models' schema
     python3 run.py ci             everything CI runs
     python3 run.py vendor-ui      refresh the UI's vendored front-end files from ui/package-lock.json
                                   (needs node and npm; the files are committed, serving needs neither)
 
-It installs uv with pip when missing, then uses the committed lock file (uv.lock) for every dependency.
+It fetches uv with pip into ./.tools when uv is not on PATH (never into the interpreter itself, so
+externally managed Pythons work too), then uses the committed lock file (uv.lock) for every dependency.
 """
 
 from __future__ import annotations
@@ -39,21 +41,39 @@ def sh(*args: str, env: dict[str, str] | None = None) -> None:
 
 
 def uv(*args: str, env: dict[str, str] | None = None) -> None:
-    """Run uv (installed with pip on first use).
+    """Run uv (fetched with pip into ./.tools on first use when it is not on PATH).
 
     uv is told to trust the platform's certificate store (as pip does), so downloads also work behind
     an intercepting proxy whose CA the machine trusts; older uv releases call this "native TLS".
     """
     env = {"UV_SYSTEM_CERTS": "1", "UV_NATIVE_TLS": "1", **(env or {})}
-    exe = shutil.which("uv")
-    if exe is None:
-        try:
-            import uv as _uv  # noqa: F401
-        except ImportError:
-            sh(sys.executable, "-m", "pip", "install", "--quiet", "uv")
-        sh(sys.executable, "-m", "uv", *args, env=env)
-    else:
-        sh(exe, *args, env=env)
+    sh(uv_executable(), *args, env=env)
+
+
+TOOLS = ROOT / ".tools" / "uv"
+
+
+def uv_executable() -> str:
+    """uv from PATH, else from ./.tools/uv, which pip fills on first use.
+
+    Nothing is installed into the interpreter itself: ``pip install --target`` writes to a folder of this
+    checkout, which works on interpreters marked externally managed (PEP 668: Debian 12, Ubuntu 24.04,
+    Homebrew), where ``pip install uv`` is refused, as well as on a plain CPython with pip.
+    """
+    found = shutil.which("uv")
+    if found is not None:
+        return found
+    local = TOOLS / "bin" / ("uv.exe" if os.name == "nt" else "uv")
+    if not local.exists():
+        code = subprocess.call(  # noqa: S603
+            [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(TOOLS), "uv"], cwd=ROOT
+        )
+        if code != 0 or not local.exists():
+            sys.exit(
+                "Could not fetch uv with pip. Install uv (https://docs.astral.sh/uv/getting-started/) or pip "
+                "for this Python (Debian/Ubuntu: apt install python3-pip), then run this command again."
+            )
+    return str(local)
 
 
 def sync() -> None:
@@ -161,6 +181,8 @@ def main(argv: list[str]) -> None:
         test(extra)
     elif cmd == "test-postgres":
         test_postgres(extra)
+    elif cmd == "uv":
+        uv(*extra)
     elif cmd == "lint":
         lint()
     elif cmd == "check-migrations":

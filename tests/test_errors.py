@@ -119,6 +119,14 @@ async def test_request_id_is_echoed_in_header_and_body(client: httpx.AsyncClient
     assert generated[0] != generated[1]  # one per request
 
 
+@pytest.mark.parametrize("sent", ["x" * 65, "a b", "<script>", "id\u00e9", "-leading", "a\tb"])
+async def test_a_malformed_request_id_is_replaced(client: httpx.AsyncClient, sent: str) -> None:
+    resp = await client.get(f"{API}/teams", headers={"X-Request-ID": sent.encode("utf-8")})
+    rid = assert_error(resp, 401, "missing_api_key")["request_id"]
+    assert rid != sent and len(rid) == 32 and int(rid, 16) >= 0
+    assert resp.headers["x-request-id"] == rid
+
+
 async def test_domain_errors_carry_details(client: httpx.AsyncClient, make_proposal: MakeProposal) -> None:
     p = await make_proposal()
     resp = await client.post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
@@ -31,6 +32,7 @@ from tessera.perf import frozen_startup_heap
 from tessera.proposals.router import router as proposals_router
 from tessera.quality.router import router as quality_router
 from tessera.registrations.router import router as registrations_router
+from tessera.request_guard import RequestGuardMiddleware
 from tessera.resources import open_resources
 from tessera.sync.router import router as sync_router
 from tessera.sync.sources import graphql_router, openapi_router, sqlmesh_router
@@ -45,9 +47,12 @@ from tessera.webhooks.router import router as webhooks_router
 
 log = logging.getLogger("tessera")
 
+_REQUEST_ID = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
 
 class RequestIdMiddleware:
-    """Tags each request with an id (the caller's ``X-Request-ID`` or a new one) and echoes it back."""
+    """Tags each request with an id (the caller's ``X-Request-ID`` when it is 1-64 letters, digits and
+    ``._:-``, else a new one) and echoes it back."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -59,7 +64,9 @@ class RequestIdMiddleware:
         request_id = None
         for name, value in scope.get("headers", []):
             if name == b"x-request-id":
-                request_id = value.decode("latin-1")[:64]
+                # Stored in the audit log and echoed in headers: only a short token is taken as given.
+                if _REQUEST_ID.fullmatch(value) is not None:
+                    request_id = value.decode("ascii")
                 break
         request_id = request_id or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
@@ -211,6 +218,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_docs(app)
     app.add_middleware(SecurityHeadersMiddleware)
+    # Inside the request id middleware: a refused request's error body carries its id.
+    app.add_middleware(
+        RequestGuardMiddleware,
+        render=error_response,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     app.include_router(health_router)

@@ -24,6 +24,15 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+_DRIVERS = {
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+}
+
+
 class Settings(BaseSettings):
     """Tessera's configuration. Field names map to upper-case environment variables."""
 
@@ -33,6 +42,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str = ""
     redis_url: str | None = None
+    redis_timeout_seconds: float = Field(
+        default=0.1,
+        gt=0,
+        description="Connect and reply timeout of Redis calls; past it a request counts its limit in memory.",
+    )
     auth_disabled: bool = False
     bootstrap_api_key: str | None = None
     secret_key: str = ""
@@ -43,9 +57,22 @@ class Settings(BaseSettings):
 
     rate_limit_per_minute: int = Field(default=600, ge=0, description="Requests per key per minute; 0 = off.")
     api_key_cache_seconds: float = 30.0
+    failed_auth_per_minute: int = Field(
+        default=30,
+        ge=0,
+        description="Failed authentications per client address per minute (per process) before 429; 0 = off.",
+    )
     ui_session_hours: float = Field(default=12.0, gt=0, description="Lifetime of a web UI sign-in.")
     ui_signin_per_minute: int = Field(
         default=30, ge=0, description="Web UI sign-in attempts per client address per minute; 0 = off."
+    )
+    max_body_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="Largest request body (413 above it), uploads aside."
+    )
+    max_upload_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=1024,
+        description="Largest dbt manifest upload (the compressed size for a gzip upload).",
     )
     db_echo: bool = False
     gc_freeze_startup: bool = False
@@ -99,6 +126,24 @@ class Settings(BaseSettings):
                 f"(got {value!r})"
             )
         return url
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str) -> str:
+        # The drivers Tessera ships with are the only ones it can use: plain URLs get them, any other
+        # database or driver is refused here, in one line, instead of a traceback from the first connect.
+        url = value.strip()
+        if not url:
+            return url
+        scheme, sep, rest = url.partition("://")
+        driver = _DRIVERS.get(scheme.lower())
+        if not sep or driver is None:
+            got = f"a {scheme!r} URL" if sep else "no scheme"
+            raise ValueError(
+                "must be a PostgreSQL or SQLite URL, e.g. postgresql://user@host:5432/tessera "
+                f"or sqlite:///data/tessera.db (got {got})"
+            )
+        return f"{driver}://{rest}"
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -22,9 +22,10 @@ from tessera.auth.authentication import KeyAuthenticator
 from tessera.auth.principal import Principal
 from tessera.config import Settings
 from tessera.enums import Scope
-from tessera.errors import Forbidden, TesseraError, ValidationFailed
+from tessera.errors import Forbidden, TesseraError, Unauthenticated, ValidationFailed
 from tessera.notifications.ssrf import UrlPolicy
 from tessera.resources import AppResources, app_resources
+from tessera.schemas import MAX_OFFSET
 
 
 async def get_resources(request: Request) -> AppResources:
@@ -101,7 +102,15 @@ async def get_principal(request: Request, resources: ResourcesDep) -> Principal:
     auth = request.headers.get("authorization")
     if raw is None and auth and auth.lower().startswith("bearer "):
         raw = auth[7:].strip()
-    principal = await resources.authenticator.authenticate(raw)
+    # An address that keeps presenting bad keys is refused before its next key costs a lookup.
+    address = request.client.host if request.client else "unknown"
+    resources.failed_auth.check(address)
+    try:
+        principal = await resources.authenticator.authenticate(raw)
+    except Unauthenticated:
+        if raw:  # a missing key costs nothing to refuse; a wrong one may have cost a lookup
+            resources.failed_auth.failed(address)
+        raise
     limit = settings.rate_limit_per_minute
     if limit:
         await resources.rate_limiter.hit(principal.key_id or "anonymous", limit)
@@ -142,8 +151,9 @@ async def page_params(limit: int = 50, offset: int = 0) -> Page:
     """
     if not 1 <= limit <= 500:
         raise ValidationFailed("limit must be between 1 and 500.", code="invalid_limit")
-    if offset < 0:
-        raise ValidationFailed("offset must be 0 or more.", code="invalid_offset")
+    if not 0 <= offset <= MAX_OFFSET:
+        # Above 64 bits no database takes it; far below that no list has that many rows.
+        raise ValidationFailed(f"offset must be between 0 and {MAX_OFFSET}.", code="invalid_offset")
     return Page(limit, offset)
 
 

@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tessera.auth.authentication import KeyAuthenticator
-from tessera.auth.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from tessera.auth.rate_limit import FailedAuthLimiter, MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from tessera.config import Settings
 from tessera.db.engine import REQUIRE_ALL_CONSUMERS, create_engine, create_session_factory
 from tessera.notifications.ssrf import UrlPolicy
@@ -37,6 +37,7 @@ class AppResources:
     redis: Redis | None
     rate_limiter: RateLimiter
     authenticator: KeyAuthenticator
+    failed_auth: FailedAuthLimiter
 
 
 @asynccontextmanager
@@ -51,7 +52,15 @@ async def open_resources(settings: Settings) -> AsyncIterator[AppResources]:
     policy: dict[str, object] = {REQUIRE_ALL_CONSUMERS: settings.require_all_consumers}
     read_session_factory = create_session_factory(read_engine, policy)
     server_key = settings.resolved_secret_key()
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = (
+        Redis.from_url(
+            settings.redis_url,
+            socket_timeout=settings.redis_timeout_seconds,
+            socket_connect_timeout=settings.redis_timeout_seconds,
+        )
+        if settings.redis_url
+        else None
+    )
     limiter: RateLimiter = RedisRateLimiter(redis) if redis is not None else MemoryRateLimiter()
     try:
         yield AppResources(
@@ -70,6 +79,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[AppResources]:
                 bootstrap_key=settings.bootstrap_api_key,
                 ttl_seconds=settings.api_key_cache_seconds,
             ),
+            failed_auth=FailedAuthLimiter(settings.failed_auth_per_minute),
         )
     finally:
         if redis is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import uuid
 from collections.abc import Sequence
@@ -11,7 +12,13 @@ import orjson
 from fastapi import Response
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
+from tessera.perf import paused_gc
+
 T = TypeVar("T")
+
+# The largest list offset (API ``offset``, UI page numbers) accepted: far above any row count, far below
+# the 64-bit integers databases take.
+MAX_OFFSET = 2**31 - 1
 
 
 class PageLike(Protocol):
@@ -63,6 +70,44 @@ def page_response(
         data = {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
         content = adapter.dump_json(adapter.validate_python(data, from_attributes=True), by_alias=True)
     return Response(content, media_type="application/json")
+
+
+async def large_model_response(value: BaseModel) -> Response:
+    """``value`` as its JSON response, written in a thread: for answers that can hold thousands of
+    entries (a wide schema's changes), whose encoding would otherwise hold the event loop. FastAPI then
+    neither validates nor encodes it again; the route's ``response_model`` still describes it."""
+    return Response(await asyncio.to_thread(_dump_paused, value), media_type="application/json")
+
+
+def _dump_paused(value: BaseModel) -> bytes:
+    with paused_gc():  # see tessera.contracts.service: a full collection holds every thread
+        return _dump_in_chunks(value)
+
+
+_CHUNK = 500
+_ANY_LIST: TypeAdapter[list[Any]] = TypeAdapter(list[Any])
+
+
+def _dump_in_chunks(value: BaseModel) -> bytes:
+    # One encoder call holds the GIL for its whole run (a third of a second for 20,000 changes), and the
+    # event loop waits for the GIL like any thread: long lists are written a few hundred items per call.
+    long = {name for name, field in value if isinstance(field, list) and len(field) > _CHUNK}
+    if not long:
+        return value.model_dump_json(by_alias=True).encode()
+    head = value.model_dump_json(by_alias=True, exclude=long).encode()
+    parts = [head[:-1]]
+    for name in sorted(long):
+        info = type(value).model_fields[name]
+        key = info.serialization_alias or info.alias or name
+        items: list[Any] = getattr(value, name)
+        chunks = [
+            _ANY_LIST.dump_json(items[i : i + _CHUNK], by_alias=True)[1:-1]
+            for i in range(0, len(items), _CHUNK)
+        ]
+        parts.append(b"," + orjson.dumps(key) + b":[" + b",".join(chunks) + b"]")
+    if head == b"{}":
+        parts[1] = parts[1][1:]  # no field before the first list
+    return b"".join(parts) + b"}"
 
 
 @functools.cache

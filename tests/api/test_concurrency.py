@@ -80,6 +80,27 @@ async def test_concurrent_compatible_publishes_keep_one_active_contract(client: 
     assert len({v["version"] for v in versions["items"]}) == versions["total"]
 
 
+async def test_concurrent_publishes_of_one_version_answer_409_version_exists(
+    client: httpx.AsyncClient,
+) -> None:
+    api = Api(client)
+    s = await shared_asset(api, V1_NAMED, consumers=0)
+    schema = record_schema({"id": "integer", "email": "string", "name": "string", "x": "string"}, ["id"])
+    responses = await asyncio.gather(
+        *(
+            client.post(
+                f"/api/v1/assets/{s.asset['id']}/contracts",
+                headers=s.owner.write,
+                json={"schema": {**schema, "description": f"copy {i}"}, "version": "1.1.0"},
+            )
+            for i in range(4)
+        )
+    )
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [201, 409, 409, 409], [r.text for r in responses]
+    assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {"version_exists"}
+
+
 def test_read_after_write_over_real_http(settings: Settings) -> None:
     """A 2xx means committed: over a real socket, an immediate read of the new row never 404s."""
     with serve_in_thread(settings) as url, httpx.Client(base_url=url, headers=ADMIN, timeout=30) as http:

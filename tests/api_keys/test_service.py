@@ -11,13 +11,14 @@ from tessera.api_keys import repository, service
 from tessera.api_keys.schemas import ApiKeyCreate
 from tessera.enums import Scope
 from tessera.errors import Forbidden
+from tessera.notifications.ssrf import UrlPolicy
 from tessera.teams.schemas import TeamCreate
 from tessera.teams.service import create_team
 from tests.fakes import ADMIN, FakeKeyCache, team_key
 
 
 async def _team_with_key(session: AsyncSession) -> tuple[uuid.UUID, uuid.UUID, str]:
-    team = await create_team(session, ADMIN, TeamCreate(name=f"team-{uuid.uuid4().hex[:6]}"))
+    team = await create_team(session, ADMIN, TeamCreate(name=f"team-{uuid.uuid4().hex[:6]}"), UrlPolicy())
     key = await service.create_key(
         session, ADMIN, ApiKeyCreate(name="ci", team_id=team.id, scopes=[Scope.WRITE]), "server-key"
     )

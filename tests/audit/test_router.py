@@ -347,7 +347,12 @@ async def test_event_records_actor_and_request_id(client: httpx.AsyncClient) -> 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the append-only trigger exists on PostgreSQL")
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE audit.events SET action = 'tampered'", "DELETE FROM audit.events"],
+    [
+        "UPDATE audit.events SET action = 'tampered'",
+        "DELETE FROM audit.events",
+        "TRUNCATE audit.events",
+        "TRUNCATE core.teams, audit.events CASCADE",
+    ],
 )
 async def test_database_refuses_to_change_audit_events(
     client: httpx.AsyncClient, app: FastAPI, statement: str

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tessera.app import create_app
 from tessera.auth.authentication import KeyAuthenticator, _CachedKey
+from tessera.auth.keys import generate_key
+from tessera.config import Settings
 from tessera.db.engine import create_session_factory
 from tessera.enums import Scope
+from tessera.errors import Unauthenticated
+from tests.helpers import ADMIN, API, auth
 
 TEAM, OTHER_TEAM, USER = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 
@@ -52,3 +58,34 @@ async def test_a_rolled_back_revocation_forgets_nothing(session: AsyncSession) -
     await session.connection()
     await session.commit()
     assert cached(authenticator) == {"k1", "k2", "k3"}
+
+
+async def test_an_unknown_key_id_is_looked_up_once_per_moment(session: AsyncSession) -> None:
+    factory = create_session_factory(session.bind)  # type: ignore[arg-type]
+    opened: list[int] = []
+
+    def counting_factory() -> AsyncSession:
+        opened.append(1)
+        return factory()
+
+    authenticator = KeyAuthenticator(counting_factory, "secret", bootstrap_key=None)  # type: ignore[arg-type]
+    raw, _ = generate_key()  # well formed, never stored
+    for _ in range(5):
+        with pytest.raises(Unauthenticated):
+            await authenticator.authenticate(raw)
+    assert len(opened) == 1
+
+
+async def test_an_address_presenting_bad_keys_is_refused_before_lookup(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"failed_auth_per_minute": 3}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=("10.1.2.3", 5555))
+        async with httpx.AsyncClient(transport=transport, base_url="http://tessera.test") as client:
+            bad = auth(generate_key()[0])
+            codes = [(await client.get(f"{API}/teams", headers=bad)).status_code for _ in range(4)]
+            assert codes == [401, 401, 401, 429]
+            refused = await client.get(f"{API}/teams", headers=ADMIN)  # the whole address waits
+            assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+        other = httpx.ASGITransport(app=app, client=("10.9.9.9", 5555))
+        async with httpx.AsyncClient(transport=other, base_url="http://tessera.test") as client:
+            assert (await client.get(f"{API}/teams", headers=ADMIN)).status_code == 200

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
+from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
 
-from tessera.auth.rate_limit import MemoryRateLimiter, RedisRateLimiter
+from tessera.auth.rate_limit import FailedAuthLimiter, MemoryRateLimiter, RedisRateLimiter
 from tessera.errors import RateLimited
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -58,3 +61,54 @@ async def test_redis_down_falls_back_to_memory() -> None:
     assert refused.value.code == "rate_limited"
     assert 1 <= refused.value.retry_after <= 60
     await limiter.hit("other", 1)  # the fallback still counts per key
+
+
+@pytest.fixture
+async def silent_redis_url() -> AsyncIterator[str]:
+    """A local socket that accepts connections and never answers (a hung Redis)."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def accept(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)  # keep the connection open, say nothing
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    yield f"redis://127.0.0.1:{port}/0"
+    for writer in held:
+        writer.close()
+    server.close()
+    await server.wait_closed()
+
+
+async def test_a_silent_redis_opens_the_circuit_and_requests_count_in_memory(silent_redis_url: str) -> None:
+    redis = Redis.from_url(silent_redis_url, socket_timeout=0.1, socket_connect_timeout=0.1)
+    clock = [0.0]
+    limiter = RedisRateLimiter(redis, cooldown_seconds=30, clock=lambda: clock[0])
+    await limiter.hit("k", 5)  # waits one timeout, then counts in memory
+    assert limiter.circuit_open
+    started = time.perf_counter()
+    for _ in range(3):
+        await limiter.hit("k", 5)
+    # No further waits on the socket: 3 more hits would take 300 ms with the circuit closed.
+    assert time.perf_counter() - started < 0.05
+    with pytest.raises(RateLimited):  # the memory fallback still enforces the limit
+        await limiter.hit("k", 4)
+    clock[0] = 31.0
+    assert not limiter.circuit_open  # after the cooldown Redis is tried again
+    await redis.aclose()
+
+
+def test_failed_authentications_are_limited_per_address() -> None:
+    now = [1_000_040.0]
+    limiter = FailedAuthLimiter(2, clock=lambda: now[0])
+    limiter.check("10.0.0.1")
+    limiter.failed("10.0.0.1")
+    limiter.failed("10.0.0.1")
+    with pytest.raises(RateLimited) as refused:
+        limiter.check("10.0.0.1")
+    assert refused.value.retry_after == 40
+    limiter.check("10.0.0.2")  # other addresses are unaffected
+    now[0] += 60
+    limiter.check("10.0.0.1")  # a new window
+    FailedAuthLimiter(0).failed("x")  # 0 = off
+    FailedAuthLimiter(0).check("x")

@@ -114,9 +114,12 @@ async def test_explicit_versions_are_validated(client: httpx.AsyncClient) -> Non
     first = await api.publish(owner, asset["id"], V1, version="0.3.0")
     assert first["contract"]["version"] == "0.3.0"
     url = f"{API}/assets/{asset['id']}/contracts"
-    for version in ("0.2.0", "0.3.0", "v0.4.0", "1.0", "banana"):
+    for version in ("0.2.0", "v0.4.0", "1.0", "banana"):
         resp = await client.post(url, headers=owner.write, json={"schema": V1_PLUS, "version": version})
         assert version in assert_error(resp, 422, "invalid_version")["message"]
+    # The current version again is a version that exists (as in docs/api.md), not a malformed one.
+    resp = await client.post(url, headers=owner.write, json={"schema": V1_PLUS, "version": "0.3.0"})
+    assert "0.3.0" in assert_error(resp, 409, "version_exists")["message"]
     chosen = await api.publish(owner, asset["id"], V1_PLUS, version="0.7.1")
     assert chosen["contract"]["version"] == "0.7.1"
     await api.register(consumer, asset["id"])

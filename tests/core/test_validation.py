@@ -80,3 +80,33 @@ def test_the_label_names_the_document() -> None:
 )
 def test_valid_schemas(schema: Any) -> None:
     assert validate_schema(schema) is schema
+
+
+def _nested(levels: int) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(levels):
+        schema = {"type": "object", "properties": {"a": schema}}
+    return schema
+
+
+def test_schema_depth_is_capped() -> None:
+    from tessera.core.keywords import MAX_SCHEMA_DEPTH
+
+    validate_schema(_nested(MAX_SCHEMA_DEPTH // 2))
+    with pytest.raises(InvalidSchemaError, match=f"nested more than {MAX_SCHEMA_DEPTH} levels deep"):
+        validate_schema(_nested(MAX_SCHEMA_DEPTH // 2 + 1))
+
+
+def test_schema_width_is_capped_across_the_document() -> None:
+    from tessera.core.keywords import MAX_SCHEMA_PROPERTIES
+
+    half = {f"c{i}": {"type": "integer"} for i in range(MAX_SCHEMA_PROPERTIES // 2)}
+    at_limit = {"type": "object", "properties": {**half, "x": {"type": "object", "properties": half}}}
+    at_limit["properties"].pop("c0")
+    validate_schema(at_limit)
+    over = {
+        "type": "object",
+        "properties": {**half, "x": {"type": "object", "properties": {**half, "y": {}}}},
+    }
+    with pytest.raises(InvalidSchemaError, match="more than 20,000 properties"):
+        validate_schema(over)

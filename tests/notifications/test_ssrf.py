@@ -47,6 +47,18 @@ def fixed_resolver(answers: dict[str, Sequence[str]]):  # type: ignore[no-untype
         ("http://0.0.0.0/", RefusalReason.ADDRESS_NOT_ALLOWED),
         ("http://[::ffff:127.0.0.1]/", RefusalReason.ADDRESS_NOT_ALLOWED),
         ("http://127.0.0.1/", RefusalReason.ADDRESS_NOT_ALLOWED),
+        # Numeric hosts as the resolver reads them (inet_aton), and localhost by name.
+        ("http://0xa9fea9fe/latest/meta-data/", RefusalReason.ADDRESS_NOT_ALLOWED),
+        ("http://0x0a000001/", RefusalReason.ADDRESS_NOT_ALLOWED),
+        ("http://167772161/", RefusalReason.ADDRESS_NOT_ALLOWED),
+        ("http://2130706433:8000/", RefusalReason.ADDRESS_NOT_ALLOWED),
+        ("http://127.1/", RefusalReason.ADDRESS_NOT_ALLOWED),
+        ("http://0177.0.0.1/", RefusalReason.INVALID_URL),  # httpx refuses this dotted-quad form
+        ("http://10.1/", RefusalReason.ADDRESS_NOT_ALLOWED),
+        ("http://localhost:8000/", RefusalReason.ADDRESS_NOT_ALLOWED),
+        ("http://LOCALHOST./", RefusalReason.ADDRESS_NOT_ALLOWED),
+        ("http://admin.localhost/", RefusalReason.ADDRESS_NOT_ALLOWED),
+        ("http://256.1.1.1/", RefusalReason.INVALID_URL),
     ],
 )
 def test_validate_url_refuses_without_any_lookup(url: str, reason: RefusalReason) -> None:
@@ -68,6 +80,34 @@ def test_validate_url_refuses_without_any_lookup(url: str, reason: RefusalReason
 )
 def test_validate_url_accepts_ordinary_urls(url: str) -> None:
     assert STRICT.validate_url(url).scheme in ("http", "https")
+
+
+@pytest.mark.parametrize(
+    ("host", "address"),
+    [
+        ("0xa9fea9fe", "169.254.169.254"),
+        ("167772161", "10.0.0.1"),
+        ("127.1", "127.0.0.1"),
+        ("0177.1", "127.0.0.1"),
+    ],
+)
+def test_numeric_hosts_are_read_as_the_c_library_reads_them(host: str, address: str) -> None:
+    assert socket.inet_ntoa(socket.inet_aton(host)) == address  # what getaddrinfo connects to
+    with pytest.raises(UrlRefused, match=f"address {address} is"):
+        STRICT.validate_url(f"http://{host}/")
+
+
+def test_an_allowlisted_loopback_admits_localhost_and_numeric_forms() -> None:
+    policy = UrlPolicy(allowlist=parse_allowlist("127.0.0.1/32"))
+    for url in ("http://localhost:9000/hook", "http://127.1:9000/", "http://2130706433/"):
+        assert policy.validate_url(url).scheme == "http"
+    with pytest.raises(UrlRefused):
+        policy.validate_url("http://0xa9fea9fe/")
+
+
+@pytest.mark.parametrize("host", ["1e100.net", "0x.example.com", "123.example", "a0x1.com"])
+def test_names_with_letters_stay_names(host: str) -> None:
+    assert STRICT.validate_url(f"https://{host}/").host == host
 
 
 @pytest.mark.parametrize(

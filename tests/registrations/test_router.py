@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from tests.assertions import assert_error
-from tests.helpers import ADMIN, API, Api, TeamCtx, record_schema, shared_asset
+from tests.helpers import ADMIN, API, V1, Api, TeamCtx, record_schema, shared_asset
 
 
 async def _world(api: Api) -> tuple[TeamCtx, TeamCtx, dict[str, Any]]:
@@ -182,9 +182,9 @@ async def test_update_registration(client: httpx.AsyncClient) -> None:
     reg = await api.register(consumer, asset["id"], columns=["id"], purpose="p")
     url = f"/registrations/{reg['id']}"
     pinned = await api.call(
-        "PATCH", url, 200, consumer.write, json={"pinned_version": "1.0.0", "columns": ["N", "email"]}
+        "PATCH", url, 200, consumer.write, json={"pinned_version": "1.0.0", "columns": ["ID", "email"]}
     )
-    assert (pinned["pinned_version"], pinned["columns"], pinned["purpose"]) == ("1.0.0", ["email", "n"], "p")
+    assert (pinned["pinned_version"], pinned["columns"], pinned["purpose"]) == ("1.0.0", ["email", "id"], "p")
     unpinned = await api.call(
         "PATCH", url, 200, consumer.write, json={"pinned_version": None, "columns": None}
     )
@@ -247,3 +247,19 @@ async def test_columns_declared_by_hand_and_the_read_scope(client: httpx.AsyncCl
     assert updated["columns"] == updated["declared_columns"] == ["email", "id"]
     listed = await api.call("GET", f"/registrations?asset_id={asset['id']}", 200, owner.read)
     assert listed["items"] == [updated]
+
+
+async def test_columns_must_exist_in_the_active_contract(client: httpx.AsyncClient) -> None:
+    api = Api(client)
+    owner, consumer = await api.team(), await api.team()
+    asset = await api.asset(owner)
+    await api.publish(owner, asset["id"], V1)
+    body = {"asset_id": asset["id"], "columns": ["id", "emial", "Phone"]}
+    resp = await client.post(f"{API}/registrations", headers=consumer.write, json=body)
+    error = assert_error(resp, 422, "unknown_columns")
+    assert error["details"]["unknown"] == ["emial", "phone"] and "email, id" in error["message"]
+    reg = await api.register(consumer, asset["id"], columns=["id"])
+    resp = await client.patch(
+        f"{API}/registrations/{reg['id']}", headers=consumer.write, json={"columns": ["x"]}
+    )
+    assert_error(resp, 422, "unknown_columns")

@@ -227,3 +227,28 @@ async def test_x_api_key_header_is_accepted_as_well(client: httpx.AsyncClient) -
     bearer = team.read["Authorization"].removeprefix("Bearer ")
     assert (await client.get(f"{API}/teams/{team.id}", headers={"X-API-Key": bearer})).status_code == 200
     assert (await client.get(f"{API}/teams/{team.id}", headers=auth(bearer))).status_code == 200
+
+
+@pytest.mark.parametrize(
+    # (The test settings allowlist 127.0.0.1: loopback forms are covered in tests/notifications/test_ssrf.py.)
+    "url",
+    ["http://0xa9fea9fe/", "http://167772161/hook", "http://0x0a000001/", "http://10.0.0.1/"],
+)
+async def test_a_slack_url_must_pass_the_webhook_url_policy(
+    api: Api, client: httpx.AsyncClient, url: str
+) -> None:
+    created = await client.post(
+        f"{API}/teams", headers=ADMIN, json={"name": "slack-team", "slack_webhook_url": url}
+    )
+    assert created.status_code == 422, created.text
+    assert created.json()["error"]["code"] == "url_refused"
+    assert created.json()["error"]["message"].startswith("slack_webhook_url: ")
+    team = await api.team()
+    patched = await client.patch(f"{API}/teams/{team.id}", headers=ADMIN, json={"slack_webhook_url": url})
+    assert patched.status_code == 422
+    ok = await client.patch(
+        f"{API}/teams/{team.id}",
+        headers=ADMIN,
+        json={"slack_webhook_url": "https://hooks.slack.com/services/T/B/x"},
+    )
+    assert ok.status_code == 200

@@ -10,13 +10,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.assets.schemas import AssetCreate
 from tessera.assets.service import create_asset
 from tessera.errors import Conflict, Forbidden
+from tessera.notifications.ssrf import UrlPolicy
 from tessera.teams import service
 from tessera.teams.schemas import TeamCreate
 from tests.fakes import ADMIN, FakeKeyCache, team_key
 
 
 async def _team(session: AsyncSession) -> uuid.UUID:
-    return (await service.create_team(session, ADMIN, TeamCreate(name=f"team-{uuid.uuid4().hex[:6]}"))).id
+    return (
+        await service.create_team(
+            session, ADMIN, TeamCreate(name=f"team-{uuid.uuid4().hex[:6]}"), UrlPolicy()
+        )
+    ).id
 
 
 async def test_deactivating_a_team_forgets_its_keys_after_the_commit(session: AsyncSession) -> None:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.errors import Forbidden
+from tessera.notifications.ssrf import UrlPolicy
 from tessera.teams.schemas import TeamCreate
 from tessera.teams.service import create_team
 from tessera.users import service
@@ -16,7 +17,7 @@ from tests.fakes import ADMIN, FakeKeyCache, team_key
 
 
 async def _user(session: AsyncSession) -> tuple[uuid.UUID, uuid.UUID]:
-    team = await create_team(session, ADMIN, TeamCreate(name=f"team-{uuid.uuid4().hex[:6]}"))
+    team = await create_team(session, ADMIN, TeamCreate(name=f"team-{uuid.uuid4().hex[:6]}"), UrlPolicy())
     user = await service.create_user(
         session, ADMIN, UserCreate(email=f"{uuid.uuid4().hex[:8]}@corp.example", name="U", team_ids=[team.id])
     )

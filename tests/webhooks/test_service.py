@@ -20,7 +20,7 @@ POLICY = UrlPolicy(allowlist=parse_allowlist("127.0.0.1/32"))
 
 
 async def _team_with_hook(session: AsyncSession) -> tuple[uuid.UUID, uuid.UUID]:
-    team = await create_team(session, ADMIN, TeamCreate(name=f"team-{uuid.uuid4().hex[:6]}"))
+    team = await create_team(session, ADMIN, TeamCreate(name=f"team-{uuid.uuid4().hex[:6]}"), UrlPolicy())
     hook = await service.create(
         session, team_key(team.id), WebhookCreate(url="http://127.0.0.1:9/hook"), POLICY
     )

@@ -23,11 +23,11 @@ from tessera.enums import Scope
 from tessera.notifications.signing import verify
 from tessera.resources import app_resources
 from tessera.worker.channels import Channels
-from tessera.worker.delivery import PAUSE_AFTER_FAILURES, claim, deliver_due
+from tessera.worker.delivery import PAUSE_AFTER_FAILING_FOR, claim, deliver_due, should_pause
 from tessera.worker.dispatch import dispatch_outbox
 from tessera.worker.runner import sweep_once
 from tests.conftest import ON_POSTGRES
-from tests.helpers import ADMIN, V1, Api, record_schema, shared_asset
+from tests.helpers import ADMIN, V1, Api, clock_ahead, record_schema, shared_asset
 from tests.notifications.receivers import HttpReceiver, Reply, SmtpReceiver
 
 BREAKING = record_schema({"id": "integer"})
@@ -188,12 +188,21 @@ async def test_endpoint_failing_persistently_is_paused_and_audited(
         json={"slack_webhook_url": receiver.url("/team-slack")},
     )
     await api.publish(owner, asset["id"], BREAKING, expect=202)
-    for _ in range(PAUSE_AFTER_FAILURES + 2):
+
+    async def fail_once() -> None:
         async with app_resources(app).session_factory() as session, session.begin():
             await session.execute(
                 sa.update(WebhookDelivery).values(next_attempt_at=utcnow() - timedelta(seconds=1))
             )
         await _drain(app, channels, rounds=1)
+
+    # Many failed attempts within a short outage do not pause the endpoint ...
+    for _ in range(10):
+        await fail_once()
+    assert (await api.call("GET", f"/webhooks/{hook['id']}", 200, consumer.read))["paused_at"] is None
+    # ... failing for hours does.
+    with clock_ahead(PAUSE_AFTER_FAILING_FOR + timedelta(minutes=1)):
+        await fail_once()
     state = await api.call("GET", f"/webhooks/{hook['id']}", 200, consumer.read)
     assert state["paused_at"] is not None
     events = await api.call("GET", "/audit/events?action=webhook.paused", 200, ADMIN)
@@ -320,3 +329,18 @@ async def test_slack_message_mentions_consumers_by_member_id(
     assert created, slack
     assert isinstance(created[0]["blocks"], list) and created[0]["blocks"]
     assert asset["fqn"] in orjson.dumps(created[0]).decode()
+
+
+@pytest.mark.parametrize(
+    ("failures", "failing_for", "paused"),
+    [
+        (200, timedelta(minutes=30), False),  # a 30-minute outage with many queued events
+        (4, timedelta(hours=7), False),  # too few attempts to judge
+        (5, timedelta(hours=6), True),
+        (0, None, False),
+    ],
+)
+def test_pausing_is_on_time_failing(failures: int, failing_for: timedelta | None, paused: bool) -> None:
+    now = utcnow()
+    since = None if failing_for is None else now - failing_for
+    assert should_pause(failures, since, now) is paused

@@ -43,12 +43,17 @@ class KeyAuthenticator:
         *,
         bootstrap_key: str | None,
         ttl_seconds: float = 30.0,
+        unknown_ttl_seconds: float = 5.0,
     ) -> None:
         self._session_factory = session_factory
         self._server_key = server_key
         self._bootstrap_key = bootstrap_key
         self._ttl = ttl_seconds
         self._cache: dict[str, _CachedKey] = {}
+        # Key ids found unknown (or revoked) a moment ago: a guessed key costs no second query. Ids are
+        # random, so no key created later is hidden by this; a revoked one stays refused anyway.
+        self._unknown_ttl = unknown_ttl_seconds
+        self._unknown: dict[str, float] = {}
 
     def forget_after_commit(
         self,
@@ -115,10 +120,16 @@ class KeyAuthenticator:
         cached = self._cache.get(key_id)
         if cached is not None and now - cached.loaded_at < self._ttl:
             return cached
+        missed = self._unknown.get(key_id)
+        if missed is not None and now - missed < self._unknown_ttl:
+            return None
         async with self._session_factory() as session:
             row = await repository.usable_key(session, key_id)
         if row is None:
             self._cache.pop(key_id, None)
+            if len(self._unknown) > 50_000:
+                self._unknown.clear()
+            self._unknown[key_id] = now
             return None
         record = _CachedKey(row[0], row[1], row[2], frozenset(Scope(s) for s in row[3]), row[4], now)
         if len(self._cache) > 50_000:

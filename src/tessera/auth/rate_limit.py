@@ -46,13 +46,31 @@ class MemoryRateLimiter:
 
 
 class RedisRateLimiter:
-    """Counters shared by every replica through Redis; falls back to memory if Redis is down."""
+    """Counters shared by every replica through Redis; falls back to memory if Redis fails.
 
-    def __init__(self, redis: Redis) -> None:
+    A failure (refused, timed out: the client's socket timeouts are short) opens a circuit for
+    ``cooldown_seconds``: meanwhile every request counts in memory at once instead of waiting on Redis
+    again, and the first request after the cooldown tries Redis anew.
+    """
+
+    def __init__(
+        self, redis: Redis, *, cooldown_seconds: float = 30.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._redis = redis
         self._fallback = MemoryRateLimiter()
+        self._cooldown = cooldown_seconds
+        self._clock = clock
+        self._open_until = 0.0
+
+    @property
+    def circuit_open(self) -> bool:
+        """True while requests skip Redis after a failure."""
+        return self._clock() < self._open_until
 
     async def hit(self, key: str, limit: int) -> None:
+        if self.circuit_open:
+            await self._fallback.hit(key, limit)
+            return
         now = time.time()
         window = int(now // 60)
         name = f"tessera:rl:{key}:{window}"
@@ -62,8 +80,47 @@ class RedisRateLimiter:
             pipe.expire(name, 120)
             count, _ = await pipe.execute()
         except (RedisError, OSError) as exc:
-            log.warning("rate limiter: redis unavailable (%s); counting in memory", type(exc).__name__)
+            self._open_until = self._clock() + self._cooldown
+            log.warning(
+                "rate limiter: redis unavailable (%s); counting in memory for %.0f s",
+                type(exc).__name__,
+                self._cooldown,
+            )
             await self._fallback.hit(key, limit)
             return
         if int(count) > limit:
             raise RateLimited(max(1, math.ceil((window + 1) * 60 - now)))
+
+
+class FailedAuthLimiter:
+    """Failed authentications per client address, counted in this process's memory.
+
+    Checked before a presented key is looked up, so an address guessing keys costs no database query once
+    it is over the limit; a fixed one-minute window, like the request limit.
+    """
+
+    def __init__(self, limit: int, clock: Callable[[], float] = time.time) -> None:
+        self._limit = limit
+        self._clock = clock
+        self._windows: dict[str, tuple[int, int]] = {}
+
+    def check(self, address: str) -> None:
+        """Raise :class:`RateLimited` if ``address`` already failed ``limit`` times this minute."""
+        if not self._limit:
+            return
+        now = self._clock()
+        window, count = self._windows.get(address, (-1, 0))
+        if window == int(now // 60) and count >= self._limit:
+            raise RateLimited(max(1, math.ceil((window + 1) * 60 - now)))
+
+    def failed(self, address: str) -> None:
+        """Count one failed authentication from ``address``."""
+        if not self._limit:
+            return
+        window = int(self._clock() // 60)
+        current, count = self._windows.get(address, (window, 0))
+        if current != window:
+            count = 0
+            if len(self._windows) > 100_000:
+                self._windows.clear()
+        self._windows[address] = (window, count + 1)

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tessera.core import CompatibilityMode, CoreError, JsonSchema, check_compatibility, validate_schema
+from tessera.core.keywords import MAX_DEPTH
 from tessera.core.report import COLUMNS, report_rows, suggestion_lines, summary_line
 
 schema_app = typer.Typer(help="Work with schema contracts offline.", no_args_is_help=True)
@@ -53,7 +54,8 @@ def _load(path: Path) -> JsonSchema:
     except RecursionError:
         raise _UnusableInput(f"{path}: JSON nested too deeply to read") from None
     try:
-        return validate_schema(value, label=str(path))
+        # Offline, on the user's own machine: the engine's limit, not the server's submission caps.
+        return validate_schema(value, label=str(path), max_depth=MAX_DEPTH, max_properties=None)
     except CoreError as exc:
         raise _UnusableInput(f"not a usable schema: {exc}") from None
 

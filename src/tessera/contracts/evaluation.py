@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ from tessera.core import (
     Guarantees,
     evaluate_change,
     json_fingerprint,
+    parse_version,
     schema_fingerprint,
     suggest_version,
     validate_schema,
@@ -24,7 +26,8 @@ from tessera.core import (
 )
 from tessera.db.models import Asset, Contract
 from tessera.enums import ProposalSource
-from tessera.errors import ValidationFailed
+from tessera.errors import Conflict, ValidationFailed
+from tessera.perf import paused_gc
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +100,17 @@ async def evaluate(
             if needs_history(asset)
             else [active.schema_def]
         )
-    return evaluate_against(asset, active, history, cmd)
+    # Validating, fingerprinting and diffing a wide schema is seconds of CPU: in a thread, so the event
+    # loop keeps answering other requests (/health among them) meanwhile.
+    return await asyncio.to_thread(_evaluate_paused, asset, active, history, cmd)
+
+
+def _evaluate_paused(
+    asset: Asset, active: Contract | None, history: list[dict[str, Any]], cmd: PublishCommand
+) -> Evaluated:
+    # A full collection over a wide schema's objects holds every thread, the event loop's too.
+    with paused_gc():
+        return evaluate_against(asset, active, history, cmd)
 
 
 def evaluate_against(
@@ -205,8 +218,23 @@ def evaluate_against(
 
 
 def check_version(current: str | None, proposed: str, bump: Bump) -> None:
-    """Validate a requested version against the current one and the required bump (422 otherwise)."""
+    """Validate a requested version against the current one and the required bump (422 otherwise).
+
+    The current version itself is a 409 ``version_exists``, like any version already published: what
+    the second of two concurrent publishes of one version meets once the first has committed.
+    """
     try:
         validate_version(current, proposed, bump)
     except CoreError as exc:
+        if current is not None and _same_version(current, proposed):
+            raise Conflict(
+                f"Version {proposed} already exists; choose a higher version.", code="version_exists"
+            ) from exc
         raise ValidationFailed(str(exc), code="invalid_version") from exc
+
+
+def _same_version(current: str, proposed: str) -> bool:
+    try:
+        return parse_version(current) == parse_version(proposed)
+    except CoreError:
+        return False

@@ -18,7 +18,7 @@ from tessera.contracts.schemas import (
 )
 from tessera.deps import PageDep, ReadPrincipal, ReadSessionDep, WritePrincipal, WriteSessionDep
 from tessera.enums import PublishOutcome
-from tessera.schemas import ListPage, page_response
+from tessera.schemas import ListPage, large_model_response, page_response
 
 router = APIRouter(tags=["contracts"])
 
@@ -71,9 +71,11 @@ async def list_contracts(
 @router.get("/assets/{asset_id}/contracts/diff", response_model=ContractDiff)
 async def diff_contracts(
     asset_id: uuid.UUID, from_version: str, to_version: str, session: ReadSessionDep, _: ReadPrincipal
-) -> ContractDiff:
+) -> Response:
     """What changed between two published versions."""
-    return await service.diff_versions(session, asset_id, from_version, to_version)
+    return await large_model_response(
+        await service.diff_versions(session, asset_id, from_version, to_version)
+    )
 
 
 @router.get("/contracts/{contract_id}", response_model=ContractRead)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -14,9 +15,10 @@ from tessera.contracts.evaluation import parse_guarantees
 from tessera.contracts.publishing import PublishCommand, PublishOutput, publish
 from tessera.contracts.schemas import ContractDiff, ContractRead, GuaranteesPatch, PublishResult
 from tessera.core import check_compatibility, diff_guarantees
-from tessera.db.models import Contract
+from tessera.db.models import Asset, Contract
 from tessera.enums import ContractStatus
 from tessera.errors import Conflict, NotFound, not_found
+from tessera.perf import paused_gc
 from tessera.proposals.service import to_read as proposals_to_read
 
 
@@ -82,16 +84,28 @@ async def diff_versions(
                 code="contract_version_not_found",
             )
     assert old is not None and new is not None
-    report = check_compatibility(new.schema_def, [old.schema_def], asset.compatibility_mode)
+    # CPU work on wide schemas (the diff, then thousands of change records): in a thread, so the event
+    # loop keeps answering meanwhile.
+    return await asyncio.to_thread(_diff, asset, old, new, (from_version, to_version))
+
+
+def _diff(asset: Asset, old: Contract, new: Contract, versions: tuple[str, str]) -> ContractDiff:
+    # A full collection over a wide diff's objects holds every thread (the event loop's too) for 0.5 s.
+    with paused_gc():
+        return _diff_paused(asset, old, new, versions)
+
+
+def _diff_paused(asset: Asset, old: Contract, new: Contract, versions: tuple[str, str]) -> ContractDiff:
     mode = asset.compatibility_mode
+    report = check_compatibility(new.schema_def, [old.schema_def], mode)
     g_changes: list[dict[str, Any]] = [
         g.to_dict(asset.guarantee_mode)
         for g in diff_guarantees(parse_guarantees(old.guarantees), parse_guarantees(new.guarantees))
     ]
     return ContractDiff(
         asset_id=asset.id,
-        from_version=from_version,
-        to_version=to_version,
+        from_version=versions[0],
+        to_version=versions[1],
         compatibility_mode=mode.value,
         compatible=report.compatible,
         suggested_bump=report.suggested_bump.value,

@@ -16,6 +16,15 @@ MAX_DEPTH = 5_000
 """Deepest path (in JSON-pointer segments) the core walks. JSON parsers stop near 1,000 levels; deeper
 input was built in memory, and usually contains itself."""
 
+MAX_SCHEMA_DEPTH = 64
+"""Deepest path (in JSON-pointer segments, ``/properties/a`` is two) a submitted schema may have: about
+30 nested objects, far beyond any table's, and well within what every later step (diff, fingerprint,
+JSON encoding of the answer) handles."""
+
+MAX_SCHEMA_PROPERTIES = 20_000
+"""Most ``properties`` entries a submitted schema may declare in all: wider schemas cost seconds of CPU
+per diff and no warehouse table has that many columns."""
+
 TYPE_NAMES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
 
 # Keywords whose value maps names to sub-schemas.
@@ -203,6 +212,8 @@ __all__ = [
     "DECIMAL_KEYWORDS",
     "KNOWN_KEYWORDS",
     "MAX_DEPTH",
+    "MAX_SCHEMA_DEPTH",
+    "MAX_SCHEMA_PROPERTIES",
     "METADATA_KEYWORDS",
     "NUMBER_KEYWORDS",
     "SCHEMA_KEYWORDS",

@@ -13,6 +13,8 @@ from tessera.core.keywords import (
     DECIMAL_KEYWORDS,
     KNOWN_KEYWORDS,
     MAX_DEPTH,
+    MAX_SCHEMA_DEPTH,
+    MAX_SCHEMA_PROPERTIES,
     NUMBER_KEYWORDS,
     SCHEMA_KEYWORDS,
     SCHEMA_LIST_KEYWORDS,
@@ -26,35 +28,70 @@ from tessera.core.schema import Node, deref, unwrap
 from tessera.core.values import canonical_json, canonical_key
 
 
-def validate_schema(obj: object, *, label: str = "schema") -> JsonSchema:
+def validate_schema(
+    obj: object,
+    *,
+    label: str = "schema",
+    max_depth: int = MAX_SCHEMA_DEPTH,
+    max_properties: int | None = MAX_SCHEMA_PROPERTIES,
+) -> JsonSchema:
     """Check that ``obj`` is a usable JSON Schema and return it, typed.
 
     Checks every sub-schema, every keyword the core reads (types, bounds, counts, patterns, ``required``,
     ``enum``, ...), that all values are JSON (finite numbers, string keys) and that every ``$ref``
     resolves inside the document. Unknown keywords are allowed. Raises InvalidSchemaError whose message
     names the location (a JSON pointer) and the problem; ``label`` names the document in messages.
+
+    A submitted document is also held to the size caps ``max_depth`` (path segments, default
+    :data:`MAX_SCHEMA_DEPTH`) and ``max_properties`` (``properties`` entries in all, default
+    :data:`MAX_SCHEMA_PROPERTIES`; None: no cap).
     """
     root_loc = Location(label, ROOT)
     expect_schema(obj, root_loc)
     assert isinstance(obj, Mapping | bool)
-    validate_subschema(obj, SchemaDocument(obj, label), ROOT)
+    validate_subschema(
+        obj,
+        SchemaDocument(obj, label),
+        ROOT,
+        max_depth=max_depth,
+        max_properties=max_properties,
+    )
     return obj
 
 
-def validate_subschema(schema: object, doc: SchemaDocument, at: Path) -> None:
-    """Validate one sub-schema of ``doc`` (located at ``at``) and everything below it."""
+def validate_subschema(
+    schema: object,
+    doc: SchemaDocument,
+    at: Path,
+    *,
+    max_depth: int = MAX_DEPTH,
+    max_properties: int | None = None,
+) -> None:
+    """Validate one sub-schema of ``doc`` (located at ``at``) and everything below it.
+
+    ``max_depth`` caps the path depth; ``max_properties`` (when given) the ``properties`` entries in all.
+    """
     label = doc.label
     seen: set[int] = set()
     stack: list[tuple[Path, object]] = [(at, schema)]
+    properties = 0
     while stack:
         path, raw = stack.pop()
         loc = Location(label, path)
-        if path.depth > MAX_DEPTH:
-            raise InvalidSchemaError(f"nested more than {MAX_DEPTH} levels deep", loc)
+        if path.depth > max_depth:
+            raise InvalidSchemaError(f"nested more than {max_depth} levels deep (the limit)", loc)
         expect_schema(raw, loc)
         if not isinstance(raw, Mapping) or id(raw) in seen:
             continue
         seen.add(id(raw))  # also stops on objects that contain themselves (not JSON, but possible)
+        declared = raw.get("properties")
+        if max_properties is not None and isinstance(declared, Mapping):
+            properties += len(declared)
+            if properties > max_properties:
+                raise InvalidSchemaError(
+                    f"declares more than {max_properties:,} properties in all (the limit)",
+                    Location(label, at),
+                )
         _check_node(raw, doc, loc)
         stack.extend(reversed(_children(raw, path, loc)))
 

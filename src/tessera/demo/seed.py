@@ -45,6 +45,7 @@ from tessera.enums import Scope
 from tessera.ingest.dbt import parse_manifest
 from tessera.ingest.dbt.column_lineage import analyse_project
 from tessera.notifications.events import EventType
+from tessera.notifications.ssrf import UrlPolicy
 from tessera.registrations import repository as registrations_repo
 from tessera.registrations.schemas import RegistrationCreate, RegistrationUpdate
 from tessera.registrations.service import register, update
@@ -196,7 +197,10 @@ async def _teams_and_keys(session: AsyncSession, seed: DemoSeed, server_key: str
     keys: dict[str, str] = {}
     for spec in TEAMS:
         team = await create_team(
-            session, system, TeamCreate(name=spec.name, description=spec.description, contact=spec.contact)
+            session,
+            system,
+            TeamCreate(name=spec.name, description=spec.description, contact=spec.contact),
+            UrlPolicy(),  # no Slack URL to check
         )
         seed.teams[spec.name] = team.id
         users = [

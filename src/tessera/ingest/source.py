@@ -113,6 +113,13 @@ class SourceProject:
     exposures: tuple[SourceReader, ...] = ()
     warnings: tuple[SourceWarning, ...] = ()
     version: str | None = None
+    unreadable: frozenset[str] = frozenset()
+    """Nodes the artifact has but that cannot be read (a dbt node with malformed ``columns``): reported in
+    ``warnings``, absent from ``assets``, and never taken for removed; a sync leaves their assets alone."""
+
+    def lists(self, unique_id: str | None) -> bool:
+        """True when the artifact has the node, readable or not: only a node it lacks is removed."""
+        return unique_id is not None and (unique_id in self.assets or unique_id in self.unreadable)
 
     def asset_meta(self, node: SourceAsset) -> dict[str, JsonValue]:
         """What an asset keeps of its node, including how this project's later syncs recognise it."""

@@ -14,7 +14,10 @@ ports, a database on the private network or a cloud metadata service (``169.254.
 * networks in ``allowlist`` are always permitted; ``allow_private=True`` additionally permits private
   ranges (on-premise receivers) but still not loopback, link-local and the rest;
 * a name that does not resolve is a refusal, never a pass. Names under ``.invalid`` (RFC 6761) are
-  refused without asking DNS.
+  refused without asking DNS;
+* hosts are read as the resolver reads them, already when a URL is saved: numeric forms
+  (``0xa9fea9fe``, ``167772161``, ``127.1``) are the IPv4 addresses ``inet_aton`` makes of them, and
+  ``localhost`` (and names under it) is loopback. Allowlisted networks still pass.
 """
 
 from __future__ import annotations
@@ -142,6 +145,28 @@ async def system_resolver(host: str, port: int) -> Sequence[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+# A host of numeric labels only (decimal, 0x-hex, 0-octal): the resolver reads it as an IPv4 address
+# (inet_aton), e.g. 0xa9fea9fe is 169.254.169.254, 167772161 is 10.0.0.1 and 127.1 is 127.0.0.1.
+_NUMERIC_HOST = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}\.?$", re.IGNORECASE)
+
+
+def _numeric_ipv4(host: str) -> IPAddress:
+    """The address the system resolver connects to for a numeric host, as ``inet_aton`` reads it."""
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host.rstrip(".")))
+    except OSError:
+        raise UrlRefused(RefusalReason.INVALID_URL, f"host {host!r} is not a valid address") from None
+
+
+_LOOPBACK = ipaddress.IPv4Address("127.0.0.1")
+
+
+def _is_localhost(host: str) -> bool:
+    """``localhost`` and names under it always mean this machine (RFC 6761), whatever DNS says."""
+    name = host.rstrip(".").lower()
+    return name == "localhost" or name.endswith(".localhost")
+
+
 def _is_ip_literal(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
@@ -208,8 +233,12 @@ class UrlPolicy:
             raise UrlRefused(RefusalReason.INVALID_URL, "port must be between 1 and 65535")
         if _is_ip_literal(host):
             self.check_address(normalise_address(host))
+        elif _NUMERIC_HOST.match(host):
+            self.check_address(_numeric_ipv4(host))
         elif not _HOSTNAME.match(host):
             raise UrlRefused(RefusalReason.INVALID_URL, f"host {host!r} is not a valid hostname")
+        elif _is_localhost(host):
+            self.check_address(_LOOPBACK)  # refused unless loopback is allowlisted
         return parsed
 
     async def resolve_and_check(self, host: str, port: int) -> list[IPAddress]:

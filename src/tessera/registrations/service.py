@@ -56,6 +56,27 @@ async def register(
     )
 
 
+async def check_columns_exist(session: AsyncSession, asset: Asset, columns: list[str] | None) -> None:
+    """422 ``unknown_columns`` when declared columns are not columns of the asset's active contract.
+
+    Without a contract there is nothing to check against yet: the columns are kept as declared.
+    """
+    if not columns:
+        return
+    active = await contracts_repo.active_for(session, asset.id)
+    if active is None or not isinstance(properties := active.schema_def.get("properties"), dict):
+        return
+    known = {str(name).lower() for name in properties}
+    unknown = sorted({c.lower() for c in columns} - known)
+    if unknown:
+        listed = ", ".join(sorted(known)[:20]) + (", ..." if len(known) > 20 else "")
+        raise ValidationFailed(
+            f"'{asset.fqn}' {active.version} has no column {', '.join(unknown)}; its columns are: {listed}.",
+            code="unknown_columns",
+            details={"unknown": unknown},
+        )
+
+
 async def register_team(
     session: AsyncSession,
     principal: Principal,
@@ -79,6 +100,7 @@ async def register_team(
         raise ValidationFailed(f"'{asset.fqn}' has no version {pinned_version}.", code="unknown_version")
     if await repository.find(session, asset.id, team_id) is not None:
         raise Conflict("This team is already registered on this asset.", code="registration_exists")
+    await check_columns_exist(session, asset, columns)
     reg = Registration(
         asset_id=asset.id,
         consumer_team_id=team_id,
@@ -130,6 +152,7 @@ async def update(
     if "pinned_version" in changes:
         reg.pinned_version = changes["pinned_version"]
     if "columns" in changes:
+        await check_columns_exist(session, await require_asset(session, reg.asset_id), changes["columns"])
         reg.columns = sorted({c.lower() for c in changes["columns"] or []})
     if "purpose" in changes:
         reg.purpose = changes["purpose"]

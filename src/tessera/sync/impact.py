@@ -65,7 +65,7 @@ async def check(
     gone = [
         a
         for a in existing
-        if belongs_to_sync(a, project, opts.include_packages) and node_id(a, project) not in project.assets
+        if belongs_to_sync(a, project, opts.include_packages) and not project.lists(node_id(a, project))
     ]
     actives = await repository.active_contracts(session, [a.id for a in matched.values()])
     # Consumers, proposals and history matter only for nodes whose contract content changed (most of a

@@ -437,7 +437,7 @@ async def _handle_removed(
         a
         for a in existing
         if belongs_to_sync(a, project, opts.include_packages)
-        and node_id(a, project) not in project.assets
+        and not project.lists(node_id(a, project))
         and a.deleted_at is None
     ]
     if not gone:

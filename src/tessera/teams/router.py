@@ -11,6 +11,7 @@ from tessera.deps import (
     PageDep,
     ReadPrincipal,
     ReadSessionDep,
+    UrlPolicyDep,
     WritePrincipal,
     WriteSessionDep,
 )
@@ -22,9 +23,11 @@ router = APIRouter(prefix="/teams", tags=["teams"])
 
 
 @router.post("", response_model=TeamRead, status_code=status.HTTP_201_CREATED)
-async def create_team(data: TeamCreate, session: WriteSessionDep, principal: WritePrincipal) -> TeamRead:
+async def create_team(
+    data: TeamCreate, session: WriteSessionDep, principal: WritePrincipal, policy: UrlPolicyDep
+) -> TeamRead:
     """Create a team (admin)."""
-    return TeamRead.model_validate(await service.create_team(session, principal, data))
+    return TeamRead.model_validate(await service.create_team(session, principal, data, policy))
 
 
 @router.get("", response_model=ListPage[TeamRead])
@@ -44,10 +47,14 @@ async def get_team(team_id: uuid.UUID, session: ReadSessionDep, _: ReadPrincipal
 
 @router.patch("/{team_id}", response_model=TeamRead)
 async def update_team(
-    team_id: uuid.UUID, data: TeamUpdate, session: WriteSessionDep, principal: WritePrincipal
+    team_id: uuid.UUID,
+    data: TeamUpdate,
+    session: WriteSessionDep,
+    principal: WritePrincipal,
+    policy: UrlPolicyDep,
 ) -> TeamRead:
     """Update a team (the team itself or admin)."""
-    return TeamRead.model_validate(await service.update_team(session, principal, team_id, data))
+    return TeamRead.model_validate(await service.update_team(session, principal, team_id, data, policy))
 
 
 @router.delete("/{team_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -12,6 +12,7 @@ from tessera.auth.principal import Principal
 from tessera.db.base import utcnow
 from tessera.db.models import Team
 from tessera.errors import Conflict, Forbidden, not_found
+from tessera.notifications.ssrf import UrlPolicy, UrlRefused
 from tessera.teams import repository
 from tessera.teams.schemas import TeamCreate, TeamUpdate
 from tessera.users import repository as users_repo
@@ -25,9 +26,13 @@ async def require_team(session: AsyncSession, team_id: uuid.UUID) -> Team:
     return team
 
 
-async def create_team(session: AsyncSession, principal: Principal, data: TeamCreate) -> Team:
-    """Create a team (admin only); names are unique, case-insensitively."""
+async def create_team(
+    session: AsyncSession, principal: Principal, data: TeamCreate, policy: UrlPolicy
+) -> Team:
+    """Create a team (admin only); names are unique, case-insensitively; a Slack URL must pass the same
+    URL policy as webhooks (``policy``)."""
     _require_admin(principal, "create teams")
+    slack_url = _checked_slack_url(data.slack_webhook_url, policy)
     name = data.name.strip()
     if await repository.get_by_name(session, name) is not None:
         raise Conflict(f"A team named '{name}' already exists.", code="team_exists")
@@ -35,7 +40,7 @@ async def create_team(session: AsyncSession, principal: Principal, data: TeamCre
         name=name,
         description=data.description,
         contact=data.contact,
-        slack_webhook_url=str(data.slack_webhook_url) if data.slack_webhook_url else None,
+        slack_webhook_url=slack_url,
     )
     session.add(team)
     await session.flush()
@@ -44,9 +49,9 @@ async def create_team(session: AsyncSession, principal: Principal, data: TeamCre
 
 
 async def update_team(
-    session: AsyncSession, principal: Principal, team_id: uuid.UUID, data: TeamUpdate
+    session: AsyncSession, principal: Principal, team_id: uuid.UUID, data: TeamUpdate, policy: UrlPolicy
 ) -> Team:
-    """Update a team's details (the team itself or an admin)."""
+    """Update a team's details (the team itself or an admin); a Slack URL is checked as in create."""
     team = await require_team(session, team_id)
     if not principal.acts_for(team.id):
         raise Forbidden("Only the team itself or an admin may change this team.", code="not_team_member")
@@ -61,10 +66,21 @@ async def update_team(
         if field in changes:
             setattr(team, field, changes[field])
     if "slack_webhook_url" in changes:
-        team.slack_webhook_url = str(data.slack_webhook_url) if data.slack_webhook_url else None
+        team.slack_webhook_url = _checked_slack_url(data.slack_webhook_url, policy)
     await session.flush()
     await record(session, principal, "team.updated", "team", team.id, {"fields": sorted(changes)})
     return team
+
+
+def _checked_slack_url(url: object | None, policy: UrlPolicy) -> str | None:
+    """The URL as stored, after the SSRF policy's shape check (the worker checks addresses at send time)."""
+    if url is None:
+        return None
+    try:
+        policy.validate_url(str(url))
+    except UrlRefused as exc:
+        raise UrlRefused(exc.reason_code, f"slack_webhook_url: {exc.message}") from None
+    return str(url)
 
 
 async def delete_team(

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 
 from tessera.errors import ValidationFailed
+from tessera.schemas import MAX_OFFSET
 
 PER_PAGE = 25
 
@@ -44,9 +45,7 @@ def list_params(
     A bad page number or an unknown sort is the user's mistake: :class:`ValidationFailed` (422).
     """
     query = request.query_params
-    raw_page = query.get("page", "1")
-    if not raw_page.isdigit() or int(raw_page) < 1:
-        raise ValidationFailed(f"page must be a whole number from 1 (got {raw_page!r}).", code="invalid_page")
+    page = page_number(query.get("page", "1"), "page", PER_PAGE)
     raw_sort = query.get("sort") or default_sort
     descending = raw_sort.startswith("-")
     sort = raw_sort.removeprefix("-")
@@ -55,7 +54,18 @@ def list_params(
             f"Unknown sort {sort!r}; sort by one of: {', '.join(sorts)}.", code="invalid_sort"
         )
     values = {name: query[name].strip() for name in filters if query.get(name, "").strip()}
-    return ListParams(int(raw_page), sort, descending, values)
+    return ListParams(page, sort, descending, values)
+
+
+def page_number(raw: str, name: str, per_page: int) -> int:
+    """A page number from 1 whose rows lie below :data:`MAX_OFFSET`; else a 422 naming ``name``."""
+    last = MAX_OFFSET // per_page
+    # isdecimal, not isdigit: int() refuses superscript digits; the length check comes before int().
+    if not (raw.isascii() and raw.isdecimal()) or len(raw) > 10 or not 1 <= int(raw) <= last:
+        raise ValidationFailed(
+            f"{name} must be a whole number from 1 to {last} (got {raw[:20]!r}).", code="invalid_page"
+        )
+    return int(raw)
 
 
 @dataclass(frozen=True, slots=True)

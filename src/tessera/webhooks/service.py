@@ -96,6 +96,7 @@ async def update(
         hook.active = changes["active"]
         if hook.active and hook.paused_at is not None:
             hook.paused_at, hook.paused_reason, hook.consecutive_failures = None, None, 0
+            hook.failing_since = None
             await repository.resume_paused(session, hook.id, utcnow())
     await session.flush()
     await record(session, principal, "webhook.updated", "webhook", hook.id, {"fields": sorted(changes)})

@@ -31,7 +31,19 @@ from tessera.worker.channels import AttemptResult, Channels
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
-PAUSE_AFTER_FAILURES = 20
+# An endpoint is paused once it has failed without a single success for this long (and at least a few
+# attempts): a short outage with many queued events never pauses it, a dead endpoint stops costing work.
+PAUSE_AFTER_FAILING_FOR = timedelta(hours=6)
+PAUSE_MIN_FAILURES = 5
+
+
+def should_pause(consecutive_failures: int, failing_since: datetime | None, now: datetime) -> bool:
+    """True when an endpoint has failed long enough (:data:`PAUSE_AFTER_FAILING_FOR`) to be paused."""
+    return (
+        failing_since is not None
+        and consecutive_failures >= PAUSE_MIN_FAILURES
+        and now - failing_since >= PAUSE_AFTER_FAILING_FOR
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +106,7 @@ def apply_result(
     if result.outcome is Outcome.SUCCESS:
         delivery.status, delivery.delivered_at, delivery.next_attempt_at = DeliveryStatus.DELIVERED, now, None
         if hook is not None:
-            hook.consecutive_failures = 0
+            hook.consecutive_failures, hook.failing_since = 0, None
         return False
     retry_after = timedelta(seconds=result.retry_after_seconds) if result.retry_after_seconds else None
     delay = (
@@ -109,10 +121,16 @@ def apply_result(
     if hook is None:
         return False
     hook.consecutive_failures += 1
-    if hook.paused_at is None and hook.consecutive_failures >= PAUSE_AFTER_FAILURES:
+    if hook.failing_since is None:
+        hook.failing_since = now
+    if hook.paused_at is None and should_pause(hook.consecutive_failures, hook.failing_since, now):
         hook.paused_at = now
         last = result.error or result.status_code
-        hook.paused_reason = f"{hook.consecutive_failures} consecutive failed attempts; last: {last}"
+        hours = (now - hook.failing_since).total_seconds() / 3600
+        failures = hook.consecutive_failures
+        hook.paused_reason = (
+            f"failing for {hours:.1f} h ({failures} consecutive failed attempts); last: {last}"
+        )
         return True
     return False
 

@@ -7,8 +7,9 @@ import json
 
 import pytest
 
+from tessera.errors import PayloadTooLarge
 from tessera.ingest.dbt import InvalidManifestError, parse_manifest
-from tessera.ingest.dbt.loading import _loads_large
+from tessera.ingest.dbt.loading import _loads_large, decode
 
 from .builders import manifest, model
 
@@ -116,3 +117,16 @@ def test_newer_schema_version_is_read_with_a_warning() -> None:
     project = parse_manifest(data)
     assert project.schema_version == 13
     assert [(w.node, w.code) for w in project.warnings] == [("manifest", "newer_schema_version")]
+
+
+def test_a_gzip_bomb_is_refused_while_inflating() -> None:
+    # 64 MiB of zeros compress to ~64 KB; the cap stops inflation one chunk past the limit.
+    bomb = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=1)
+    with pytest.raises(PayloadTooLarge) as caught:
+        decode(bomb, max_inflated_bytes=1024 * 1024)
+    assert caught.value.status_code == 413
+    assert "1 MiB" in caught.value.message
+
+
+def test_a_gzip_upload_within_the_cap_inflates() -> None:
+    assert decode(gzip.compress(GOOD), max_inflated_bytes=len(GOOD))["nodes"]

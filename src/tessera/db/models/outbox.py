@@ -42,6 +42,8 @@ class Webhook(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     description: Mapped[str | None] = mapped_column(sa.Text)
     consecutive_failures: Mapped[int] = mapped_column(default=0)
+    # When the current run of failures began (None while the endpoint succeeds): pausing is on time.
+    failing_since: Mapped[datetime | None] = mapped_column(default=None)
     paused_at: Mapped[datetime | None] = mapped_column(default=None)
     paused_reason: Mapped[str | None] = mapped_column(sa.Text)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import orjson
 
+from tessera.errors import PayloadTooLarge
 from tessera.ingest.dbt.models import InvalidManifestError
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -17,6 +18,10 @@ UTF8_BOM = b"\xef\xbb\xbf"
 MIN_SCHEMA_VERSION = 7
 LARGE_MANIFEST_BYTES = 16_000_000
 MAX_KNOWN_SCHEMA_VERSION = 12
+# The most a gzip upload may inflate to: a few hundred kilobytes of zeros inflate to gigabytes, and any
+# key (a read key can ask for an impact check) could send them. Checked while inflating.
+MAX_INFLATED_BYTES = 256 * 1024 * 1024
+_INFLATE_CHUNK = 4 * 1024 * 1024
 
 _SCHEMA_URL = re.compile(r"/dbt/([a-z-]+)/v(\d+)(?:\.json)?\s*$")
 _LITERALS = (b"true", b"false", b"null")
@@ -36,15 +41,16 @@ class LoadedManifest:
     schema_version: int
 
 
-def decode(data: ManifestInput) -> Mapping[str, object]:
-    """Decode JSON bytes (optionally gzip-compressed) or pass a mapping through unchanged."""
+def decode(data: ManifestInput, *, max_inflated_bytes: int = MAX_INFLATED_BYTES) -> Mapping[str, object]:
+    """Decode JSON bytes (optionally gzip-compressed, inflating to at most ``max_inflated_bytes``) or pass
+    a mapping through unchanged."""
     if isinstance(data, Mapping):
         return data
     raw = data.encode() if isinstance(data, str) else bytes(data)
     if not raw.strip():
         raise InvalidManifestError("empty", "the manifest is empty")
     if raw.startswith(GZIP_MAGIC):
-        raw = _gunzip(raw)
+        raw = _gunzip(raw, max_inflated_bytes)
     if raw.startswith(UTF8_BOM):
         raw = raw[len(UTF8_BOM) :]
     if len(raw) < LARGE_MANIFEST_BYTES:
@@ -61,17 +67,29 @@ def decode(data: ManifestInput) -> Mapping[str, object]:
     return value
 
 
-def _gunzip(raw: bytes) -> bytes:
+def _gunzip(raw: bytes, limit: int) -> bytes:
+    """Inflate ``raw`` a chunk at a time, refusing it as soon as the output passes ``limit`` bytes."""
     decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    out: list[bytes] = []
+    size = 0
+    pending = raw
     try:
-        out = decompressor.decompress(raw)
+        while pending and not decompressor.eof:
+            out.append(decompressor.decompress(pending, _INFLATE_CHUNK))
+            size += len(out[-1])
+            if size > limit:
+                raise PayloadTooLarge(
+                    f"The gzip-compressed manifest inflates to more than {limit // (1024 * 1024)} MiB "
+                    "(the limit); upload a smaller manifest."
+                )
+            pending = decompressor.unconsumed_tail
     except zlib.error as exc:
         raise InvalidManifestError("invalid_gzip", f"the gzip data is corrupt: {exc}") from None
     if not decompressor.eof:
         raise InvalidManifestError(
             "truncated", f"the gzip data is truncated: it ends after {len(raw):,} compressed bytes"
         )
-    return out
+    return b"".join(out)
 
 
 def _loads_small(raw: bytes) -> object:

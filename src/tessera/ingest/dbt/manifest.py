@@ -91,10 +91,17 @@ def _parse(data: ManifestInput, *, include_packages: bool) -> DbtProject:
                 if target in asset_ids:
                     tests_by_node.setdefault(target, []).append(node)
 
-    assets = {
-        uid: _asset(uid, lookup[uid], tests_by_node.get(uid, ()), lookup, asset_ids, dialect, warnings)
-        for uid in candidates
-    }
+    assets: dict[str, DbtAsset] = {}
+    unreadable: set[str] = set()
+    for uid in candidates:
+        try:
+            assets[uid] = _asset(
+                uid, lookup[uid], tests_by_node.get(uid, ()), lookup, asset_ids, dialect, warnings
+            )
+        except _Unreadable as exc:
+            # Read as "no columns", a malformed node would publish a contract without them: skip it.
+            warnings.append(ManifestWarning(uid, "malformed_columns", f"{exc}; the node is left unchanged"))
+            unreadable.add(uid)
     exposures = [
         _exposure(uid, node, asset_ids, warnings)
         for uid, node in sorted(loaded.exposures.items())
@@ -120,6 +127,7 @@ def _parse(data: ManifestInput, *, include_packages: bool) -> DbtProject:
         warnings=tuple(sorted(set(warnings), key=lambda w: (w.node, w.code, w.message))),
         adapter_type=dialect,
         code=code,
+        unreadable=frozenset(unreadable),
     )
 
 
@@ -261,6 +269,10 @@ def _owner_and_contact(
     return owner, contact
 
 
+def _kind(value: object) -> str:
+    return "a list" if isinstance(value, list) else f"a {type(value).__name__}"
+
+
 def _text(value: object) -> str:
     if not isinstance(value, str) or not value:
         return ""
@@ -269,12 +281,20 @@ def _text(value: object) -> str:
     return value.strip()
 
 
+class _Unreadable(Exception):
+    """A node whose columns cannot be read; the message says why."""
+
+
 def _schema(uid: str, node: Node, dialect: str | None, warnings: list[ManifestWarning]) -> JsonObject:
     properties: JsonObject = {}
     columns = node.get("columns")
-    for key, column in columns.items() if isinstance(columns, dict) else ():
+    if columns is None:
+        columns = {}  # no columns documented (dbt writes {}): a contract of no columns, as declared
+    if not isinstance(columns, dict):
+        raise _Unreadable(f"`columns` is {_kind(columns)}, not an object of columns")
+    for key, column in columns.items():
         if not isinstance(column, dict):
-            continue
+            raise _Unreadable(f"column `{key}` is {_kind(column)}, not an object")
         name = normalise_identifier(str(column.get("name") or key))
         if name in properties:
             warnings.append(ManifestWarning(uid, "duplicate_column", f"column `{name}` is declared twice"))

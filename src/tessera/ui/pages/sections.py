@@ -13,20 +13,16 @@ from urllib.parse import urlencode
 from fastapi import Request
 
 from tessera.enums import Scope
-from tessera.errors import Forbidden, ValidationFailed
+from tessera.errors import Forbidden
 from tessera.ui.deps import UiContext
+from tessera.ui.listing import page_number
 
 SECTION_SIZE = 25
 
 
 def section_page(request: Request, name: str) -> int:
     """The page number (from 1) of section ``name``; a bad one is the user's mistake (422)."""
-    raw = request.query_params.get(f"{name}_page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValidationFailed(
-            f"{name}_page must be a whole number from 1 (got {raw!r}).", code="invalid_page"
-        )
-    return int(raw)
+    return page_number(request.query_params.get(f"{name}_page", "1"), f"{name}_page", SECTION_SIZE)
 
 
 @dataclass(frozen=True, slots=True)
