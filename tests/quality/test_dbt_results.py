@@ -197,3 +197,28 @@ async def test_bad_input_is_refused_and_records_nothing(
     )
     assert missing.status_code == 400 and missing.json()["error"]["code"] == "artifact_missing"
     assert (await stored(app)) == {"runs": 0, "states": 0, "events": []}
+
+
+async def test_a_passing_run_of_another_tool_does_not_hide_a_failing_guarantee_from_the_gate(
+    api: Api, client: httpx.AsyncClient
+) -> None:
+    owner = await api.team()
+    orders = await api.asset(owner, "quality.main.orders", require_passing_audit=True)
+    await upload_run_results(client, owner.write)  # dbt: accepted_values:status and others fail
+    # A later passing run that checks something else (freshness, say) is the latest run...
+    await api.call(
+        "POST",
+        f"/assets/{orders['id']}/audit",
+        201,
+        owner.write,
+        json={"status": "passed", "results": [{"guarantee": "freshness", "status": "passed"}]},
+    )
+    schema = {"type": "object", "properties": {"order_id": {"type": "integer"}}}
+    refused = await client.post(
+        f"{API}/assets/{orders['id']}/contracts", json={"schema": schema}, headers=owner.write
+    )
+    # ...but the guarantees dbt found failing still fail: the gate stays shut and names them.
+    assert refused.status_code == 412, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "audit_not_passing"
+    assert "accepted_values:status" in error["message"]

@@ -74,8 +74,16 @@ def authorize_publish(principal: Principal, asset: Asset, cmd: PublishCommand) -
             )
 
 
+_BROKEN = frozenset({"failed", "error"})
+
+
 async def check_quality_gate(session: AsyncSession, asset: Asset) -> None:
-    """Write-audit-publish: an asset may require that its latest data-quality run passed (412 otherwise)."""
+    """Write-audit-publish: an asset may require that its latest data-quality run passed and that none of
+    its checked guarantees is failing now (412 otherwise).
+
+    The guarantees' states matter beside the latest run because runs come from several tools: a passing
+    source-freshness upload must not open the gate while the last dbt test of a column still fails.
+    """
     if not asset.require_passing_audit:
         return
     latest = await quality_repo.latest_run(session, asset.id)
@@ -84,6 +92,16 @@ async def check_quality_gate(session: AsyncSession, asset: Asset) -> None:
         raise PreconditionFailed(
             f"'{asset.fqn}' requires a passing data-quality run before publishing; {state}. "
             f"Record a passing run with POST /api/v1/assets/{asset.id}/audit.",
+            code="audit_not_passing",
+        )
+    states = await quality_repo.states_of(session, asset.id)
+    failing = sorted(key for key, state in states.items() if state.get("status") in _BROKEN)
+    if failing:
+        shown = ", ".join(failing[:5]) + (f" and {len(failing) - 5} more" if len(failing) > 5 else "")
+        raise PreconditionFailed(
+            f"'{asset.fqn}' requires its guarantees to pass before publishing; failing now: {shown}. "
+            "Record runs in which they pass (dbt test results, Great Expectations, or "
+            f"POST /api/v1/assets/{asset.id}/audit).",
             code="audit_not_passing",
         )
 
