@@ -7,13 +7,20 @@ skipped, and whose sources are fresh, late and stale) and keeps the artifacts:
 - ``build/run_results.json`` + ``build/manifest.json.gz``: ``dbt build`` (run_results schema v6);
 - ``test/run_results.json``: ``dbt test`` right after (same manifest, another invocation);
 - ``freshness/sources.json``: ``dbt source freshness`` (sources schema v3);
-- ``v5/run_results.json``, ``v4/run_results.json`` + ``v4/manifest.json.gz``: derived from the v6 files for
-  older dbt (see :func:`to_v5` and :func:`to_v4`), because the older dbt versions do not install here.
+- ``v5/`` (``--dbt-v5``: dbt 1.5-1.7, run_results v5) and ``v4/`` (``--dbt-v4``: dbt 1.0-1.4, run_results
+  v4): ``dbt build`` by that older dbt, with its own manifest. Those versions read neither ``data_tests:``
+  nor ``arguments:``, so the project's YAML is first rewritten in their spelling (:func:`legacy_yaml`);
+  the tests are the same.
 
 dbt is installed in its own virtual environment as described in ``scripts/regenerate_dbt_manifests.py``
-(dbt-core 1.12.6, dbt-duckdb 1.11.1 produced the committed files). Usage::
+(dbt-core 1.12.6, dbt-duckdb 1.11.1 produced ``build/``, ``test/`` and ``freshness/``); the older ones
+install plainly with pip (dbt-core 1.7.19 + dbt-duckdb 1.7.5 made ``v5/``; dbt-core 1.4.9 + dbt-duckdb
+1.4.2 made ``v4/``). Usage::
 
     python scripts/regenerate_dbt_results.py [--dbt /work/dbt-venv/bin/dbt]
+        [--dbt-v5 /tmp/dbt17/bin/dbt] [--dbt-v4 /tmp/dbt14/bin/dbt]
+
+Without ``--dbt-v5``/``--dbt-v4`` the committed ``v5/``/``v4/`` files are left as they are.
 
 ``dbt build`` exits non-zero on purpose (failing and erroring tests): the script checks the artifacts,
 not the exit codes. Freshness is relative to the run (the fixture loads are ``current_timestamp`` minus
@@ -28,7 +35,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +43,13 @@ PROJECT = REPO / "tests" / "fixtures" / "dbt" / "projects" / "quality"
 OUT = REPO / "tests" / "fixtures" / "dbt" / "results"
 SCRATCH = Path("/tmp/tessera-dbt-results")  # noqa: S108 - scratch copy of a committed project
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from regenerate_dbt_manifests import to_v7_layout  # noqa: E402
 
 
 def run(dbt: str, *args: str) -> None:
     """Run dbt in the scratch project; a non-zero exit is expected when tests fail."""
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     subprocess.run(  # noqa: S603 - a fixed command line
-        [dbt, *args, "--profiles-dir", str(SCRATCH), "--no-partial-parse"],
+        [dbt, "--no-partial-parse", *args, "--profiles-dir", str(SCRATCH)],  # global flag first: dbt 1.4
         cwd=SCRATCH,
         env=env,
         check=False,
@@ -69,50 +73,68 @@ def artifact(name: str) -> Any:
     return json.loads((SCRATCH / "target" / name).read_text())
 
 
-def to_v5(results: dict[str, Any]) -> dict[str, Any]:
-    """run_results v6 -> v5 (dbt 1.5-1.7): no ``batch_results``/``overload_results``, no start time.
+def legacy_yaml(project: Path) -> None:
+    """Rewrite the project's YAML in the spelling of dbt before 1.8: ``tests:`` for ``data_tests:``,
+    and generic-test arguments beside ``config:`` instead of under ``arguments:``."""
+    import yaml  # PyYAML: a dependency of Tessera itself
 
-    Field differences read from the public schemas (schemas.getdbt.com/dbt/run-results/v5 and v6).
-    """
-    out = json.loads(json.dumps(results))
-    out["metadata"]["dbt_schema_version"] = "https://schemas.getdbt.com/dbt/run-results/v5.json"
-    out["metadata"]["dbt_version"] = "1.7.0"
-    out["metadata"].pop("invocation_started_at", None)
-    for entry in out["results"]:
-        entry.pop("batch_results", None)
-        entry.pop("overload_results", None)
-    return out
+    def tests(entries: list[Any]) -> list[Any]:
+        out = []
+        for entry in entries:
+            if isinstance(entry, dict):
+                name, body = next(iter(entry.items()))
+                body = dict(body or {})
+                body.update(body.pop("arguments", None) or {})
+                entry = {name: body}
+            out.append(entry)
+        return out
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                ("tests" if k == "data_tests" else k): tests(v) if k == "data_tests" else walk(v)
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    for path in project.rglob("*.yml"):
+        if path.name in ("dbt_project.yml", "profiles.yml"):
+            continue
+        path.write_text(yaml.safe_dump(walk(yaml.safe_load(path.read_text())), sort_keys=False))
 
 
-def to_v4(results: dict[str, Any]) -> dict[str, Any]:
-    """run_results v5 -> v4 (dbt 1.0-1.4): no ``compiled``, ``compiled_code``, ``relation_name``."""
-    out = to_v5(results)
-    out["metadata"]["dbt_schema_version"] = "https://schemas.getdbt.com/dbt/run-results/v4.json"
-    out["metadata"]["dbt_version"] = "1.3.0"
-    for entry in out["results"]:
-        for key in ("compiled", "compiled_code", "relation_name"):
-            entry.pop(key, None)
-    return out
+def older_build(dbt: str, version: str) -> None:
+    """``dbt build`` by an older dbt on a legacy-spelled copy; its run_results and manifest under ``version``."""
+    shutil.rmtree(SCRATCH, ignore_errors=True)
+    shutil.copytree(PROJECT, SCRATCH)
+    legacy_yaml(SCRATCH)
+    run(dbt, "build")
+    save(artifact("run_results.json"), version, "run_results.json")
+    save(artifact("manifest.json"), version, "manifest.json.gz")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run dbt on the fixture project and write the artifacts."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dbt", default=shutil.which("dbt") or "dbt", help="path of the dbt executable")
+    parser.add_argument("--dbt-v5", help="a dbt 1.5-1.7 executable: writes v5/ (run_results v5)")
+    parser.add_argument("--dbt-v4", help="a dbt 1.0-1.4 executable: writes v4/ (run_results v4)")
     args = parser.parse_args(argv)
     shutil.rmtree(SCRATCH, ignore_errors=True)
     shutil.copytree(PROJECT, SCRATCH)
     run(args.dbt, "build")
-    manifest, build = artifact("manifest.json"), artifact("run_results.json")
-    save(manifest, "build", "manifest.json.gz")
-    save(build, "build", "run_results.json")
+    save(artifact("manifest.json"), "build", "manifest.json.gz")
+    save(artifact("run_results.json"), "build", "run_results.json")
     run(args.dbt, "test")
     save(artifact("run_results.json"), "test", "run_results.json")
     run(args.dbt, "source", "freshness")
     save(artifact("sources.json"), "freshness", "sources.json")
-    save(to_v5(build), "v5", "run_results.json")
-    save(to_v4(build), "v4", "run_results.json")
-    save(to_v7_layout(manifest), "v4", "manifest.json.gz")
+    if args.dbt_v5:
+        older_build(args.dbt_v5, "v5")
+    if args.dbt_v4:
+        older_build(args.dbt_v4, "v4")
     print(f"wrote {OUT.relative_to(REPO)}")
     return 0
 

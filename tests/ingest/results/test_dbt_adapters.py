@@ -1,4 +1,4 @@
-"""The dbt result adapters on the committed real artifacts (and the v4/v5 ones derived from them)."""
+"""The dbt result adapters on the committed real artifacts (dbt 1.12, 1.7 and 1.4)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from tests.quality.artifacts import BUILD, MANIFEST, RESULTS, SOURCES
 
 V3 = b"https://schemas.getdbt.com/dbt/run-results/v3.json"
 V6 = b"https://schemas.getdbt.com/dbt/run-results/v6.json"
-V4_MANIFEST = RESULTS / "v4" / "manifest.json.gz"
+V4_MANIFEST = RESULTS / "v4" / "manifest.json.gz"  # dbt 1.4.9: manifest v8 beside run_results v4
+V5_MANIFEST = RESULTS / "v5" / "manifest.json.gz"  # dbt 1.7.19: manifest v11 beside run_results v5
 EXPECTED = {
     "quality.main.customers": {"not_null:customer_id": "passed", "unique:customer_id": "passed"},
     "quality.main.broken_orders": {"not_null:order_id": "skipped"},
@@ -33,7 +34,7 @@ def _statuses(results_path: object, manifest: object) -> dict[str, dict[str, str
 
 
 @pytest.mark.parametrize(
-    ("version", "manifest"), [("build", MANIFEST), ("v5", MANIFEST), ("v4", V4_MANIFEST)]
+    ("version", "manifest"), [("build", MANIFEST), ("v5", V5_MANIFEST), ("v4", V4_MANIFEST)]
 )
 def test_every_schema_version_lands_on_the_same_guarantees(version: str, manifest: object) -> None:
     assert _statuses(RESULTS / version / "run_results.json", manifest) == EXPECTED
