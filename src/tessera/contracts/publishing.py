@@ -28,6 +28,7 @@ from tessera.contracts import repository
 from tessera.contracts.evaluation import Evaluated, PublishCommand, check_version, evaluate
 from tessera.contracts.versions import publish_version
 from tessera.core import Bump
+from tessera.core.guarantee_health import broken_now
 from tessera.db.base import utcnow
 from tessera.db.models import Asset, Contract, Proposal
 from tessera.enums import ProposalStatus, PublishOutcome, QualityStatus
@@ -74,9 +75,6 @@ def authorize_publish(principal: Principal, asset: Asset, cmd: PublishCommand) -
             )
 
 
-_BROKEN = frozenset({"failed", "error"})
-
-
 async def check_quality_gate(session: AsyncSession, asset: Asset) -> None:
     """Write-audit-publish: an asset may require that its latest data-quality run passed and that none of
     its checked guarantees is failing now (412 otherwise).
@@ -94,8 +92,7 @@ async def check_quality_gate(session: AsyncSession, asset: Asset) -> None:
             f"Record a passing run with POST /api/v1/assets/{asset.id}/audit.",
             code="audit_not_passing",
         )
-    states = await quality_repo.states_of(session, asset.id)
-    failing = sorted(key for key, state in states.items() if state.get("status") in _BROKEN)
+    failing = broken_now(await quality_repo.states_of(session, asset.id))
     if failing:
         shown = ", ".join(failing[:5]) + (f" and {len(failing) - 5} more" if len(failing) > 5 else "")
         raise PreconditionFailed(

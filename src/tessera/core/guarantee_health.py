@@ -9,7 +9,7 @@ after a holding one (or after none) is ``failed``, the first holding run after a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
@@ -41,6 +41,17 @@ def transition(previous: GuaranteeStatus | None, current: GuaranteeStatus) -> Tr
     if current in HOLDING and previous in BROKEN:
         return Transition.RECOVERED
     return None
+
+
+def broken_now(states: Mapping[str, object]) -> list[str]:
+    """The keys of the guarantees whose current state is broken, sorted (``states`` as stored per asset:
+    key -> ``{"status": ..., ...}``)."""
+    broken_values = {s.value for s in BROKEN}
+    return sorted(
+        key
+        for key, state in states.items()
+        if isinstance(state, dict) and state.get("status") in broken_values
+    )
 
 
 def run_status(statuses: Iterable[GuaranteeStatus]) -> QualityStatus:
