@@ -1,16 +1,21 @@
-"""Diffing a wide schema runs off the event loop: the server keeps answering meanwhile."""
+"""Diffing a wide schema runs off the event loop: the server keeps answering meanwhile.
+
+Checked by behaviour, not by timing: the diff is held inside its worker thread until /health has answered.
+Were the diff on the event loop, /health could not answer while it is held, and the probe would time out.
+"""
 
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import httpx
+import pytest
 
+from tessera.contracts import service
 from tests.helpers import ADMIN, API
 
-WIDTH = 19_000  # near the schema cap: the diff takes seconds of CPU
+WIDTH = 2_000
 
 
 def wide(kind: str) -> dict[str, Any]:
@@ -18,7 +23,16 @@ def wide(kind: str) -> dict[str, Any]:
     return {"type": "object", "properties": columns}
 
 
-def test_health_answers_within_100_ms_while_a_wide_diff_runs(live_url: str) -> None:
+def test_health_answers_while_a_diff_is_computing(live_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    entered, release = threading.Event(), threading.Event()
+    real_diff = service._diff
+
+    def held_diff(*args: Any) -> Any:
+        entered.set()
+        release.wait(timeout=30)  # bounded, so a broken test cannot hang the suite
+        return real_diff(*args)
+
+    monkeypatch.setattr(service, "_diff", held_diff)
     with httpx.Client(base_url=live_url, headers=ADMIN, timeout=60) as client:
         team = client.post(f"{API}/teams", json={"name": "wide"}).json()
         asset = client.post(f"{API}/assets", json={"fqn": "db.s.wide", "owner_team_id": team["id"]}).json()
@@ -34,22 +48,15 @@ def test_health_answers_within_100_ms_while_a_wide_diff_runs(live_url: str) -> N
             outcome["response"] = client.get(url)
 
         worker = threading.Thread(target=diff)
-        started = time.perf_counter()
         worker.start()
-        latencies: list[float] = []
-        with httpx.Client(base_url=live_url, timeout=10) as probe:
-            while worker.is_alive():
-                sent = time.perf_counter()
-                assert probe.get("/health").status_code == 200
-                latencies.append(time.perf_counter() - sent)
-                time.sleep(0.01)
-        worker.join()
+        try:
+            assert entered.wait(timeout=30), "the diff request never reached the diff"
+            with httpx.Client(base_url=live_url, timeout=10) as probe:
+                health = [probe.get("/health").status_code for _ in range(3)]
+            assert worker.is_alive(), "the diff finished before it was released"
+        finally:
+            release.set()
+            worker.join(timeout=60)
+    assert health == [200, 200, 200]
     assert outcome["response"].status_code == 200
     assert len(outcome["response"].json()["changes"]) == WIDTH
-    assert time.perf_counter() - started > 0.3, "the diff was too quick to show anything"
-    assert len(latencies) >= 10
-    # Before the diff moved off the loop, /health waited for the whole diff (seconds). The machine's CPUs
-    # are shared (CI, other processes): nearly every probe must answer within 100 ms, none take 0.5 s.
-    slow = [t for t in latencies if t >= 0.1]
-    assert len(slow) <= len(latencies) // 10, sorted(latencies)[-5:]
-    assert max(latencies) < 0.5, sorted(latencies)[-5:]
