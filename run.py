@@ -11,6 +11,8 @@
     python3 run.py lint           ruff and mypy --strict
     python3 run.py uv ARGS        run the uv this runner uses (fetched into ./.tools if not on PATH)
     python3 run.py check-migrations   alembic upgrade head on PostgreSQL == the models' schema
+    python3 run.py docs           build the documentation site into site/ (mkdocs build --strict; broken
+                                  links fail it); `python3 run.py docs serve` previews it with live reload
     python3 run.py ci             everything CI runs
     python3 run.py vendor-ui      refresh the UI's vendored front-end files from ui/package-lock.json
                                   (needs node and npm; the files are committed, serving needs neither)
@@ -150,9 +152,10 @@ def test_postgres(extra: list[str]) -> None:
 
 def lint() -> None:
     sync()
-    uv("run", "--frozen", "ruff", "check", "src", "sdk/src", "tests", "bench")
-    uv("run", "--frozen", "ruff", "format", "--check", "src", "sdk/src", "tests", "bench")
+    uv("run", "--frozen", "ruff", "check", "src", "sdk/src", "tests", "bench", "docs/hooks")
+    uv("run", "--frozen", "ruff", "format", "--check", "src", "sdk/src", "tests", "bench", "docs/hooks")
     uv("run", "--frozen", "mypy")
+    uv("run", "--frozen", "mypy", "docs/hooks")
 
 
 def check_migrations() -> None:
@@ -164,6 +167,13 @@ def check_migrations() -> None:
         uv("run", "--frozen", "python", "-m", "tessera.db.check_migrations", url)
     finally:
         _pg_database("DROP", name)
+
+
+def docs(extra: list[str]) -> None:
+    """Build the documentation site (mkdocs.yml) strictly, or ``docs serve`` to preview it."""
+    sync()
+    args = ["serve", *extra[1:]] if extra[:1] == ["serve"] else ["build", "--strict", *extra]
+    uv("run", "--frozen", "mkdocs", *args, env={"NO_MKDOCS_2_WARNING": "1"})
 
 
 def main(argv: list[str]) -> None:
@@ -187,6 +197,8 @@ def main(argv: list[str]) -> None:
         lint()
     elif cmd == "check-migrations":
         check_migrations()
+    elif cmd == "docs":
+        docs(extra)
     elif cmd == "vendor-ui":
         sh(sys.executable, "scripts/vendor_ui.py")
     elif cmd == "ci":

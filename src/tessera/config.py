@@ -1,6 +1,7 @@
 """Settings read from the environment (and an optional ``.env`` file).
 
-Every setting is documented in ``docs/configuration.md``; keep the two in step.
+Each setting's ``description`` is its documentation: the configuration reference of the documentation
+site is generated from this class (docs/hooks/reference.py), and tests/docs checks that none lacks one.
 """
 
 from __future__ import annotations
@@ -38,56 +39,121 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
 
-    environment: Environment = Environment.DEVELOPMENT
-    data_dir: Path = Path("data")
-    database_url: str = ""
-    redis_url: str | None = None
+    environment: Environment = Field(
+        default=Environment.DEVELOPMENT,
+        description="`development`, `test` or `production`. Production refuses `AUTH_DISABLED=true` and "
+        "requires `SECRET_KEY`.",
+    )
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Where the embedded SQLite database and the generated development secret live.",
+    )
+    database_url: str = Field(
+        default="",
+        description="The database; unset: `sqlite+aiosqlite:///<DATA_DIR>/tessera.db`. PostgreSQL: "
+        "`postgresql://user:pass@host:5432/db` (or `postgres://`, `postgresql+asyncpg://`; the asyncpg "
+        "driver is always used; tables in schemas `core`, `workflow`, `audit`). SQLite: `sqlite:///path` "
+        "(or `sqlite+aiosqlite:///path`), a file (an in-memory database is refused). Any other database or "
+        "driver is a configuration error.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Optional Redis (`redis://127.0.0.1:6379/0`) shared by replicas for rate limits. Without "
+        "it (or while it is down) limits are counted in memory, per process.",
+    )
     redis_timeout_seconds: float = Field(
         default=0.1,
         gt=0,
-        description="Connect and reply timeout of Redis calls; past it a request counts its limit in memory.",
+        description="Connect and reply timeout of Redis calls. A failed or timed-out call opens a circuit "
+        "for 30 s: requests count their limits in memory at once instead of waiting on Redis again.",
     )
-    auth_disabled: bool = False
-    bootstrap_api_key: str | None = None
-    secret_key: str = ""
+    auth_disabled: bool = Field(
+        default=False,
+        description="Development only: every request acts as an admin without a key. Refused in production.",
+    )
+    bootstrap_api_key: str | None = Field(
+        default=None,
+        description="A key that acts as admin (no team): use it to create the first teams and API keys.",
+    )
+    secret_key: str = Field(
+        default="",
+        description="Server secret used to hash API keys (HMAC-SHA256); unset: generated into "
+        "`DATA_DIR/secret_key`. Set it explicitly in production and keep it stable: changing it invalidates "
+        "every API key.",
+    )
     # The worker makes event links absolute with this value (tessera.links.resolve); normalised below.
-    base_url: str = "http://127.0.0.1:8000"
-    host: str = "127.0.0.1"
-    port: int = 8000
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public URL of this server (absolute `http(s)`, optionally with a path prefix), used for "
+        "links in notifications and event payloads. Events store link paths and are made absolute when the "
+        "worker sends them, so a changed `BASE_URL` applies to events already waiting in the outbox. "
+        "Trailing slashes are dropped; anything else is a configuration error.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `tessera serve` listens on.")
+    port: int = Field(default=8000, description="Port `tessera serve` listens on.")
 
-    rate_limit_per_minute: int = Field(default=600, ge=0, description="Requests per key per minute; 0 = off.")
-    api_key_cache_seconds: float = 30.0
+    rate_limit_per_minute: int = Field(
+        default=600,
+        ge=0,
+        description="Requests per API key per minute; `0` turns limiting off. Over the limit: `429` with "
+        "`Retry-After`.",
+    )
+    api_key_cache_seconds: float = Field(
+        default=30.0,
+        description="How long a verified key record is cached in a process. Revocation takes effect on the "
+        "server that revoked it as soon as it commits, within this time on other replicas.",
+    )
     failed_auth_per_minute: int = Field(
         default=30,
         ge=0,
-        description="Failed authentications per client address per minute (per process) before 429; 0 = off.",
+        description="Failed authentications (a wrong, revoked or expired key) per client address per minute, "
+        "counted per process; past it the address gets `429` with `Retry-After` before its key is looked up. "
+        "`0` turns it off. Unknown key ids are also remembered for 5 s, so a guessed key costs one lookup.",
     )
-    ui_session_hours: float = Field(default=12.0, gt=0, description="Lifetime of a web UI sign-in.")
+    ui_session_hours: float = Field(
+        default=12.0,
+        gt=0,
+        description="Lifetime of a web UI sign-in; the session also ends at once when its API key is revoked "
+        "or expires.",
+    )
     ui_signin_per_minute: int = Field(
-        default=30, ge=0, description="Web UI sign-in attempts per client address per minute; 0 = off."
+        default=30,
+        ge=0,
+        description="Web UI sign-in attempts per client address per minute; `0` turns the limit off.",
     )
     max_body_bytes: int = Field(
-        default=10 * 1024 * 1024, ge=1024, description="Largest request body (413 above it), uploads aside."
+        default=10 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body (uploads aside); above it `413 payload_too_large` naming the "
+        "limit, also for bodies sent without a length (counted as they arrive).",
     )
     max_upload_bytes: int = Field(
         default=256 * 1024 * 1024,
         ge=1024,
-        description="Largest dbt manifest upload (the compressed size for a gzip upload).",
+        description="Largest dbt manifest upload (`/api/v1/sync/dbt*`, the UI's manifest check); for gzip "
+        "the compressed size. A gzip upload may inflate to at most 256 MiB, checked while it inflates.",
     )
-    db_echo: bool = False
-    gc_freeze_startup: bool = False
+    db_echo: bool = Field(default=False, description="Log every SQL statement.")
+    gc_freeze_startup: bool = Field(
+        default=False,
+        description="Move everything alive after startup out of the garbage collector's passes "
+        "(`gc.freeze`). Off by default: counted with callgrind it saved no instructions per list request.",
+    )
     sync_pause_gc: bool = Field(
         default=True,
         description="Switch the cyclic garbage collector off (process-wide) while a dbt sync or impact "
-        "check runs.",
+        "check runs: faster syncs of big projects; requests served meanwhile run without cyclic collection "
+        "too. Set `false` if a server's memory matters more than sync time.",
     )
     db_transaction_pooler: bool = Field(
         default=False,
-        description="PostgreSQL is reached through a pooler in transaction mode (PgBouncer): "
-        "no prepared-statement caches.",
+        description="PostgreSQL is reached through a pooler in transaction mode (PgBouncer, Supavisor): "
+        "no prepared-statement caches, each statement gets a unique name.",
     )
 
-    lineage_max_depth: int = 10
+    lineage_max_depth: int = Field(
+        default=10, description="Depth of the downstream search in impact analysis."
+    )
     require_all_consumers: bool = Field(
         default=False,
         description="Strict gating everywhere: a breaking change needs every consumer team's answer, "
@@ -97,22 +163,38 @@ class Settings(BaseSettings):
         default=None,
         ge=0,
         description="Processes that analyse the column lineage of a big dbt project (300 models or more); "
-        "unset: one per CPU; 0 or 1: in the server process.",
+        "unset: one per CPU; 0 or 1: in the server process. Started on first use and kept, about 60 MB each.",
     )
 
-    worker_enabled: bool = True
-    worker_poll_seconds: float = 1.0
-    webhook_allowlist: str = ""
-    webhook_timeout_seconds: float = 10.0
-    global_webhook_url: str | None = None
-    global_webhook_secret: str | None = None
-    template_dir: Path | None = None
-    smtp_host: str | None = None
-    smtp_port: int = 25
-    smtp_username: str | None = None
-    smtp_password: str | None = None
-    smtp_from: str = "tessera@localhost"
-    smtp_starttls: bool = False
+    worker_enabled: bool = Field(
+        default=True,
+        description="Run the notification worker inside the server. Set `false` when you run "
+        "`tessera worker` processes separately.",
+    )
+    worker_poll_seconds: float = Field(default=1.0, description="How often an idle worker looks for work.")
+    webhook_allowlist: str = Field(
+        default="",
+        description="Comma-separated networks (CIDR) that webhook URLs may resolve to although private or "
+        "loopback, e.g. `10.1.0.0/16,127.0.0.1/32`.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, description="Timeout of one webhook delivery attempt (the whole request)."
+    )
+    global_webhook_url: str | None = Field(
+        default=None, description="One endpoint that receives every event."
+    )
+    global_webhook_secret: str | None = Field(
+        default=None, description="The signing secret (`whsec_...`) of `GLOBAL_WEBHOOK_URL`."
+    )
+    template_dir: Path | None = Field(
+        default=None, description="Directory of notification template overrides."
+    )
+    smtp_host: str | None = Field(default=None, description="Email notifications are sent when it is set.")
+    smtp_port: int = Field(default=25, description="Port of the SMTP server.")
+    smtp_username: str | None = Field(default=None, description="SMTP login.")
+    smtp_password: str | None = Field(default=None, description="SMTP password; never logged.")
+    smtp_from: str = Field(default="tessera@localhost", description="Sender address of notification emails.")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
 
     @field_validator("base_url")
     @classmethod
