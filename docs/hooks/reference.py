@@ -89,7 +89,11 @@ def operation_anchor(method: str, path: str) -> str:
 
 
 def _body_schemas(content: Mapping[str, Any]) -> str:
-    parts = [f"{schema_type(media.get('schema', {}))} (`{kind}`)" for kind, media in content.items()]
+    """The body's schema per media type; JSON, the common case, is not named."""
+    parts = []
+    for kind, media in content.items():
+        shown = schema_type(media.get("schema", {}))
+        parts.append(shown if kind == "application/json" else f"{shown} (`{kind}`)")
     return "; ".join(parts)
 
 
@@ -223,7 +227,15 @@ def _params(command: Any, ctx: Any, kind: str) -> list[Any]:
 
 
 def _metavar(param: Any) -> str:
-    return str(param.metavar or param.name or "").strip("{}").upper()
+    """An argument's name as help shows it: its metavar as written, else its name in capitals."""
+    if param.metavar:
+        return str(param.metavar)
+    return str(param.name or "").upper() + ("..." if param.nargs == -1 else "")
+
+
+def _text(help_text: str) -> str:
+    """Plain help text made safe for Markdown: ``<PR number>`` must not read as an HTML tag."""
+    return help_text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*")
 
 
 def _default(param: Any, ctx: Any) -> str:
@@ -246,7 +258,7 @@ def _usage(path: list[str], command: Any, ctx: Any) -> str:
     if _params(command, ctx, "option"):
         parts.append("[OPTIONS]")
     for arg in _params(command, ctx, "argument"):
-        word = _metavar(arg) + ("..." if arg.nargs == -1 else "")
+        word = _metavar(arg)
         parts.append(word if arg.required else f"[{word}]")
     if _subcommands(command, ctx):
         parts.append("COMMAND [ARGS]...")
@@ -258,13 +270,13 @@ def _command_section(path: list[str], command: Any, ctx: Any) -> list[str]:
     level = "#" * min(len(path) + 1, 4)
     lines = [f"{level} `{title}` {{ #{_slug(title)} }}", "", f"```\n{_usage(path, command, ctx)}\n```", ""]
     if command.help:
-        lines += [str(command.help).strip(), ""]
+        lines += [_text(str(command.help).strip()), ""]
     arguments = _params(command, ctx, "argument")
     if arguments:
         lines += ["| Argument | Description |", "|---|---|"]
         for arg in arguments:
             required = "" if arg.required else " (optional)"
-            lines.append(f"| `{_metavar(arg)}`{required} | {_cell(getattr(arg, 'help', '') or '')} |")
+            lines.append(f"| `{_metavar(arg)}`{required} | {_cell(_text(getattr(arg, 'help', '') or ''))} |")
         lines.append("")
     options = _params(command, ctx, "option")
     if options:
@@ -273,7 +285,9 @@ def _command_section(path: list[str], command: Any, ctx: Any) -> list[str]:
             names = ", ".join(f"`{o}`" for o in [*opt.opts, *opt.secondary_opts])
             envvar = opt.envvar if isinstance(opt.envvar, str) else ", ".join(opt.envvar or [])
             env = f"`{envvar}`" if envvar else ""
-            lines.append(f"| {names} | {_cell(opt.help or '')} | {_cell(_default(opt, ctx))} | {env} |")
+            lines.append(
+                f"| {names} | {_cell(_text(opt.help or ''))} | {_cell(_default(opt, ctx))} | {env} |"
+            )
         lines.append("")
     subs = _subcommands(command, ctx)
     if subs:

@@ -80,6 +80,11 @@ def _commands(command: Any, name: str, parent: Any = None) -> list[tuple[str, An
     return out
 
 
+def test_help_text_is_escaped_for_markdown(pages: dict[str, str]) -> None:
+    # "#<PR number>" in an option's help must not be swallowed as an HTML tag.
+    assert "github:$GITHUB_REPOSITORY#&lt;PR number&gt;" in pages["reference/cli.md"]
+
+
 def _section(page: str, heading: str) -> str:
     """A command's section: from its heading to the next heading."""
     rest = page[page.index(f"`{heading}` {{") :]
@@ -87,7 +92,9 @@ def _section(page: str, heading: str) -> str:
     return rest if end == -1 else rest[:end]
 
 
-def test_the_cli_reference_has_every_command_with_its_options(pages: dict[str, str]) -> None:
+def test_the_cli_reference_has_every_command_with_its_options(
+    hook: ModuleType, pages: dict[str, str]
+) -> None:
     page = pages["reference/cli.md"]
     commands = _commands(typer.main.get_command(cli_app), "tessera")
     assert len(commands) > 60
@@ -96,14 +103,14 @@ def test_the_cli_reference_has_every_command_with_its_options(pages: dict[str, s
     for path, command, ctx in commands:
         section = _section(page, path)
         if command.help:
-            assert command.help.strip().splitlines()[0] in section, path
+            assert hook._text(command.help.strip().splitlines()[0]) in section, path
         for param in command.get_params(ctx):
             if param.name == "help" or getattr(param, "hidden", False):
                 continue
             if param.param_type_name == "option":
                 assert all(f"`{opt}`" in section for opt in param.opts), (path, param.opts)
             else:
-                assert f"`{param.name.upper()}`" in section or f"`{str(param.metavar).upper()}`" in section
+                assert f"`{param.metavar or param.name.upper()}" in section, (path, param.name)
 
 
 def test_the_configuration_reference_has_every_setting(pages: dict[str, str]) -> None:
