@@ -204,6 +204,7 @@ def main(argv: list[str]) -> None:
     elif cmd == "ci":
         lint()
         check_migrations()
+        docs([])
         test(extra)
         test_postgres(extra)
     else:
