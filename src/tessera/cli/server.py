@@ -104,7 +104,7 @@ def serve(
     if not settings.auth_disabled and not settings.bootstrap_api_key:
         typer.secho(
             "Auth is on: every request needs an API key. Without keys yet, set BOOTSTRAP_API_KEY (an admin "
-            "key you choose) and restart, then create team keys with 'tessera api-keys create'; or try "
+            "key you choose) and restart, then create team keys with 'tessera api-key create'; or try "
             "'tessera demo' for a seeded server with keys.",
             fg="yellow",
             err=True,
