@@ -34,7 +34,10 @@ _STATUS = {
     "/assets/{asset_id}/contracts",
     response_model=PublishResult,
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"description": "Unchanged"}, 202: {"description": "Breaking: a proposal was opened"}},
+    responses={
+        200: {"model": PublishResult, "description": "Unchanged: this schema is already the current contract"},
+        202: {"model": PublishResult, "description": "Breaking: a proposal was opened"},
+    },
 )
 async def publish_contract(
     asset_id: uuid.UUID,
