@@ -89,7 +89,7 @@ def database_revisions(database_url: str) -> set[str] | None:
 
 
 async def _postgres_revisions(dsn: str) -> set[str]:
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]  # no stubs; the one direct use
 
     conn = await asyncpg.connect(dsn, timeout=10)
     try:
