@@ -23,6 +23,7 @@ externally managed Pythons work too), then uses the committed lock file (uv.lock
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -78,19 +79,41 @@ def uv_executable() -> str:
     return str(local)
 
 
+SYNC_STAMP = ROOT / ".venv" / ".run-py-synced"
+VENV_BIN = ROOT / ".venv" / ("Scripts" if os.name == "nt" else "bin")
+
+
+def _lock_digest() -> str:
+    """A digest of what the environment is built from: the lock file and the two pyproject files."""
+    digest = hashlib.sha256()
+    for name in ("uv.lock", "pyproject.toml", "sdk/pyproject.toml"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
 def sync() -> None:
     """Install the project and its locked dependencies into .venv, compiled to bytecode.
 
     Compiling at install time (once; later syncs only check) keeps every start fast even where
     PYTHONDONTWRITEBYTECODE is set, which would otherwise recompile every module on every start.
+    When the lock and pyproject files are those of the last successful sync (a stamp in .venv), uv is
+    not asked again: its check of an up-to-date environment, bytecode included, costs seconds on every
+    ``run.py serve`` (docs/benchmarks.md, start-up). Delete .venv/.run-py-synced to force a sync.
     """
+    digest = _lock_digest()
+    python = VENV_BIN / ("python.exe" if os.name == "nt" else "python")
+    if python.exists() and SYNC_STAMP.is_file() and SYNC_STAMP.read_text() == digest:
+        sh(str(python), "-m", "compileall", "-q", "src", "sdk/src")
+        return
     uv("sync", "--frozen", "--all-packages", "--compile-bytecode")
     uv("run", "--frozen", "python", "-m", "compileall", "-q", "src", "sdk/src")
+    SYNC_STAMP.write_text(digest)
 
 
 def serve() -> None:
     sync()
-    uv("run", "--frozen", "tessera", "serve")
+    # The environment was just checked: start its command directly (``uv run`` would check it again).
+    sh(str(VENV_BIN / ("tessera.exe" if os.name == "nt" else "tessera")), "serve")
 
 
 def demo(extra: list[str]) -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
-from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tessera.auth.authentication import KeyAuthenticator
@@ -21,6 +21,9 @@ from tessera.config import Settings
 from tessera.db.engine import REQUIRE_ALL_CONSUMERS, create_engine, create_session_factory
 from tessera.notifications.ssrf import UrlPolicy
 from tessera.worker.channels import url_policy
+
+if TYPE_CHECKING:  # redis is imported only when REDIS_URL is set (start-up time)
+    from redis.asyncio import Redis
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +55,15 @@ async def open_resources(settings: Settings) -> AsyncIterator[AppResources]:
     policy: dict[str, object] = {REQUIRE_ALL_CONSUMERS: settings.require_all_consumers}
     read_session_factory = create_session_factory(read_engine, policy)
     server_key = settings.resolved_secret_key()
-    redis = (
-        Redis.from_url(
+    redis: Redis | None = None
+    if settings.redis_url:
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(
             settings.redis_url,
             socket_timeout=settings.redis_timeout_seconds,
             socket_connect_timeout=settings.redis_timeout_seconds,
         )
-        if settings.redis_url
-        else None
-    )
     limiter: RateLimiter = RedisRateLimiter(redis) if redis is not None else MemoryRateLimiter()
     try:
         yield AppResources(

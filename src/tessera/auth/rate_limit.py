@@ -6,12 +6,12 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from typing import Protocol
-
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from typing import TYPE_CHECKING, Protocol
 
 from tessera.errors import RateLimited
+
+if TYPE_CHECKING:  # redis is imported only when REDIS_URL is set (start-up time)
+    from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,10 @@ class RedisRateLimiter:
     def __init__(
         self, redis: Redis, *, cooldown_seconds: float = 30.0, clock: Callable[[], float] = time.monotonic
     ) -> None:
+        from redis.exceptions import RedisError
+
         self._redis = redis
+        self._redis_error = RedisError
         self._fallback = MemoryRateLimiter()
         self._cooldown = cooldown_seconds
         self._clock = clock
@@ -79,7 +82,7 @@ class RedisRateLimiter:
             pipe.incr(name)
             pipe.expire(name, 120)
             count, _ = await pipe.execute()
-        except (RedisError, OSError) as exc:
+        except (self._redis_error, OSError) as exc:
             self._open_until = self._clock() + self._cooldown
             log.warning(
                 "rate limiter: redis unavailable (%s); counting in memory for %.0f s",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +12,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tessera.core import CompatibilityMode, CoreError, JsonSchema, check_compatibility, validate_schema
+from tessera.core import (
+    CompatibilityMode,
+    CompatibilityReport,
+    CoreError,
+    JsonSchema,
+    check_compatibility,
+    validate_schema,
+)
 from tessera.core.keywords import MAX_DEPTH
 from tessera.core.report import COLUMNS, report_rows, suggestion_lines, summary_line
 
@@ -41,21 +49,26 @@ def _load(path: Path) -> JsonSchema:
         data = path.read_bytes()
     except OSError as exc:
         raise _UnusableInput(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+    return _parse(data, str(path))
+
+
+def _parse(data: bytes, label: str) -> JsonSchema:
+    """The schema in ``data`` (JSON, UTF-8), validated; ``label`` names it in error messages."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _UnusableInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise _UnusableInput(f"{label}: not UTF-8 text (byte {exc.start})") from None
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _UnusableInput(
-            f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            f"{label}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
     except RecursionError:
-        raise _UnusableInput(f"{path}: JSON nested too deeply to read") from None
+        raise _UnusableInput(f"{label}: JSON nested too deeply to read") from None
     try:
         # Offline, on the user's own machine: the engine's limit, not the server's submission caps.
-        return validate_schema(value, label=str(path), max_depth=MAX_DEPTH, max_properties=None)
+        return validate_schema(value, label=label, max_depth=MAX_DEPTH, max_properties=None)
     except CoreError as exc:
         raise _UnusableInput(f"not a usable schema: {exc}") from None
 
@@ -119,22 +132,129 @@ def diff_command(
     if output is OutputFormat.JSON:
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        console = Console(highlight=False, soft_wrap=False)
-        rows = report_rows(report)
-        if rows:
-            table = Table(title=f"Schema changes: {old} -> {new}", show_lines=False)
-            for column in COLUMNS:
-                table.add_column(column, overflow="fold")
-            for path, kind, breaking, details in rows:
-                style = "bold red" if breaking == "yes" else None
-                table.add_row(path, kind, breaking, details, style=style)
-            console.print(table)
-        else:
-            console.print("No changes.")
-        for line in suggestion_lines(report):
-            console.print(f"- {line}", markup=False)
-        console.print(summary_line(report), markup=False, style="green" if report.compatible else "red")
+        print_report(report, f"Schema changes: {old} -> {new}")
     raise typer.Exit(EXIT_COMPATIBLE if report.compatible else EXIT_BREAKING)
 
 
-__all__ = ["schema_app"]
+def print_report(report: CompatibilityReport, title: str) -> None:
+    """The report as a table of changes, the suggestions and the one-line verdict (the server's words)."""
+    console = Console(highlight=False, soft_wrap=False)
+    rows = report_rows(report)
+    if rows:
+        table = Table(title=title, show_lines=False)
+        for column in COLUMNS:
+            table.add_column(column, overflow="fold")
+        for path, kind, breaking, details in rows:
+            style = "bold red" if breaking == "yes" else None
+            table.add_row(path, kind, breaking, details, style=style)
+        console.print(table)
+    else:
+        console.print("No changes.")
+    for line in suggestion_lines(report):
+        console.print(f"- {line}", markup=False)
+    console.print(summary_line(report), markup=False, style="green" if report.compatible else "red")
+
+
+CONFIG_FILE = ".tessera.yaml"
+
+
+def configured_mode(config: Path | None) -> CompatibilityMode:
+    """The mode from ``config``, else ``.tessera.yaml``, else ``[tool.tessera]`` in pyproject.toml, else
+    backward (the server's default for a new asset)."""
+    value: object = None
+    where = ""
+    if config is not None or Path(CONFIG_FILE).is_file():
+        import yaml
+
+        path = config or Path(CONFIG_FILE)
+        where = str(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise _UnusableInput(f"{where}: cannot read it: {exc}") from None
+        value = data.get("mode") if isinstance(data, dict) else None
+    elif Path("pyproject.toml").is_file():
+        import tomllib
+
+        where = "pyproject.toml [tool.tessera]"
+        try:
+            data = tomllib.loads(Path("pyproject.toml").read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise _UnusableInput(f"pyproject.toml: cannot read it: {exc}") from None
+        value = data.get("tool", {}).get("tessera", {}).get("mode")
+    if value is None:
+        return CompatibilityMode.BACKWARD
+    try:
+        return CompatibilityMode(str(value))
+    except ValueError:
+        choices = ", ".join(m.value for m in CompatibilityMode)
+        raise _UnusableInput(f"{where}: mode {value!r} is not one of {choices}") from None
+
+
+def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    # git from PATH with fixed sub-commands; the path is an argument, never a shell string.
+    return subprocess.run(  # noqa: S603
+        ["git", "-C", str(directory), *args],  # noqa: S607
+        capture_output=True,
+        check=False,
+    )
+
+
+def committed_version(path: Path, revision: str) -> bytes | None:
+    """The content of ``path`` at ``revision``; None when the file (or any commit) is not there yet."""
+    directory = path.parent if str(path.parent) else Path()
+    if _git(directory, "rev-parse", "--git-dir").returncode != 0:
+        raise _UnusableInput(f"{path}: not inside a git repository")
+    if _git(directory, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode != 0:
+        return None  # the first commit of a repository: every file is new
+    shown = _git(directory, "show", f"{revision}:./{path.name}")
+    return shown.stdout if shown.returncode == 0 else None
+
+
+@schema_app.command("pre-commit")
+def pre_commit_command(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Contract files (JSON Schema) changed in the commit.")
+    ] = None,
+    mode: Annotated[
+        CompatibilityMode | None,
+        typer.Option(
+            "--mode",
+            "-m",
+            help="Compatibility mode; default: 'mode' in .tessera.yaml, else [tool.tessera] in "
+            "pyproject.toml, else backward.",
+            show_default=False,
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="A YAML file with 'mode: ...' (default .tessera.yaml).")
+    ] = None,
+    against: Annotated[str, typer.Option("--against", help="The git revision to compare with.")] = "HEAD",
+) -> None:
+    """Check each FILE against its committed version (HEAD): the pre-commit hook's entry point.
+
+    A file new in this commit has nothing to break. Breaking changes are reported as ``schema diff``
+    reports them, in the server's words. Exit code 0: compatible. 1: breaking changes. 2: unusable input.
+    """
+    breaking = False
+    try:
+        chosen = mode or configured_mode(config)
+        for path in files or []:
+            old_data = committed_version(path, against)
+            if old_data is None:
+                typer.echo(f"{path}: new file, nothing to compare.")
+                continue
+            old_schema = _parse(old_data, f"{against}:{path}")
+            report = check_compatibility(_load(path), [old_schema], chosen)
+            if report.compatible:
+                typer.echo(f"{path}: {summary_line(report)}")
+                continue
+            breaking = True
+            print_report(report, f"{path}: {against} -> this commit ({chosen.value})")
+    except (_UnusableInput, CoreError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_UNUSABLE) from None
+    raise typer.Exit(EXIT_BREAKING if breaking else EXIT_COMPATIBLE)
+
+
+__all__ = ["print_report", "schema_app"]

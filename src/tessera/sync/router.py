@@ -10,8 +10,7 @@ from fastapi import APIRouter, Request
 
 from tessera.deps import ReadPrincipal, ReadSessionDep, SettingsDep, WritePrincipal, WriteSessionDep
 from tessera.errors import BadRequest, PayloadTooLarge
-from tessera.ingest.dbt import DbtProject, lineage_pool, parse_manifest
-from tessera.ingest.dbt.column_lineage import analyse_project
+from tessera.ingest.dbt import DbtProject, parse_manifest
 from tessera.perf import await_without_cyclic_gc
 from tessera.sync import impact, service
 from tessera.sync.schemas import DbtImpactResult, SyncResult
@@ -77,6 +76,10 @@ async def sync_dbt(
     opts = SyncOptions(
         environment=environment, owner_team_id=owner_team_id, include_packages=include_packages
     )
+    # Imported on the first sync, not at start-up: the SQL parser (sqlglot) is a tenth of the server's
+    # import time and most requests never need it (docs/benchmarks.md, start-up).
+    from tessera.ingest.dbt.column_lineage import analyse_project
+
     # The SQL analysis is CPU work (worker processes for a big project): it starts now, in a thread, and
     # runs while the sync decides the contracts; the sync awaits it when it first needs it.
     analysis = asyncio.ensure_future(
@@ -100,6 +103,9 @@ def _warm_analysis_pool(request: Request, workers: int | None) -> None:
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) < WARM_POOL_BYTES:
         return
+    # Imported on first use, not at start-up: it loads the SQL parser (sqlglot).
+    from tessera.ingest.dbt import lineage_pool
+
     if lineage_pool.worker_count(workers, lineage_pool.PARALLEL_MIN_MODELS) > 1:
         asyncio.ensure_future(asyncio.to_thread(lineage_pool.warm_pool, workers)).add_done_callback(_collect)
 
