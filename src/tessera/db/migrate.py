@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -25,6 +32,42 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def current_heads() -> set[str]:
     """The head revision(s) of the migration scripts."""
+    return set(_scripts()[0])
+
+
+@functools.cache
+def _scripts() -> tuple[frozenset[str], frozenset[str]]:
+    """(heads, every known revision) of the installed migration scripts; they cannot change while running."""
     from alembic.script import ScriptDirectory
 
-    return set(ScriptDirectory.from_config(alembic_config("")).get_heads())
+    scripts = ScriptDirectory.from_config(alembic_config(""))
+    known = frozenset(script.revision for script in scripts.walk_revisions())
+    return frozenset(scripts.get_heads()), known
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaState:
+    """Where the database's schema stands against this code's migrations."""
+
+    database: frozenset[str]  # revision(s) in the alembic_version table; empty before the first upgrade
+    expected: frozenset[str]  # this code's head revision(s)
+    newer: bool  # the database carries a revision this code does not know (a later release migrated it)
+
+    @property
+    def at_head(self) -> bool:
+        """The schema is the one this code was written for."""
+        return self.database == self.expected
+
+
+async def schema_state(engine: AsyncEngine) -> SchemaState:
+    """Read the database's migration revision (one indexed read of a one-row table)."""
+
+    def read(connection: Connection) -> frozenset[str]:
+        from alembic.runtime.migration import MigrationContext
+
+        return frozenset(MigrationContext.configure(connection).get_current_heads())
+
+    async with engine.connect() as conn:
+        database = await conn.run_sync(read)
+    heads, known = _scripts()
+    return SchemaState(database=database, expected=heads, newer=bool(database - known))
