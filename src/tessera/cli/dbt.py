@@ -18,9 +18,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from tessera.cli.change_request import default_source_ref
 from tessera.cli.context import Ctx, command
-from tessera.cli.github import default_source_ref, verdict_marker
 from tessera.cli.lookup import resolve_team_id
+from tessera.cli.review_comment import verdict_marker
 from tessera_sdk import ProgressCallback, encode_manifest
 from tessera_sdk.models import DbtImpactResult, ModelImpact, SyncResult
 
