@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-
 if TYPE_CHECKING:
+    from alembic.config import Config
     from sqlalchemy.engine import Connection
     from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -19,6 +18,9 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 def alembic_config(database_url: str) -> Config:
     """An Alembic config for ``database_url`` that works from an installed package too."""
+    # Alembic is imported on use: the server imports this module for its readiness probe only.
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["database_url"] = database_url
@@ -27,6 +29,8 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Bring the database schema up to ``revision``."""
+    from alembic import command
+
     command.upgrade(alembic_config(database_url), revision)
 
 
@@ -38,6 +42,7 @@ def current_heads() -> set[str]:
 @functools.cache
 def _scripts() -> tuple[frozenset[str], frozenset[str]]:
     """(heads, every known revision) of the installed migration scripts; they cannot change while running."""
+    import alembic.runtime.migration  # noqa: F401 - loaded here, off the event loop, for schema_state
     from alembic.script import ScriptDirectory
 
     scripts = ScriptDirectory.from_config(alembic_config(""))
@@ -67,7 +72,8 @@ async def schema_state(engine: AsyncEngine) -> SchemaState:
 
         return frozenset(MigrationContext.configure(connection).get_current_heads())
 
+    # The first call imports Alembic and reads the scripts: in a thread, not on the event loop.
+    heads, known = await asyncio.to_thread(_scripts)
     async with engine.connect() as conn:
         database = await conn.run_sync(read)
-    heads, known = _scripts()
     return SchemaState(database=database, expected=heads, newer=bool(database - known))
