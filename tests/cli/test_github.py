@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from tessera.cli.change_request import default_source_ref
 from tessera.cli.github import (
     MARKER,
     MAX_COMMENT,
     comment_body,
-    default_source_ref,
     pr_number_from_env,
     verdict_in,
 )
@@ -43,6 +43,12 @@ def test_default_source_ref() -> None:
     assert default_source_ref(env) == "github:acme/wh#8"
     assert default_source_ref({"GITHUB_REF": "refs/pull/8/merge"}) is None
     assert default_source_ref({"GITHUB_REPOSITORY": "acme/wh"}) is None
+
+
+def test_default_source_ref_in_a_gitlab_merge_request_pipeline() -> None:
+    env = {"CI_PROJECT_PATH": "data/warehouse", "CI_MERGE_REQUEST_IID": "17", "CI_PROJECT_ID": "42"}
+    assert default_source_ref(env) == "gitlab:data/warehouse!17"
+    assert default_source_ref({"CI_PROJECT_PATH": "data/warehouse"}) is None  # a branch pipeline
 
 
 def test_comment_body_has_one_marker_and_fits_githubs_limit() -> None:

@@ -18,9 +18,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from tessera.cli.change_request import default_source_ref
 from tessera.cli.context import Ctx, command
-from tessera.cli.github import default_source_ref, verdict_marker
 from tessera.cli.lookup import resolve_team_id
+from tessera.cli.review_comment import verdict_marker
 from tessera_sdk import ProgressCallback, encode_manifest
 from tessera_sdk.models import DbtImpactResult, ModelImpact, SyncResult
 
@@ -159,7 +160,8 @@ def check(
     source_ref: Annotated[
         str | None,
         typer.Option(
-            help="Pull request reference for --propose; default github:$GITHUB_REPOSITORY#<PR number>."
+            help="Pull request reference for --propose; default github:$GITHUB_REPOSITORY#<PR number>, "
+            "or gitlab:$CI_PROJECT_PATH!$CI_MERGE_REQUEST_IID in a GitLab MR pipeline."
         ),
     ] = None,
     markdown: Annotated[
@@ -175,7 +177,10 @@ def check(
     body = _read_manifest(ctx, manifest)
     ref = source_ref or default_source_ref(os.environ)
     if propose and not ref:
-        ctx.fail("--propose needs --source-ref (or GITHUB_REPOSITORY and a pull-request event)")
+        ctx.fail(
+            "--propose needs --source-ref (or GITHUB_REPOSITORY and a pull-request event, "
+            "or a GitLab merge-request pipeline)"
+        )
     client = ctx.client(timeout=DBT_TIMEOUT)
     with sync_progress(ctx, manifest) as progress:
         if propose:

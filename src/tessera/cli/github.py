@@ -5,27 +5,29 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-MARKER = "<!-- tessera-dbt-check -->"
-VERDICT_PATTERN = re.compile(r"<!-- tessera-verdict: (pass|fail) -->")
+from tessera.cli import review_comment
+from tessera.cli.review_comment import MARKER, CommentResult, verdict_in, verdict_marker
+
+__all__ = [
+    "GITHUB_API",
+    "MARKER",
+    "MAX_COMMENT",
+    "CommentResult",
+    "GitHubComments",
+    "comment_body",
+    "describe_http_error",
+    "pr_number_from_env",
+    "verdict_in",
+    "verdict_marker",
+]
+
 GITHUB_API = "https://api.github.com"
 MAX_COMMENT = 65_000  # GitHub refuses comment bodies over 65,536 characters
 _PR_REF = re.compile(r"refs/pull/(\d+)/(?:merge|head)")
-
-
-def verdict_marker(verdict: str) -> str:
-    """The hidden line ``dbt check --markdown`` appends, read back by ``ci github-comment``."""
-    return f"<!-- tessera-verdict: {verdict} -->"
-
-
-def verdict_in(markdown: str) -> str | None:
-    """The verdict recorded in a check's Markdown, if any."""
-    found = VERDICT_PATTERN.findall(markdown)
-    return found[-1] if found else None
 
 
 def pr_number_from_env(env: Mapping[str, str]) -> int | None:
@@ -47,29 +49,9 @@ def pr_number_from_env(env: Mapping[str, str]) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def default_source_ref(env: Mapping[str, str]) -> str | None:
-    """``github:<owner>/<repo>#<pr>`` for the pull request of this run, when there is one."""
-    repo = env.get("GITHUB_REPOSITORY")
-    number = pr_number_from_env(env)
-    return f"github:{repo}#{number}" if repo and number is not None else None
-
-
 def comment_body(markdown: str) -> str:
     """The comment to post: the marker first (so we find it again), the Markdown, capped to GitHub's limit."""
-    text = markdown if MARKER in markdown else f"{MARKER}\n{markdown}"
-    if len(text) > MAX_COMMENT:
-        note = "\n\n_Truncated: the full report is in the CI log (`tessera dbt check`)._"
-        text = text[: MAX_COMMENT - len(note)] + note
-    return text
-
-
-@dataclass(frozen=True, slots=True)
-class CommentResult:
-    """What happened to the PR comment."""
-
-    action: str  # "created" or "updated"
-    comment_id: int
-    url: str | None
+    return review_comment.comment_body(markdown, MAX_COMMENT)
 
 
 class GitHubComments:
@@ -126,11 +108,4 @@ class GitHubComments:
 
 def describe_http_error(exc: httpx.HTTPError) -> str:
     """One line about a failed GitHub call."""
-    if isinstance(exc, httpx.HTTPStatusError):
-        try:
-            message = exc.response.json().get("message", "")
-        except ValueError:
-            message = exc.response.text[:200]
-        request = exc.request
-        return f"GitHub answered {exc.response.status_code} to {request.method} {request.url.path}: {message}"
-    return f"cannot reach GitHub: {exc}"
+    return review_comment.describe_http_error(exc, "GitHub")

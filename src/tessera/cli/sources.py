@@ -15,10 +15,11 @@ from typing import Annotated
 
 import typer
 
+from tessera.cli.change_request import default_source_ref
 from tessera.cli.context import Ctx, command
 from tessera.cli.dbt import EnvOption, OwnerOption, render_check, render_sync
-from tessera.cli.github import default_source_ref, verdict_marker
 from tessera.cli.lookup import resolve_team_id
+from tessera.cli.review_comment import verdict_marker
 from tessera.core import CoreError
 from tessera.ingest.compare import compare_projects, summary
 from tessera.ingest.source import InvalidSourceError, SourceProject

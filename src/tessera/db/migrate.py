@@ -9,13 +9,17 @@ environment (about a third of a second, the largest single part of a start; docs
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _REVISION = re.compile(r"^revision\b[^=\n]*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
@@ -25,6 +29,7 @@ _QUOTED = re.compile(r"['\"]([^'\"]+)['\"]")
 
 def alembic_config(database_url: str) -> Config:
     """An Alembic config for ``database_url`` that works from an installed package too."""
+    # Alembic is imported on use: the server imports this module for its readiness probe only.
     from alembic.config import Config
 
     cfg = Config()
@@ -54,6 +59,13 @@ def script_heads() -> set[str]:
 
     The same answer as :func:`current_heads` (``tests/db/test_migrate.py``) without importing Alembic.
     """
+    revisions, parents = _script_graph()
+    return set(revisions - parents)
+
+
+@functools.cache
+def _script_graph() -> tuple[frozenset[str], frozenset[str]]:
+    """(every revision, every revision some other one names as its parent), read from the files."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
@@ -65,7 +77,7 @@ def script_heads() -> set[str]:
         down = _DOWN_REVISION.search(text)
         if down is not None:
             parents.update(_QUOTED.findall(down.group(1)))
-    return revisions - parents
+    return frozenset(revisions), frozenset(parents)
 
 
 def database_revisions(database_url: str) -> set[str] | None:
@@ -103,3 +115,38 @@ def is_at_head(database_url: str) -> bool:
     """Whether the database is at the migration scripts' head (a cheap check: no Alembic)."""
     revisions = database_revisions(database_url)
     return revisions is not None and revisions == script_heads()
+
+
+def _load_for_schema_state() -> tuple[frozenset[str], frozenset[str]]:
+    import alembic.runtime.migration  # noqa: F401 - imported here, off the event loop, for schema_state
+
+    return _script_graph()
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaState:
+    """Where the database's schema stands against this code's migrations."""
+
+    database: frozenset[str]  # revision(s) in the alembic_version table; empty before the first upgrade
+    expected: frozenset[str]  # this code's head revision(s)
+    newer: bool  # the database carries a revision this code does not know (a later release migrated it)
+
+    @property
+    def at_head(self) -> bool:
+        """The schema is the one this code was written for."""
+        return self.database == self.expected
+
+
+async def schema_state(engine: AsyncEngine) -> SchemaState:
+    """Read the database's migration revision (one indexed read of a one-row table)."""
+
+    def read(connection: Connection) -> frozenset[str]:
+        from alembic.runtime.migration import MigrationContext
+
+        return frozenset(MigrationContext.configure(connection).get_current_heads())
+
+    # The first call reads the scripts (and Alembic's runtime): in a thread, not on the event loop.
+    known, _ = await asyncio.to_thread(_load_for_schema_state)
+    async with engine.connect() as conn:
+        database = await conn.run_sync(read)
+    return SchemaState(database=database, expected=frozenset(script_heads()), newer=bool(database - known))
