@@ -37,6 +37,9 @@ RefOption = Annotated[
 MarkdownOption = Annotated[
     Path | None, typer.Option("--markdown", help="Write the Markdown report (for a PR comment) to this file.")
 ]
+ProposeOption = Annotated[
+    bool, typer.Option(help="Also open proposals for the breaking changes now (nothing is published).")
+]
 OldArg = Annotated[Path, typer.Argument(help="The current document.", metavar="OLD")]
 NewArg = Annotated[Path, typer.Argument(help="The proposed document.", metavar="NEW")]
 
@@ -82,13 +85,19 @@ def source_app(source: str, label: str, parse: Parse) -> typer.Typer:
         markdown: MarkdownOption = None,
         environment: EnvOption = "production",
         project: ProjectOption = None,
+        propose: ProposeOption = False,
     ) -> None:
         """Check a pull request's document: exit 0 when nothing breaking is left unacknowledged, 1 when
         something is, 2 when the input is unusable or the server unreachable."""
         body = _read(ctx, document)
         ref = source_ref or default_source_ref(os.environ)
+        if propose and not ref:
+            ctx.fail("--propose needs --source-ref (or GITHUB_REPOSITORY and a pull-request event)")
         resource = getattr(ctx.client(timeout=SOURCE_TIMEOUT), source)
-        result = resource.impact(body, environment=environment, project=project, source_ref=ref)
+        if propose:
+            result = resource.propose(body, source_ref=ref, environment=environment, project=project)
+        else:
+            result = resource.impact(body, environment=environment, project=project, source_ref=ref)
         if markdown is not None:
             markdown.parent.mkdir(parents=True, exist_ok=True)
             markdown.write_text(
@@ -97,7 +106,7 @@ def source_app(source: str, label: str, parse: Parse) -> typer.Typer:
         if ctx.json:
             ctx.emit_json(result)
         else:
-            render_check(ctx, result, proposed=False)
+            render_check(ctx, result, proposed=propose)
         if result.verdict != "pass":
             raise typer.Exit(EXIT_BREAKING)
 
