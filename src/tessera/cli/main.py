@@ -22,6 +22,7 @@ from tessera.cli.registrations import registration_app
 from tessera.cli.schema import schema_app
 from tessera.cli.server import db_app, serve, worker
 from tessera.cli.sources import graphql_app, openapi_app
+from tessera.cli.sqlmesh import sqlmesh_app
 from tessera.cli.teams import team_app
 from tessera.cli.users import user_app
 from tessera.cli.webhooks import webhook_app
@@ -44,6 +45,7 @@ app.add_typer(api_key_app, name="api-key")
 app.add_typer(dbt_app, name="dbt")
 app.add_typer(openapi_app, name="openapi")
 app.add_typer(graphql_app, name="graphql")
+app.add_typer(sqlmesh_app, name="sqlmesh")
 app.add_typer(ci_app, name="ci")
 app.add_typer(impact_app, name="impact")
 app.add_typer(registration_app, name="registration")
