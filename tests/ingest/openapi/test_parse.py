@@ -210,3 +210,19 @@ def test_a_discriminator_is_a_required_field_with_its_values() -> None:
     schemas["Animal"]["discriminator"]["mapping"] = {"cat": "#/components/schemas/Cat"}
     schema = parse_openapi(dumps(doc)).assets["get:/pets/{petId}.response.200.application/json"].schema
     assert schema["properties"]["animal"]["properties"]["kind"]["enum"] == ["cat"]  # type: ignore[index, call-overload]
+
+
+def test_owner_hints_come_from_the_operation_then_its_tag_then_the_document() -> None:
+    doc = petstore()
+    doc["tags"] = [{"name": "pets", "x-owner": "Pets Team <pets@shop.example>"}, {"name": "other"}]
+    doc["paths"]["/pets"]["post"]["x-owner"] = "checkout"
+    doc["paths"]["/pets/{petId}"]["delete"]["tags"] = ["other"]
+    project = parse_openapi(dumps(doc))
+
+    def owner(uid: str) -> str | None:
+        ref = project.assets[uid].owner
+        return ref.raw if ref else None
+
+    assert owner("get:/pets.parameters") == "Pets Team <pets@shop.example>"  # tagged "pets"
+    assert owner("post:/pets.request.application/json") == "checkout"
+    assert owner("delete:/pets/{petId}.parameters") == "platform@shop.example"  # info.x-owner
