@@ -65,8 +65,11 @@ def find_python(explicit: str | None) -> str | None:
     if command_path is not None:
         with open(command_path, "rb") as script:
             first = script.readline()
-        if first.startswith(b"#!"):
-            return first[2:].decode(errors="replace").strip().split(" ")[0] or None
+        words = first[2:].decode(errors="replace").split() if first.startswith(b"#!") else []
+        if words and Path(words[0]).name == "env":
+            words = words[1:]  # "#!/usr/bin/env python3"
+        if words:
+            return words[0]
     return None
 
 

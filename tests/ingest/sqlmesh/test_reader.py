@@ -169,3 +169,22 @@ def test_a_project_sqlmesh_cannot_load_is_one_line_and_exit_2(tmp_path: Path) ->
     result = CliRunner().invoke(app, ["sqlmesh", "assets", str(tmp_path), "--python", sqlmesh_python()])
     assert result.exit_code == 2, result.output
     assert "SQLMesh could not load" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("shebang", "expected"),
+    [("#!/opt/sm/bin/python3.11\n", "/opt/sm/bin/python3.11"), ("#!/usr/bin/env python3\n", "python3")],
+)
+def test_the_interpreter_of_the_sqlmesh_command_on_path_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shebang: str, expected: str
+) -> None:
+    from tessera.cli import sqlmesh as cli_sqlmesh
+
+    script = tmp_path / "sqlmesh"
+    script.write_text(shebang + "print('sqlmesh')\n", encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv(cli_sqlmesh.PYTHON_ENV, raising=False)
+    monkeypatch.setattr(cli_sqlmesh.importlib.util, "find_spec", lambda name: None)
+    assert cli_sqlmesh.find_python(None) == expected
+    assert cli_sqlmesh.find_python("/explicit/python") == "/explicit/python"
