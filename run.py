@@ -139,8 +139,24 @@ def coverage_args(extra: list[str]) -> list[str]:
     return ["--cov", "--cov-report="]
 
 
+SQLMESH_VENV = ROOT / ".venv-sqlmesh"
+
+
+def sqlmesh_env() -> None:
+    """The SQLMesh reader's own environment, ``.venv-sqlmesh``, from sqlmesh-requirements.txt.
+
+    SQLMesh pins a sqlglot the server cannot share, so it never enters .venv; the SQLMesh tests run its
+    extractor with this environment's Python (tests/ingest/sqlmesh). Syncing an up-to-date one only checks.
+    """
+    python = SQLMESH_VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    if not python.exists():
+        uv("venv", "--quiet", "--python", "3.11", str(SQLMESH_VENV))
+    uv("pip", "sync", "--quiet", "--python", str(python), "sqlmesh-requirements.txt")
+
+
 def test(extra: list[str]) -> None:
     sync()
+    sqlmesh_env()
     uv("run", "--frozen", "pytest", *coverage_args(extra), *extra, env={"COVERAGE_FILE": ".coverage.sqlite"})
 
 
@@ -163,6 +179,7 @@ def _pg_database(action: str, name: str) -> None:
 
 def test_postgres(extra: list[str]) -> None:
     sync()
+    sqlmesh_env()
     name = f"tessera_test_{uuid.uuid4().hex[:8]}"
     _pg_database("CREATE", name)
     url = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"

@@ -50,6 +50,19 @@ def test_sync_then_check_fails_on_a_removed_response_field(cli: Cli, tmp_path: P
     assert cli.run("openapi", "check", write(tmp_path, "c.json", petstore())).exit_code == 0
 
 
+def test_check_propose_opens_proposals_for_the_pull_request(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("team", "create", "platform")
+    cli.ok("openapi", "sync", write(tmp_path, "a.yaml", petstore(), True), "--owner-team", "platform")
+    cli.ok("team", "create", "mobile")
+    cli.ok("register", GET_PET, key=new_key(cli, "mobile"))
+    changed = write(tmp_path, "b.json", without_status())
+    assert "--source-ref" in cli.fails("openapi", "check", changed, "--propose", code=2)
+    result = cli.run("openapi", "check", changed, "--propose", "--source-ref", "github:o/api#5", "--json")
+    assert result.exit_code == 1, result.output
+    row = next(m for m in json.loads(result.stdout)["models"] if m["fqn"] == GET_PET)
+    assert row["proposal"] is not None and row["proposal"]["status"] == "open"
+
+
 def diff(*args: str) -> Any:
     return runner.invoke(app, ["openapi", "diff", *args])
 

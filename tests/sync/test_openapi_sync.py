@@ -101,6 +101,36 @@ async def test_a_field_removed_from_a_response_is_proposed_to_registered_clients
     assert (await pets.asset(GET_PET))["current_version"] == "1.0.0"
 
 
+async def test_a_pull_request_proposes_first_and_the_merged_sync_publishes_once_answered(pets: Pets) -> None:
+    await pets.sync(petstore())
+    await pets.register(GET_PET)
+    doc = petstore()
+    del pet(doc)["properties"]["status"]
+    resp = await pets.api.client.post(
+        "/api/v1/sync/openapi/propose",
+        params={"source_ref": "github:shop/api#3"},
+        content=dumps(doc),
+        headers={**ADMIN, "Content-Type": "application/json"},
+    )
+    assert resp.status_code == 200, resp.text
+    row = next(m for m in resp.json()["models"] if m["fqn"] == GET_PET)
+    assert row["proposal"] is not None and (await pets.asset(GET_PET))["current_version"] == "1.0.0"
+    approved = await pets.api.ack(pets.mobile, row["proposal"]["id"])
+    assert approved["status"] == "approved"
+    result = await pets.sync(doc)
+    assert (status(result, GET_PET)["status"], status(result, GET_PET)["version"]) == (
+        "published_from_proposal",
+        "2.0.0",
+    )
+
+
+async def test_propose_needs_a_pull_request_reference(pets: Pets) -> None:
+    resp = await pets.api.client.post(
+        "/api/v1/sync/graphql/propose", content=b"type Query { a: Int }", headers=ADMIN
+    )
+    assert resp.status_code == 422, resp.text
+
+
 async def test_a_new_required_request_field_breaks_the_clients_that_send_it(pets: Pets) -> None:
     await pets.sync(petstore())
     await pets.register(CREATE_PET)

@@ -53,6 +53,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "GraphQL schemas (SDL or introspection JSON): sync after merge, check in pull requests, diff "
         "offline.",
     ),
+    "sqlmesh": LazyCommand(
+        "tessera.cli.sqlmesh:sqlmesh_app",
+        "SQLMesh projects: sync after merge, check in pull requests (needs an environment with sqlmesh).",
+    ),
     "ci": LazyCommand("tessera.cli.ci:ci_app", "Helpers for CI pipelines."),
     "impact": LazyCommand(
         "tessera.cli.impact:impact_app", "Dry-run a schema against an asset: nothing is written."

@@ -38,6 +38,9 @@ RefOption = Annotated[
 MarkdownOption = Annotated[
     Path | None, typer.Option("--markdown", help="Write the Markdown report (for a PR comment) to this file.")
 ]
+ProposeOption = Annotated[
+    bool, typer.Option(help="Also open proposals for the breaking changes now (nothing is published).")
+]
 OldArg = Annotated[Path, typer.Argument(help="The current document.", metavar="OLD")]
 NewArg = Annotated[Path, typer.Argument(help="The proposed document.", metavar="NEW")]
 
@@ -65,15 +68,7 @@ def source_app(source: str, label: str, parse: Parse) -> typer.Typer:
         project: ProjectOption = None,
     ) -> None:
         """Sync a (merged) document: publish compatible changes, propose breaking ones."""
-        body = _read(ctx, document)
-        client = ctx.client(timeout=SOURCE_TIMEOUT)
-        resource = getattr(client, source)
-        owner = resolve_team_id(client, owner_team)
-        result = resource.sync(body, owner_team_id=owner, environment=environment, project=project)
-        if ctx.json:
-            ctx.emit_json(result)
-        else:
-            render_sync(ctx, result)
+        run_sync(ctx, source, _read(ctx, document), owner_team, environment, project)
 
     @command(app, "check", error_exit=EXIT_UNUSABLE)
     def check(
@@ -83,24 +78,11 @@ def source_app(source: str, label: str, parse: Parse) -> typer.Typer:
         markdown: MarkdownOption = None,
         environment: EnvOption = "production",
         project: ProjectOption = None,
+        propose: ProposeOption = False,
     ) -> None:
         """Check a pull request's document: exit 0 when nothing breaking is left unacknowledged, 1 when
         something is, 2 when the input is unusable or the server unreachable."""
-        body = _read(ctx, document)
-        ref = source_ref or default_source_ref(os.environ)
-        resource = getattr(ctx.client(timeout=SOURCE_TIMEOUT), source)
-        result = resource.impact(body, environment=environment, project=project, source_ref=ref)
-        if markdown is not None:
-            markdown.parent.mkdir(parents=True, exist_ok=True)
-            markdown.write_text(
-                f"{result.markdown.rstrip()}\n\n{verdict_marker(result.verdict)}\n", encoding="utf-8"
-            )
-        if ctx.json:
-            ctx.emit_json(result)
-        else:
-            render_check(ctx, result, proposed=False)
-        if result.verdict != "pass":
-            raise typer.Exit(EXIT_BREAKING)
+        run_check(ctx, source, _read(ctx, document), source_ref, markdown, environment, project, propose)
 
     @command(app, "diff", error_exit=EXIT_UNUSABLE)
     def diff(ctx: Ctx, old: OldArg, new: NewArg) -> None:
@@ -139,6 +121,52 @@ def source_app(source: str, label: str, parse: Parse) -> typer.Typer:
             raise typer.Exit(EXIT_BREAKING)
 
     return app
+
+
+def run_check(
+    ctx: Ctx,
+    source: str,
+    body: bytes,
+    source_ref: str | None,
+    markdown: Path | None,
+    environment: str,
+    project: str | None,
+    propose: bool,
+) -> None:
+    """``check`` of every source: the impact (or, with ``propose``, the proposals), the Markdown report,
+    and exit 1 when something breaking is left unacknowledged."""
+    ref = source_ref or default_source_ref(os.environ)
+    if propose and not ref:
+        ctx.fail("--propose needs --source-ref (or GITHUB_REPOSITORY and a pull-request event)")
+    resource = getattr(ctx.client(timeout=SOURCE_TIMEOUT), source)
+    if propose:
+        result = resource.propose(body, source_ref=ref, environment=environment, project=project)
+    else:
+        result = resource.impact(body, environment=environment, project=project, source_ref=ref)
+    if markdown is not None:
+        markdown.parent.mkdir(parents=True, exist_ok=True)
+        markdown.write_text(
+            f"{result.markdown.rstrip()}\n\n{verdict_marker(result.verdict)}\n", encoding="utf-8"
+        )
+    if ctx.json:
+        ctx.emit_json(result)
+    else:
+        render_check(ctx, result, proposed=propose)
+    if result.verdict != "pass":
+        raise typer.Exit(EXIT_BREAKING)
+
+
+def run_sync(
+    ctx: Ctx, source: str, body: bytes, owner_team: str | None, environment: str, project: str | None
+) -> None:
+    """``sync`` of every source: send the document, print what the dbt sync prints."""
+    client = ctx.client(timeout=SOURCE_TIMEOUT)
+    owner = resolve_team_id(client, owner_team)
+    result = getattr(client, source).sync(body, owner_team_id=owner, environment=environment, project=project)
+    if ctx.json:
+        ctx.emit_json(result)
+    else:
+        render_sync(ctx, result)
 
 
 def _parser(module: str, function: str, packages: str) -> Parse:

@@ -61,6 +61,8 @@ class NeutralProject(BaseModel):
     project_name: str = Field(min_length=1, max_length=200)
     version: str | None = None
     assets: list[NeutralAsset] = Field(max_length=MAX_ASSETS)
+    unreadable: list[str] = Field(default_factory=list, max_length=MAX_ASSETS)
+    """Assets the project has but the extractor could not read: never taken for removed."""
 
 
 def parse_neutral(raw: bytes, source: str, project_name: str | None = None) -> SourceProject:
@@ -80,6 +82,8 @@ def parse_neutral(raw: bytes, source: str, project_name: str | None = None) -> S
     if len(ids) != len(doc.assets):
         raise InvalidSourceError("invalid_assets", "Two assets share a unique_id; each must be unique.")
     assets: dict[str, SourceAsset] = {}
+    for uid in sorted(set(doc.unreadable) - ids):
+        warnings.append(SourceWarning(uid, "unreadable_node", "skipped: its columns could not be read"))
     for item in doc.assets:
         asset = _asset(item, ids, warnings)
         if asset is not None:
@@ -90,6 +94,8 @@ def parse_neutral(raw: bytes, source: str, project_name: str | None = None) -> S
         assets=dict(sorted(assets.items())),
         warnings=tuple(sorted(set(warnings), key=lambda w: (w.node, w.code, w.message))),
         version=doc.version,
+        # Listed but skipped (unreadable, or a contract that failed validation): never taken for removed.
+        unreadable=frozenset(doc.unreadable).union(ids) - set(assets),
     )
 
 

@@ -1,4 +1,4 @@
-"""HTTP routes of the sources other than dbt: ``POST /sync/<source>`` and ``POST /sync/<source>/impact``.
+"""HTTP routes of the sources other than dbt: ``POST /sync/<source>``, its ``/impact`` and ``/propose``.
 
 Every source is parsed by its adapter into a :class:`SourceProject`; the sync and the impact check are the
 same as dbt's (:mod:`tessera.sync.service`, :mod:`tessera.sync.impact`). The artifact is the request body
@@ -84,6 +84,29 @@ def source_router(source: str, parse: Parser, what: str, media_types: dict[str, 
             session, parsed, opts, max_depth=settings.lineage_max_depth, base_url=settings.base_url
         )
         return await await_without_cyclic_gc(work, enabled=settings.sync_pause_gc)
+
+    @router.post("/propose", response_model=DbtImpactResult, openapi_extra=body_doc, name=f"{source}_propose")
+    async def propose(
+        request: Request,
+        session: WriteSessionDep,
+        principal: WritePrincipal,
+        settings: SettingsDep,
+        source_ref: str,
+        environment: str = "production",
+        project: str | None = None,
+    ) -> DbtImpactResult:
+        """Open pull-request proposals for the document's breaking changes (published after the merged
+        sync), like ``/sync/dbt/propose``."""
+        parsed = await read(request, project)
+        opts = SyncOptions(environment=environment, source_ref=source_ref)
+        return await impact.propose(
+            session,
+            principal,
+            parsed,
+            opts,
+            max_depth=settings.lineage_max_depth,
+            base_url=settings.base_url,
+        )
 
     return router
 

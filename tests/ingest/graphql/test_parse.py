@@ -128,3 +128,31 @@ def test_githubs_public_schema() -> None:
     assert kinds >= {"object", "interface", "input", "enum", "union", "scalar", "arguments", "directive"}
     repo = project.assets["Repository"]
     assert repo.guarantees["columns"]["id"] == {"not_null": True}  # type: ignore[index, call-overload]
+
+
+OWNED = '''
+directive @owner(name: String!) on OBJECT | INTERFACE | INPUT_OBJECT | ENUM | UNION | SCALAR
+type Query { order(id: ID!): Order  customer: Customer  item: Item }
+type Order @owner(name: "checkout") { id: ID!  items(first: Int): [Item!]! }
+"""
+A customer.
+@owner Growth <growth@shop.example>
+"""
+type Customer { id: ID! }
+type Item { id: ID! }
+'''
+
+
+def test_owner_hints_come_from_an_owner_directive_or_a_description_line() -> None:
+    project = parse_graphql(OWNED.encode(), "shop")
+    order, arguments = project.assets["Order"], project.assets["Order.arguments"]
+    assert order.owner is not None and order.owner.name == "checkout"
+    assert arguments.owner == order.owner  # a type's arguments belong to its owner
+    customer = project.assets["Customer"].owner
+    assert customer is not None and (customer.name, customer.email) == ("Growth", "growth@shop.example")
+    assert project.assets["Item"].owner is None  # the sync's owner_team_id
+    # Introspection drops applied directives but keeps descriptions.
+    result = graphql_sync(build_schema(OWNED), get_introspection_query())
+    introspected = parse_graphql(json.dumps({"data": result.data}).encode(), "shop")
+    assert introspected.assets["Customer"].owner == project.assets["Customer"].owner
+    assert introspected.assets["Order"].owner is None

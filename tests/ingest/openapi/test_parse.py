@@ -13,6 +13,7 @@ from tessera.ingest.source import InvalidSourceError, OwnerRef
 from tests.ingest.openapi.documents import dumps, pet, petstore
 
 BOX = Path(__file__).parents[2] / "fixtures" / "openapi" / "box-openapi.json.gz"
+STRIPE = Path(__file__).parents[2] / "fixtures" / "openapi" / "stripe-spec3.json.gz"
 
 
 def test_each_operation_becomes_parameter_request_and_response_assets() -> None:
@@ -79,9 +80,25 @@ def test_mutually_recursive_types_and_a_self_referencing_schema_terminate() -> N
     project = parse_openapi(dumps(doc))
     schema = project.assets["get:/pets/{petId}.response.200.application/json"].schema
     props = schema["properties"]
-    assert props["a"]["properties"]["b"]["items"] == {"x-recursive": "#/components/schemas/A"}  # type: ignore[index, call-overload]
-    # B reaches A, whose expansion (cut only at itself) is shared: B -> A -> B -> (A again: cut).
-    assert props["b"]["items"]["properties"]["b"]["items"] == {"x-recursive": "#/components/schemas/A"}  # type: ignore[index, call-overload]
+    # A and B form one cycle: each is expanded where the cycle is entered, the other kept as a reference.
+    assert props["a"]["properties"]["b"] == {"x-recursive": "#/components/schemas/B"}  # type: ignore[index, call-overload]
+    assert props["b"]["items"] == {"x-recursive": "#/components/schemas/A"}  # type: ignore[index, call-overload]
+
+
+def test_a_document_whose_types_all_reach_each_other_is_read_in_linear_time() -> None:
+    """Every type refers to the next ones: expanding every path through the cycle would never end."""
+    doc = petstore()
+    schemas = doc["components"]["schemas"]
+    n = 40
+    for i in range(n):
+        schemas[f"T{i}"] = {
+            "type": "object",
+            "properties": {f"to{j}": {"$ref": f"#/components/schemas/T{(i + j) % n}"} for j in range(1, 6)},
+        }
+    pet(doc)["properties"]["t"] = {"$ref": "#/components/schemas/T0"}
+    schema = parse_openapi(dumps(doc)).assets["get:/pets/{petId}.response.200.application/json"].schema
+    t0 = schema["properties"]["t"]  # type: ignore[index, call-overload]
+    assert t0["properties"]["to1"] == {"x-recursive": "#/components/schemas/T1"}
 
 
 def test_yaml_json_and_both_versions_give_the_same_contracts() -> None:
@@ -133,6 +150,20 @@ def test_real_public_document_parses_deterministically() -> None:
     assert parse_openapi(raw) == project
 
 
+def test_a_multi_megabyte_public_document_whose_types_all_reach_each_other_is_read() -> None:
+    raw = gzip.decompress(STRIPE.read_bytes())
+    assert len(raw) > 4_000_000
+    project = parse_openapi(raw)
+    assert (project.project_name, project.version, project.warnings) == ("stripe-api", "2020-08-27", ())
+    assert len(project.assets) == 1610
+    customer = project.assets["get:/v1/customers/{customer}.response.200.application/json"]
+    assert customer.compatibility_mode == "backward"
+    branch = customer.schema["anyOf"][0]  # type: ignore[index]
+    assert {"id", "email", "created"} <= set(branch["properties"])  # type: ignore[index, call-overload]
+    # Form-encoded request bodies are assets too.
+    assert "post:/v1/customers.request.application/x-www-form-urlencoded" in project.assets
+
+
 def test_responses_promise_their_required_non_null_top_level_fields() -> None:
     project = parse_openapi(dumps(petstore()))
     response = project.assets["get:/pets/{petId}.response.200.application/json"]
@@ -179,3 +210,19 @@ def test_a_discriminator_is_a_required_field_with_its_values() -> None:
     schemas["Animal"]["discriminator"]["mapping"] = {"cat": "#/components/schemas/Cat"}
     schema = parse_openapi(dumps(doc)).assets["get:/pets/{petId}.response.200.application/json"].schema
     assert schema["properties"]["animal"]["properties"]["kind"]["enum"] == ["cat"]  # type: ignore[index, call-overload]
+
+
+def test_owner_hints_come_from_the_operation_then_its_tag_then_the_document() -> None:
+    doc = petstore()
+    doc["tags"] = [{"name": "pets", "x-owner": "Pets Team <pets@shop.example>"}, {"name": "other"}]
+    doc["paths"]["/pets"]["post"]["x-owner"] = "checkout"
+    doc["paths"]["/pets/{petId}"]["delete"]["tags"] = ["other"]
+    project = parse_openapi(dumps(doc))
+
+    def owner(uid: str) -> str | None:
+        ref = project.assets[uid].owner
+        return ref.raw if ref else None
+
+    assert owner("get:/pets.parameters") == "Pets Team <pets@shop.example>"  # tagged "pets"
+    assert owner("post:/pets.request.application/json") == "checkout"
+    assert owner("delete:/pets/{petId}.parameters") == "platform@shop.example"  # info.x-owner

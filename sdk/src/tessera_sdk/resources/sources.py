@@ -93,8 +93,27 @@ def _impact(
     )
 
 
+def _propose(
+    source: str,
+    document: DocumentSource,
+    source_ref: str,
+    environment: str,
+    project: str | None,
+    timeout: float,
+) -> b.Call[DbtImpactResult]:
+    params: dict[str, b.QueryValue] = {
+        "environment": environment,
+        "project": project,
+        "source_ref": source_ref,
+    }
+    return _call(
+        f"/sync/{source}/propose", document, params, DbtImpactResult, idempotent=False, timeout=timeout
+    )
+
+
 class Source(SyncResource):
-    """Sync a source's document (``sync``, after merge) or check what it would break (``impact``, in CI).
+    """Sync a source's document (``sync``, after merge), check what it would break (``impact``, in CI) or
+    open proposals for its breaking changes before merge (``propose``, in CI).
 
     ``project`` names the project (default: derived from the document, e.g. an API's ``info.title``).
     """
@@ -125,6 +144,18 @@ class Source(SyncResource):
         """What the document's changes break; ``verdict`` is "fail" when a breaking change is unanswered."""
         return self._x.run(_impact(self.source, document, environment, project, source_ref, timeout))
 
+    def propose(
+        self,
+        document: DocumentSource,
+        *,
+        source_ref: str,
+        environment: str = "production",
+        project: str | None = None,
+        timeout: float = SOURCE_TIMEOUT,
+    ) -> DbtImpactResult:
+        """In CI: open proposals for the breaking changes now (write scope); nothing is published."""
+        return self._x.run(_propose(self.source, document, source_ref, environment, project, timeout))
+
 
 class AsyncSource(AsyncResource):
     """Sync a source's document or check what it would break (see :class:`Source`)."""
@@ -154,6 +185,18 @@ class AsyncSource(AsyncResource):
     ) -> DbtImpactResult:
         """What the document's changes break; ``verdict`` is "fail" when a breaking change is unanswered."""
         return await self._x.run(_impact(self.source, document, environment, project, source_ref, timeout))
+
+    async def propose(
+        self,
+        document: DocumentSource,
+        *,
+        source_ref: str,
+        environment: str = "production",
+        project: str | None = None,
+        timeout: float = SOURCE_TIMEOUT,  # noqa: ASYNC109
+    ) -> DbtImpactResult:
+        """In CI: open proposals for the breaking changes now (write scope); nothing is published."""
+        return await self._x.run(_propose(self.source, document, source_ref, environment, project, timeout))
 
 
 class OpenApi(Source):

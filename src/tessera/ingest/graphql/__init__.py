@@ -19,13 +19,22 @@ core's ``backward`` mode (which blocks tightening and incompatible changes) give
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
 import orjson
 
+from tessera.ingest.dbt.owners import OwnerError, owner_from_value
 from tessera.ingest.openapi import project_slug
-from tessera.ingest.source import DOCUMENT, InvalidSourceError, SourceAsset, SourceProject, SourceWarning
+from tessera.ingest.source import (
+    DOCUMENT,
+    InvalidSourceError,
+    OwnerRef,
+    SourceAsset,
+    SourceProject,
+    SourceWarning,
+)
 
 __all__ = ["parse_graphql"]
 
@@ -64,13 +73,57 @@ def parse_graphql(raw: bytes, project_name: str | None = None) -> SourceProject:
         if not is_specified_directive(directive):
             asset = _directive(name, directive)
             assets[asset.unique_id] = asset
+    owners = _owners(schema, warnings)
     for asset_id, asset in list(assets.items()):
         deps = tuple(d for d in asset.depends_on if d in assets and d != asset_id)
-        if deps != asset.depends_on:
-            assets[asset_id] = _with_deps(asset, deps)
+        owner = owners.get(str(asset.meta.get("type")))
+        if deps != asset.depends_on or owner is not None:
+            assets[asset_id] = replace(asset, depends_on=deps, owner=owner)
     return SourceProject(
         source="graphql", project_name=name, assets=dict(sorted(assets.items())), warnings=tuple(warnings)
     )
+
+
+_OWNER_LINE = re.compile(r"^\s*@owner:?\s+(\S.*?)\s*$", re.MULTILINE)
+
+
+def _owners(schema: Any, warnings: list[SourceWarning]) -> dict[str, OwnerRef]:
+    """Owner hints of the schema's types: ``@owner(name: "...")`` on a type in SDL, or a line
+    ``@owner Team <team@x>`` in its description (which introspection keeps, unlike applied directives)."""
+    owners: dict[str, OwnerRef] = {}
+    for type_name, gtype in schema.type_map.items():
+        if type_name.startswith("__"):
+            continue
+        value = _owner_directive(gtype)
+        if value is None and gtype.description:
+            found = _OWNER_LINE.search(gtype.description)
+            value = found.group(1) if found else None
+        if value is None:
+            continue
+        try:
+            owner = owner_from_value(value)
+        except OwnerError as exc:
+            warnings.append(
+                SourceWarning(type_name, "invalid_owner", str(exc).replace("meta.owner", "@owner"))
+            )
+            continue
+        if owner is not None:
+            owners[type_name] = owner
+    return owners
+
+
+def _owner_directive(gtype: Any) -> str | None:
+    """The string argument of an ``@owner`` directive applied to the type (or an extension of it)."""
+    from graphql import StringValueNode
+
+    for node in (getattr(gtype, "ast_node", None), *(getattr(gtype, "extension_ast_nodes", None) or ())):
+        for directive in getattr(node, "directives", None) or ():
+            if directive.name.value != "owner":
+                continue
+            for argument in directive.arguments:
+                if isinstance(argument.value, StringValueNode):
+                    return str(argument.value.value)
+    return None
 
 
 def _load(raw: bytes) -> tuple[Any, list[SourceWarning]]:
@@ -299,7 +352,3 @@ def _asset(
         meta={"kind": kind, "direction": direction, "type": gtype.name},
         compatibility_mode="backward",
     )
-
-
-def _with_deps(asset: SourceAsset, deps: tuple[str, ...]) -> SourceAsset:
-    return replace(asset, depends_on=deps)

@@ -53,6 +53,7 @@ def parse_openapi(raw: bytes, project_name: str | None = None) -> SourceProject:
     contact = info.get("contact") or {}
     email = contact.get("email") if isinstance(contact, Mapping) else None
     builder = _Builder(document, name, default_owner, email if isinstance(email, str) else None, warnings)
+    builder.tag_owners = _tag_owners(document.get("tags"), warnings)
     for path, item in (document.get("paths") or {}).items():
         item = deref(document, item)
         if not isinstance(item, Mapping):
@@ -108,6 +109,17 @@ def _owner(value: object, node: str, warnings: list[SourceWarning]) -> OwnerRef 
         return None
 
 
+def _tag_owners(tags: object, warnings: list[SourceWarning]) -> dict[str, OwnerRef]:
+    """Owners named by ``x-owner`` on the document's tag objects (``tags: [{name, x-owner}]``)."""
+    owners: dict[str, OwnerRef] = {}
+    for tag in tags if isinstance(tags, list) else []:
+        if isinstance(tag, Mapping) and isinstance(tag.get("name"), str) and "x-owner" in tag:
+            owner = _owner(tag["x-owner"], f"tag:{tag['name']}", warnings)
+            if owner is not None:
+                owners[tag["name"]] = owner
+    return owners
+
+
 class _Builder:
     """Collects the assets of one document's operations."""
 
@@ -126,12 +138,15 @@ class _Builder:
         self.warnings = warnings
         self.converter = SchemaConverter(document)
         self.assets: dict[str, SourceAsset] = {}
+        self.tag_owners: dict[str, OwnerRef] = {}
 
     def operation(self, path: str, method: str, item: Mapping[str, Any], op: Mapping[str, Any]) -> None:
         """Add the parameters, request body and response assets of one operation."""
         base = f"{method}:{_WHITESPACE.sub('%20', path)}"
-        owner = _owner(op.get("x-owner"), base, self.warnings) if "x-owner" in op else self.owner
         tags = tuple(sorted({t for t in op.get("tags") or [] if isinstance(t, str)}))
+        # The operation's own x-owner, else that of its first tag that names one, else the document's.
+        tagged = next((self.tag_owners[t] for t in op.get("tags") or [] if t in self.tag_owners), None)
+        owner = _owner(op.get("x-owner"), base, self.warnings) if "x-owner" in op else tagged or self.owner
         summary = str(op.get("summary") or op.get("description") or "")
         meta = {"method": method, "path": path, "operation_id": op.get("operationId")}
 

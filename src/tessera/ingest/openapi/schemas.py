@@ -19,8 +19,6 @@ from typing import Any, Literal
 from tessera.ingest.source import InvalidSourceError
 
 Direction = Literal["request", "response"]
-Cuts = frozenset[str]
-_NONE: Cuts = frozenset()
 
 _DROP = frozenset({"example", "xml", "externalDocs", "deprecated", "discriminator", "readOnly", "writeOnly"})
 _SUBSCHEMA = frozenset({"items", "not", "additionalProperties", "contains", "propertyNames"})
@@ -82,45 +80,64 @@ def _discriminate(out: dict[str, Any], discriminator: Any, schema: Mapping[str, 
     out["required"] = sorted({*(out.get("required") or []), name})
 
 
+def _refs_in(value: Any, found: set[str]) -> set[str]:
+    """Every ``$ref`` string anywhere inside ``value``."""
+    if isinstance(value, Mapping):
+        ref = value.get("$ref")
+        if isinstance(ref, str):
+            found.add(ref)
+        for item in value.values():
+            _refs_in(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _refs_in(item, found)
+    return found
+
+
 class SchemaConverter:
-    """Converts schema objects of one document; memoises the expansion of acyclic references."""
+    """Converts schema objects of one document; memoises the expansion of every reference.
+
+    References form a graph; its strongly connected components with a cycle are the recursive types. A
+    reference is expanded where its cycle is entered, and inside that expansion every member of the same
+    cycle is kept as ``{"x-recursive": ref}``. The expansion of a reference therefore depends only on the
+    reference (and the direction), never on the path it was reached by: it is computed once and shared
+    (read-only), and a document whose types all reach each other (Stripe's) stays linear in time and size
+    instead of expanding every path through the cycle.
+    """
 
     def __init__(self, document: Mapping[str, Any]) -> None:
         self._document = document
         self._memo: dict[tuple[str, Direction], Any] = {}
+        self._component: dict[str, int] = {}
+        self._cyclic: set[int] = set()
+        self._components = 0
 
     def convert(self, schema: Any, direction: Direction) -> Any:
         """The JSON Schema a client sees for ``schema`` in ``direction``."""
-        out, _ = self._convert(schema, direction, ())
-        return out
+        return self._convert(schema, direction, None)
 
-    def _convert(self, schema: Any, direction: Direction, stack: tuple[str, ...]) -> tuple[Any, Cuts]:
-        """``(converted, cuts)``: ``cuts`` are the references of ``stack`` cut below (recursion)."""
+    def _convert(self, schema: Any, direction: Direction, inside: int | None) -> Any:
+        """``inside``: the recursive component whose expansion this is part of (``None``: none)."""
         if not isinstance(schema, Mapping):
-            return schema, _NONE
+            return schema
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            return self._ref(ref, direction, stack)
+            return self._ref(ref, direction, inside)
         out: dict[str, Any] = {}
-        cyclic: set[str] = set()
         hidden = "readOnly" if direction == "request" else "writeOnly"
         for key, value in schema.items():
             if key in _DROP:
                 continue
             if key in _SUBSCHEMA and isinstance(value, Mapping):
-                out[key], cut = self._convert(value, direction, stack)
-                cyclic |= cut
+                out[key] = self._convert(value, direction, inside)
             elif key in _SUBSCHEMA_LIST and isinstance(value, list):
-                items = [self._convert(v, direction, stack) for v in value]
-                out[key] = [v for v, _ in items]
-                cyclic.update(*(cut for _, cut in items))
+                out[key] = [self._convert(v, direction, inside) for v in value]
             elif key in _SUBSCHEMA_MAP and isinstance(value, Mapping):
                 converted: dict[str, Any] = {}
                 for name, sub in value.items():
                     if key == "properties" and self._flag(sub, hidden):
                         continue
-                    converted[name], cut = self._convert(sub, direction, stack)
-                    cyclic |= cut
+                    converted[name] = self._convert(sub, direction, inside)
                 out[key] = converted
             else:
                 out[key] = value
@@ -130,21 +147,73 @@ class SchemaConverter:
                 n for n in out["required"] if not (n in props and self._flag(props[n], hidden))
             ]
         _discriminate(out, schema.get("discriminator"), schema)
-        return out, frozenset(cyclic)
+        return out
 
-    def _ref(self, ref: str, direction: Direction, stack: tuple[str, ...]) -> tuple[Any, Cuts]:
-        if ref in stack:
-            return {"x-recursive": ref}, frozenset((ref,))
+    def _ref(self, ref: str, direction: Direction, inside: int | None) -> Any:
+        component = self._component_of(ref)
+        if inside is not None and component == inside:
+            return {"x-recursive": ref}
         memo = self._memo.get((ref, direction))
         if memo is not None:
-            return memo, _NONE
+            return memo
         target = resolve_pointer(self._document, ref)
-        out, cuts = self._convert(target, direction, (*stack, ref))
-        cuts = cuts - {ref}
-        # Cut only at itself: the expansion does not depend on where it was reached from.
-        if not cuts:
-            self._memo[(ref, direction)] = out
-        return out, cuts
+        # A reference outside any cycle cannot lead back here: its expansion needs no cut of its own.
+        out = self._convert(target, direction, component if component in self._cyclic else None)
+        self._memo[(ref, direction)] = out
+        return out
+
+    def _component_of(self, ref: str) -> int:
+        """The strongly connected component of ``ref`` in the reference graph (Tarjan, iterative)."""
+        known = self._component.get(ref)
+        if known is not None:
+            return known
+        index: dict[str, int] = {}
+        low: dict[str, int] = {}
+        stack: list[str] = []
+        on_stack: set[str] = set()
+        edges: dict[str, list[str]] = {}
+
+        def successors(node: str) -> list[str]:
+            if node not in edges:
+                target = resolve_pointer(self._document, node)
+                edges[node] = sorted(_refs_in(target, set()))
+            return edges[node]
+
+        work: list[tuple[str, int]] = [(ref, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            nexts = successors(node)
+            if i < len(nexts):
+                work.append((node, i + 1))
+                nxt = nexts[i]
+                if nxt in self._component:
+                    continue
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                self._components += 1
+                component = self._components
+                members = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    self._component[member] = component
+                    members.append(member)
+                    if member == node:
+                        break
+                if len(members) > 1 or node in successors(node):
+                    self._cyclic.add(component)
+        return self._component[ref]
 
     def _flag(self, schema: Any, flag: str) -> bool:
         """True when a property's schema (after references) is marked ``readOnly``/``writeOnly``."""
