@@ -202,7 +202,13 @@ def _is_group(command: Any) -> bool:
 def _subcommands(command: Any, ctx: Any) -> list[tuple[str, Any]]:
     if not _is_group(command):
         return []
-    found = [(name, command.get_command(ctx, name)) for name in command.list_commands(ctx)]
+    # tessera.cli.lazy.LazyGroup lists placeholders until a command is loaded: load each for its options.
+    get = (
+        command.load
+        if callable(getattr(command, "load", None))
+        else lambda name: command.get_command(ctx, name)
+    )
+    found = [(name, get(name)) for name in command.list_commands(ctx)]
     return [(name, sub) for name, sub in found if sub is not None and not sub.hidden]
 
 

@@ -74,7 +74,8 @@ def _commands(command: Any, name: str, parent: Any = None) -> list[tuple[str, An
     out = [(ctx.command_path, command, ctx)]
     if hasattr(command, "list_commands"):
         for sub_name in command.list_commands(ctx):
-            sub = command.get_command(ctx, sub_name)
+            # The root is a LazyGroup: its placeholders become the real commands on load.
+            sub = command.load(sub_name) if hasattr(command, "load") else command.get_command(ctx, sub_name)
             if not sub.hidden:
                 out += _commands(sub, sub_name, ctx)
     return out
