@@ -102,6 +102,17 @@ class Settings(BaseSettings):
 
     worker_enabled: bool = True
     worker_poll_seconds: float = 1.0
+    worker_lease_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a claimed delivery attempt is reserved for its worker; the worker renews the "
+        "lease while it works, so after a crash another worker takes the attempt over within this time.",
+    )
+    worker_heartbeat_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often a worker renews the leases of the attempts it holds (at most half the lease).",
+    )
     webhook_allowlist: str = ""
     webhook_timeout_seconds: float = 10.0
     global_webhook_url: str | None = None
@@ -152,6 +163,12 @@ class Settings(BaseSettings):
                 raise ValueError("AUTH_DISABLED=true is refused when ENVIRONMENT=production")
             if not self.secret_key:
                 raise ValueError("SECRET_KEY must be set when ENVIRONMENT=production")
+        if self.worker_heartbeat_seconds * 2 > self.worker_lease_seconds:
+            raise ValueError(
+                "WORKER_HEARTBEAT_SECONDS must be at most half of WORKER_LEASE_SECONDS, so that leases are "
+                f"renewed before they run out (got {self.worker_heartbeat_seconds} "
+                f"and {self.worker_lease_seconds})"
+            )
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///{(self.data_dir / 'tessera.db').as_posix()}"
         if self.is_sqlite and (self.database_url.endswith(":memory:") or self.database_url.endswith("://")):
