@@ -81,6 +81,15 @@ class Settings(BaseSettings):
         description="Switch the cyclic garbage collector off (process-wide) while a dbt sync or impact "
         "check runs.",
     )
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        description="PostgreSQL connections each pool keeps open (a server has a read and a write pool, "
+        "a separate worker one pool).",
+    )
+    db_max_overflow: int = Field(
+        default=10, ge=0, description="Extra PostgreSQL connections each pool may open under load."
+    )
     db_transaction_pooler: bool = Field(
         default=False,
         description="PostgreSQL is reached through a pooler in transaction mode (PgBouncer): "

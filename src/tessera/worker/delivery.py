@@ -180,6 +180,7 @@ def apply_result(
     policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ) -> bool:
     """Record an attempt on its delivery (and endpoint); True when the endpoint is paused by it."""
+    claim_id = delivery.locked_by
     delivery.locked_until, delivery.locked_by = None, None
     delivery.last_status_code = result.status_code
     delivery.last_error = result.error
@@ -188,6 +189,7 @@ def apply_result(
         {
             "at": now.isoformat(),
             "attempt": delivery.attempts,
+            "worker": claim_id,  # host:pid:claim of the worker that made the attempt
             "status_code": result.status_code,
             "error": result.error,
             "duration_ms": round(result.duration_ms, 1),
