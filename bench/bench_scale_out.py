@@ -1,7 +1,8 @@
 """Scale-out proof: 3 API replicas and 2 delivery workers on one PostgreSQL and one Redis.
 
     uv run python bench/bench_scale_out.py [--seconds 30] [--actors 12] [--rate-limit 300]
-        [--pg-admin-url postgresql://postgres@127.0.0.1:5432/test] [--redis-url redis://127.0.0.1:6379/0]
+        [--redis-timeout 0.1] [--pg-admin-url postgresql://postgres@127.0.0.1:5432/test]
+        [--redis-url redis://127.0.0.1:6379/0]
 
 It creates a throwaway PostgreSQL database (dropped at the end), migrates it once (``tessera db
 upgrade``), starts three real ``tessera serve --no-migrate`` processes on their own ports (in-process
@@ -46,6 +47,7 @@ from typing import Any
 import asyncpg
 import httpx
 import orjson
+from redis.asyncio import Redis
 
 sys.path.insert(0, str(Path(__file__).parent))
 from dbt_manifest_gen import generate_manifest_bytes
@@ -108,9 +110,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def environment(database_url: str, redis_url: str, rate_limit: int, data_dir: str) -> dict[str, str]:
+def environment(
+    database_url: str, redis_url: str, rate_limit: int, redis_timeout: float, data_dir: str
+) -> dict[str, str]:
     return {
         **os.environ,
+        "REDIS_TIMEOUT_SECONDS": str(redis_timeout),
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "BOOTSTRAP_API_KEY": KEY,
@@ -333,7 +338,7 @@ async def check_deliveries(conn: asyncpg.Connection, receiver: Receiver, actors:
     ]
 
 
-async def check_rate_limit(replicas: Replicas, team_id: str, limit: int) -> str:
+async def check_rate_limit(replicas: Replicas, team_id: str, limit: int, redis_url: str) -> str:
     admin = {"Authorization": f"Bearer {KEY}"}
     c = replicas.clients[0]
     key = (
@@ -359,11 +364,17 @@ async def check_rate_limit(replicas: Replicas, team_id: str, limit: int) -> str:
 
     await asyncio.gather(*(one(i) for i in range(limit + extra)))
     same_window = int(t0 // 60) == int(time.time() // 60)
+    # What Redis counted for the key: requests whose Redis call failed were counted by their replica alone.
+    redis = Redis.from_url(redis_url)
+    key_id = key.split("_")[1]
+    counted = sum([int(await redis.get(k) or 0) async for k in redis.scan_iter(f"tessera:rl:{key_id}:*")])
+    await redis.aclose()
     ok = statuses[200] == limit and statuses[429] == extra and same_window
     spread = ", ".join(f"replica {i + 1}: {dict(per_replica[i])}" for i in range(REPLICAS))
     return (
         f"rate limit shared across replicas: {'PASS' if ok else 'FAIL'} ({limit + extra} requests with a "
-        f"limit of {limit}/min: {statuses[200]} answered, {statuses[429]} refused with 429; {spread}"
+        f"limit of {limit}/min: {statuses[200]} answered, {statuses[429]} refused with 429, "
+        f"{counted} counted in Redis; {spread}"
         f"{'' if same_window else '; crossed a minute boundary, run again'})"
     )
 
@@ -466,7 +477,9 @@ async def main(args: argparse.Namespace) -> int:
     replicas: Replicas | None = None
     results: list[str] = []
     try:
-        env = environment(database_url, args.redis_url, args.rate_limit, tempfile.mkdtemp())
+        env = environment(
+            database_url, args.redis_url, args.rate_limit, args.redis_timeout, tempfile.mkdtemp()
+        )
         await asyncio.to_thread(
             subprocess.run, [TESSERA, "db", "upgrade"], env=env, check=True, capture_output=True
         )
@@ -525,7 +538,9 @@ async def main(args: argparse.Namespace) -> int:
             waited = await wait_for_delivery(conn, 180)
             print(f"\nworkers drained the queue {waited:.1f} s after the load stopped")
             results += await check_deliveries(conn, receiver, actors)
-            results.append(await check_rate_limit(replicas, actors[0].team_id, args.rate_limit))
+            results.append(
+                await check_rate_limit(replicas, actors[0].team_id, args.rate_limit, args.redis_url)
+            )
             results.append(await check_revocation(replicas, actors[0].team_id))
             results += await check_invariants(conn)
             per_worker = await conn.fetch(
@@ -568,4 +583,10 @@ if __name__ == "__main__":
         default=os.environ.get("TESSERA_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test"),
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument(
+        "--redis-timeout",
+        type=float,
+        default=0.1,
+        help="REDIS_TIMEOUT_SECONDS of every replica (default 0.1)",
+    )
     raise SystemExit(asyncio.run(main(parser.parse_args())))
