@@ -180,6 +180,7 @@ class Replicas:
     """One keep-alive client per replica, taken in turn."""
 
     def __init__(self, ports: list[int]) -> None:
+        self.ports = ports
         self.clients = [httpx.AsyncClient(base_url=f"http://127.0.0.1:{p}", timeout=120) for p in ports]
         self._turn = itertools.cycle(range(len(ports)))
 
@@ -351,6 +352,15 @@ async def check_rate_limit(replicas: Replicas, team_id: str, limit: int, redis_u
     # Start early in a minute: the limit is a fixed one-minute window.
     if time.time() % 60 > 30:
         await asyncio.sleep(61 - time.time() % 60)
+    # New connections: a kept-alive one idle past the server's keep-alive timeout may be closed under us.
+    fresh = Replicas(replicas.ports)
+    try:
+        return await _rate_limit(fresh, h, key, limit, redis_url)
+    finally:
+        await fresh.aclose()
+
+
+async def _rate_limit(replicas: Replicas, h: dict[str, str], key: str, limit: int, redis_url: str) -> str:
     t0 = time.time()
     extra = 20
     statuses: collections.Counter[int] = collections.Counter()
@@ -391,6 +401,14 @@ async def check_rate_limit(replicas: Replicas, team_id: str, limit: int, redis_u
 
 
 async def check_revocation(replicas: Replicas, team_id: str) -> str:
+    fresh = Replicas(replicas.ports)  # new connections (see check_rate_limit)
+    try:
+        return await _revocation(fresh, team_id)
+    finally:
+        await fresh.aclose()
+
+
+async def _revocation(replicas: Replicas, team_id: str) -> str:
     admin = {"Authorization": f"Bearer {KEY}"}
     c = replicas.clients[0]
     created = (
