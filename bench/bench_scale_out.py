@@ -150,6 +150,9 @@ class Stats:
     statuses: dict[str, collections.Counter[int]] = field(
         default_factory=lambda: collections.defaultdict(collections.Counter)
     )
+    errors: dict[str, collections.Counter[str]] = field(
+        default_factory=lambda: collections.defaultdict(collections.Counter)
+    )
 
     def add(self, kind: str, status: int, ms: float) -> None:
         self.latencies[kind].append(ms)
@@ -197,6 +200,12 @@ async def timed(stats: Stats, kind: str, send: Awaitable[httpx.Response]) -> htt
     t0 = time.perf_counter()
     resp = await send
     stats.add(kind, resp.status_code, (time.perf_counter() - t0) * 1000)
+    if resp.status_code >= 400:
+        try:
+            code = str(resp.json()["error"]["code"])
+        except (ValueError, KeyError, TypeError):
+            code = "?"
+        stats.errors[kind][f"{resp.status_code} {code}"] += 1
     return resp
 
 
@@ -493,7 +502,8 @@ def report_throughput(stats: Stats, seconds: float) -> None:
             continue
         p50, p95 = lat[len(lat) // 2], lat[min(len(lat) - 1, int(len(lat) * 0.95))]
         statuses = dict(sorted(stats.statuses[kind].items()))
-        print(f"{kind:<18}{len(lat):>9}{len(lat) / seconds:>8.1f}{p50:>9.1f}{p95:>9.1f}  {statuses}")
+        errors = f"  errors: {dict(stats.errors[kind])}" if stats.errors.get(kind) else ""
+        print(f"{kind:<18}{len(lat):>9}{len(lat) / seconds:>8.1f}{p50:>9.1f}{p95:>9.1f}  {statuses}{errors}")
 
 
 async def main(args: argparse.Namespace) -> int:
