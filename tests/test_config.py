@@ -127,3 +127,11 @@ async def test_auth_is_on_by_default(settings: Settings, monkeypatch: pytest.Mon
     ):
         resp = await client.get("/api/v1/teams")
     assert_error(resp, 401, "missing_api_key")
+
+
+def test_worker_heartbeat_must_leave_room_inside_the_lease() -> None:
+    with pytest.raises(ValueError, match="WORKER_HEARTBEAT_SECONDS must be at most half"):
+        Settings(_env_file=None, worker_lease_seconds=4, worker_heartbeat_seconds=3)
+    assert (
+        Settings(_env_file=None, worker_lease_seconds=4, worker_heartbeat_seconds=2).worker_lease_seconds == 4
+    )

@@ -64,8 +64,9 @@ class Settings(BaseSettings):
     redis_timeout_seconds: float = Field(
         default=0.1,
         gt=0,
-        description="Connect and reply timeout of Redis calls. A failed or timed-out call opens a circuit "
-        "for 30 s: requests count their limits in memory at once instead of waiting on Redis again.",
+        description="Connect and reply timeout of each Redis call. Three failed or timed-out calls in a row "
+        "open a circuit for 10 s: requests count their limits in memory (per process) at once instead of "
+        "waiting on Redis again. One slow reply alone does not open it.",
     )
     auth_disabled: bool = Field(
         default=False,
@@ -145,6 +146,15 @@ class Settings(BaseSettings):
         "check runs: faster syncs of big projects; requests served meanwhile run without cyclic collection "
         "too. Set `false` if a server's memory matters more than sync time.",
     )
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        description="PostgreSQL connections each pool keeps open (a server has a read and a write pool, "
+        "a separate worker one pool).",
+    )
+    db_max_overflow: int = Field(
+        default=10, ge=0, description="Extra PostgreSQL connections each pool may open under load."
+    )
     db_transaction_pooler: bool = Field(
         default=False,
         description="PostgreSQL is reached through a pooler in transaction mode (PgBouncer, Supavisor): "
@@ -172,6 +182,17 @@ class Settings(BaseSettings):
         "`tessera worker` processes separately.",
     )
     worker_poll_seconds: float = Field(default=1.0, description="How often an idle worker looks for work.")
+    worker_lease_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a claimed delivery attempt is reserved for its worker; the worker renews the "
+        "lease while it works, so after a crash another worker takes the attempt over within this time.",
+    )
+    worker_heartbeat_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often a worker renews the leases of the attempts it holds (at most half the lease).",
+    )
     webhook_allowlist: str = Field(
         default="",
         description="Comma-separated networks (CIDR) that webhook URLs may resolve to although private or "
@@ -234,6 +255,12 @@ class Settings(BaseSettings):
                 raise ValueError("AUTH_DISABLED=true is refused when ENVIRONMENT=production")
             if not self.secret_key:
                 raise ValueError("SECRET_KEY must be set when ENVIRONMENT=production")
+        if self.worker_heartbeat_seconds * 2 > self.worker_lease_seconds:
+            raise ValueError(
+                "WORKER_HEARTBEAT_SECONDS must be at most half of WORKER_LEASE_SECONDS, so that leases are "
+                f"renewed before they run out (got {self.worker_heartbeat_seconds} "
+                f"and {self.worker_lease_seconds})"
+            )
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///{(self.data_dir / 'tessera.db').as_posix()}"
         if self.is_sqlite and (self.database_url.endswith(":memory:") or self.database_url.endswith("://")):

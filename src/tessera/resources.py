@@ -47,9 +47,21 @@ class AppResources:
 async def open_resources(settings: Settings) -> AsyncIterator[AppResources]:
     """Create the engines, clients and caches for ``settings``; close them on exit."""
     pooler = settings.db_transaction_pooler
-    engine = create_engine(settings.database_url, echo=settings.db_echo, transaction_pooler=pooler)
+    size, overflow = settings.db_pool_size, settings.db_max_overflow
+    engine = create_engine(
+        settings.database_url,
+        echo=settings.db_echo,
+        transaction_pooler=pooler,
+        pool_size=size,
+        max_overflow=overflow,
+    )
     read_engine = create_engine(
-        settings.database_url, echo=settings.db_echo, read_only=True, transaction_pooler=pooler
+        settings.database_url,
+        echo=settings.db_echo,
+        read_only=True,
+        transaction_pooler=pooler,
+        pool_size=size,
+        max_overflow=overflow,
     )
     # The gating policy travels with every session, so each publishing path reads the same switch.
     policy: dict[str, object] = {REQUIRE_ALL_CONSUMERS: settings.require_all_consumers}

@@ -83,8 +83,11 @@ async def silent_redis_url() -> AsyncIterator[str]:
 async def test_a_silent_redis_opens_the_circuit_and_requests_count_in_memory(silent_redis_url: str) -> None:
     redis = Redis.from_url(silent_redis_url, socket_timeout=0.1, socket_connect_timeout=0.1)
     clock = [0.0]
-    limiter = RedisRateLimiter(redis, cooldown_seconds=30, clock=lambda: clock[0])
-    await limiter.hit("k", 5)  # waits one timeout, then counts in memory
+    limiter = RedisRateLimiter(redis, cooldown_seconds=30, failures_to_open=3, clock=lambda: clock[0])
+    for _ in range(2):  # each waits one timeout, then counts in memory
+        await limiter.hit("k", 8)
+        assert not limiter.circuit_open  # one slow reply on a busy host is not an outage
+    await limiter.hit("k", 8)
     assert limiter.circuit_open
     pipelines: list[bool] = []
     opened = redis.pipeline
@@ -95,14 +98,27 @@ async def test_a_silent_redis_opens_the_circuit_and_requests_count_in_memory(sil
 
     redis.pipeline = counting_pipeline  # type: ignore[method-assign]
     for _ in range(3):
-        await limiter.hit("k", 5)
+        await limiter.hit("k", 8)
     # While the circuit is open the silent socket is not touched again: no request waits on its timeout.
     assert pipelines == []
     with pytest.raises(RateLimited):  # the memory fallback still enforces the limit
-        await limiter.hit("k", 4)
+        await limiter.hit("k", 6)
     clock[0] = 31.0
     assert not limiter.circuit_open  # after the cooldown Redis is tried again
     await redis.aclose()
+
+
+async def test_a_failure_between_successes_keeps_the_circuit_closed(silent_redis_url: str) -> None:
+    healthy = await _redis()
+    silent = Redis.from_url(silent_redis_url, socket_timeout=0.1, socket_connect_timeout=0.1)
+    limiter = RedisRateLimiter(healthy, failures_to_open=2)
+    key = f"test:{uuid.uuid4().hex}"
+    for redis in (silent, healthy, silent, healthy):  # failures, never two in a row
+        limiter._redis = redis
+        await limiter.hit(key, 100)
+        assert not limiter.circuit_open
+    await healthy.aclose()
+    await silent.aclose()
 
 
 def test_failed_authentications_are_limited_per_address() -> None:

@@ -9,9 +9,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import QueuePool
 
+from tessera.config import Settings
 from tessera.db.engine import create_engine
 from tessera.db.models import Team
+from tessera.resources import open_resources
 from tests.conftest import ON_POSTGRES
 
 
@@ -84,3 +87,13 @@ async def test_without_a_pooler_statements_are_cached_on_the_connection(clean_da
             assert (await conn.execute(count)).scalar_one() >= 2
     finally:
         await engine.dispose()
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite's pool is sized for its one file")
+async def test_pool_sizes_come_from_the_settings(settings: Settings) -> None:
+    sized = settings.model_copy(update={"db_pool_size": 3, "db_max_overflow": 2})
+    async with open_resources(sized) as resources:
+        for engine in (resources.engine, resources.read_engine):
+            pool = engine.pool
+            assert isinstance(pool, QueuePool)
+            assert (pool.size(), pool._max_overflow) == (3, 2)

@@ -48,13 +48,21 @@ class MemoryRateLimiter:
 class RedisRateLimiter:
     """Counters shared by every replica through Redis; falls back to memory if Redis fails.
 
-    A failure (refused, timed out: the client's socket timeouts are short) opens a circuit for
-    ``cooldown_seconds``: meanwhile every request counts in memory at once instead of waiting on Redis
-    again, and the first request after the cooldown tries Redis anew.
+    ``failures_to_open`` failures in a row (refused, timed out: the client's socket timeouts are short)
+    open a circuit for ``cooldown_seconds``: meanwhile every request counts in memory at once instead of
+    waiting on Redis again, and the first request after the cooldown tries Redis anew. One failure alone
+    does not open it: on a busy host a stalled event loop makes a healthy Redis miss its 100 ms timeout
+    now and then, and each opening makes the replica count its own limit (bench/bench_scale_out.py found
+    replicas counting alone for 30 s after single timeouts).
     """
 
     def __init__(
-        self, redis: Redis, *, cooldown_seconds: float = 30.0, clock: Callable[[], float] = time.monotonic
+        self,
+        redis: Redis,
+        *,
+        cooldown_seconds: float = 10.0,
+        failures_to_open: int = 3,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         from redis.exceptions import RedisError
 
@@ -62,6 +70,8 @@ class RedisRateLimiter:
         self._redis_error = RedisError
         self._fallback = MemoryRateLimiter()
         self._cooldown = cooldown_seconds
+        self._failures_to_open = failures_to_open
+        self._failures = 0
         self._clock = clock
         self._open_until = 0.0
 
@@ -83,14 +93,18 @@ class RedisRateLimiter:
             pipe.expire(name, 120)
             count, _ = await pipe.execute()
         except (self._redis_error, OSError) as exc:
-            self._open_until = self._clock() + self._cooldown
-            log.warning(
-                "rate limiter: redis unavailable (%s); counting in memory for %.0f s",
-                type(exc).__name__,
-                self._cooldown,
-            )
+            self._failures += 1
+            if self._failures >= self._failures_to_open:
+                self._failures = 0
+                self._open_until = self._clock() + self._cooldown
+                log.warning(
+                    "rate limiter: redis unavailable (%s); counting in memory for %.0f s",
+                    type(exc).__name__,
+                    self._cooldown,
+                )
             await self._fallback.hit(key, limit)
             return
+        self._failures = 0
         if int(count) > limit:
             raise RateLimited(max(1, math.ceil((window + 1) * 60 - now)))
 

@@ -179,7 +179,12 @@ def worker() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     async def main() -> None:
-        engine = create_engine(settings.database_url, transaction_pooler=settings.db_transaction_pooler)
+        engine = create_engine(
+            settings.database_url,
+            transaction_pooler=settings.db_transaction_pooler,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+        )
         runner = BackgroundWorker(create_session_factory(engine), settings)
         runner.start()
         try:

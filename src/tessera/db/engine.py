@@ -35,9 +35,18 @@ def _json_dumps(value: Any) -> str:
 
 
 def create_engine(
-    database_url: str, *, echo: bool = False, read_only: bool = False, transaction_pooler: bool = False
+    database_url: str,
+    *,
+    echo: bool = False,
+    read_only: bool = False,
+    transaction_pooler: bool = False,
+    pool_size: int = 10,
+    max_overflow: int = 10,
 ) -> AsyncEngine:
     """An async engine for ``database_url``: the write engine, or with ``read_only`` the read engine.
+
+    On PostgreSQL the engine keeps ``pool_size`` connections open and opens up to ``max_overflow`` more
+    under load (``DB_POOL_SIZE``, ``DB_MAX_OVERFLOW``); SQLite's pool is sized for its one file.
 
     ``transaction_pooler``: PostgreSQL is reached through a pooler in transaction mode (PgBouncer,
     Supavisor), which hands each transaction to any server connection. asyncpg's prepared statements
@@ -62,8 +71,8 @@ def create_engine(
         echo=echo,
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
-        pool_size=10,
-        max_overflow=10,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
         pool_pre_ping=True,
         **options,
     )

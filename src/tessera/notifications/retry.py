@@ -135,3 +135,16 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> time
         moment = moment.replace(tzinfo=UTC)
     reference = now if now is not None else datetime.now(UTC)
     return max(timedelta(0), moment - reference)
+
+
+PROBE_MIN_DELAY = timedelta(minutes=1)
+PROBE_MAX_DELAY = timedelta(hours=1)
+
+
+def next_probe_delay(paused_for: timedelta, rng: random.Random) -> timedelta:
+    """How long until a paused endpoint is probed again: half the time it has been paused, between
+    :data:`PROBE_MIN_DELAY` and :data:`PROBE_MAX_DELAY`, with ±10 % jitter so that endpoints paused
+    together are not all probed in the same second. A long outage costs at most one probe an hour.
+    """
+    base = min(max(paused_for / 2, PROBE_MIN_DELAY), PROBE_MAX_DELAY)
+    return base * rng.uniform(0.9, 1.1)

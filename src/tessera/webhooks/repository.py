@@ -34,13 +34,11 @@ async def list_webhooks(
 
 
 async def active_for_teams(session: AsyncSession, team_ids: set[uuid.UUID]) -> list[Webhook]:
-    """Active, unpaused webhooks of the given teams."""
+    """Active webhooks of the given teams, paused ones included (their deliveries are parked)."""
     if not team_ids:
         return []
     rows = await session.execute(
-        sa.select(Webhook).where(
-            Webhook.active.is_(True), Webhook.paused_at.is_(None), Webhook.team_id.in_(team_ids)
-        )
+        sa.select(Webhook).where(Webhook.active.is_(True), Webhook.team_id.in_(team_ids))
     )
     return list(rows.scalars())
 
@@ -93,6 +91,82 @@ async def claim_due_deliveries(session: AsyncSession, now: datetime, limit: int)
     return list((await session.execute(stmt)).scalars())
 
 
+async def renew_leases(session: AsyncSession, ids: Sequence[uuid.UUID], claim: str, until: datetime) -> int:
+    """Extend the lease of the attempts ``claim`` still holds (a worker's heartbeat); returns how many."""
+    if not ids:
+        return 0
+    result = await session.execute(
+        sa.update(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(ids), WebhookDelivery.locked_by == claim)
+        .values(locked_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def held_deliveries(
+    session: AsyncSession, ids: Sequence[uuid.UUID], claim: str
+) -> dict[uuid.UUID, WebhookDelivery]:
+    """The deliveries among ``ids`` that ``claim`` still holds, locked for recording their results.
+
+    An attempt whose lease ran out and that another worker claimed since is left out: its result
+    belongs to the other worker.
+    """
+    if not ids:
+        return {}
+    stmt = (
+        sa.select(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(ids), WebhookDelivery.locked_by == claim)
+        .with_for_update()
+    )
+    return {d.id: d for d in (await session.execute(stmt)).scalars()}
+
+
+async def claim_probe_due(session: AsyncSession, now: datetime, limit: int) -> list[Webhook]:
+    """Paused, active endpoints due for a probe, locked so concurrent workers probe each only once."""
+    stmt = (
+        sa.select(Webhook)
+        .where(
+            Webhook.paused_at.is_not(None),
+            Webhook.active.is_(True),
+            sa.or_(Webhook.next_probe_at.is_(None), Webhook.next_probe_at <= now),
+        )
+        .order_by(Webhook.next_probe_at, Webhook.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def oldest_parked(
+    session: AsyncSession, webhook_ids: Sequence[uuid.UUID], now: datetime
+) -> dict[uuid.UUID, WebhookDelivery]:
+    """The oldest parked delivery of each endpoint (one query to choose, one to lock), by webhook id."""
+    if not webhook_ids:
+        return {}
+    rank = (
+        sa.func.row_number()
+        .over(
+            partition_by=WebhookDelivery.webhook_id,
+            order_by=(WebhookDelivery.created_at, WebhookDelivery.id),
+        )
+        .label("rank")
+    )
+    ranked = (
+        sa.select(WebhookDelivery.id, rank)
+        .where(
+            WebhookDelivery.webhook_id.in_(webhook_ids),
+            WebhookDelivery.status.in_([DeliveryStatus.PAUSED, *DUE]),
+            sa.or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until <= now),
+        )
+        .subquery()
+    )
+    first = sa.select(ranked.c.id).where(ranked.c.rank == 1)
+    stmt = sa.select(WebhookDelivery).where(WebhookDelivery.id.in_(first)).with_for_update(skip_locked=True)
+    rows = (await session.execute(stmt)).scalars()
+    return {d.webhook_id: d for d in rows if d.webhook_id is not None}
+
+
 async def webhooks_by_id(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, Webhook]:
     """Webhooks (deleted included: the worker cancels their deliveries) by id."""
     if not ids:
@@ -105,14 +179,6 @@ async def insert_deliveries(session: AsyncSession, rows: list[dict[str, Any]]) -
     """New delivery rows, in one multi-row INSERT."""
     if rows:
         await session.execute(sa.insert(WebhookDelivery), rows)
-
-
-async def deliveries_by_id(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, WebhookDelivery]:
-    """Deliveries by id, in one query."""
-    if not ids:
-        return {}
-    rows = await session.execute(sa.select(WebhookDelivery).where(WebhookDelivery.id.in_(ids)))
-    return {d.id: d for d in rows.scalars()}
 
 
 async def resume_paused(session: AsyncSession, webhook_id: uuid.UUID, now: datetime) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -95,12 +96,18 @@ async def update(
     if changes.get("active") is not None:
         hook.active = changes["active"]
         if hook.active and hook.paused_at is not None:
-            hook.paused_at, hook.paused_reason, hook.consecutive_failures = None, None, 0
-            hook.failing_since = None
-            await repository.resume_paused(session, hook.id, utcnow())
+            await resume(session, hook, utcnow())
     await session.flush()
     await record(session, principal, "webhook.updated", "webhook", hook.id, {"fields": sorted(changes)})
     return hook
+
+
+async def resume(session: AsyncSession, hook: Webhook, now: datetime) -> None:
+    """Un-pause an endpoint (its team re-activated it, or a probe succeeded): its parked deliveries are
+    due again at once."""
+    hook.paused_at, hook.paused_reason, hook.next_probe_at = None, None, None
+    hook.consecutive_failures, hook.failing_since = 0, None
+    await repository.resume_paused(session, hook.id, now)
 
 
 async def delete(session: AsyncSession, principal: Principal, webhook_id: uuid.UUID) -> None:
@@ -124,7 +131,7 @@ async def redeliver(
         raise Conflict("This delivery is being attempted right now.", code="delivery_in_progress")
     delivery.status = DeliveryStatus.PENDING
     delivery.next_attempt_at = utcnow()
-    delivery.locked_until = None
+    delivery.locked_until, delivery.locked_by = None, None
     await session.flush()
     await record(
         session, principal, "webhook.redelivered", "webhook", hook.id, {"delivery_id": str(delivery.id)}

@@ -75,9 +75,12 @@ async def dispatch_outbox(session: AsyncSession, settings: Settings, *, limit: i
         }
         for hook in hooks:
             if hook.team_id in teams and (not hook.events or m.event_type in hook.events):
+                # A paused endpoint's events are kept, parked until a probe or its team resumes it.
+                parked = {"status": DeliveryStatus.PAUSED, "next_attempt_at": None} if hook.paused_at else {}
                 rows.append(
                     {
                         **base,
+                        **parked,
                         "id": uuid.uuid4(),
                         "webhook_id": hook.id,
                         "channel": DeliveryChannel.WEBHOOK,

@@ -15,6 +15,7 @@ from tessera.proposals.service import expire_due
 from tessera.worker.channels import Channels
 from tessera.worker.delivery import deliver_due
 from tessera.worker.dispatch import dispatch_outbox
+from tessera.worker.probe import probe_paused
 
 if TYPE_CHECKING:
     from tessera.resources import AppResources
@@ -25,7 +26,8 @@ log = logging.getLogger(__name__)
 async def sweep_once(
     session_factory: async_sessionmaker[AsyncSession], settings: Settings, channels: Channels
 ) -> int:
-    """One pass: expire overdue proposals, fan the outbox out into deliveries, attempt what is due.
+    """One pass: expire overdue proposals, fan the outbox out into deliveries, attempt what is due, probe
+    paused endpoints that are due for it.
 
     Each step owns its transaction (the worker's edge), so a failure in one never undoes another.
     Returns how many items it handled (0 means idle).
@@ -36,6 +38,7 @@ async def sweep_once(
     async with session_factory() as session, session.begin():
         handled += await dispatch_outbox(session, settings)
     handled += await deliver_due(session_factory, channels)
+    handled += await probe_paused(session_factory, channels)
     return handled
 
 

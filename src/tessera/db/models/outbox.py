@@ -46,6 +46,8 @@ class Webhook(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     failing_since: Mapped[datetime | None] = mapped_column(default=None)
     paused_at: Mapped[datetime | None] = mapped_column(default=None)
     paused_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # While paused: when the worker next tries the oldest parked delivery (a success resumes the endpoint).
+    next_probe_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class WebhookDelivery(IdMixin, TimestampMixin, Base):
@@ -73,6 +75,8 @@ class WebhookDelivery(IdMixin, TimestampMixin, Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(default=utcnow)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    # The claim holding the lease: only it renews the lease or records the attempt's result.
+    locked_by: Mapped[str | None] = mapped_column(sa.String(64), default=None)
     last_status_code: Mapped[int | None] = mapped_column(default=None)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     delivered_at: Mapped[datetime | None] = mapped_column(default=None)
