@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -176,7 +177,19 @@ _UNREAD_NODE_FIELDS = frozenset(
         "unrendered_config_call_dict",
     }
 )
-_TEST_CODE_FIELDS = frozenset({"raw_code", "raw_sql", "compiled_code", "compiled_sql"})
+# A test is read for what it checks and what it is attached to (and its package, as every node is).
+_READ_TEST_FIELDS = (
+    "resource_type",
+    "name",
+    "unique_id",
+    "package_name",
+    "original_file_path",
+    "test_metadata",
+    "column_name",
+    "config",
+    "attached_node",
+    "depends_on",
+)
 _READ_CONFIG_FIELDS = ("contract", "freshness", "materialized", "meta", "tags", "where")
 _READ_COLUMN_FIELDS = ("name", "data_type", "description", "constraints")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -256,10 +269,10 @@ def _node_member(_key: str, text: str, index: int) -> tuple[object, int]:
 
 def _lean_node(node: dict[str, object]) -> dict[str, object]:
     """The node without what the parse never reads (values it reads are kept as they are)."""
-    for field in _UNREAD_NODE_FIELDS.intersection(node):
-        del node[field]
     if node.get("resource_type") == "test":
-        for field in _TEST_CODE_FIELDS.intersection(node):
+        node = {k: node[k] for k in _READ_TEST_FIELDS if k in node}
+    else:
+        for field in _UNREAD_NODE_FIELDS.intersection(node):
             del node[field]
     config = node.get("config")
     if isinstance(config, dict):
@@ -268,8 +281,21 @@ def _lean_node(node: dict[str, object]) -> dict[str, object]:
     if isinstance(columns, dict):
         for key, column in columns.items():
             if isinstance(column, dict):
-                columns[key] = {k: column[k] for k in _READ_COLUMN_FIELDS if k in column}
+                columns[key] = _lean_column(column)
     return node
+
+
+def _lean_column(column: dict[str, object]) -> dict[str, object]:
+    """A column's read fields; an empty description or constraint list reads as an absent one."""
+    out = {k: column[k] for k in _READ_COLUMN_FIELDS if k in column}
+    if out.get("description") == "":
+        del out["description"]
+    if out.get("constraints") == []:
+        del out["constraints"]
+    data_type = out.get("data_type")
+    if isinstance(data_type, str):
+        out["data_type"] = sys.intern(data_type)  # a few distinct types over thousands of columns
+    return out
 
 
 def _describe(raw: bytes, exc: orjson.JSONDecodeError) -> InvalidManifestError:
