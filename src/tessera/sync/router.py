@@ -48,16 +48,30 @@ async def read_manifest(request: Request, include_packages: bool) -> DbtProject:
             raise BadRequest(
                 "Upload the manifest as a file in the 'manifest' form field.", code="manifest_missing"
             )
-        raw = await upload.read()
+        raw: bytes | bytearray = await upload.read()
     else:
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_MANIFEST_BYTES:
             raise PayloadTooLarge(f"The manifest is larger than {MAX_MANIFEST_BYTES // (1024 * 1024)} MB.")
-        raw = await request.body()
+        raw = await _body(request)
     if not raw:
         raise BadRequest("The request body is empty; send the dbt manifest.json.", code="manifest_missing")
     # Parsing a 40 MB manifest takes a while: do it in a thread so the server keeps answering.
     return await asyncio.to_thread(parse_manifest, raw, include_packages=include_packages)
+
+
+async def _body(request: Request) -> bytearray:
+    """The request body in a buffer the parse empties once it has decoded it.
+
+    Not ``request.body()``: Starlette keeps that on the request until the response is sent, which held
+    a 47 MB manifest's bytes through the whole sync.
+    """
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_MANIFEST_BYTES:
+            raise PayloadTooLarge(f"The manifest is larger than {MAX_MANIFEST_BYTES // (1024 * 1024)} MB.")
+    return body
 
 
 @router.post("", response_model=SyncResult, openapi_extra=_BODY_DOC)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +131,52 @@ def test_a_gzip_bomb_is_refused_while_inflating() -> None:
 
 def test_a_gzip_upload_within_the_cap_inflates() -> None:
     assert decode(gzip.compress(GOOD), max_inflated_bytes=len(GOOD))["nodes"]
+
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "dbt"
+REAL_MANIFESTS = sorted((FIXTURES / "manifests").glob("*.json.gz")) + sorted(
+    (FIXTURES / "results").glob("*/manifest.json.gz")
+)
+
+
+@pytest.mark.parametrize("path", REAL_MANIFESTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_lean_decoding_parses_to_the_same_project(path: Path) -> None:
+    # Real dbt manifests: decoded a node at a time without the unread fields, the project is the same.
+    raw = gzip.decompress(path.read_bytes())
+    lean = decode(raw, lean=True, lean_from_bytes=0)
+    assert parse_manifest(lean) == parse_manifest(json.loads(raw))
+    nodes = lean["nodes"]
+    assert isinstance(nodes, dict)
+    assert not any("checksum" in node or "unrendered_config" in node for node in nodes.values())
+    assert "macros" not in lean and "child_map" not in lean
+
+
+def test_the_lean_decoding_keeps_every_value_it_does_not_drop() -> None:
+    data = manifest(model("m", columns={"id": "int"}))
+    data["macros"] = {"macro.x": {"name": "x"}}
+    node = data["nodes"]["model.shop.m"]
+    node["checksum"] = {"name": "sha256", "checksum": "0"}
+    node["config"] = {"materialized": "table", "enabled": True, "meta": {"owner": "a"}}
+    text = json.dumps(data, indent=2)
+    lean = decode(text, lean=True, lean_from_bytes=0)
+    kept = lean["nodes"]["model.shop.m"]  # type: ignore[index]
+    assert "checksum" not in kept and kept["config"] == {"materialized": "table", "meta": {"owner": "a"}}
+    assert kept["name"] == "m" and "macros" not in lean
+    assert lean["metadata"] == data["metadata"]
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [(GOOD[:200], "truncated"), (b"[1, 2]", "not_a_manifest"), (b"{'metadata': 1}", "invalid_json")],
+)
+def test_the_lean_decoding_reports_the_same_errors(data: bytes, code: str) -> None:
+    with pytest.raises(InvalidManifestError) as caught:
+        decode(data, lean=True, lean_from_bytes=0)
+    assert caught.value.code == code
+
+
+def test_a_bytearray_is_emptied_once_decoded() -> None:
+    # The sync hands its request buffer over, so the bytes go before the objects are built.
+    buffer = bytearray(GOOD)
+    assert list(parse_manifest(buffer).assets) == ["model.shop.m"]
+    assert buffer == bytearray()

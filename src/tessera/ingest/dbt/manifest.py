@@ -46,7 +46,9 @@ def parse_manifest(data: ManifestInput, *, include_packages: bool = False) -> Db
     ``include_packages``) become :class:`DbtAsset` values keyed by unique_id in sorted order.
     Raises :class:`InvalidManifestError` when the manifest cannot be read; everything that can be
     read around a problem is kept and the problem is reported in ``DbtProject.warnings``.
-    A decoded mapping must hold plain dicts and lists, as ``json.loads`` gives.
+    A decoded mapping must hold plain dicts and lists, as ``json.loads`` gives. A ``bytearray`` is
+    emptied once decoded (its memory freed early); a large manifest is decoded a node at a time, keeping
+    only the fields read here (:func:`~tessera.ingest.dbt.loading.decode`, ``lean``).
     """
     # Decoding creates millions of containers and none of them is garbage: cyclic GC passes during
     # the parse only cost time (about 3x on a 40 MB manifest).
@@ -55,7 +57,7 @@ def parse_manifest(data: ManifestInput, *, include_packages: bool = False) -> Db
 
 
 def _parse(data: ManifestInput, *, include_packages: bool) -> DbtProject:
-    loaded = load_manifest(data)
+    loaded = load_manifest(data, lean=True)
     metadata = loaded.metadata
     warnings: list[ManifestWarning] = []
     if loaded.schema_version > MAX_KNOWN_SCHEMA_VERSION:
