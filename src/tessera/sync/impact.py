@@ -95,6 +95,7 @@ async def check(
                     asset_id=None,
                     status="added",
                     breaking=False,
+                    answer_required=False,
                     acknowledged=True,
                     changes=[],
                     consumers=[],
@@ -143,9 +144,11 @@ async def check(
         )
     for asset in gone:
         consumers = [r for r in regs.get(asset.id, []) if r.consumer_team_id != asset.owner_team_id]
+        # Removing the table is breaking whoever reads it; whether anyone must answer is the consumers'
+        # `required` (and the model's `answer_required`), decided apart from it.
         change = _change(
             {"kind": "asset_removed", "path": "", "message": f"'{asset.fqn}' is removed from the project."},
-            bool(consumers),
+            True,
             "schema",
         )
         proposal = next((p for p in pending.get(asset.id, []) if p.kind.value == "removal"), None)
@@ -156,7 +159,7 @@ async def check(
                 asset.fqn,
                 asset,
                 "removed",
-                bool(consumers),
+                True,
                 [change],
                 consumers,
                 proposal,
@@ -271,6 +274,7 @@ def _model(
         asset_id=asset.id,
         status=status,
         breaking=breaking,
+        answer_required=breaking and bool(required),
         acknowledged=acknowledged,
         changes=changes,
         consumers=consumers,

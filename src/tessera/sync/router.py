@@ -13,13 +13,13 @@ from tessera.errors import BadRequest, PayloadTooLarge
 from tessera.ingest.dbt import DbtProject, lineage_pool, parse_manifest
 from tessera.ingest.dbt.column_lineage import analyse_project
 from tessera.perf import await_without_cyclic_gc
+from tessera.request_guard import size_text
 from tessera.sync import impact, service
 from tessera.sync.schemas import DbtImpactResult, SyncResult
 from tessera.sync.service import SyncOptions
 
 router = APIRouter(prefix="/sync/dbt", tags=["dbt"])
 
-MAX_MANIFEST_BYTES = 512 * 1024 * 1024
 WARM_POOL_BYTES = 2 * 1024 * 1024
 """A manifest upload this big (or of unknown size) may hold a project the analysis pool works on."""
 _BODY_DOC = {
@@ -39,11 +39,14 @@ _BODY_DOC = {
 }
 
 
-async def read_manifest(request: Request, include_packages: bool) -> DbtProject:
-    """The manifest from the body (JSON, gzip or a multipart ``manifest`` file), parsed in a thread."""
+async def read_manifest(request: Request, include_packages: bool, max_bytes: int) -> DbtProject:
+    """The manifest from the body (JSON, gzip or a multipart ``manifest`` file), parsed in a thread.
+
+    ``max_bytes`` is the upload limit (``Settings.max_upload_bytes``), the one the request edge enforces.
+    """
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        form = await request.form(max_part_size=MAX_MANIFEST_BYTES)
+        form = await request.form(max_part_size=max_bytes)
         upload = form.get("manifest")
         if upload is None or isinstance(upload, str):
             raise BadRequest(
@@ -52,8 +55,8 @@ async def read_manifest(request: Request, include_packages: bool) -> DbtProject:
         raw = await upload.read()
     else:
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_MANIFEST_BYTES:
-            raise PayloadTooLarge(f"The manifest is larger than {MAX_MANIFEST_BYTES // (1024 * 1024)} MB.")
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise PayloadTooLarge(f"The manifest is larger than the limit of {size_text(max_bytes)}.")
         raw = await request.body()
     if not raw:
         raise BadRequest("The request body is empty; send the dbt manifest.json.", code="manifest_missing")
@@ -73,7 +76,7 @@ async def sync_dbt(
 ) -> SyncResult:
     """Sync a dbt manifest: assets, contracts, owners, lineage and consumer registrations."""
     _warm_analysis_pool(request, settings.lineage_workers)
-    project = await read_manifest(request, include_packages)
+    project = await read_manifest(request, include_packages, settings.max_upload_bytes)
     opts = SyncOptions(
         environment=environment, owner_team_id=owner_team_id, include_packages=include_packages
     )
@@ -121,7 +124,7 @@ async def dbt_impact(
     source_ref: str | None = None,
 ) -> DbtImpactResult:
     """The pull-request check: what this manifest would break, for whom; writes nothing."""
-    project = await read_manifest(request, include_packages)
+    project = await read_manifest(request, include_packages, settings.max_upload_bytes)
     opts = SyncOptions(environment=environment, include_packages=include_packages, source_ref=source_ref)
     work = impact.check(
         session, project, opts, max_depth=settings.lineage_max_depth, base_url=settings.base_url
@@ -140,7 +143,7 @@ async def dbt_propose(
     include_packages: bool = False,
 ) -> DbtImpactResult:
     """Open pull-request proposals for the manifest's breaking changes (published after the merged sync)."""
-    project = await read_manifest(request, include_packages)
+    project = await read_manifest(request, include_packages, settings.max_upload_bytes)
     opts = SyncOptions(environment=environment, include_packages=include_packages, source_ref=source_ref)
     return await impact.propose(
         session,
