@@ -163,7 +163,9 @@ async def test_uploads_have_their_own_larger_limit(small_client: httpx.AsyncClie
     assert resp.json()["error"]["code"] == "truncated"
 
 
-async def test_data_quality_artifacts_are_uploads_with_the_same_limit(small_client: httpx.AsyncClient) -> None:
+async def test_data_quality_artifacts_are_uploads_with_the_same_limit(
+    small_client: httpx.AsyncClient,
+) -> None:
     # One number for every artifact upload: above the 4 KiB body limit is fine, above 16 KiB is the 413.
     files = {"run_results": ("r.json", b"{" + b" " * 8000), "manifest": ("m.json", b"{}")}
     resp = await small_client.post(f"{API}/quality/dbt/run-results", headers=ADMIN, files=files)

@@ -52,6 +52,11 @@ class RegistrationRead(ApiModel):
     derived_by: str | None = Field(description="The dbt project whose lineage derived it, if any")
     purpose: str | None
     source: str
+    status: str = Field(
+        default="confirmed",
+        description="confirmed, or suggested: created for this team by another team's sync; informs the "
+        "team but never requires its answer until it confirms (POST /registrations/{id}/confirm)",
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -78,6 +83,7 @@ class RegistrationRead(ApiModel):
             "derived_by": value.derived_by,
             "purpose": value.purpose,
             "source": value.source,
+            "status": value.status,
             "created_at": value.created_at,
             "updated_at": value.updated_at,
         }

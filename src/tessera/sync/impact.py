@@ -14,6 +14,7 @@ from tessera.contracts.evaluation import PublishCommand, evaluate_against, needs
 from tessera.core.gating import Reason, ReasonKind, TeamImpact
 from tessera.core.pointer import column_of
 from tessera.db.models import Acknowledgment, Asset, Proposal, Registration
+from tessera.db.models.registrations import SUGGESTED
 from tessera.enums import AckResponse, ProposalSource, ProposalStatus
 from tessera.errors import TesseraError, ValidationFailed
 from tessera.impact.gating import GatingContext, team_impacts
@@ -153,6 +154,8 @@ async def check(
         )
         proposal = next((p for p in pending.get(asset.id, []) if p.kind.value == "removal"), None)
         whole = (Reason(ReasonKind.WHOLE_TABLE),)
+        suggested = (Reason(ReasonKind.SUGGESTED), *whole)
+        confirmed = {r.consumer_team_id for r in consumers if r.status != SUGGESTED}
         models.append(
             _model(
                 node_id(asset, project) or str(asset.id),
@@ -165,7 +168,7 @@ async def check(
                 proposal,
                 acks,
                 [
-                    TeamImpact(t, True, (), whole)
+                    TeamImpact(t, t in confirmed, (), whole if t in confirmed else suggested)
                     for t in dict.fromkeys(r.consumer_team_id for r in consumers)
                 ],
                 None,

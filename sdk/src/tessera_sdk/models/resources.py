@@ -211,6 +211,9 @@ class Registration(Model):
     derived_by: str | None = None
     purpose: str | None = None
     source: str
+    status: str = "confirmed"
+    """``suggested``: created for this team by another team's sync; informs it, never gates, until it
+    confirms (``registrations.confirm``)."""
     created_at: datetime
     updated_at: datetime
 

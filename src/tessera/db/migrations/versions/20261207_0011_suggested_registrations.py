@@ -1,0 +1,43 @@
+"""registrations a sync creates for another team are suggested until that team confirms them
+
+A dbt exposure (or any reader in a synced project) owned by another team used to register that team as
+a consumer without its consent, which the API refuses. Registrations now have a status: ``confirmed``,
+or ``suggested`` when a sync whose key does not act for the consumer team created it. Existing rows are
+confirmed, which keeps today's gating.
+
+Revision ID: 0011
+Revises: 0008
+Create Date: 2026-12-07 07:20:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def _schema(name: str) -> str | None:
+    # SQLite has one file and no schemas (env.py maps them away); batch mode copies the table there.
+    return None if op.get_bind().dialect.name == "sqlite" else name
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("registrations", schema=_schema("core")) as batch:
+        batch.add_column(
+            sa.Column("status", sa.String(length=16), nullable=False, server_default="confirmed")
+        )
+    # The default only fills existing rows; new rows get theirs from the model.
+    with op.batch_alter_table("registrations", schema=_schema("core")) as batch:
+        batch.alter_column("status", server_default=None)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("registrations", schema=_schema("core")) as batch:
+        batch.drop_column("status")
