@@ -39,7 +39,8 @@ def list_(
         (
             fqns.get(r.asset_id, r.asset_id),
             names.get(r.consumer_team_id, r.consumer_team_id),
-            r.columns or r.column_scope,
+            ", ".join(r.columns or [r.column_scope])
+            + (f" (missing: {', '.join(r.missing_columns)})" if r.missing_columns else ""),
             r.source + (" (suggested)" if r.status == "suggested" else ""),
             r.pinned_version,
             r.id,

@@ -166,6 +166,7 @@ async def update(
     if "columns" in changes:
         await check_columns_exist(session, await require_asset(session, reg.asset_id), changes["columns"])
         reg.columns = sorted({c.lower() for c in changes["columns"] or []})
+        reg.missing_columns = []  # just checked against the active contract
     if "purpose" in changes:
         reg.purpose = changes["purpose"]
     await session.flush()

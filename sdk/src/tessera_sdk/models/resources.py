@@ -205,6 +205,8 @@ class Registration(Model):
     pinned_version: str | None = None
     columns: list[str] = Field(default_factory=list)
     declared_columns: list[str] = Field(default_factory=list)
+    missing_columns: list[str] = Field(default_factory=list)
+    """Declared columns the active contract no longer has (dropped or renamed by a publish)."""
     derived_columns: list[str] = Field(default_factory=list)
     column_scope: str = "unknown"
     scope_reason: str | None = None

@@ -39,6 +39,8 @@ class Registration(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     pinned_version: Mapped[str | None] = mapped_column(sa.String(100))
     # Declared by the team by hand (kept across syncs); lower case.
     columns: Mapped[list[Any]] = mapped_column(default=list)
+    # Declared columns the active contract no longer has (recomputed at every publish): shown, never stale.
+    missing_columns: Mapped[list[Any]] = mapped_column(default=list)
     # Derived from column lineage by a sync (refreshed every sync); see tessera.core.gating.
     derived_columns: Mapped[list[Any]] = mapped_column(default=list)
     derived_scope: Mapped[str | None] = mapped_column(sa.String(16), default=None)

@@ -1,9 +1,12 @@
-"""registrations a sync creates for another team are suggested until that team confirms them
+"""registrations: suggested until their team confirms; declared columns a contract dropped are flagged
 
 A dbt exposure (or any reader in a synced project) owned by another team used to register that team as
 a consumer without its consent, which the API refuses. Registrations now have a status: ``confirmed``,
 or ``suggested`` when a sync whose key does not act for the consumer team created it. Existing rows are
 confirmed, which keeps today's gating.
+
+``missing_columns`` lists the declared columns the active contract no longer has (recomputed at every
+publish), so a registration never silently names columns that are gone. Existing rows start empty.
 
 Revision ID: 0011
 Revises: 0008
@@ -16,11 +19,14 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0011"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+_JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 
 
 def _schema(name: str) -> str | None:
@@ -33,11 +39,14 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("status", sa.String(length=16), nullable=False, server_default="confirmed")
         )
-    # The default only fills existing rows; new rows get theirs from the model.
+        batch.add_column(sa.Column("missing_columns", _JSON, nullable=False, server_default=sa.text("'[]'")))
+    # The defaults only fill existing rows; new rows get theirs from the model.
     with op.batch_alter_table("registrations", schema=_schema("core")) as batch:
         batch.alter_column("status", server_default=None)
+        batch.alter_column("missing_columns", server_default=None)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("registrations", schema=_schema("core")) as batch:
+        batch.drop_column("missing_columns")
         batch.drop_column("status")
