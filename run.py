@@ -136,15 +136,16 @@ def _pg_role(action: str, role: str, password: str = "") -> None:
 
 
 def _pg_execute(statement: str) -> None:
+    # The statement goes through the environment: sh() echoes arguments, and one may hold a password.
     code = (
-        "import asyncio, asyncpg, sys\n"
+        "import asyncio, asyncpg, os, sys\n"
         "async def main():\n"
         "    conn = await asyncpg.connect(sys.argv[1])\n"
-        "    await conn.execute(sys.argv[2])\n"
+        "    await conn.execute(os.environ['TESSERA_PG_STATEMENT'])\n"
         "    await conn.close()\n"
         "asyncio.run(main())\n"
     )
-    uv("run", "--frozen", "python", "-c", code, PG_ADMIN_URL, statement)
+    uv("run", "--frozen", "python", "-c", code, PG_ADMIN_URL, env={"TESSERA_PG_STATEMENT": statement})
 
 
 def test_postgres(extra: list[str]) -> None:
