@@ -31,6 +31,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent
 PG_ADMIN_URL = os.environ.get("TESSERA_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -163,32 +164,65 @@ def test(extra: list[str]) -> None:
 def _pg_database(action: str, name: str) -> None:
     """Create or drop a PostgreSQL database through the admin URL."""
     if action == "CREATE":
-        statement = f'CREATE DATABASE "{name}"'
+        _pg_execute(f'CREATE DATABASE "{name}"')
     else:
-        statement = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+        _pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _pg_role(action: str, role: str, password: str = "") -> None:
+    """Create (with LOGIN and ``password``) or drop a PostgreSQL role through the admin URL."""
+    if action == "CREATE":
+        _pg_execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+    else:
+        _pg_execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def _pg_execute(statement: str) -> None:
+    # The statement goes through the environment: sh() echoes arguments, and one may hold a password.
     code = (
-        "import asyncio, asyncpg, sys\n"
+        "import asyncio, asyncpg, os, sys\n"
         "async def main():\n"
         "    conn = await asyncpg.connect(sys.argv[1])\n"
-        "    await conn.execute(sys.argv[2])\n"
+        "    await conn.execute(os.environ['TESSERA_PG_STATEMENT'])\n"
         "    await conn.close()\n"
         "asyncio.run(main())\n"
     )
-    uv("run", "--frozen", "python", "-c", code, PG_ADMIN_URL, statement)
+    uv("run", "--frozen", "python", "-c", code, PG_ADMIN_URL, env={"TESSERA_PG_STATEMENT": statement})
 
 
 def test_postgres(extra: list[str]) -> None:
+    """The suite on a fresh database, connecting as a least-privilege application role.
+
+    The owner (the admin URL's user) runs the migrations and grants the role what ``tessera db
+    grant-app-role`` grants; the tests then connect as that role (``DATABASE_URL``), so a statement the
+    production server could not run fails here too. Fixtures that must own the schema (truncating between
+    tests) use ``TESSERA_TEST_OWNER_URL``.
+    """
     sync()
     sqlmesh_env()
-    name = f"tessera_test_{uuid.uuid4().hex[:8]}"
+    suffix = uuid.uuid4().hex[:8]
+    name, role, password = f"tessera_test_{suffix}", f"tessera_app_{suffix}", uuid.uuid4().hex
     _pg_database("CREATE", name)
-    url = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
+    _pg_role("CREATE", role, password)
+    base = urlsplit(PG_ADMIN_URL)
+    owner_url = urlunsplit(("postgresql+asyncpg", base.netloc, f"/{name}", base.query, ""))
+    host = base.netloc.rsplit("@", 1)[-1]
+    app_url = urlunsplit(("postgresql+asyncpg", f"{role}:{password}@{host}", f"/{name}", base.query, ""))
     try:
+        uv("run", "--frozen", "tessera", "db", "upgrade", env={"DATABASE_URL": owner_url})
+        uv("run", "--frozen", "tessera", "db", "grant-app-role", role, env={"DATABASE_URL": owner_url})
         # Not measured: on Python 3.11 coverage's tracer slows the suite by half or more, and the SQLite
         # run already reports the figure (the PostgreSQL-only paths are a few repository methods).
-        uv("run", "--frozen", "pytest", *extra, env={"DATABASE_URL": url})
+        uv(
+            "run",
+            "--frozen",
+            "pytest",
+            *extra,
+            env={"DATABASE_URL": app_url, "TESSERA_TEST_OWNER_URL": owner_url},
+        )
     finally:
         _pg_database("DROP", name)
+        _pg_role("DROP", role)
 
 
 def lint() -> None:

@@ -28,13 +28,17 @@ from tests.server import serve_in_thread
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = DATABASE_URL.startswith("postgresql")
+# `run.py test-postgres` connects the suite as a least-privilege application role (DATABASE_URL) and
+# migrates and cleans up as the schemas' owner (this URL); elsewhere both are the same.
+OWNER_URL = os.environ.get("TESSERA_TEST_OWNER_URL", DATABASE_URL)
+AS_APP_ROLE = ON_POSTGRES and OWNER_URL != DATABASE_URL
 
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated database: a SQLite template file, or the PostgreSQL test database itself."""
     if ON_POSTGRES:
-        upgrade(DATABASE_URL)
+        upgrade(OWNER_URL)
         return DATABASE_URL
     path = tmp_path_factory.mktemp("template") / "template.db"
     upgrade(f"sqlite+aiosqlite:///{path}")
@@ -42,7 +46,8 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 async def _truncate_all(url: str) -> None:
-    engine = create_engine(url)
+    # As the owner: the application role may not truncate (nor skip the audit log's triggers).
+    engine = create_engine(OWNER_URL if ON_POSTGRES else url)
     tables = ", ".join(f'"{t.schema}"."{t.name}"' for t in Base.metadata.sorted_tables)
     async with engine.begin() as conn:
         # The audit log refuses TRUNCATE (a trigger); the test owner (a superuser) skips triggers here.

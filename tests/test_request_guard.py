@@ -161,3 +161,25 @@ async def test_uploads_have_their_own_larger_limit(small_client: httpx.AsyncClie
     )
     assert resp.status_code == 400  # read in full (above the 4 KiB body limit) and found not to be JSON
     assert resp.json()["error"]["code"] == "truncated"
+
+
+async def test_data_quality_artifacts_are_uploads_with_the_same_limit(
+    small_client: httpx.AsyncClient,
+) -> None:
+    # One number for every artifact upload: above the 4 KiB body limit is fine, above 16 KiB is the 413.
+    files = {"run_results": ("r.json", b"{" + b" " * 8000), "manifest": ("m.json", b"{}")}
+    resp = await small_client.post(f"{API}/quality/dbt/run-results", headers=ADMIN, files=files)
+    assert resp.status_code == 400, resp.text  # read in full and found not to be JSON
+    files = {"run_results": ("r.json", b" " * 20000), "manifest": ("m.json", b"{}")}
+    resp = await small_client.post(f"{API}/quality/dbt/run-results", headers=ADMIN, files=files)
+    assert resp.status_code == 413
+    assert "16,384 bytes" in resp.json()["error"]["message"]
+
+
+async def test_a_multipart_manifest_above_the_upload_limit_is_a_413_naming_it(
+    small_client: httpx.AsyncClient,
+) -> None:
+    files = {"manifest": ("manifest.json", b" " * 20000)}
+    resp = await small_client.post(f"{API}/sync/dbt/impact", headers=ADMIN, files=files)
+    assert resp.status_code == 413
+    assert "16,384 bytes" in resp.json()["error"]["message"]

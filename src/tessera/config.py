@@ -131,8 +131,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=256 * 1024 * 1024,
         ge=1024,
-        description="Largest dbt manifest upload (`/api/v1/sync/dbt*`, the UI's manifest check); for gzip "
-        "the compressed size. A gzip upload may inflate to at most 256 MiB, checked while it inflates.",
+        description="Largest artifact upload: dbt manifests (`/api/v1/sync/dbt*`, the UI's manifest check) "
+        "and data-quality artifacts (`/api/v1/quality/*`); for gzip the compressed size. The request edge "
+        "and each of these routes enforce this one number. A gzip upload may inflate to at most 256 MiB.",
     )
     db_echo: bool = Field(default=False, description="Log every SQL statement.")
     gc_freeze_startup: bool = Field(

@@ -113,16 +113,20 @@ def body_problem(body: bytes) -> Problem | None:
 
 def too_large(limit: int) -> Problem:
     """The 413 for a body above ``limit`` bytes, naming the limit."""
-    return Problem(413, "payload_too_large", f"The request body is larger than the limit of {_size(limit)}.")
+    return Problem(
+        413, "payload_too_large", f"The request body is larger than the limit of {size_text(limit)}."
+    )
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """A byte limit as people read it: whole MiB when it is one, else the exact byte count."""
     return f"{n // (1024 * 1024)} MiB" if n >= 1024 * 1024 and n % (1024 * 1024) == 0 else f"{n:,} bytes"
 
 
 def is_upload_path(path: str) -> bool:
-    """Routes that take a dbt manifest upload (the API's sync endpoints, the UI's check page)."""
-    return path.startswith("/api/v1/sync/") or path.endswith("/check/dbt")
+    """Routes that take a dbt manifest or another artifact upload (the API's sync endpoints, the data
+    quality artifact endpoints, the UI's check page): their limit is ``max_upload_bytes``."""
+    return path.startswith(("/api/v1/sync/", "/api/v1/quality/")) or path.endswith("/check/dbt")
 
 
 class RequestGuardMiddleware:

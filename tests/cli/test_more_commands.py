@@ -91,6 +91,9 @@ def test_registration_list_update_remove(cli: Cli, tmp_path: Path) -> None:
     reg_id = regs[0]["id"]
     updated: Any = cli.json("registration", "update", reg_id, "--columns", "email,id", key=consumer)
     assert sorted(updated["columns"]) == ["email", "id"]
+    # A registration the team made itself is confirmed already; confirming again changes nothing.
+    assert regs[0]["status"] == "confirmed"
+    assert "Confirmed registration" in cli.ok("registration", "confirm", reg_id, key=consumer).stdout
     assert "Removed registration" in cli.ok("registration", "remove", reg_id, key=consumer).stdout
     assert cli.json("registration", "list", "--team", "marketing") == []
     assert "REGISTRATION must be an id" in cli.fails("registration", "remove", "nope")

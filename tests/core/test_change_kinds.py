@@ -81,14 +81,15 @@ EXAMPLES: dict[ChangeKind, tuple[Any, Any, str]] = {
         prop({"anyOf": [{"type": "string", "minLength": 1}, {"type": "array"}]}),
         "/properties/a/anyOf/2",
     ),
+    # Branches that stay branches: patterns have no merged spelling (bounds would merge into the node).
     K.ALL_OF_BRANCH_ADDED: (
-        prop({"type": "string", "allOf": [{"minLength": 1}, {"maxLength": 9}]}),
-        prop({"type": "string", "allOf": [{"minLength": 1}, {"maxLength": 9}, {"pattern": "^x"}]}),
+        prop({"type": "string", "allOf": [{"pattern": "^a"}, {"pattern": "b$"}]}),
+        prop({"type": "string", "allOf": [{"pattern": "^a"}, {"pattern": "b$"}, {"pattern": "^x"}]}),
         "/properties/a/allOf/2",
     ),
     K.ALL_OF_BRANCH_REMOVED: (
-        prop({"type": "string", "allOf": [{"minLength": 1}, {"maxLength": 9}, {"pattern": "^x"}]}),
-        prop({"type": "string", "allOf": [{"minLength": 1}, {"maxLength": 9}]}),
+        prop({"type": "string", "allOf": [{"pattern": "^a"}, {"pattern": "b$"}, {"pattern": "^x"}]}),
+        prop({"type": "string", "allOf": [{"pattern": "^a"}, {"pattern": "b$"}]}),
         "/properties/a/allOf/2",
     ),
     K.SUBSCHEMA_ADDED: (prop(S), prop({"type": "string", "not": {"const": "x"}}), "/properties/a/not"),

@@ -140,3 +140,32 @@ def test_whole_table_changes_do_not_propagate() -> None:
     prop = propagate(A, [], {(A, "amount"): [(B, "total")]})
     readers = [Reader(T2, B, read_scope(["total"], [], None, None))]
     assert decide(A, OWNER, readers, touched([{"path": ""}]), prop, strict=False, fqns=FQNS) == []
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_suggested_registration_informs_but_never_requires(strict: bool) -> None:
+    # Created for T1 by another team's sync and not confirmed: T1 hears about the change it reads.
+    suggested = Reader(T1, A, read_scope(["amount"], [], None, None), suggested=True)
+    [impact] = decide(
+        A, OWNER, [suggested], touched(_drop("amount")), Propagation(), strict=strict, fqns=FQNS
+    )
+    assert not impact.required
+    assert [r.kind for r in impact.reasons] == [ReasonKind.SUGGESTED, ReasonKind.DIRECT]
+    assert impact.affected_columns == ("amount",)
+
+
+def test_a_suggested_downstream_reader_informs_a_team_that_is_otherwise_not_listed() -> None:
+    prop = propagate(A, ["amount"], {(A, "amount"): [(B, "total")]})
+    readers = [Reader(T2, B, read_scope(["total"], [], None, None), suggested=True)]
+    [impact] = decide(A, OWNER, readers, touched(_drop("amount")), prop, strict=False, fqns=FQNS)
+    assert (impact.team_id, impact.required) == (T2, False)
+    assert [r.kind for r in impact.reasons] == [ReasonKind.SUGGESTED, ReasonKind.VIA]
+
+
+def test_a_confirmed_registration_still_requires_next_to_a_suggested_one() -> None:
+    readers = [
+        Reader(T1, A, read_scope(["amount"], [], None, None)),
+        Reader(T2, A, read_scope(["amount"], [], None, None), suggested=True),
+    ]
+    impacts = decide(A, OWNER, readers, touched(_drop("amount")), Propagation(), strict=False, fqns=FQNS)
+    assert {(i.team_id, i.required) for i in impacts} == {(T1, True), (T2, False)}

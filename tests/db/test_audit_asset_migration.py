@@ -15,6 +15,7 @@ from tessera.db.base import SQLITE_SCHEMA_MAP
 from tessera.db.engine import create_engine
 from tessera.db.migrate import MIGRATIONS_DIR
 from tessera.db.models import AuditEvent
+from tests.conftest import ON_POSTGRES, OWNER_URL
 from tests.helpers import Api, record_schema
 
 SCHEMA = record_schema({"id": "integer", "email": "string"})
@@ -76,7 +77,7 @@ async def test_existing_events_get_the_asset_their_target_belongs_to(
     assert {str(v) for v in concerned.values()} == {asset["id"]}
     assert all(v is None for k, v in written.items() if k[1] == "team")
 
-    engine = create_engine(clean_database)
+    engine = create_engine(OWNER_URL if ON_POSTGRES else clean_database)  # DDL takes the schema's owner
     try:
         async with engine.begin() as conn:
             await conn.run_sync(_redo)

@@ -7,6 +7,7 @@ import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiosqlite
 import pytest
 
 from tessera.db.sqlite_driver import OneTripConnection, connect
@@ -82,14 +83,23 @@ async def test_statements_run_on_the_connection_thread_unless_inline(tmp_path: P
 
 
 async def test_the_private_aiosqlite_surface_the_driver_relies_on_is_there(tmp_path: Path) -> None:
-    # Contract with aiosqlite (pinned below 0.23 in pyproject.toml): `_conn`, `_execute` and `_thread`
-    # are not documented. If an upgrade changes them, this test names what broke.
+    # Contract with aiosqlite (pinned to >=0.22.1,<0.23 in pyproject.toml, the range the lock file tests):
+    # `_conn`, `_execute` and `_thread` are not documented. If an upgrade changes them, this test names
+    # what broke and which version broke it.
+    broke = f"aiosqlite {aiosqlite.__version__} changed the private surface db/sqlite_driver.py uses"
     conn = await connect(str(tmp_path / "c.db"), check_same_thread=False)
     try:
-        assert isinstance(conn._thread, threading.Thread) and conn._thread.daemon
-        assert isinstance(conn._conn, sqlite3.Connection) and conn.sqlite is conn._conn
+        assert isinstance(conn._thread, threading.Thread) and conn._thread.daemon, f"{broke}: _thread"
+        assert isinstance(conn._conn, sqlite3.Connection) and conn.sqlite is conn._conn, f"{broke}: _conn"
         on_thread = await conn._execute(threading.get_ident)
-        assert on_thread == conn._thread.ident != threading.get_ident()
-        assert await conn._execute(lambda a, b: a + b, 2, 3) == 5
+        assert on_thread == conn._thread.ident != threading.get_ident(), f"{broke}: _execute's thread"
+        assert await conn._execute(lambda a, b: a + b, 2, 3) == 5, f"{broke}: _execute(fn, *args)"
     finally:
         await conn.close()
+
+
+def test_the_installed_aiosqlite_is_inside_the_range_the_driver_test_covers() -> None:
+    # The pin and the lock must agree with what the test above ran against: a wider pin would let an
+    # untested aiosqlite in.
+    major, minor, patch = (int(part) for part in aiosqlite.__version__.split(".")[:3])
+    assert (0, 22, 1) <= (major, minor, patch) < (0, 23, 0), aiosqlite.__version__

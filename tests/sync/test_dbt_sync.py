@@ -105,6 +105,7 @@ async def test_base_sync_creates_assets_owners_lineage_and_consumers(shop: Shop)
     assert [r["consumer_team_id"] for r in regs["items"]] == [shop.finance.id]
     regs = await shop.api.call("GET", f"/registrations?asset_id={stg['id']}", 200, ADMIN)
     assert {r["consumer_team_id"] for r in regs["items"]} == {shop.analytics.id}
+    assert {r["status"] for r in regs["items"]} == {"confirmed"}  # an admin's sync registers
     deps = await shop.api.call("GET", f"/assets/{fct['id']}/dependencies", 200, ADMIN)
     assert {d["upstream_asset_id"] for d in deps["upstream"]} == {
         stg["id"],
@@ -348,3 +349,33 @@ async def test_a_big_upload_starts_the_analysis_workers_while_it_is_parsed(
     monkeypatch.setattr(router, "WARM_POOL_BYTES", 1024)
     await shop.sync("base")
     assert warmed == [None]  # the setting's default: one worker per CPU
+
+
+async def test_a_team_sync_suggests_other_teams_registrations_until_they_confirm(shop: Shop) -> None:
+    # analytics' key syncs; finance's exposure reads analytics' dim_customers. analytics may not register
+    # finance (the API refuses it too): the registration is suggested, informs finance, gates nothing.
+    await shop.sync("base", key=shop.platform.write)
+    await shop.sync("base", key=shop.analytics.write)
+    dim = await shop.asset("shop.main.dim_customers")
+    regs = (await shop.api.call("GET", f"/registrations?asset_id={dim['id']}", 200, ADMIN))["items"]
+    assert [(r["consumer_team_id"], r["status"]) for r in regs] == [(shop.finance.id, "suggested")]
+
+    # The model is renamed (removed): breaking, but nobody has to answer; finance is informed.
+    check = await shop.impact("renamed_model", shop.analytics.read)
+    row = next(m for m in check["models"] if m["unique_id"] == "model.shop.dim_customers")
+    assert row["status"] == "removed" and row["breaking"]
+    assert not row["answer_required"] and row["acknowledged"]
+    [finance] = row["consumers"]
+    assert finance["team"] == "finance" and not finance["required"]
+    assert any("suggested" in reason for reason in finance["reasons"])
+
+    # Only finance (or an admin) confirms; then its answer is required.
+    await shop.api.call("POST", f"/registrations/{regs[0]['id']}/confirm", 403, shop.analytics.write)
+    confirmed = await shop.api.call(
+        "POST", f"/registrations/{regs[0]['id']}/confirm", 200, shop.finance.write
+    )
+    assert confirmed["status"] == "confirmed"
+    check = await shop.impact("renamed_model", shop.analytics.read)
+    row = next(m for m in check["models"] if m["unique_id"] == "model.shop.dim_customers")
+    assert row["answer_required"] and not row["acknowledged"]
+    assert check["verdict"] == "fail"

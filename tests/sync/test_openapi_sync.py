@@ -186,3 +186,34 @@ async def test_a_promised_response_field_made_nullable_or_optional_is_proposed(p
     assert status(result, GET_PET)["status"] == "proposed"
     proposal = await pets.api.call("GET", f"/proposals/{status(result, GET_PET)['proposal_id']}", 200, ADMIN)
     assert "not_null_removed" in {c["kind"] for c in proposal["breaking_changes"]}
+
+
+def row(check: Any, fqn: str) -> Any:
+    return next(m for m in check["models"] if m["fqn"] == fqn)
+
+
+async def test_breaking_describes_the_change_whoever_is_registered(pets: Pets) -> None:
+    # Nobody registered: a removed node and a removed field are both breaking, neither needs an answer.
+    await pets.sync(petstore())
+    doc = petstore()
+    del doc["paths"]["/pets"]["post"]
+    del pet(doc)["properties"]["status"]
+    check = await pets.impact(doc)
+    removed, modified = row(check, CREATE_PET), row(check, GET_PET)
+    assert removed["status"] == "removed" and modified["status"] == "modified"
+    for model in (removed, modified):
+        assert (model["breaking"], model["answer_required"], model["acknowledged"]) == (True, False, True)
+        assert all(
+            c["breaking"] for c in model["changes"] if c["kind"] in {"asset_removed", "property_removed"}
+        )
+    assert check["verdict"] == "pass"
+    assert check["summary"]["breaking"] >= 2 and check["summary"]["unacknowledged"] == 0
+
+    # A registered team: the same changes, still breaking, now someone must answer.
+    await pets.register(CREATE_PET)
+    await pets.register(GET_PET)
+    check = await pets.impact(doc)
+    for fqn in (CREATE_PET, GET_PET):
+        model = row(check, fqn)
+        assert (model["breaking"], model["answer_required"], model["acknowledged"]) == (True, True, False)
+    assert check["verdict"] == "fail"

@@ -39,8 +39,9 @@ def list_(
         (
             fqns.get(r.asset_id, r.asset_id),
             names.get(r.consumer_team_id, r.consumer_team_id),
-            r.columns or r.column_scope,
-            r.source,
+            ", ".join(r.columns or [r.column_scope])
+            + (f" (missing: {', '.join(r.missing_columns)})" if r.missing_columns else ""),
+            r.source + (" (suggested)" if r.status == "suggested" else ""),
             r.pinned_version,
             r.id,
         )
@@ -74,6 +75,16 @@ def update(
         ctx.emit_json(updated)
     else:
         ctx.say(f"Updated registration {updated.id}: columns {', '.join(updated.columns) or 'unknown'}.")
+
+
+@command(registration_app, "confirm")
+def confirm(ctx: Ctx, registration: IdArg) -> None:
+    """Confirm a registration another team's sync suggested for your team: you are then asked to answer."""
+    confirmed = ctx.client().registrations.confirm(require_id(registration, "REGISTRATION"))
+    if ctx.json:
+        ctx.emit_json(confirmed)
+    else:
+        ctx.say(f"Confirmed registration {confirmed.id}: breaking changes of the asset now need your answer.")
 
 
 @command(registration_app, "remove")

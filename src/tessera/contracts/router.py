@@ -35,7 +35,7 @@ _STATUS = {
     response_model=PublishResult,
     status_code=status.HTTP_201_CREATED,
     responses={
-        200: {"model": PublishResult, "description": "Unchanged: this schema is already the current contract"},
+        200: {"model": PublishResult, "description": "Unchanged: already the current contract"},
         202: {"model": PublishResult, "description": "Breaking: a proposal was opened"},
     },
 )

@@ -90,9 +90,9 @@ async def publish_version(
         details,
     )
     # Consumers hear about new versions of what they read (a first version has none yet).
-    consumers = (
-        [r.consumer_team_id for r in await registrations_repo.for_asset(session, asset.id)] if active else []
-    )
+    regs = await registrations_repo.for_asset(session, asset.id) if active else []
+    consumers = [r.consumer_team_id for r in regs]
+    await _flag_missing_columns(session, principal, asset, contract, regs)
     teams = await payloads.team_refs(session, [asset.owner_team_id, *consumers])
     asset_ref = payloads.asset_ref(asset, teams)
     links = payloads.links(asset)
@@ -124,6 +124,46 @@ async def publish_version(
             ),
         )
     return contract
+
+
+def missing_columns(declared: list[Any], schema: Any) -> list[str]:
+    """The declared columns a contract schema does not have (none when it names no top-level columns)."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not declared or not isinstance(properties, dict):
+        return []
+    known = {str(name).lower() for name in properties}
+    return sorted({str(c).lower() for c in declared} - known)
+
+
+async def _flag_missing_columns(
+    session: AsyncSession, principal: Principal, asset: Asset, contract: Contract, regs: list[Any]
+) -> None:
+    """Keep each registration's declared columns true to the new contract: flag the ones it dropped.
+
+    The registration keeps what the team declared (a renamed column may come back, or the team updates
+    its columns); ``missing_columns`` says which are gone, and an audit event on the asset tells the team.
+    """
+    for reg in regs:
+        missing = missing_columns(list(reg.columns or []), contract.schema_def)
+        if missing == list(reg.missing_columns or []):
+            continue
+        newly = sorted(set(missing) - set(reg.missing_columns or []))
+        reg.missing_columns = missing
+        if newly:
+            await record(
+                session,
+                principal,
+                "registration.columns_missing",
+                "registration",
+                reg.id,
+                {
+                    "asset_id": str(asset.id),
+                    "team_id": str(reg.consumer_team_id),
+                    "version": contract.version,
+                    "missing": newly,
+                },
+                asset_id=asset.id,
+            )
 
 
 async def retire_asset(

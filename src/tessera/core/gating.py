@@ -44,6 +44,7 @@ class ReasonKind(StrEnum):
     WHOLE_TABLE = "whole_table"
     STRICT = "strict"
     NOT_AFFECTED = "not_affected"
+    SUGGESTED = "suggested"
 
 
 UNKNOWN_REASON = "no column information: declare the columns this team reads"
@@ -87,6 +88,8 @@ class Reader:
     team_id: uuid.UUID
     asset_id: uuid.UUID
     scope: ReadScope
+    suggested: bool = False
+    """Suggested by another team's sync and not confirmed: the team is informed, never required."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,8 @@ class Reason:
                 return "the change concerns the whole table"
             case ReasonKind.STRICT:
                 return "the asset requires every consumer's answer"
+            case ReasonKind.SUGGESTED:
+                return "suggested registration the team has not confirmed: informed only"
             case _:
                 return "reads none of the affected columns"
 
@@ -230,16 +235,20 @@ def decide(
     downstream asset appear only when a column they read derives from a changed one.
     """
     reasons: dict[uuid.UUID, list[Reason]] = {}
+    # What suggested (unconfirmed) registrations would say: shown, never a reason to require an answer.
+    hints: dict[uuid.UUID, list[Reason]] = {}
     affected: dict[uuid.UUID, set[str]] = {}
     direct_teams: set[uuid.UUID] = set()
+    suggested_direct: set[uuid.UUID] = set()
     for reader in readers:
         team = reader.team_id
         if team == owner_team_id:
             continue
         scope = reader.scope
+        bucket = hints if reader.suggested else reasons
         if reader.asset_id == asset_id:
-            direct_teams.add(team)
-            mine = reasons.setdefault(team, [])
+            (suggested_direct if reader.suggested else direct_teams).add(team)
+            mine = bucket.setdefault(team, [])
             cols = affected.setdefault(team, set())
             if change.whole_table:
                 mine.append(Reason(ReasonKind.WHOLE_TABLE))
@@ -265,7 +274,7 @@ def decide(
         else:
             hits = reached  # reads every column, or we do not know which: each reached one counts
         for col, origins in sorted(hits.items()):
-            reasons.setdefault(team, []).append(
+            bucket.setdefault(team, []).append(
                 Reason(
                     ReasonKind.VIA,
                     tuple(sorted(origins)),
@@ -277,15 +286,18 @@ def decide(
             )
             affected.setdefault(team, set()).update(origins)
     out: list[TeamImpact] = []
-    for team in sorted(reasons, key=str):
-        mine = reasons[team]
+    for team in sorted(reasons.keys() | hints.keys(), key=str):
+        mine = reasons.get(team, [])
         required = bool(mine)
         if not required and strict and team in direct_teams:
             mine = [Reason(ReasonKind.STRICT)]
             required = True
+        if not required and team in hints:
+            # Only unconfirmed registrations concern the team: it hears about it and answers if it wants.
+            mine = [Reason(ReasonKind.SUGGESTED), *hints[team]]
         if not mine:
             mine = [Reason(ReasonKind.NOT_AFFECTED)]
-        if not required and team not in direct_teams:
+        if not required and team not in direct_teams | suggested_direct and not hints.get(team):
             continue
         out.append(TeamImpact(team, required, tuple(sorted(affected.get(team, ()))), tuple(mine)))
     return out

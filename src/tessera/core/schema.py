@@ -6,7 +6,9 @@ spellings that mean the same thing are folded together so that converting betwee
 * nullability: ``"type": ["string", "null"]``, an ``anyOf``/``oneOf`` branch ``{"type": "null"}``,
   OpenAPI's ``"nullable": true`` and ``null`` inside ``enum`` all set one ``nullable`` flag;
 * a union left with a single branch once the null branch is gone, and an ``allOf`` with a single branch,
-  are merged into the node (the ``{"allOf": [{"$ref": ...}], "description": ...}`` idiom);
+  are merged into the node (the ``{"allOf": [{"$ref": ...}], "description": ...}`` idiom); a union of one
+  branch is that branch; ``allOf`` has one normal form (nested ones flattened, branches merged into the
+  node where that is safe: see ``core.allof``);
 * ``$ref`` is followed, its sibling keywords laid over the target;
 * draft-07 ``items: [...]`` / ``additionalItems`` read as 2020-12 ``prefixItems`` / ``items``;
 * draft-04 boolean ``exclusiveMinimum``/``exclusiveMaximum`` read as numeric bounds;
@@ -21,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from tessera.core.allof import normalise_all_of
 from tessera.core.document import SchemaDocument
 from tessera.core.errors import InvalidSchemaError
 from tessera.core.json_types import JsonSchema, JsonValue
@@ -264,7 +267,15 @@ def unwrap(schema: object, loc: Location) -> tuple[object, bool]:
                 continue
             branches = expect_schema_list(node[keyword], keyword, loc)
             kept = [b for b in branches if not _is_null_branch(b)]
+            other_union = any(k in node for k in _UNIONS if k != keyword)
             if len(kept) == len(branches):
+                if len(branches) == 1 and not other_union:
+                    # A union of one branch is that branch: read it as an allOf branch, merged below.
+                    outer = {k: v for k, v in node.items() if k != keyword}
+                    earlier = expect_schema_list(outer.pop("allOf"), "allOf", loc) if "allOf" in outer else []
+                    node = {**outer, "allOf": [*earlier, branches[0]]}
+                    changed = True
+                    break
                 continue
             nullable = True
             outer = {k: v for k, v in node.items() if k != keyword}
@@ -286,8 +297,13 @@ def unwrap(schema: object, loc: Location) -> tuple[object, bool]:
             branches = expect_schema_list(node["allOf"], "allOf", loc)
             outer = {k: v for k, v in node.items() if k != "allOf"}
             if len(branches) == 1 and _mergeable(outer, branches[0]):
-                node = _merge(branches[0], outer)
+                node = _merge(branches[0], outer)  # also the `allOf: [{$ref}]` + description idiom
                 changed = True
+            else:
+                normal = normalise_all_of(node, loc)
+                if normal is not None:
+                    node = normal
+                    changed = True
         if not changed:
             break
     return node, nullable

@@ -26,6 +26,7 @@ from tessera.core.gating import (
 )
 from tessera.db.engine import REQUIRE_ALL_CONSUMERS
 from tessera.db.models import Asset, Registration
+from tessera.db.models.registrations import SUGGESTED
 from tessera.impact import repository
 from tessera.impact.graph import walk_downstream
 
@@ -107,7 +108,7 @@ async def team_impacts(
     regs = list(direct) if direct is not None else await repository.registrations(session, [asset.id])
     if reached_assets:
         regs += await repository.registrations(session, reached_assets)
-    readers = [Reader(r.consumer_team_id, r.asset_id, scope_of(r)) for r in regs]
+    readers = [Reader(r.consumer_team_id, r.asset_id, scope_of(r), r.status == SUGGESTED) for r in regs]
     return decide(
         asset.id,
         asset.owner_team_id,

@@ -35,11 +35,10 @@ from tessera.quality.schemas import (
     QualityTrends,
     ResultsIngest,
 )
+from tessera.request_guard import size_text
 from tessera.schemas import ListPage, page_response
 
 router = APIRouter(tags=["data quality"])
-
-MAX_ARTIFACT_BYTES = 512 * 1024 * 1024
 
 
 def _files_doc(*names: str) -> dict[str, object]:
@@ -97,16 +96,16 @@ async def asset_guarantees(asset_id: uuid.UUID, session: ReadSessionDep, _: Read
     return await service.guarantee_health(session, asset_id)
 
 
-async def _read_files(request: Request, *names: str) -> list[bytes]:
-    """The named files of a multipart upload (plain or gzip JSON each)."""
+async def _read_files(request: Request, max_bytes: int, *names: str) -> list[bytes]:
+    """The named files of a multipart upload (plain or gzip JSON each), at most ``max_bytes`` in all."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise BadRequest(
             f"Upload the artifacts as multipart/form-data files: {', '.join(names)}.", code="artifact_missing"
         )
     length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_ARTIFACT_BYTES:
-        raise PayloadTooLarge(f"The upload is larger than {MAX_ARTIFACT_BYTES // (1024 * 1024)} MB.")
-    form = await request.form(max_part_size=MAX_ARTIFACT_BYTES)
+    if length and length.isdigit() and int(length) > max_bytes:
+        raise PayloadTooLarge(f"The upload is larger than the limit of {size_text(max_bytes)}.")
+    form = await request.form(max_part_size=max_bytes)
     out: list[bytes] = []
     for name in names:
         upload = form.get(name)
@@ -152,7 +151,7 @@ async def dbt_run_results(
     environment: str = "production",
 ) -> ResultsIngest:
     """Record a ``dbt build`` / ``dbt test`` run_results.json, read against the project's manifest.json."""
-    results, manifest = await _read_files(request, "run_results", "manifest")
+    results, manifest = await _read_files(request, settings.max_upload_bytes, "run_results", "manifest")
     artifact = await _parse(lambda: parse_run_results(results, manifest))
     return await _ingest(session, principal, artifact, environment, settings.sync_pause_gc)
 
@@ -168,7 +167,7 @@ async def dbt_freshness(
     environment: str = "production",
 ) -> ResultsIngest:
     """Record a ``dbt source freshness`` sources.json: the freshness guarantee of each source."""
-    sources, manifest = await _read_files(request, "sources", "manifest")
+    sources, manifest = await _read_files(request, settings.max_upload_bytes, "sources", "manifest")
     artifact = await _parse(lambda: parse_sources(sources, manifest))
     return await _ingest(session, principal, artifact, environment, settings.sync_pause_gc)
 
@@ -194,9 +193,9 @@ async def gx_results(
     environment: str = "production",
 ) -> ResultsIngest:
     """Record a Great Expectations validation result (its JSON) as a run of ``asset_fqn``."""
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_ARTIFACT_BYTES:
-        raise PayloadTooLarge(f"The upload is larger than {MAX_ARTIFACT_BYTES // (1024 * 1024)} MB.")
+    length, max_bytes = request.headers.get("content-length"), settings.max_upload_bytes
+    if length and length.isdigit() and int(length) > max_bytes:
+        raise PayloadTooLarge(f"The upload is larger than the limit of {size_text(max_bytes)}.")
     body = await request.body()
     artifact = await _parse(lambda: parse_validation_result(body, asset_fqn))
     return await _ingest(session, principal, artifact, environment, settings.sync_pause_gc)

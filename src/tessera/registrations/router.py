@@ -54,6 +54,14 @@ async def update_registration(
     return RegistrationRead.model_validate(await service.update(session, principal, registration_id, data))
 
 
+@router.post("/{registration_id}/confirm", response_model=RegistrationRead)
+async def confirm_registration(
+    registration_id: uuid.UUID, session: WriteSessionDep, principal: WritePrincipal
+) -> RegistrationRead:
+    """Confirm a registration a sync suggested for your team: its changes then need your answer."""
+    return RegistrationRead.model_validate(await service.confirm(session, principal, registration_id))
+
+
 @router.delete("/{registration_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_registration(
     registration_id: uuid.UUID, session: WriteSessionDep, principal: WritePrincipal

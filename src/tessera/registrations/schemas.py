@@ -44,6 +44,11 @@ class RegistrationRead(ApiModel):
     pinned_version: str | None
     columns: list[str] = Field(description="Effective columns: declared by hand plus derived from lineage")
     declared_columns: list[str] = Field(description="Declared by hand (kept across syncs)")
+    missing_columns: list[str] = Field(
+        default_factory=list,
+        description="Declared columns the active contract no longer has (dropped or renamed by a publish): "
+        "update the registration's columns",
+    )
     derived_columns: list[str] = Field(description="Derived from column lineage (refreshed every sync)")
     column_scope: Scope = Field(
         description="columns (exactly these), all (reads every column) or unknown (no column information)"
@@ -52,6 +57,11 @@ class RegistrationRead(ApiModel):
     derived_by: str | None = Field(description="The dbt project whose lineage derived it, if any")
     purpose: str | None
     source: str
+    status: str = Field(
+        default="confirmed",
+        description="confirmed, or suggested: created for this team by another team's sync; informs the "
+        "team but never requires its answer until it confirms (POST /registrations/{id}/confirm)",
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -72,12 +82,14 @@ class RegistrationRead(ApiModel):
             "pinned_version": value.pinned_version,
             "columns": sorted(scope.columns),
             "declared_columns": list(value.columns or []),
+            "missing_columns": list(value.missing_columns or []),
             "derived_columns": list(value.derived_columns or []),
             "column_scope": scope.scope,
             "scope_reason": scope.reason,
             "derived_by": value.derived_by,
             "purpose": value.purpose,
             "source": value.source,
+            "status": value.status,
             "created_at": value.created_at,
             "updated_at": value.updated_at,
         }

@@ -1,4 +1,9 @@
-"""Rules for registrations: a consumer team registers (and unregisters) only for itself."""
+"""Rules for registrations: a consumer team registers (and unregisters) only for itself.
+
+The one consent rule: a registration counts for gating only when its team (or an admin) made or
+confirmed it. A sync whose key does not act for a reader's team creates that team's registration as
+``suggested``: the team is informed of changes, never required to answer, until it confirms.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from tessera.auth.principal import Principal
 from tessera.contracts import repository as contracts_repo
 from tessera.db.base import utcnow
 from tessera.db.models import Asset, Registration
+from tessera.db.models.registrations import CONFIRMED, SUGGESTED
 from tessera.errors import Conflict, Forbidden, ValidationFailed, not_found
 from tessera.notifications.payloads import RegistrationCreated, RegistrationRef
 from tessera.outbox import payloads
@@ -98,7 +104,13 @@ async def register_team(
         and await contracts_repo.by_version(session, asset.id, pinned_version) is None
     ):
         raise ValidationFailed(f"'{asset.fqn}' has no version {pinned_version}.", code="unknown_version")
-    if await repository.find(session, asset.id, team_id) is not None:
+    if (found := await repository.find(session, asset.id, team_id)) is not None:
+        if found.status == SUGGESTED:
+            raise Conflict(
+                f"A sync suggested this registration ({found.id}); confirm it with "
+                f"POST /api/v1/registrations/{found.id}/confirm.",
+                code="registration_exists",
+            )
         raise Conflict("This team is already registered on this asset.", code="registration_exists")
     await check_columns_exist(session, asset, columns)
     reg = Registration(
@@ -154,6 +166,7 @@ async def update(
     if "columns" in changes:
         await check_columns_exist(session, await require_asset(session, reg.asset_id), changes["columns"])
         reg.columns = sorted({c.lower() for c in changes["columns"] or []})
+        reg.missing_columns = []  # just checked against the active contract
     if "purpose" in changes:
         reg.purpose = changes["purpose"]
     await session.flush()
@@ -181,3 +194,26 @@ async def unregister(session: AsyncSession, principal: Principal, registration_i
     await record(
         session, principal, "registration.deleted", "registration", reg.id, {"asset_id": str(reg.asset_id)}
     )
+
+
+async def confirm(session: AsyncSession, principal: Principal, registration_id: uuid.UUID) -> Registration:
+    """The consumer team (or an admin) confirms a suggested registration: from now on it gates changes."""
+    reg = await require_registration(session, registration_id)
+    if not principal.acts_for(reg.consumer_team_id):
+        raise Forbidden(
+            "Only the consumer team (or an admin) may confirm its registration.", code="not_team_member"
+        )
+    if reg.status == CONFIRMED:
+        return reg
+    reg.status = CONFIRMED
+    await session.flush()
+    await record(
+        session,
+        principal,
+        "registration.confirmed",
+        "registration",
+        reg.id,
+        {"asset_id": str(reg.asset_id), "team_id": str(reg.consumer_team_id)},
+        asset_id=reg.asset_id,
+    )
+    return reg

@@ -21,6 +21,7 @@ from tessera.auth.principal import Principal
 from tessera.core.gating import Scope
 from tessera.db.base import utcnow
 from tessera.db.models import Asset, Registration
+from tessera.db.models.registrations import CONFIRMED, SUGGESTED
 from tessera.ingest.lineage import ProjectLineage
 from tessera.ingest.source import SourceProject
 from tessera.notifications.payloads import (
@@ -155,6 +156,8 @@ async def sync_consumers(
                     "scope_reason": reason,
                     "derived_by": project.project_name,
                     "source": project.source,
+                    # Only the consumer team (or an admin) registers that team: a team's sync suggests.
+                    "status": CONFIRMED if principal.acts_for(pair[1]) else SUGGESTED,
                     "purpose": f"{project.source}: read by {reads.reader}",
                     "created_at": now,
                     "updated_at": now,
@@ -228,6 +231,8 @@ async def _tell(
             asset = by_id[r["asset_id"]]
             team_id = r["consumer_team_id"]
             details = {"asset_id": str(asset.id), "team_id": str(team_id), "source": project.source}
+            if kind == "created":
+                details["status"] = r["status"]
             if kind == "retired":
                 details["reason"] = why
             audits.append((f"registration.{kind}", "registration", r["id"], details))

@@ -14,6 +14,7 @@ from tessera.contracts.evaluation import PublishCommand, evaluate_against, needs
 from tessera.core.gating import Reason, ReasonKind, TeamImpact
 from tessera.core.pointer import column_of
 from tessera.db.models import Acknowledgment, Asset, Proposal, Registration
+from tessera.db.models.registrations import SUGGESTED
 from tessera.enums import AckResponse, ProposalSource, ProposalStatus
 from tessera.errors import TesseraError, ValidationFailed
 from tessera.impact.gating import GatingContext, team_impacts
@@ -95,6 +96,7 @@ async def check(
                     asset_id=None,
                     status="added",
                     breaking=False,
+                    answer_required=False,
                     acknowledged=True,
                     changes=[],
                     consumers=[],
@@ -143,26 +145,30 @@ async def check(
         )
     for asset in gone:
         consumers = [r for r in regs.get(asset.id, []) if r.consumer_team_id != asset.owner_team_id]
+        # Removing the table is breaking whoever reads it; whether anyone must answer is the consumers'
+        # `required` (and the model's `answer_required`), decided apart from it.
         change = _change(
             {"kind": "asset_removed", "path": "", "message": f"'{asset.fqn}' is removed from the project."},
-            bool(consumers),
+            True,
             "schema",
         )
         proposal = next((p for p in pending.get(asset.id, []) if p.kind.value == "removal"), None)
         whole = (Reason(ReasonKind.WHOLE_TABLE),)
+        suggested = (Reason(ReasonKind.SUGGESTED), *whole)
+        confirmed = {r.consumer_team_id for r in consumers if r.status != SUGGESTED}
         models.append(
             _model(
                 node_id(asset, project) or str(asset.id),
                 asset.fqn,
                 asset,
                 "removed",
-                bool(consumers),
+                True,
                 [change],
                 consumers,
                 proposal,
                 acks,
                 [
-                    TeamImpact(t, True, (), whole)
+                    TeamImpact(t, t in confirmed, (), whole if t in confirmed else suggested)
                     for t in dict.fromkeys(r.consumer_team_id for r in consumers)
                 ],
                 None,
@@ -271,6 +277,7 @@ def _model(
         asset_id=asset.id,
         status=status,
         breaking=breaking,
+        answer_required=breaking and bool(required),
         acknowledged=acknowledged,
         changes=changes,
         consumers=consumers,

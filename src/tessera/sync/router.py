@@ -12,13 +12,13 @@ from tessera.deps import ReadPrincipal, ReadSessionDep, SettingsDep, WritePrinci
 from tessera.errors import BadRequest, PayloadTooLarge
 from tessera.ingest.dbt import DbtProject, parse_manifest
 from tessera.perf import await_without_cyclic_gc
+from tessera.request_guard import size_text
 from tessera.sync import impact, service
 from tessera.sync.schemas import DbtImpactResult, SyncResult
 from tessera.sync.service import SyncOptions
 
 router = APIRouter(prefix="/sync/dbt", tags=["dbt"])
 
-MAX_MANIFEST_BYTES = 512 * 1024 * 1024
 WARM_POOL_BYTES = 2 * 1024 * 1024
 """A manifest upload this big (or of unknown size) may hold a project the analysis pool works on."""
 _BODY_DOC = {
@@ -38,11 +38,14 @@ _BODY_DOC = {
 }
 
 
-async def read_manifest(request: Request, include_packages: bool) -> DbtProject:
-    """The manifest from the body (JSON, gzip or a multipart ``manifest`` file), parsed in a thread."""
+async def read_manifest(request: Request, include_packages: bool, max_bytes: int) -> DbtProject:
+    """The manifest from the body (JSON, gzip or a multipart ``manifest`` file), parsed in a thread.
+
+    ``max_bytes`` is the upload limit (``Settings.max_upload_bytes``), the one the request edge enforces.
+    """
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        form = await request.form(max_part_size=MAX_MANIFEST_BYTES)
+        form = await request.form(max_part_size=max_bytes)
         upload = form.get("manifest")
         if upload is None or isinstance(upload, str):
             raise BadRequest(
@@ -51,16 +54,16 @@ async def read_manifest(request: Request, include_packages: bool) -> DbtProject:
         raw: bytes | bytearray = await upload.read()
     else:
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_MANIFEST_BYTES:
-            raise PayloadTooLarge(f"The manifest is larger than {MAX_MANIFEST_BYTES // (1024 * 1024)} MB.")
-        raw = await _body(request)
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise PayloadTooLarge(f"The manifest is larger than the limit of {size_text(max_bytes)}.")
+        raw = await _body(request, max_bytes)
     if not raw:
         raise BadRequest("The request body is empty; send the dbt manifest.json.", code="manifest_missing")
     # Parsing a 40 MB manifest takes a while: do it in a thread so the server keeps answering.
     return await asyncio.to_thread(parse_manifest, raw, include_packages=include_packages)
 
 
-async def _body(request: Request) -> bytearray:
+async def _body(request: Request, max_bytes: int) -> bytearray:
     """The request body in a buffer the parse empties once it has decoded it.
 
     Not ``request.body()``: Starlette keeps that on the request until the response is sent, which held
@@ -69,8 +72,8 @@ async def _body(request: Request) -> bytearray:
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_MANIFEST_BYTES:
-            raise PayloadTooLarge(f"The manifest is larger than {MAX_MANIFEST_BYTES // (1024 * 1024)} MB.")
+        if len(body) > max_bytes:
+            raise PayloadTooLarge(f"The manifest is larger than the limit of {size_text(max_bytes)}.")
     return body
 
 
@@ -86,7 +89,7 @@ async def sync_dbt(
 ) -> SyncResult:
     """Sync a dbt manifest: assets, contracts, owners, lineage and consumer registrations."""
     _warm_analysis_pool(request, settings.lineage_workers)
-    project = await read_manifest(request, include_packages)
+    project = await read_manifest(request, include_packages, settings.max_upload_bytes)
     opts = SyncOptions(
         environment=environment, owner_team_id=owner_team_id, include_packages=include_packages
     )
@@ -141,7 +144,7 @@ async def dbt_impact(
     source_ref: str | None = None,
 ) -> DbtImpactResult:
     """The pull-request check: what this manifest would break, for whom; writes nothing."""
-    project = await read_manifest(request, include_packages)
+    project = await read_manifest(request, include_packages, settings.max_upload_bytes)
     opts = SyncOptions(environment=environment, include_packages=include_packages, source_ref=source_ref)
     work = impact.check(
         session, project, opts, max_depth=settings.lineage_max_depth, base_url=settings.base_url
@@ -160,7 +163,7 @@ async def dbt_propose(
     include_packages: bool = False,
 ) -> DbtImpactResult:
     """Open pull-request proposals for the manifest's breaking changes (published after the merged sync)."""
-    project = await read_manifest(request, include_packages)
+    project = await read_manifest(request, include_packages, settings.max_upload_bytes)
     opts = SyncOptions(environment=environment, include_packages=include_packages, source_ref=source_ref)
     return await impact.propose(
         session,

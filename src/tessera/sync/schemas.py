@@ -174,7 +174,15 @@ class ModelImpact(BaseModel):
     fqn: str
     asset_id: uuid.UUID | None
     status: ModelStatus
-    breaking: bool
+    breaking: bool = Field(
+        description="The change is breaking (depends only on the change and the asset's compatibility mode; "
+        "a removed node is always breaking)"
+    )
+    answer_required: bool = Field(
+        default=False,
+        description="Some consumer team must answer before it ships (breaking and a required consumer); "
+        "false: it blocks nobody",
+    )
     acknowledged: bool = Field(
         description="Every breaking change is covered by an approved proposal for this schema"
     )

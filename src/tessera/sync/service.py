@@ -24,6 +24,7 @@ from tessera.core import CompatibilityMode, json_fingerprint
 from tessera.core.gating import Reason, ReasonKind, TeamImpact, touched
 from tessera.db.base import utcnow
 from tessera.db.models import Asset, AssetDependency, Contract, Proposal
+from tessera.db.models.registrations import SUGGESTED
 from tessera.enums import (
     ProposalKind,
     ProposalSource,
@@ -455,8 +456,11 @@ async def _handle_removed(
                 )
             )
             continue
+        # Suggested registrations (not confirmed by their team) never hold a removal back.
         consumers = [
-            r.consumer_team_id for r in regs.get(asset.id, []) if r.consumer_team_id != asset.owner_team_id
+            r.consumer_team_id
+            for r in regs.get(asset.id, [])
+            if r.consumer_team_id != asset.owner_team_id and r.status != SUGGESTED
         ]
         if not consumers:
             await retire_asset(session, principal, asset, None)

@@ -150,6 +150,9 @@ class ModelImpact(Model):
     asset_id: uuid.UUID | None = None
     status: str
     breaking: bool
+    """The change is breaking (the change and the compatibility mode alone; a removed node always is)."""
+    answer_required: bool = False
+    """Some consumer team must answer before it ships; false: it blocks nobody."""
     acknowledged: bool
     changes: list[ChangeItem] = Field(default_factory=list)
     consumers: list[ConsumerItem] = Field(default_factory=list)

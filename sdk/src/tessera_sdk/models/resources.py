@@ -205,12 +205,17 @@ class Registration(Model):
     pinned_version: str | None = None
     columns: list[str] = Field(default_factory=list)
     declared_columns: list[str] = Field(default_factory=list)
+    missing_columns: list[str] = Field(default_factory=list)
+    """Declared columns the active contract no longer has (dropped or renamed by a publish)."""
     derived_columns: list[str] = Field(default_factory=list)
     column_scope: str = "unknown"
     scope_reason: str | None = None
     derived_by: str | None = None
     purpose: str | None = None
     source: str
+    status: str = "confirmed"
+    """``suggested``: created for this team by another team's sync; informs it, never gates, until it
+    confirms (``registrations.confirm``)."""
     created_at: datetime
     updated_at: datetime
 

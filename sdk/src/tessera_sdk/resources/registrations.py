@@ -42,6 +42,10 @@ def _update(
     return b.send_json("PATCH", f"/registrations/{b.path_id(registration_id)}", Registration, body)
 
 
+def _confirm(registration_id: b.Id) -> b.Call[Registration]:
+    return b.send_json("POST", f"/registrations/{b.path_id(registration_id)}/confirm", Registration, {})
+
+
 class Registrations(SyncResource):
     """A consumer team declares that it reads an asset (registrations survive new versions)."""
 
@@ -95,6 +99,10 @@ class Registrations(SyncResource):
     ) -> Registration:
         """Change the columns, pinned version or purpose of a registration."""
         return self._x.run(_update(registration_id, columns, pinned_version, purpose))
+
+    def confirm(self, registration_id: b.Id) -> Registration:
+        """Confirm a registration a sync suggested for your team: its changes then need your answer."""
+        return self._x.run(_confirm(registration_id))
 
     def delete(self, registration_id: b.Id) -> None:
         """Remove a registration."""
@@ -154,6 +162,10 @@ class AsyncRegistrations(AsyncResource):
     ) -> Registration:
         """Change the columns, pinned version or purpose of a registration."""
         return await self._x.run(_update(registration_id, columns, pinned_version, purpose))
+
+    async def confirm(self, registration_id: b.Id) -> Registration:
+        """Confirm a registration a sync suggested for your team: its changes then need your answer."""
+        return await self._x.run(_confirm(registration_id))
 
     async def delete(self, registration_id: b.Id) -> None:
         """Remove a registration."""

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tessera.db.base import CORE, Base, IdMixin, SoftDeleteMixin, TimestampMixin
 
+CONFIRMED = "confirmed"
+SUGGESTED = "suggested"
+
 
 class Registration(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     """A consumer team's dependency on an asset (not on one version); survives new versions."""
@@ -36,6 +39,8 @@ class Registration(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     pinned_version: Mapped[str | None] = mapped_column(sa.String(100))
     # Declared by the team by hand (kept across syncs); lower case.
     columns: Mapped[list[Any]] = mapped_column(default=list)
+    # Declared columns the active contract no longer has (recomputed at every publish): shown, never stale.
+    missing_columns: Mapped[list[Any]] = mapped_column(default=list)
     # Derived from column lineage by a sync (refreshed every sync); see tessera.core.gating.
     derived_columns: Mapped[list[Any]] = mapped_column(default=list)
     derived_scope: Mapped[str | None] = mapped_column(sa.String(16), default=None)
@@ -43,3 +48,6 @@ class Registration(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     derived_by: Mapped[str | None] = mapped_column(sa.String(300), default=None)
     purpose: Mapped[str | None] = mapped_column(sa.Text)
     source: Mapped[str] = mapped_column(sa.String(32), default="api")
+    # "confirmed", or "suggested": created for another team by a sync whose key does not act for that team.
+    # A suggested registration informs its team but never makes its answer required until it confirms.
+    status: Mapped[str] = mapped_column(sa.String(16), default=CONFIRMED)

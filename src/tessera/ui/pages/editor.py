@@ -32,7 +32,7 @@ from tessera.errors import BadRequest, Forbidden, PayloadTooLarge, TesseraError,
 from tessera.impact import service as impact_service
 from tessera.ingest.dbt import InvalidManifestError, parse_manifest
 from tessera.proposals import repository as proposals_repo
-from tessera.sync.router import MAX_MANIFEST_BYTES
+from tessera.request_guard import size_text
 from tessera.teams import repository as teams_repo
 from tessera.ui.deps import UiContext, UiDep
 from tessera.ui.editor import (
@@ -251,11 +251,11 @@ async def check_publish(
     return await _page(request, session, ui, asset, draft=draft, outcome=outcome)
 
 
-async def _manifest_bytes(form: FormData) -> bytes:
+async def _manifest_bytes(form: FormData, max_bytes: int) -> bytes:
     upload = form.get("manifest")
     if isinstance(upload, UploadFile) and upload.filename:
-        if upload.size is not None and upload.size > MAX_MANIFEST_BYTES:
-            raise PayloadTooLarge(f"The manifest is larger than {MAX_MANIFEST_BYTES // (1024 * 1024)} MB.")
+        if upload.size is not None and upload.size > max_bytes:
+            raise PayloadTooLarge(f"The manifest is larger than the limit of {size_text(max_bytes)}.")
         raw = await upload.read()
         if raw:
             return raw
@@ -266,15 +266,19 @@ async def _manifest_bytes(form: FormData) -> bytes:
 
 
 @router.post("/assets/{asset_id}/check/dbt")
-async def check_dbt(request: Request, asset_id: uuid.UUID, ui: UiDep, session: ReadSessionDep) -> Response:
+async def check_dbt(
+    request: Request, asset_id: uuid.UUID, ui: UiDep, session: ReadSessionDep, settings: SettingsDep
+) -> Response:
     """Read an uploaded or pasted manifest: list its models, or load the chosen one's columns as the draft."""
     asset = await require_asset(session, asset_id)
-    form = await request.form(max_part_size=MAX_MANIFEST_BYTES)
+    form = await request.form(max_part_size=settings.max_upload_bytes)
     dbt: dict[str, Any] = {"error": None, "models": [], "selected": None, "schema": None}
     status_code = 200
     try:
         # Parsing a large manifest takes a while: in a thread, so the server keeps answering.
-        project = await asyncio.to_thread(parse_manifest, await _manifest_bytes(form))
+        project = await asyncio.to_thread(
+            parse_manifest, await _manifest_bytes(form, settings.max_upload_bytes)
+        )
         models = dbt_models(project)
         if not models:
             raise InvalidManifestError("no_models", "the manifest has no models, seeds, snapshots or sources")
