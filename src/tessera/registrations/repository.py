@@ -69,6 +69,7 @@ async def list_registrations(
     team_id: uuid.UUID | None,
     limit: int,
     offset: int,
+    cursor: str | None = None,
     oldest_first: bool = False,
 ) -> tuple[Sequence[Registration], int]:
     """Live registrations on live assets matching the filters, newest first (or oldest first)."""
@@ -81,9 +82,13 @@ async def list_registrations(
         sa.select(Registration)
         .join(Asset, Asset.id == Registration.asset_id)
         .where(*conds)
+        # Both keys in one direction, so the (created_at, id) index serves the order and the cursor.
         .order_by(
-            Registration.created_at.asc() if oldest_first else Registration.created_at.desc(),
-            Registration.id,
+            *(
+                (Registration.created_at.asc(), Registration.id.asc())
+                if oldest_first
+                else (Registration.created_at.desc(), Registration.id.desc())
+            )
         )
     )
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
