@@ -7,13 +7,15 @@ Create Date: 2026-12-07 07:00:00
 Lists read a page in their order straight from an index (and continue from a keyset cursor), instead of
 sorting every matching row: registrations, proposals and assets by their order alone and after each
 filter, audit events by actor and by target with the time. Single-column indexes that now lead a wider
-one are dropped.
+one are dropped. A partial index of the deleted assets lets a registrations list hide those of deleted
+assets without reading every asset.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
@@ -77,6 +79,16 @@ def _schema(name: str) -> str | None:
 def upgrade() -> None:
     for name, table, schema, columns in _ADDED:
         op.create_index(name, table, columns, unique=False, schema=_schema(schema))
+    deleted = sa.text("deleted_at IS NOT NULL")
+    op.create_index(
+        "ix_assets_id_deleted",
+        "assets",
+        ["id"],
+        unique=False,
+        schema=_schema("core"),
+        postgresql_where=deleted,
+        sqlite_where=deleted,
+    )
     for name, table, schema, _ in _REPLACED:
         op.drop_index(name, table_name=table, schema=_schema(schema))
 
@@ -84,5 +96,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name, table, schema, columns in _REPLACED:
         op.create_index(name, table, columns, unique=False, schema=_schema(schema))
+    op.drop_index("ix_assets_id_deleted", table_name="assets", schema=_schema("core"))
     for name, table, schema, _ in reversed(_ADDED):
         op.drop_index(name, table_name=table, schema=_schema(schema))
