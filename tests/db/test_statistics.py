@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -51,6 +52,37 @@ async def test_a_small_commit_leaves_statistics_alone(session: AsyncSession) -> 
     await session.commit()
     await statistics.settled()
     assert await analysed_rows(session) == before
+
+
+async def test_small_commits_add_up(session: AsyncSession) -> None:
+    for _ in range(2):
+        session.add_all(teams(3))
+        await session.commit()
+    await statistics.settled()
+    assert await analysed_rows(session) == 6
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="startup reads PostgreSQL's statistics views")
+async def test_startup_analyses_tables_loaded_behind_its_back(session: AsyncSession) -> None:
+    await session.execute(
+        sa.text(
+            "INSERT INTO core.teams (id, name, created_at, updated_at) SELECT gen_random_uuid(), "
+            "'bulk-' || g, now(), now() FROM generate_series(1, 8) AS g"
+        )
+    )
+    await session.commit()
+    engine = session.bind
+    assert isinstance(engine, sa.ext.asyncio.AsyncEngine)
+    for _ in range(100):  # the statistics views see the insert once its backend reports it
+        async with engine.connect() as conn:
+            changed = await conn.scalar(
+                sa.text("SELECT n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = 'teams'")
+            )
+        if changed and changed >= 5:
+            break
+        await asyncio.sleep(0.1)
+    await statistics.refresh_stale(engine)
+    assert await analysed_rows(session) == 8
 
 
 async def test_a_rolled_back_change_schedules_nothing(session: AsyncSession) -> None:
