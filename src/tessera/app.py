@@ -207,6 +207,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             finally:
                 if worker is not None:
                     await worker.stop()
+                from tessera.db.statistics import settled
+
+                await settled()  # an ANALYZE still running needs the engine open
                 del app.state.resources
 
     app = FastAPI(
