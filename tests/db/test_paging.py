@@ -168,3 +168,16 @@ async def test_a_total_past_the_exact_limit_is_bounded(
         assert not total.estimated and total == 7
     _, small = await fetch_page(teams, LIVE.where(Team.name.in_(NAMES[:3])), limit=2, offset=0)
     assert isinstance(small, PageTotal) and (small, small.estimated) == (3, False)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="only PostgreSQL estimates")
+async def test_an_estimate_of_a_json_filter_falls_back_to_the_lower_bound(
+    teams: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.dialects.postgresql import JSONB
+
+    from tessera.db.models import Asset
+
+    monkeypatch.setattr(paging, "EXACT_TOTAL_LIMIT", 0)
+    stmt = sa.select(Asset.id).where(sa.type_coerce(Asset.tags, JSONB).contains(["pii"])).order_by(Asset.id)
+    assert await paging._planner_rows(teams, stmt) == 0

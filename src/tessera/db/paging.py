@@ -246,8 +246,12 @@ async def _total(
 
 
 async def _planner_rows(session: AsyncSession, stmt: sa.Select[Any]) -> int:
-    """PostgreSQL's estimate of how many rows ``stmt`` returns (planning only; nothing is read)."""
-    sql = stmt.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
+    """PostgreSQL's estimate of how many rows ``stmt`` returns (planning only; nothing is read); 0 when
+    the statement cannot be written out with its values inline (a JSON value), leaving the lower bound."""
+    try:
+        sql = stmt.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
+    except sa.exc.CompileError:
+        return 0
     connection = await session.connection()
     result = await connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {sql}")
     plan = result.scalar_one()
