@@ -40,7 +40,15 @@ def test_rows_are_written_as_pydantic_would_write_the_page() -> None:
 
 def test_an_empty_page_keeps_its_total() -> None:
     body = orjson.loads(page_response(Item, [], 3, Page(50, 100)).body)
-    assert body == {"items": [], "total": 3, "limit": 50, "offset": 100}
+    assert body == {
+        "items": [],
+        "total": 3,
+        "limit": 50,
+        "offset": 100,
+        "total_estimated": False,
+        "next_cursor": None,
+        "next": None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -72,7 +80,15 @@ class Entity:
 def test_objects_are_read_by_the_model_and_written_by_alias() -> None:
     entities = [Entity(uuid.UUID(int=1), {"b": 1, "a": [None, True]}), Entity(DriverUUID(int=2), {})]
     body = orjson.loads(page_response(Aliased, entities, 2, Page(10, 0)).body)
-    assert list(body) == ["items", "total", "limit", "offset"]
+    assert list(body) == [
+        "items",
+        "total",
+        "limit",
+        "offset",
+        "total_estimated",
+        "next_cursor",
+        "next",
+    ]
     assert body["items"] == [
         {"id": str(uuid.UUID(int=1)), "schema": {"b": 1, "a": [None, True]}},
         {"id": str(uuid.UUID(int=2)), "schema": {}},

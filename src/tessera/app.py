@@ -193,6 +193,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_resources(settings) as resources:
             app.state.resources = resources
+            from tessera.db.statistics import refresh_stale_in_background
+
+            refresh_stale_in_background(resources.engine)  # tables loaded behind the server's back
             worker = None
             if settings.worker_enabled:
                 from tessera.worker.runner import start_background_worker
@@ -204,6 +207,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             finally:
                 if worker is not None:
                     await worker.stop()
+                from tessera.db.statistics import settled
+
+                await settled()  # an ANALYZE still running needs the engine open
                 del app.state.resources
 
     app = FastAPI(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -137,14 +138,27 @@ AdminPrincipal = Annotated[Principal, Depends(require(Scope.ADMIN))]
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """limit/offset pagination parameters."""
+    """Pagination parameters: ``limit`` rows from ``offset``, or after ``cursor`` (a previous page's
+    ``next_cursor``); ``url`` is the request's, to link the next page."""
 
     limit: int
     offset: int
+    cursor: str | None = None
+    url: str = ""
+
+    def next_url(self, cursor: str) -> str:
+        """This request's path and query with ``cursor`` set and ``offset`` dropped."""
+        split = urlsplit(self.url)
+        query = [
+            (k, v) for k, v in parse_qsl(split.query, keep_blank_values=True) if k not in ("cursor", "offset")
+        ]
+        query.append(("cursor", cursor))
+        return urlunsplit(("", "", split.path, urlencode(query), ""))
 
 
-async def page_params(limit: int = 50, offset: int = 0) -> Page:
-    """Validated pagination: 1..500 items from ``offset``.
+async def page_params(request: Request, limit: int = 50, offset: int = 0, cursor: str | None = None) -> Page:
+    """Validated pagination: 1..500 items from ``offset`` or after ``cursor`` (checked by the paginator,
+    which knows the list's order).
 
     ``async`` on purpose: FastAPI runs a plain ``def`` dependency in a worker thread, which costs more
     than the check itself.
@@ -154,7 +168,10 @@ async def page_params(limit: int = 50, offset: int = 0) -> Page:
     if not 0 <= offset <= MAX_OFFSET:
         # Above 64 bits no database takes it; far below that no list has that many rows.
         raise ValidationFailed(f"offset must be between 0 and {MAX_OFFSET}.", code="invalid_offset")
-    return Page(limit, offset)
+    if cursor is not None and offset:
+        raise ValidationFailed("Pass either cursor or offset, not both.", code="invalid_cursor")
+    url = request.url.path + ("?" + request.url.query if request.url.query else "")
+    return Page(limit, offset, cursor or None, url)
 
 
 PageDep = Annotated[Page, Depends(page_params)]

@@ -38,12 +38,38 @@ class ApiModel(BaseModel):
 
 
 class ListPage(BaseModel, Generic[T]):
-    """One page of a list with the total count."""
+    """One page of a list with the total count and, when more follow, the cursor and link of the next.
+
+    ``offset`` is ``null`` on a page reached by ``cursor``. ``total_estimated`` is true when the total is
+    the database's estimate (lists past ``EXACT_TOTAL_LIMIT`` rows on PostgreSQL, see docs/api.md).
+    """
 
     items: list[T]
     total: int
     limit: int
-    offset: int
+    offset: int | None
+    total_estimated: bool = False
+    next_cursor: str | None = None
+    next: str | None = None
+
+
+def _page_meta(total: int, page: PageLike) -> dict[str, object]:
+    """The fields of a list page besides its items."""
+    # Deferred import: tessera.db imports SQLAlchemy, which this module's other users need not load.
+    from tessera.db.paging import PageTotal
+
+    estimated = isinstance(total, PageTotal) and total.estimated
+    next_cursor = total.next_cursor if isinstance(total, PageTotal) else None
+    cursor = getattr(page, "cursor", None)
+    next_url = getattr(page, "next_url", None)
+    return {
+        "total": int(total),
+        "limit": page.limit,
+        "offset": None if cursor else page.offset,
+        "total_estimated": estimated,
+        "next_cursor": next_cursor,
+        "next": next_url(next_cursor) if next_cursor and next_url else None,
+    }
 
 
 def page_response(
@@ -63,11 +89,11 @@ def page_response(
         fields = _json_fields(item_model)
         if tuple(items[0]) != fields:  # every row of a page comes from one statement
             raise ValueError(f"rows hold {tuple(items[0])}, not the fields of {item_model.__name__}")
-        body = {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
+        body = {"items": items, **_page_meta(total, page)}
         content = orjson.dumps(body, default=_uuid_subclass, option=orjson.OPT_UTC_Z)
     else:
         adapter = _page_adapter(item_model)
-        data = {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
+        data = {"items": items, **_page_meta(total, page)}
         content = adapter.dump_json(adapter.validate_python(data, from_attributes=True), by_alias=True)
     return Response(content, media_type="application/json")
 

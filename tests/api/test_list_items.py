@@ -104,7 +104,7 @@ async def test_list_items_are_the_single_item_responses(
     assert resp.status_code == 200, resp.text
     assert resp.headers["content-type"] == "application/json"
     page = resp.json()
-    assert list(page) == ["items", "total", "limit", "offset"]
+    assert list(page) == ["items", "total", "limit", "offset", "total_estimated", "next_cursor", "next"]
     items = page["items"]
     assert items and (page["total"], page["limit"], page["offset"]) == (len(items), 500, 0)
     if case.single is not None:
@@ -129,7 +129,34 @@ async def test_a_page_past_the_end_keeps_the_total(
     everything = (await client.get(f"{API}{url}{sep}limit=500", headers=ADMIN)).json()
     resp = await client.get(f"{API}{url}{sep}limit=5&offset=1000", headers=ADMIN)
     assert resp.status_code == 200
-    assert resp.json() == {"items": [], "total": everything["total"], "limit": 5, "offset": 1000}
+    assert resp.json() == {
+        "items": [],
+        "total": everything["total"],
+        "limit": 5,
+        "offset": 1000,
+        "total_estimated": False,
+        "next_cursor": None,
+        "next": None,
+    }
+
+
+@pytest.mark.parametrize("name", list(CASES))
+async def test_walking_next_links_visits_every_item_once_in_order(
+    client: httpx.AsyncClient, app: FastAPI, name: str
+) -> None:
+    url = CASES[name].url.format(**await _world(client, app))
+    sep = "&" if "?" in url else "?"
+    everything = (await client.get(f"{API}{url}{sep}limit=500", headers=ADMIN)).json()
+    walked: list[object] = []
+    link: str | None = f"{API}{url}{sep}limit=2"
+    while link:
+        resp = await client.get(link, headers=ADMIN)
+        assert resp.status_code == 200, resp.text
+        page = resp.json()
+        assert page["total"] == everything["total"]
+        walked.extend(page["items"])
+        link = page["next"]
+    assert walked == everything["items"]
 
 
 def test_every_paginated_route_answers_a_list_page_and_is_checked_here(app: FastAPI) -> None:

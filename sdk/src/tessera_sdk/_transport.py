@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TypeVar
@@ -76,14 +77,15 @@ class SyncExecutor:
             attempt += 1
 
     def paginate(self, make: Callable[[int, int], Call[Page[M]]], page_size: int) -> Iterator[M]:
-        """Every item of a list, fetching ``page_size`` at a time."""
-        offset = 0
+        """Every item of a list, fetching ``page_size`` at a time (following the server's cursor)."""
+        call, offset = make(page_size, 0), 0
         while True:
-            page = self.run(make(page_size, offset))
+            page = self.run(call)
             yield from page.items
             offset += len(page.items)
-            if not page.items or offset >= page.total:
+            if (nxt := next_call(call, page, offset)) is None:
                 return
+            call = nxt
 
 
 class AsyncExecutor:
@@ -113,12 +115,27 @@ class AsyncExecutor:
             attempt += 1
 
     async def paginate(self, make: Callable[[int, int], Call[Page[M]]], page_size: int) -> AsyncIterator[M]:
-        """Every item of a list, fetching ``page_size`` at a time."""
-        offset = 0
+        """Every item of a list, fetching ``page_size`` at a time (following the server's cursor)."""
+        call, offset = make(page_size, 0), 0
         while True:
-            page = await self.run(make(page_size, offset))
+            page = await self.run(call)
             for item in page.items:
                 yield item
             offset += len(page.items)
-            if not page.items or offset >= page.total:
+            if (nxt := next_call(call, page, offset)) is None:
                 return
+            call = nxt
+
+
+def next_call(call: Call[Page[M]], page: Page[M], offset: int) -> Call[Page[M]] | None:
+    """The call for the page after ``page`` (``offset`` items read so far), or ``None`` after the last.
+
+    A cursor when the server gives one (deep pages stay fast); otherwise the next offset, stopping at an
+    empty page or at an exact total (an estimated one may be short of the truth).
+    """
+    if page.next_cursor:
+        params = {k: v for k, v in call.params.items() if k != "offset"}
+        return dataclasses.replace(call, params={**params, "cursor": page.next_cursor})
+    if "cursor" in call.params or not page.items or (offset >= page.total and not page.total_estimated):
+        return None
+    return dataclasses.replace(call, params={**call.params, "offset": offset})

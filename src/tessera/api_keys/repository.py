@@ -34,6 +34,7 @@ async def list_keys(
     include_revoked: bool,
     limit: int,
     offset: int,
+    cursor: str | None = None,
     name: str | None = None,
     sort: str = "created_at",
     descending: bool = True,
@@ -48,9 +49,15 @@ async def list_keys(
     if name:
         conds.append(sa.func.lower(ApiKey.name).contains(name.lower(), autoescape=True))
     column = KEY_SORTS[sort]
-    order = column.desc() if descending else column.asc()
-    stmt = sa.select(ApiKey).where(*conds).order_by(order, ApiKey.id)
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    order: list[sa.ColumnElement[Any]] = (
+        [column.desc(), ApiKey.id.desc()] if descending else [column.asc(), ApiKey.id.asc()]
+    )
+    if sort == "expires_at":
+        # Keys that never expire come last whatever the direction, on both databases (which place NULLs
+        # differently), and grouped, as the paginator's cursor expects.
+        order.insert(0, column.is_(None))
+    stmt = sa.select(ApiKey).where(*conds).order_by(*order)
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
 
 
 async def last_activity(session: AsyncSession, key_ids: Iterable[str]) -> dict[str, datetime]:

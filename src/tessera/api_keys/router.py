@@ -46,6 +46,7 @@ async def list_api_keys(
         include_revoked=include_revoked,
         limit=page.limit,
         offset=page.offset,
+        cursor=page.cursor,
     )
     return page_response(ApiKeyRead, rows, total, page)
 

@@ -100,6 +100,7 @@ async def list_assets(
     resource_type: str | None,
     limit: int,
     offset: int,
+    cursor: str | None = None,
     columns: tuple[str, ...],
     sort: str = "fqn",
     descending: bool = False,
@@ -125,8 +126,9 @@ async def list_assets(
     if sort != "fqn" or descending:
         # The id breaks ties, so a page boundary never splits rows of equal value unpredictably.
         column = ASSET_SORTS[sort]
-        stmt = stmt.order_by(None).order_by(column.desc() if descending else column.asc(), Asset.id)
-    return await fetch_page(session, stmt, limit=limit, offset=offset, as_dicts=True)
+        order = (column.desc(), Asset.id.desc()) if descending else (column.asc(), Asset.id.asc())
+        stmt = stmt.order_by(None).order_by(*order)
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor, as_dicts=True)
 
 
 def has_tag(session: AsyncSession, tag: str) -> sa.ColumnElement[bool]:

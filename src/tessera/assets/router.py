@@ -51,6 +51,7 @@ async def list_assets(
         resource_type=resource_type.value if resource_type else None,
         limit=page.limit,
         offset=page.offset,
+        cursor=page.cursor,
         columns=ASSET_FIELDS,
     )
     # The hottest read endpoint: plain rows straight to JSON bytes.

@@ -25,6 +25,7 @@ async def list_events(
     until: datetime | None,
     limit: int,
     offset: int,
+    cursor: str | None = None,
     oldest_first: bool = False,
     asset_id: uuid.UUID | None = None,
 ) -> tuple[Sequence[AuditEvent], int]:
@@ -52,9 +53,11 @@ async def list_events(
         conds.append(AuditEvent.occurred_at >= since)
     if until:
         conds.append(AuditEvent.occurred_at < until)
-    when = AuditEvent.occurred_at.asc() if oldest_first else AuditEvent.occurred_at.desc()
-    stmt = sa.select(AuditEvent).where(*conds).order_by(when, AuditEvent.id)
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    # Both keys in one direction, so an index ending in (occurred_at, id) serves order and cursor.
+    when, tie = AuditEvent.occurred_at, AuditEvent.id
+    order = (when.asc(), tie.asc()) if oldest_first else (when.desc(), tie.desc())
+    stmt = sa.select(AuditEvent).where(*conds).order_by(*order)
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
 
 
 def _target_id_matches(session: AsyncSession, ids: sa.Select[Any]) -> sa.ColumnElement[bool]:
@@ -85,6 +88,7 @@ async def touching_team(
     descending: bool,
     limit: int,
     offset: int,
+    cursor: str | None = None,
 ) -> tuple[Sequence[AuditEvent], int]:
     """Events a team should know about: what it did, what happened to its assets (and their contracts,
     registrations and proposals: each event names its asset), and to proposals that ask it for an
@@ -109,4 +113,4 @@ async def touching_team(
         )
     order = AuditEvent.occurred_at.desc() if descending else AuditEvent.occurred_at.asc()
     stmt = sa.select(AuditEvent).where(*conds).order_by(order, AuditEvent.id)
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)

@@ -44,5 +44,6 @@ async def list_audit_events(
         until=until,
         limit=page.limit,
         offset=page.offset,
+        cursor=page.cursor,
     )
     return page_response(AuditEventRead, rows, total, page)

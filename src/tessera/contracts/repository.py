@@ -65,6 +65,7 @@ async def list_for_asset(
     *,
     limit: int,
     offset: int,
+    cursor: str | None = None,
     oldest_first: bool = False,
     status: ContractStatus | None = None,
 ) -> tuple[Sequence[Contract], int]:
@@ -72,9 +73,10 @@ async def list_for_asset(
     conds = [Contract.asset_id == asset_id]
     if status is not None:
         conds.append(Contract.status == status)
-    published = Contract.published_at.asc() if oldest_first else Contract.published_at.desc()
-    stmt = sa.select(Contract).where(*conds).order_by(published, Contract.id)
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    at, tie = Contract.published_at, Contract.id
+    order = (at.asc(), tie.asc()) if oldest_first else (at.desc(), tie.desc())
+    stmt = sa.select(Contract).where(*conds).order_by(*order)
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
 
 
 async def version_choices(

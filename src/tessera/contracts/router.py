@@ -67,7 +67,9 @@ async def list_contracts(
 ) -> Response:
     """Versions of an asset's contract, newest first."""
     await require_asset(session, asset_id)
-    rows, total = await repository.list_for_asset(session, asset_id, limit=page.limit, offset=page.offset)
+    rows, total = await repository.list_for_asset(
+        session, asset_id, limit=page.limit, offset=page.offset, cursor=page.cursor
+    )
     return page_response(ContractRead, rows, total, page)
 
 

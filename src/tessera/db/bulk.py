@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from tessera.db.base import Base
+from tessera.db.statistics import note_rows
 
 _KEY = "tessera_bulk_rows"
 
@@ -39,6 +40,7 @@ def _insert_staged(session: Session) -> None:
     session.flush()
     for model, rows in pending.items():
         session.execute(sa.insert(model), rows)
+        note_rows(session, model.__table__, len(rows))
 
 
 @sa.event.listens_for(Session, "after_soft_rollback")

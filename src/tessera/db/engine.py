@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from tessera.db import sqlite_driver
+from tessera.db import statistics as _statistics  # noqa: F401 - its listeners refresh statistics
 from tessera.db.base import SQLITE_SCHEMA_MAP
 from tessera.db.sqlite_driver import OneTripConnection
 

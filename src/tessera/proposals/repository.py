@@ -113,6 +113,7 @@ async def list_proposals(
     source_ref: str | None,
     limit: int,
     offset: int,
+    cursor: str | None = None,
     asset_q: str | None = None,
     sort: str = "created_at",
     descending: bool = True,
@@ -148,14 +149,14 @@ async def list_proposals(
             )
         )
     column = PROPOSAL_SORTS[sort]
-    order = [
-        column.is_(None),
-        column.desc() if descending else column.asc(),
-        Proposal.created_at.desc(),
-        Proposal.id,
-    ]
+    order: list[sa.ColumnElement[Any]] = [column.desc() if descending else column.asc()]
+    if sort == "expires_at":
+        order.insert(0, column.is_(None))  # only the deadline is nullable; see the docstring
+    if sort != "created_at":
+        order.append(Proposal.created_at.desc())
+    order.append(Proposal.id.desc() if descending or sort != "created_at" else Proposal.id.asc())
     stmt = sa.select(Proposal).where(*conds).order_by(*order)
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
 
 
 async def due_for_expiry(session: AsyncSession, now: datetime, limit: int = 100) -> list[uuid.UUID]:

@@ -36,6 +36,7 @@ async def list_proposals(
         source_ref=source_ref,
         limit=page.limit,
         offset=page.offset,
+        cursor=page.cursor,
     )
     return page_response(ProposalRead, await service.to_read(session, rows), total, page)
 

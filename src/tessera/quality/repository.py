@@ -35,15 +35,17 @@ async def list_runs(
     status: str | None,
     limit: int,
     offset: int,
+    cursor: str | None = None,
     oldest_first: bool = False,
 ) -> tuple[Sequence[QualityRun], int]:
     """Runs of an asset, newest first (or oldest first)."""
     conds: list[sa.ColumnElement[bool]] = [QualityRun.asset_id == asset_id]
     if status:
         conds.append(QualityRun.status == status)
-    run_at = QualityRun.run_at.asc() if oldest_first else QualityRun.run_at.desc()
-    stmt = sa.select(QualityRun).where(*conds).order_by(run_at, QualityRun.id)
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    at, tie = QualityRun.run_at, QualityRun.id
+    order = (at.asc(), tie.asc()) if oldest_first else (at.desc(), tie.desc())
+    stmt = sa.select(QualityRun).where(*conds).order_by(*order)
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
 
 
 async def runs_since(

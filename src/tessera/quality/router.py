@@ -74,7 +74,12 @@ async def audit_history(
     """Runs of an asset, newest first."""
     await require_asset(session, asset_id)
     rows, total = await repository.list_runs(
-        session, asset_id, status=status.value if status else None, limit=page.limit, offset=page.offset
+        session,
+        asset_id,
+        status=status.value if status else None,
+        limit=page.limit,
+        offset=page.offset,
+        cursor=page.cursor,
     )
     return page_response(QualityRunRead, rows, total, page)
 

@@ -69,6 +69,7 @@ async def list_registrations(
     team_id: uuid.UUID | None,
     limit: int,
     offset: int,
+    cursor: str | None = None,
     oldest_first: bool = False,
 ) -> tuple[Sequence[Registration], int]:
     """Live registrations on live assets matching the filters, newest first (or oldest first)."""
@@ -77,13 +78,21 @@ async def list_registrations(
         conds.append(Registration.asset_id == asset_id)
     if team_id:
         conds.append(Registration.consumer_team_id == team_id)
+    # Hidden with its asset: "no deleted asset of that id" reads the few deleted assets (a partial index),
+    # where joining every live asset would read the assets table for the total. A Core table, so the
+    # soft-delete filter (which would empty this subquery) is not added to it.
+    assets = Asset.__table__
+    conds.append(~sa.exists().where(assets.c.id == Registration.asset_id, assets.c.deleted_at.is_not(None)))
     stmt = (
         sa.select(Registration)
-        .join(Asset, Asset.id == Registration.asset_id)
         .where(*conds)
+        # Both keys in one direction, so the (created_at, id) index serves the order and the cursor.
         .order_by(
-            Registration.created_at.asc() if oldest_first else Registration.created_at.desc(),
-            Registration.id,
+            *(
+                (Registration.created_at.asc(), Registration.id.asc())
+                if oldest_first
+                else (Registration.created_at.desc(), Registration.id.desc())
+            )
         )
     )
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)

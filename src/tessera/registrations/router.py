@@ -33,7 +33,12 @@ async def list_registrations(
 ) -> Response:
     """Registrations, optionally of one asset or one consumer team."""
     rows, total = await repository.list_registrations(
-        session, asset_id=asset_id, team_id=consumer_team_id, limit=page.limit, offset=page.offset
+        session,
+        asset_id=asset_id,
+        team_id=consumer_team_id,
+        limit=page.limit,
+        offset=page.offset,
+        cursor=page.cursor,
     )
     return page_response(RegistrationRead, rows, total, page)
 

@@ -25,7 +25,7 @@ def _contains(column: sa.ColumnElement[Any], text: str, *, sqlite: bool = False)
 
 
 async def assets(
-    session: AsyncSession, text: str, *, limit: int, offset: int
+    session: AsyncSession, text: str, *, limit: int, offset: int, cursor: str | None = None
 ) -> tuple[list[dict[str, Any]], int]:
     """Live assets whose FQN or description holds ``text``, by FQN, as plain rows; plus the total."""
     table = Asset.__table__
@@ -38,7 +38,7 @@ async def assets(
         .where(not_deleted(Asset), matches)
         .order_by(table.c.fqn, table.c.environment, table.c.id)
     )
-    return await fetch_page(session, stmt, limit=limit, offset=offset, as_dicts=True)
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor, as_dicts=True)
 
 
 def _properties(session: AsyncSession) -> sa.TableValuedAlias:
@@ -64,7 +64,7 @@ def _mentions(schema: sa.ColumnElement[Any], text: str, *, sqlite: bool) -> list
 
 
 async def columns(
-    session: AsyncSession, text: str, *, limit: int, offset: int
+    session: AsyncSession, text: str, *, limit: int, offset: int, cursor: str | None = None
 ) -> tuple[list[dict[str, Any]], int]:
     """Columns whose name holds ``text`` in the current (active) contracts of live assets: rows of
     ``column``, ``asset_id``, ``fqn``, ``environment``, ``owner_team_id`` by column name then FQN; plus the
@@ -91,4 +91,4 @@ async def columns(
         )
         .order_by(sa.func.lower(props.c.key), assets_t.c.fqn, assets_t.c.id)
     )
-    return await fetch_page(session, stmt, limit=limit, offset=offset, as_dicts=True)
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor, as_dicts=True)

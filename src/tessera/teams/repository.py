@@ -48,6 +48,7 @@ async def list_teams(
     name: str | None,
     limit: int,
     offset: int,
+    cursor: str | None = None,
     sort: str = "name",
     descending: bool = False,
 ) -> tuple[Sequence[Team], int]:
@@ -62,7 +63,7 @@ async def list_teams(
     # The id breaks ties, so a page boundary never splits rows of equal value unpredictably.
     order = (column.desc() if descending else column.asc(), Team.id)
     return await fetch_page(
-        session, sa.select(Team).where(*conds).order_by(*order), limit=limit, offset=offset
+        session, sa.select(Team).where(*conds).order_by(*order), limit=limit, offset=offset, cursor=cursor
     )
 
 
@@ -80,7 +81,7 @@ async def owned_counts(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> 
 
 
 async def list_members(
-    session: AsyncSession, team_id: uuid.UUID, *, limit: int, offset: int
+    session: AsyncSession, team_id: uuid.UUID, *, limit: int, offset: int, cursor: str | None = None
 ) -> tuple[Sequence[User], int]:
     """Active users of a team, by name, with the total."""
     stmt = (
@@ -89,7 +90,7 @@ async def list_members(
         .where(TeamMember.team_id == team_id, User.deactivated_at.is_(None))
         .order_by(sa.func.lower(User.name), User.id)
     )
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
 
 
 async def count_owned_assets(session: AsyncSession, team_id: uuid.UUID) -> int:

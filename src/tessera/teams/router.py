@@ -35,7 +35,9 @@ async def list_teams(
     session: ReadSessionDep, _: ReadPrincipal, page: PageDep, name: str | None = None
 ) -> Response:
     """Active teams; ``name`` filters by substring."""
-    rows, total = await repository.list_teams(session, name=name, limit=page.limit, offset=page.offset)
+    rows, total = await repository.list_teams(
+        session, name=name, limit=page.limit, offset=page.offset, cursor=page.cursor
+    )
     return page_response(TeamRead, rows, total, page)
 
 

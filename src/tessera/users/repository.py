@@ -50,6 +50,7 @@ async def list_users(
     include_inactive: bool,
     limit: int,
     offset: int,
+    cursor: str | None = None,
 ) -> tuple[Sequence[User], int]:
     """Users matching the filters, by name, with the total."""
     conds: list[sa.ColumnElement[bool]] = []
@@ -60,7 +61,11 @@ async def list_users(
     if team_id:
         conds.append(User.id.in_(sa.select(TeamMember.user_id).where(TeamMember.team_id == team_id)))
     return await fetch_page(
-        session, sa.select(User).where(*conds).order_by(User.name, User.id), limit=limit, offset=offset
+        session,
+        sa.select(User).where(*conds).order_by(User.name, User.id),
+        limit=limit,
+        offset=offset,
+        cursor=cursor,
     )
 
 

@@ -45,6 +45,7 @@ async def list_users(
         include_inactive=include_inactive,
         limit=page.limit,
         offset=page.offset,
+        cursor=page.cursor,
     )
     return page_response(UserRead, await service.to_read(session, list(rows)), total, page)
 

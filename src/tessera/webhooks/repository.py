@@ -23,14 +23,14 @@ async def get(session: AsyncSession, webhook_id: uuid.UUID) -> Webhook | None:
 
 
 async def list_webhooks(
-    session: AsyncSession, *, team_id: uuid.UUID | None, limit: int, offset: int
+    session: AsyncSession, *, team_id: uuid.UUID | None, limit: int, offset: int, cursor: str | None = None
 ) -> tuple[Sequence[Webhook], int]:
     """Live webhooks, oldest first."""
     conds: list[sa.ColumnElement[bool]] = []
     if team_id:
         conds.append(Webhook.team_id == team_id)
     stmt = sa.select(Webhook).where(*conds).order_by(Webhook.created_at, Webhook.id)
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
 
 
 async def active_for_teams(session: AsyncSession, team_ids: set[uuid.UUID]) -> list[Webhook]:
@@ -49,7 +49,13 @@ async def get_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Webhook
 
 
 async def list_deliveries(
-    session: AsyncSession, webhook_id: uuid.UUID, *, status: DeliveryStatus | None, limit: int, offset: int
+    session: AsyncSession,
+    webhook_id: uuid.UUID,
+    *,
+    status: DeliveryStatus | None,
+    limit: int,
+    offset: int,
+    cursor: str | None = None,
 ) -> tuple[Sequence[WebhookDelivery], int]:
     """Deliveries of a webhook, newest first."""
     conds: list[sa.ColumnElement[bool]] = [WebhookDelivery.webhook_id == webhook_id]
@@ -58,9 +64,9 @@ async def list_deliveries(
     stmt = (
         sa.select(WebhookDelivery)
         .where(*conds)
-        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
+        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
     )
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
 
 
 async def claim_outbox(session: AsyncSession, limit: int) -> list[OutboxMessage]:
@@ -198,6 +204,7 @@ async def team_deliveries(
     status: DeliveryStatus | None,
     limit: int,
     offset: int,
+    cursor: str | None = None,
 ) -> tuple[list[WebhookDelivery], int]:
     """Deliveries to a team's endpoints (its webhooks and its Slack channel), newest first, in one query
     whatever the number of endpoints."""
@@ -216,7 +223,7 @@ async def team_deliveries(
     stmt = (
         sa.select(WebhookDelivery)
         .where(*conds)
-        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
+        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
     )
-    rows, total = await fetch_page(session, stmt, limit=limit, offset=offset)
+    rows, total = await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
     return list(rows), total

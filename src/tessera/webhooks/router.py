@@ -29,7 +29,7 @@ async def list_webhooks(
 ) -> Response:
     """Your team's webhooks (admins: any team's)."""
     rows, total = await service.list_webhooks(
-        session, principal, team_id=team_id, limit=page.limit, offset=page.offset
+        session, principal, team_id=team_id, limit=page.limit, offset=page.offset, cursor=page.cursor
     )
     return page_response(WebhookRead, rows, total, page)
 
@@ -71,7 +71,7 @@ async def list_deliveries(
     """Deliveries with status, attempts, last status code and error."""
     await service.require_webhook(session, principal, webhook_id)
     rows, total = await repository.list_deliveries(
-        session, webhook_id, status=status, limit=page.limit, offset=page.offset
+        session, webhook_id, status=status, limit=page.limit, offset=page.offset, cursor=page.cursor
     )
     return page_response(DeliveryRead, rows, total, page)
 

@@ -22,11 +22,17 @@ from tessera.webhooks.schemas import WebhookCreate, WebhookCreated, WebhookRead,
 
 
 async def list_webhooks(
-    session: AsyncSession, principal: Principal, *, team_id: uuid.UUID | None, limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    team_id: uuid.UUID | None,
+    limit: int,
+    offset: int,
+    cursor: str | None = None,
 ) -> tuple[Sequence[Webhook], int]:
     """Webhooks of the caller's team (an admin may list any team's, or all)."""
     team_id = own_team_filter(principal, team_id, what="webhooks")
-    return await repository.list_webhooks(session, team_id=team_id, limit=limit, offset=offset)
+    return await repository.list_webhooks(session, team_id=team_id, limit=limit, offset=offset, cursor=cursor)
 
 
 async def require_webhook(session: AsyncSession, principal: Principal, webhook_id: uuid.UUID) -> Webhook:

@@ -18,12 +18,20 @@ class Model(BaseModel):
 
 
 class Page(Model, Generic[T]):
-    """One page of a list: ``items`` from ``offset`` (at most ``limit``) out of ``total``."""
+    """One page of a list: ``items`` from ``offset`` (at most ``limit``) out of ``total``.
+
+    ``total`` is the server's estimate when ``total_estimated`` (very long lists on PostgreSQL);
+    ``next_cursor`` continues the list (``None`` on the last page); ``offset`` is ``None`` on a page
+    reached by cursor.
+    """
 
     items: list[T]
     total: int
     limit: int
-    offset: int
+    offset: int | None
+    total_estimated: bool = False
+    next_cursor: str | None = None
+    next: str | None = None
 
 
 class Change(Model):

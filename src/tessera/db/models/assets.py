@@ -26,7 +26,19 @@ class Asset(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
             postgresql_where=sa.text("deleted_at IS NULL"),
             sqlite_where=sa.text("deleted_at IS NULL"),
         ),
-        sa.Index("ix_assets_owner_team_id", "owner_team_id"),
+        # Each list filter leads an index that continues in the list's order (FQN), so a page is read
+        # in order from the index (docs/api.md, "Lists and pagination").
+        sa.Index("ix_assets_owner_team_id_fqn", "owner_team_id", "fqn", "environment"),
+        sa.Index("ix_assets_environment_fqn", "environment", "fqn"),
+        sa.Index("ix_assets_resource_type_fqn", "resource_type", "fqn", "environment"),
+        sa.Index("ix_assets_created_at_id", "created_at", "id"),
+        # The few deleted assets, whose registrations lists hide (registrations/repository.py).
+        sa.Index(
+            "ix_assets_id_deleted",
+            "id",
+            postgresql_where=sa.text("deleted_at IS NOT NULL"),
+            sqlite_where=sa.text("deleted_at IS NOT NULL"),
+        ),
         sa.Index("ix_assets_steward_user_id", "steward_user_id"),
         sa.Index("ix_assets_dbt_unique_id", "dbt_unique_id"),
         {"schema": CORE},

@@ -18,7 +18,8 @@ class AuditEvent(IdMixin, Base):
 
     __tablename__ = "events"
     __table_args__ = (
-        sa.Index("ix_events_target_type_target_id", "target_type", "target_id"),
+        sa.Index("ix_events_target_type_target_id_occurred_at", "target_type", "target_id", "occurred_at"),
+        sa.Index("ix_events_actor_team_id_occurred_at", "actor_team_id", "occurred_at"),
         sa.Index("ix_events_action_occurred_at", "action", "occurred_at"),
         sa.Index("ix_events_occurred_at", "occurred_at"),
         sa.Index("ix_events_asset_id_occurred_at", "asset_id", "occurred_at"),
@@ -29,7 +30,7 @@ class AuditEvent(IdMixin, Base):
     action: Mapped[str] = mapped_column(sa.String(100))
     target_type: Mapped[str] = mapped_column(sa.String(50))
     target_id: Mapped[str] = mapped_column(sa.String(100))
-    actor_team_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid(), index=True)
+    actor_team_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid())
     actor_user_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid())
     actor_key_id: Mapped[str | None] = mapped_column(sa.String(32))
     request_id: Mapped[str | None] = mapped_column(sa.String(64))

@@ -58,6 +58,7 @@ class WebhookDelivery(IdMixin, TimestampMixin, Base):
         sa.UniqueConstraint("webhook_id", "event_id"),
         sa.Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
         sa.Index("ix_webhook_deliveries_webhook_id_created_at", "webhook_id", "created_at"),
+        sa.Index("ix_webhook_deliveries_webhook_id_status_created_at", "webhook_id", "status", "created_at"),
         {"schema": WORKFLOW},
     )
 

@@ -28,6 +28,11 @@ class Proposal(IdMixin, TimestampMixin, Base):
         ),
         sa.Index("ix_proposals_asset_id_status", "asset_id", "status"),
         sa.Index("ix_proposals_status_expires_at", "status", "expires_at"),
+        # The list's order (newest first), alone and after each filter it offers.
+        sa.Index("ix_proposals_created_at_id", "created_at", "id"),
+        sa.Index("ix_proposals_status_created_at", "status", "created_at", "id"),
+        sa.Index("ix_proposals_proposed_by_team_id_created_at", "proposed_by_team_id", "created_at", "id"),
+        sa.Index("ix_proposals_source_ref_created_at", "source_ref", "created_at"),
         {"schema": WORKFLOW},
     )
 
@@ -49,7 +54,7 @@ class Proposal(IdMixin, TimestampMixin, Base):
     change_signature: Mapped[str] = mapped_column(sa.String(64))
     suggested_bump: Mapped[str] = mapped_column(sa.String(16))
     reason: Mapped[str | None] = mapped_column(sa.Text)
-    proposed_by_team_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(f"{CORE}.teams.id"), index=True)
+    proposed_by_team_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(f"{CORE}.teams.id"))
     proposed_by_user_id: Mapped[uuid.UUID | None] = mapped_column(
         sa.ForeignKey(f"{CORE}.users.id"), index=True
     )

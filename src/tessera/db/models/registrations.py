@@ -27,7 +27,10 @@ class Registration(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
             postgresql_where=sa.text("deleted_at IS NULL"),
             sqlite_where=sa.text("deleted_at IS NULL"),
         ),
-        sa.Index("ix_registrations_consumer_team_id", "consumer_team_id"),
+        # The list's order (newest first), alone and after each filter it offers.
+        sa.Index("ix_registrations_created_at_id", "created_at", "id"),
+        sa.Index("ix_registrations_consumer_team_id_created_at", "consumer_team_id", "created_at", "id"),
+        sa.Index("ix_registrations_asset_id_created_at", "asset_id", "created_at", "id"),
         {"schema": CORE},
     )
 
