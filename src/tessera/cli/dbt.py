@@ -200,6 +200,12 @@ def check(
                 source_ref=ref,
                 progress=progress,
             )
+    finish_check(ctx, result, markdown, proposed=propose)
+
+
+def finish_check(ctx: Ctx, result: DbtImpactResult, markdown: Path | None, *, proposed: bool) -> None:
+    """Report a check the same way for every source: the Markdown file (for the PR comment), JSON or the
+    terminal rendering, then exit 1 unless the verdict is pass."""
     if markdown is not None:
         markdown.parent.mkdir(parents=True, exist_ok=True)
         markdown.write_text(
@@ -208,7 +214,7 @@ def check(
     if ctx.json:
         ctx.emit_json(result)
     else:
-        render_check(ctx, result, proposed=propose)
+        render_check(ctx, result, proposed=proposed)
     if result.verdict != "pass":
         raise typer.Exit(EXIT_BREAKING)
 

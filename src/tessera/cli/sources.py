@@ -17,9 +17,8 @@ import typer
 
 from tessera.cli.change_request import default_source_ref
 from tessera.cli.context import Ctx, command
-from tessera.cli.dbt import EnvOption, OwnerOption, render_check, render_sync
+from tessera.cli.dbt import EnvOption, OwnerOption, finish_check, render_sync
 from tessera.cli.lookup import resolve_team_id
-from tessera.cli.review_comment import verdict_marker
 from tessera.core import CoreError
 from tessera.ingest.compare import compare_projects, summary
 from tessera.ingest.source import InvalidSourceError, SourceProject
@@ -143,17 +142,7 @@ def run_check(
         result = resource.propose(body, source_ref=ref, environment=environment, project=project)
     else:
         result = resource.impact(body, environment=environment, project=project, source_ref=ref)
-    if markdown is not None:
-        markdown.parent.mkdir(parents=True, exist_ok=True)
-        markdown.write_text(
-            f"{result.markdown.rstrip()}\n\n{verdict_marker(result.verdict)}\n", encoding="utf-8"
-        )
-    if ctx.json:
-        ctx.emit_json(result)
-    else:
-        render_check(ctx, result, proposed=propose)
-    if result.verdict != "pass":
-        raise typer.Exit(EXIT_BREAKING)
+    finish_check(ctx, result, markdown, proposed=propose)
 
 
 def run_sync(
