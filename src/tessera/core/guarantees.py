@@ -42,7 +42,8 @@ from tessera.core.json_types import JsonValue
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Validators are built on first use: offline commands that never read guarantees skip the cost.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class DbtPeriod(_Frozen):
