@@ -24,25 +24,36 @@ try:
 except SystemExit:
     pass
 print("MODULES=" + json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+print("CORE=" + json.dumps(sorted(name for name in sys.modules if name.startswith("tessera.core"))))
 """
+
+
+def _probe(*args: str) -> dict[str, set[str]]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=False, timeout=120
+    )
+    found = (
+        line.split("=", 1) for line in result.stdout.splitlines() if line.startswith(("MODULES=", "CORE="))
+    )
+    return {key: set(json.loads(value)) for key, value in found}
 
 
 def imported_packages(*args: str) -> set[str]:
     """The top-level packages loaded by ``tessera ARGS`` in a new process."""
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=False, timeout=120
-    )
-    line = next(line for line in result.stdout.splitlines() if line.startswith("MODULES="))
-    return set(json.loads(line.removeprefix("MODULES=")))
+    return _probe(*args)["MODULES"]
 
 
 def test_the_offline_diff_imports_neither_server_nor_client(tmp_path: Path) -> None:
     old, new = tmp_path / "old.json", tmp_path / "new.json"
     old.write_text(json.dumps({"type": "object", "properties": {"a": {"type": "string"}}}))
     new.write_text(json.dumps({"type": "object", "properties": {}}))
-    loaded = imported_packages("schema", "diff", str(old), str(new))
+    probe = _probe("schema", "diff", str(old), str(new))
+    loaded = probe["MODULES"]
     assert "tessera" in loaded
     assert loaded.isdisjoint(SERVER_OR_CLIENT), loaded & set(SERVER_OR_CLIENT)
+    # A schema-only diff never builds the guarantee models (tessera.core loads them on first use).
+    assert "tessera.core.diff" in probe["CORE"]
+    assert not {"tessera.core.guarantees", "tessera.core.guarantee_diff"} & probe["CORE"]
 
 
 def test_help_imports_no_command_module() -> None:

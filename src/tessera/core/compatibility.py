@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tessera.core.changes import Change
 from tessera.core.diff import SchemaDiff, diff_schemas
-from tessera.core.guarantee_diff import GuaranteeChange, diff_guarantees
-from tessera.core.guarantees import Guarantees
 from tessera.core.json_types import JsonSchema, JsonValue
 from tessera.core.migration import Rename
 from tessera.core.modes import Bump, CompatibilityMode, GuaranteeMode
+
+if TYPE_CHECKING:
+    from tessera.core.guarantee_diff import GuaranteeChange
+    from tessera.core.guarantees import Guarantees
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +151,11 @@ def evaluate_change(
     """Evaluate a proposed new version of a contract: schema against its history, guarantees against the
     latest ones. ``None`` guarantees mean none at all (pass the current ones to keep them).
     """
+    # Imported here: the guarantee models (pydantic) are not needed by schema-only checks such as the
+    # offline `tessera schema diff`, which then starts without them.
+    from tessera.core.guarantee_diff import diff_guarantees
+    from tessera.core.guarantees import Guarantees
+
     guarantee_mode = GuaranteeMode(guarantee_mode)
     report = check_compatibility(new_schema, previous_schemas, mode)
     all_guarantee_changes = diff_guarantees(old_guarantees or Guarantees(), new_guarantees or Guarantees())
