@@ -93,10 +93,12 @@ def _lock_digest() -> str:
     return digest.hexdigest()
 
 
-def sync() -> None:
+def sync(*, server_only: bool = False) -> None:
     """Install the project and its locked dependencies into .venv, compiled to bytecode.
 
-    Compiling at install time (once; later syncs only check) keeps every start fast even where
+    ``server_only`` (``run.py serve``) installs what the server needs and leaves any development tools
+    already there alone (``--inexact``); every other command installs the development and documentation
+    groups too. Compiling at install time (once; later syncs only check) keeps every start fast even where
     PYTHONDONTWRITEBYTECODE is set, which would otherwise recompile every module on every start.
     When the lock and pyproject files are those of the last successful sync (a stamp in .venv), uv is
     not asked again: its check of an up-to-date environment, bytecode included, costs seconds on every
@@ -104,16 +106,21 @@ def sync() -> None:
     """
     digest = _lock_digest()
     python = VENV_BIN / ("python.exe" if os.name == "nt" else "python")
-    if python.exists() and SYNC_STAMP.is_file() and SYNC_STAMP.read_text() == digest:
+    stamp = SYNC_STAMP.read_text() if SYNC_STAMP.is_file() else ""
+    enough = {f"{digest}:full", f"{digest}:server"} if server_only else {f"{digest}:full"}
+    if python.exists() and stamp in enough:
         sh(str(python), "-m", "compileall", "-q", "src", "sdk/src")
         return
-    uv("sync", "--frozen", "--all-packages", "--compile-bytecode")
-    uv("run", "--frozen", "python", "-m", "compileall", "-q", "src", "sdk/src")
-    SYNC_STAMP.write_text(digest)
+    if server_only:
+        uv("sync", "--frozen", "--all-packages", "--no-default-groups", "--inexact", "--compile-bytecode")
+    else:
+        uv("sync", "--frozen", "--all-packages", "--compile-bytecode")
+    uv("run", "--frozen", "--no-sync", "python", "-m", "compileall", "-q", "src", "sdk/src")
+    SYNC_STAMP.write_text(f"{digest}:{'server' if server_only else 'full'}")
 
 
 def serve() -> None:
-    sync()
+    sync(server_only=True)
     # The environment was just checked: start its command directly (``uv run`` would check it again).
     sh(str(VENV_BIN / ("tessera.exe" if os.name == "nt" else "tessera")), "serve")
 
