@@ -26,6 +26,18 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+async def take_sync_turn(session: AsyncSession, environment: str) -> None:
+    """Wait for any other sync of ``environment`` to commit (PostgreSQL; SQLite serialises writers).
+
+    Row locks cannot cover what a sync is about to create (teams named by owners, new assets): two
+    replicas syncing the same project at once both inserted them, and one failed with a 409. This
+    transaction-scoped advisory lock makes the second wait, then sync against the first one's result.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        key = sa.func.hashtextextended(sa.literal("tessera.sync:") + environment, 0)
+        await session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+
+
 async def live_assets(session: AsyncSession, environment: str, *, lock: bool) -> list[Asset]:
     """Every live asset of an environment (row-locked on PostgreSQL when ``lock``)."""
     stmt = sa.select(Asset).where(Asset.environment == environment)

@@ -121,6 +121,7 @@ async def sync_manifest(
     ``None``: not analysed; registrations then carry no column information and every consumer team is
     asked, as before column-level impact.
     """
+    await repository.take_sync_turn(session, opts.environment)
     warnings = [SyncWarning(node=w.node, code=w.code, message=w.message) for w in project.warnings]
     fallback = await fallback_team(session, principal, opts.owner_team_id)
     owner_refs = {uid: node.owner for uid, node in project.assets.items()}
