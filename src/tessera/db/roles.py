@@ -30,6 +30,8 @@ def app_role_grants(role: str) -> list[str]:
         f"GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA {AUDIT} TO {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {everything} TO {role}",
         f"GRANT SELECT ON public.alembic_version TO {role}",
+        # Planner statistics after bulk writes (db/statistics.py), through the owner's vetted function.
+        f"GRANT EXECUTE ON FUNCTION {CORE}.analyze_table(regclass) TO {role}",
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA {rw} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA {AUDIT} GRANT SELECT, INSERT ON TABLES TO {role}",
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA {everything} GRANT USAGE, SELECT ON SEQUENCES TO {role}",

@@ -83,7 +83,11 @@ async def analyze(engine: AsyncEngine, tables: list[sa.Table]) -> None:
     try:
         async with engine.begin() as conn:  # a short transaction of its own (SQLite stores sqlite_stat1)
             if postgres:
-                await conn.exec_driver_sql(f"ANALYZE {', '.join(names)}")
+                # Through core.analyze_table (migration 0013): the application may run as a role that
+                # does not own the tables, and only an owner may ANALYZE before PostgreSQL 17.
+                analyze_one = sa.text("SELECT core.analyze_table(CAST(:t AS regclass))")
+                for name in names:
+                    await conn.execute(analyze_one, {"t": name})
             else:
                 for name in names:
                     await conn.exec_driver_sql(f"ANALYZE {name}")
