@@ -56,3 +56,29 @@ async def test_a_dropped_declared_column_is_flagged_and_told_then_cleared(client
     assert (await api.call("GET", "/audit/events?action=registration.columns_missing", 200, ADMIN))[
         "total"
     ] == 1
+
+
+async def test_columns_declared_before_the_first_contract_are_checked_by_it(
+    client: httpx.AsyncClient,
+) -> None:
+    api = Api(client)
+    owner, reader = await api.team("owner"), await api.team("reader")
+    asset = await api.call(
+        "POST", "/assets", 201, owner.write, json={"fqn": "w.s.early", "owner_team_id": owner.id}
+    )
+    # No contract yet: nothing to check the declared columns against.
+    reg = await api.call(
+        "POST",
+        "/registrations",
+        201,
+        reader.write,
+        json={"asset_id": asset["id"], "columns": ["id", "email"]},
+    )
+    assert reg["missing_columns"] == []
+    await api.call(
+        "POST", f"/assets/{asset['id']}/contracts", 201, owner.write, json={"schema": _schema("id")}
+    )
+    after = await api.call("GET", f"/registrations/{reg['id']}", 200, ADMIN)
+    assert after["missing_columns"] == ["email"]
+    events = await api.call("GET", "/audit/events?action=registration.columns_missing", 200, ADMIN)
+    assert [e["details"]["missing"] for e in events["items"]] == [["email"]]

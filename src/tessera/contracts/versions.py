@@ -25,6 +25,15 @@ from tessera.outbox import payloads
 from tessera.outbox.service import emit
 from tessera.registrations import repository as registrations_repo
 
+#: ``session.info`` key: the ids of assets created in this transaction (see :func:`mark_new_asset`).
+NEW_ASSETS = "tessera.new_assets"
+
+
+def mark_new_asset(session: AsyncSession, asset_id: uuid.UUID) -> None:
+    """Note that ``asset_id`` was created in this transaction: nobody can be registered on it yet, so its
+    first publish skips the registrations query (thousands of them in a big first sync)."""
+    session.info.setdefault(NEW_ASSETS, set()).add(asset_id)
+
 
 async def publish_version(
     session: AsyncSession,
@@ -89,8 +98,11 @@ async def publish_version(
         contract.id,
         details,
     )
-    # Consumers hear about new versions of what they read (a first version has none yet).
-    regs = await registrations_repo.for_asset(session, asset.id) if active else []
+    # Consumers hear about new versions of what they read. An asset created in this same transaction (a
+    # sync's new nodes) cannot have any yet; an older asset without a contract may (a team registered
+    # before the first publish), and its declared columns are checked against this first version too.
+    brand_new = asset.id in session.info.get(NEW_ASSETS, ())
+    regs = [] if brand_new else await registrations_repo.for_asset(session, asset.id)
     consumers = [r.consumer_team_id for r in regs]
     await _flag_missing_columns(session, principal, asset, contract, regs)
     teams = await payloads.team_refs(session, [asset.owner_team_id, *consumers])

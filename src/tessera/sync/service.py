@@ -19,7 +19,7 @@ from tessera.audit.service import record
 from tessera.auth.principal import Principal
 from tessera.contracts.evaluation import Evaluated, PublishCommand, evaluate_against, needs_history
 from tessera.contracts.publishing import apply_decision, check_quality_gate
-from tessera.contracts.versions import publish_version, retire_asset
+from tessera.contracts.versions import mark_new_asset, publish_version, retire_asset
 from tessera.core import CompatibilityMode, json_fingerprint
 from tessera.core.gating import Reason, ReasonKind, TeamImpact, touched
 from tessera.db.base import utcnow
@@ -171,6 +171,7 @@ async def sync_manifest(
             if node.compatibility_mode is not None:
                 asset.compatibility_mode = CompatibilityMode(node.compatibility_mode)
             session.add(asset)
+            mark_new_asset(session, asset.id)
             created.add(uid)
             await record(
                 session,
