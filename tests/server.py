@@ -1,4 +1,7 @@
-"""A real uvicorn server on 127.0.0.1 in a background thread: the one helper for every real-HTTP test.
+"""Real servers on 127.0.0.1 in background threads: the helpers every real-HTTP test uses.
+
+``serve_in_thread`` runs Tessera itself under uvicorn; ``serve_handler`` runs a standard-library request
+handler, which is how the fake GitHub and GitLab APIs are served.
 
 The listening socket is bound here (port 0) and handed to uvicorn, so no other process can take the
 port between choosing it and serving on it.
@@ -11,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import uvicorn
 
@@ -41,3 +45,17 @@ def serve_in_thread(settings: Settings) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@contextmanager
+def serve_handler(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free 127.0.0.1 port in a daemon thread; yield its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
