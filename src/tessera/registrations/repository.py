@@ -71,8 +71,10 @@ async def list_registrations(
     offset: int,
     cursor: str | None = None,
     oldest_first: bool = False,
+    asset_q: str | None = None,
 ) -> tuple[Sequence[Registration], int]:
-    """Live registrations on live assets matching the filters, newest first (or oldest first)."""
+    """Live registrations on live assets matching the filters (``asset_q``: text the asset's FQN
+    contains, ``%`` and ``_`` literal), newest first (or oldest first)."""
     conds: list[sa.ColumnElement[bool]] = []
     if asset_id:
         conds.append(Registration.asset_id == asset_id)
@@ -82,6 +84,12 @@ async def list_registrations(
     # where joining every live asset would read the assets table for the total. A Core table, so the
     # soft-delete filter (which would empty this subquery) is not added to it.
     assets = Asset.__table__
+    if asset_q:
+        conds.append(
+            Registration.asset_id.in_(
+                sa.select(assets.c.id).where(assets.c.fqn.contains(asset_q, autoescape=True))
+            )
+        )
     conds.append(~sa.exists().where(assets.c.id == Registration.asset_id, assets.c.deleted_at.is_not(None)))
     stmt = (
         sa.select(Registration)
