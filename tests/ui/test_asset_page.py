@@ -94,6 +94,15 @@ async def test_consumers_show_the_columns_they_read(client: httpx.AsyncClient, a
     oldest = (await client.get(f"/assets/{world.id}/consumers", params={"sort": "created_at"})).text
     assert oldest.index(world.consumer.name) < oldest.index(others[0].name)
 
+    named = await api.team("Fin_Ops")
+    await api.register(named, world.id)
+    found = (await client.get(f"/assets/{world.id}/consumers", params={"q": "fin_o"})).text
+    assert "Showing 1–1 of 1" in found and f'<a href="/teams/{named.id}">Fin_Ops</a>' in found
+    literal = (await client.get(f"/assets/{world.id}/consumers", params={"q": "n_o"})).text
+    assert "Showing 1–1 of 1" in literal  # "_" is a character, not a wildcard
+    none = (await client.get(f"/assets/{world.id}/consumers", params={"q": "zzz"})).text
+    assert "No consumer team matches" in none
+
 
 async def test_lineage_graph_and_lists_are_bounded(client: httpx.AsyncClient, api: Api) -> None:
     world = await orders_world(api, propose=False)

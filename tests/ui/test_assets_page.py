@@ -33,6 +33,8 @@ async def test_filters_by_name_owner_and_kind(client: httpx.AsyncClient, api: Ap
 
     assert len(names((await client.get("/assets")).text)) == 4
     assert names((await client.get("/assets", params={"q": "ledger"})).text) == ["wh.finance.ledger_000"]
+    # Case is ignored on both databases (PostgreSQL's LIKE alone would not).
+    assert names((await client.get("/assets", params={"q": "LEDGER"})).text) == ["wh.finance.ledger_000"]
     by_owner = (await client.get("/assets", params={"owner": sales.id})).text
     assert names(by_owner) == ["wh.sales.orders_000", "wh.sales.orders_001"]
     assert f'<option value="{sales.id}" selected>sales</option>' in by_owner

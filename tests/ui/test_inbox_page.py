@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from fastapi import FastAPI
 
+from tessera.app import create_app
+from tessera.config import Settings
 from tests.helpers import BOOTSTRAP_KEY, ID_ONLY, V1, Api, TeamCtx
 from tests.ui.helpers import raw_key, sign_in
 from tests.ui.query_budget import count_queries
@@ -44,8 +46,23 @@ async def test_a_newcomer_on_an_empty_database_gets_the_first_steps(client: http
     assert "tessera team create analytics" in html
     assert "tessera api-key create --team analytics --name dbt-sync --scope write" in html
     assert "tessera dbt sync --manifest target/manifest.json" in html
-    assert "http://127.0.0.1:8000/api/v1/sync/dbt" in html or "/api/v1/sync/dbt" in html
+    assert "export TESSERA_URL=http://tessera.test\n" in html  # BASE_URL
+    assert "curl -X POST http://tessera.test/api/v1/sync/dbt" in html
     assert "<table" not in html
+
+
+async def test_without_base_url_the_first_steps_call_the_address_the_page_was_opened_at(
+    settings: Settings,
+) -> None:
+    unset = Settings(**{name: getattr(settings, name) for name in settings.model_fields_set - {"base_url"}})
+    application = create_app(unset)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://10.1.2.3:8733") as client:
+            await sign_in(client, BOOTSTRAP_KEY)
+            html = (await client.get("/")).text
+    assert "export TESSERA_URL=http://10.1.2.3:8733\n" in html
+    assert "127.0.0.1:8000" not in html
 
 
 async def test_waiting_for_the_team_deadline_first_filterable_and_sortable(app: FastAPI, api: Api) -> None:

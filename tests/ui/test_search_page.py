@@ -106,6 +106,32 @@ async def test_sections_page_independently(client: httpx.AsyncClient, api: Api) 
     assert long.status_code == 422 and "<code>query_too_long</code>" in long.text
 
 
+async def test_each_section_sorts_by_name_either_way(client: httpx.AsyncClient, api: Api) -> None:
+    schema = record_schema({"zone_code": "string", "area_code": "string"})
+    team = await api.team("code-owners")
+    for fqn in ("wh.code.alpha", "wh.code.beta"):
+        await api.asset(team, fqn)
+    await shared_asset(api, schema, asset_fields={"fqn": "wh.geo.places"})
+    await sign_in(client, BOOTSTRAP_KEY)
+
+    html = (await client.get("/search", params={"q": "code", "assets_sort": "-fqn", "teams_page": "1"})).text
+    assets = section(html, "h-assets")
+    assert assets.index("wh.code.beta") < assets.index("wh.code.alpha")
+    assert 'aria-sort="descending"' in assets
+    columns = section(html, "h-columns")  # the other sections keep their order
+    assert [c for c, _ in COLUMN_ROW.findall(columns)] == ["area_code", "zone_code"]
+    assert (
+        'href="/search?q=code&amp;assets_sort=-fqn&amp;teams_page=1&amp;columns_sort=-column#h-columns"'
+        in columns
+    )
+    flipped = section(
+        (await client.get("/search", params={"q": "code", "columns_sort": "-column"})).text, "h-columns"
+    )
+    assert [c for c, _ in COLUMN_ROW.findall(flipped)] == ["zone_code", "area_code"]
+    bad = await client.get("/search", params={"q": "code", "teams_sort": "description"})
+    assert bad.status_code == 422 and "<code>invalid_sort</code>" in bad.text
+
+
 async def test_an_empty_query_shows_the_form_only(client: httpx.AsyncClient) -> None:
     await sign_in(client, BOOTSTRAP_KEY)
     html = (await client.get("/search")).text

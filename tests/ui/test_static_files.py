@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 
 import httpx
 
@@ -43,3 +44,13 @@ def test_the_compressed_bytes_are_the_file() -> None:
     path = STATIC_DIR / "tessera.css"
     stat = path.stat()
     assert gzip.decompress(_compressed(str(path), stat.st_size, stat.st_mtime_ns)) == path.read_bytes()
+
+
+async def test_pages_name_an_icon_tessera_serves(client: httpx.AsyncClient) -> None:
+    """Without one the browser asks for /favicon.ico and logs a 404 on every first visit."""
+    html = (await client.get("/signin")).text
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html)
+    assert icon is not None
+    served = await client.get(icon.group(1))
+    assert served.status_code == 200
+    assert served.headers["content-type"].startswith("image/svg+xml")

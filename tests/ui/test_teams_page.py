@@ -172,3 +172,57 @@ async def test_a_team_page_costs_the_same_queries_whatever_the_data_size(
     async with count_queries(app) as listing:
         assert (await client.get("/teams")).status_code == 200
     assert listing.total <= 5
+
+
+def _section(html: str, start: str, end: str) -> str:
+    return html[html.index(f'id="h-{start}"') : html.index(f'id="h-{end}"')]
+
+
+ASSET_LINK = re.compile(r'<a href="/assets/[^"]+">([^<]+)</a>')
+
+
+async def test_a_team_pages_lists_filter_and_sort_each_on_their_own(
+    client: httpx.AsyncClient, api: Api
+) -> None:
+    team = await api.team("lists")
+    other = await api.team("producer")
+    for fqn in ("wh.sales.orders", "wh.sales.refunds", "wh.ops.100%_done"):
+        await api.asset(team, fqn)
+    for fqn in ("wh.src.clicks", "wh.src.orders_raw"):
+        asset = await api.asset(other, fqn)
+        await api.register(team, asset["id"])
+    for name, email in (("Ana Lind", "ana@shop.example"), ("Bo Berg", "bo@lists.example")):
+        user = {"email": email, "name": name, "team_ids": [team.id]}
+        await api.call("POST", "/users", 201, ADMIN, json=user)
+    await sign_in(client, BOOTSTRAP_KEY)
+    path = f"/teams/{team.id}"
+
+    html = (await client.get(path, params={"owned_q": "SALES", "owned_sort": "-fqn"})).text
+    assert ASSET_LINK.findall(_section(html, "owned", "consumed")) == ["wh.sales.refunds", "wh.sales.orders"]
+    assert 'aria-sort="descending"' in _section(html, "owned", "consumed")
+    # The other sections keep their whole lists; the filter form carries their state along.
+    assert ASSET_LINK.findall(_section(html, "consumed", "members")) == ["wh.src.orders_raw", "wh.src.clicks"]
+    literal = (await client.get(path, params={"owned_q": "%_"})).text
+    assert ASSET_LINK.findall(_section(literal, "owned", "consumed")) == ["wh.ops.100%_done"]
+    none = (await client.get(path, params={"owned_q": "nothing"})).text
+    assert "No owned asset matches." in none
+
+    html = (await client.get(path, params={"consumed_q": "orders", "consumed_sort": "created_at"})).text
+    assert ASSET_LINK.findall(_section(html, "consumed", "members")) == ["wh.src.orders_raw"]
+    oldest = (await client.get(path, params={"consumed_sort": "created_at"})).text
+    assert ASSET_LINK.findall(_section(oldest, "consumed", "members")) == [
+        "wh.src.clicks",
+        "wh.src.orders_raw",
+    ]
+
+    html = (await client.get(path, params={"members_q": "LISTS.example"})).text
+    members = _section(html, "members", "health")
+    assert "Bo Berg" in members and "Ana Lind" not in members
+    html = (await client.get(path, params={"members_sort": "-name", "owned_q": "sales"})).text
+    members = _section(html, "members", "health")
+    assert members.index("Bo Berg") < members.index("Ana Lind")
+    # The header's link flips the order and keeps the other sections' state.
+    assert f'href="{path}?members_sort=name&amp;owned_q=sales#h-members"' in members
+
+    for bad in ({"owned_sort": "secret"}, {"members_sort": "email"}, {"consumed_q": "x" * 201}):
+        assert (await client.get(path, params=bad)).status_code == 422

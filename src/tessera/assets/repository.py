@@ -116,8 +116,8 @@ async def list_assets(
         conds.append(Asset.owner_team_id == owner_team_id)
     if environment:
         conds.append(Asset.environment == environment)
-    if q:
-        conds.append(Asset.fqn.contains(q, autoescape=True))
+    if q:  # ignoring case on both databases (SQLite's LIKE already did, PostgreSQL's does not)
+        conds.append(sa.func.lower(Asset.fqn).contains(q.lower(), autoescape=True))
     if resource_type:
         conds.append(Asset.resource_type == resource_type)
     if tag:

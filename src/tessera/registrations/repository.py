@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tessera.db.models import Asset, Registration
+from tessera.db.models import Asset, Registration, Team
 from tessera.db.paging import fetch_page
 
 
@@ -71,8 +71,12 @@ async def list_registrations(
     offset: int,
     cursor: str | None = None,
     oldest_first: bool = False,
+    asset_q: str | None = None,
+    team_q: str | None = None,
 ) -> tuple[Sequence[Registration], int]:
-    """Live registrations on live assets matching the filters, newest first (or oldest first)."""
+    """Live registrations on live assets matching the filters (``asset_q``: text the asset's FQN
+    contains; ``team_q``: text the consumer team's name contains, ignoring case; ``%`` and ``_``
+    literal), newest first (or oldest first)."""
     conds: list[sa.ColumnElement[bool]] = []
     if asset_id:
         conds.append(Registration.asset_id == asset_id)
@@ -82,6 +86,16 @@ async def list_registrations(
     # where joining every live asset would read the assets table for the total. A Core table, so the
     # soft-delete filter (which would empty this subquery) is not added to it.
     assets = Asset.__table__
+    if team_q:
+        teams = Team.__table__
+        named = sa.func.lower(teams.c.name).contains(team_q.lower(), autoescape=True)
+        conds.append(Registration.consumer_team_id.in_(sa.select(teams.c.id).where(named)))
+    if asset_q:
+        conds.append(
+            Registration.asset_id.in_(
+                sa.select(assets.c.id).where(assets.c.fqn.contains(asset_q, autoescape=True))
+            )
+        )
     conds.append(~sa.exists().where(assets.c.id == Registration.asset_id, assets.c.deleted_at.is_not(None)))
     stmt = (
         sa.select(Registration)

@@ -24,10 +24,22 @@ def _contains(column: sa.ColumnElement[Any], text: str, *, sqlite: bool = False)
     return sa.func.lower(column).contains(text.lower(), autoescape=True)
 
 
+def _ordered(keys: list[sa.ColumnElement[Any]], descending: bool) -> list[sa.ColumnElement[Any]]:
+    """``keys`` all ascending, or all descending (one direction, so the keyset cursor still works)."""
+    return [k.desc() for k in keys] if descending else keys
+
+
 async def assets(
-    session: AsyncSession, text: str, *, limit: int, offset: int, cursor: str | None = None
+    session: AsyncSession,
+    text: str,
+    *,
+    limit: int,
+    offset: int,
+    cursor: str | None = None,
+    descending: bool = False,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Live assets whose FQN or description holds ``text``, by FQN, as plain rows; plus the total."""
+    """Live assets whose FQN or description holds ``text``, by FQN (Z to A when ``descending``), as plain
+    rows; plus the total."""
     table = Asset.__table__
     sqlite = session.get_bind().dialect.name == "sqlite"
     matches = sa.or_(
@@ -36,7 +48,7 @@ async def assets(
     stmt = (
         sa.select(table.c.id, table.c.fqn, table.c.environment, table.c.description, table.c.owner_team_id)
         .where(not_deleted(Asset), matches)
-        .order_by(table.c.fqn, table.c.environment, table.c.id)
+        .order_by(*_ordered([table.c.fqn, table.c.environment, table.c.id], descending))
     )
     return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor, as_dicts=True)
 
@@ -64,11 +76,17 @@ def _mentions(schema: sa.ColumnElement[Any], text: str, *, sqlite: bool) -> list
 
 
 async def columns(
-    session: AsyncSession, text: str, *, limit: int, offset: int, cursor: str | None = None
+    session: AsyncSession,
+    text: str,
+    *,
+    limit: int,
+    offset: int,
+    cursor: str | None = None,
+    descending: bool = False,
 ) -> tuple[list[dict[str, Any]], int]:
     """Columns whose name holds ``text`` in the current (active) contracts of live assets: rows of
-    ``column``, ``asset_id``, ``fqn``, ``environment``, ``owner_team_id`` by column name then FQN; plus the
-    total."""
+    ``column``, ``asset_id``, ``fqn``, ``environment``, ``owner_team_id`` by column name then FQN (Z to A
+    when ``descending``); plus the total."""
     assets_t, contracts = Asset.__table__, Contract.__table__
     props = _properties(session)
     sqlite = session.get_bind().dialect.name == "sqlite"
@@ -89,6 +107,6 @@ async def columns(
             *_mentions(contracts.c.schema, text, sqlite=sqlite),
             _contains(props.c.key, text, sqlite=sqlite),
         )
-        .order_by(sa.func.lower(props.c.key), assets_t.c.fqn, assets_t.c.id)
+        .order_by(*_ordered([sa.func.lower(props.c.key), assets_t.c.fqn, assets_t.c.id], descending))
     )
     return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor, as_dicts=True)

@@ -81,15 +81,29 @@ async def owned_counts(session: AsyncSession, team_ids: Iterable[uuid.UUID]) -> 
 
 
 async def list_members(
-    session: AsyncSession, team_id: uuid.UUID, *, limit: int, offset: int, cursor: str | None = None
+    session: AsyncSession,
+    team_id: uuid.UUID,
+    *,
+    limit: int,
+    offset: int,
+    cursor: str | None = None,
+    q: str | None = None,
+    descending: bool = False,
 ) -> tuple[Sequence[User], int]:
-    """Active users of a team, by name, with the total."""
-    stmt = (
-        sa.select(User)
-        .join(TeamMember, TeamMember.user_id == User.id)
-        .where(TeamMember.team_id == team_id, User.deactivated_at.is_(None))
-        .order_by(sa.func.lower(User.name), User.id)
-    )
+    """Active users of a team, by name (``descending``: Z to A), whose name or email contains ``q``
+    (ignoring case; ``%`` and ``_`` literal), with the total."""
+    conds = [TeamMember.team_id == team_id, User.deactivated_at.is_(None)]
+    if q:
+        needle = q.lower()
+        conds.append(
+            sa.or_(
+                sa.func.lower(User.name).contains(needle, autoescape=True),
+                sa.func.lower(User.email).contains(needle, autoescape=True),
+            )
+        )
+    name = sa.func.lower(User.name)
+    order = (name.desc(), User.id.desc()) if descending else (name.asc(), User.id.asc())
+    stmt = sa.select(User).join(TeamMember, TeamMember.user_id == User.id).where(*conds).order_by(*order)
     return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
 
 

@@ -153,6 +153,7 @@ async def consumers(session: AsyncSession, asset: Asset, params: ListParams, pat
         limit=params.per_page,
         offset=params.offset,
         oldest_first=not params.descending,
+        team_q=params.filters.get("q"),
     )
     teams = await teams_repo.get_many(session, {r.consumer_team_id for r in rows})
     items = [consumer_row(RegistrationRead.model_validate(r), teams.get(r.consumer_team_id)) for r in rows]

@@ -92,6 +92,13 @@ class Channels:
 
 
 def _error(kind: object, message: str | None) -> str | None:
+    """``<kind>: <message>`` as stored on the delivery row; a message that already starts with its kind
+    (a DNS refusal says ``dns_failure: ...`` itself) is not prefixed twice."""
     if kind is None and message is None:
         return None
-    return f"{getattr(kind, 'value', kind)}: {message}" if kind is not None else message
+    if kind is None:
+        return message
+    label = str(getattr(kind, "value", kind))
+    if message is not None and message.startswith(f"{label}:"):
+        return message
+    return f"{label}: {message}"

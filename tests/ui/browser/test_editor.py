@@ -183,7 +183,7 @@ def test_a_read_key_sees_the_verdict_but_no_publish(page: Page, ui_url: str, set
     expect(page.get_by_text("you can check changes but not publish them")).to_be_visible()
 
 
-def test_the_whole_proposal_loop(page: Page, ui_url: str, ui_api: SyncApi, setup: Setup) -> None:
+def test_the_whole_proposal_loop(page: Page, ui_url: str, setup: Setup) -> None:
     # The owner removes a column the consumer reads: a breaking change, and the consumer must answer.
     open_editor(page, ui_url, setup)
     page.get_by_role("button", name="Remove email").click()
@@ -200,14 +200,18 @@ def test_the_whole_proposal_loop(page: Page, ui_url: str, ui_api: SyncApi, setup
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(re.compile(r"/signin"))
 
-    # The consumer answers; the contract is then published.
+    # The consumer finds it in the inbox, approves it in the browser, and the contract is published.
     sign_in(page, ui_url, raw_key(setup.consumer.write))
-    proposal_id = proposal_path.rsplit("/", 1)[1]
-
-    async def approve(api: Api) -> None:
-        await api.ack(setup.consumer, proposal_id, "approved")
-
-    ui_api.run(approve)
+    expect(page).to_have_url(f"{ui_url}/")
+    page.locator(f'a[href="{proposal_path}"]').click()
+    expect(page).to_have_url(f"{ui_url}{proposal_path}")
+    expect(page.locator("mark.affected").first).to_have_text(re.compile("email"))
+    page.get_by_role("radio", name=re.compile("^Approved")).check()
+    page.get_by_role("button", name="Send answer").click()
+    expect(page.locator("#proposal-status")).to_have_text("published")
+    page.locator(f'#decision a[href="/assets/{setup.asset_id}?version=2.0.0"]').click()
+    expect(page.locator("main h1")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("version 2.0.0")
     page.goto(f"{ui_url}/assets/{setup.asset_id}/check")
     expect(page.locator(".asset-facts")).to_contain_text("Current version 2.0.0")
     assert "email" not in json_value(page)["properties"]

@@ -91,6 +91,29 @@ def test_migrating_takes_a_deadline(page: Page, ui_url: str, ui_api: SyncApi) ->
     _not_reloaded(page)
 
 
+def test_a_keyboard_alone_answers(page: Page, ui_url: str, ui_api: SyncApi) -> None:
+    s = _proposal(ui_api)
+    _open(page, ui_url, raw_key(s.consumer.write), s.proposal["id"])
+    approved = page.get_by_role("radio", name=re.compile("^Approved"))
+    for _ in range(80):  # Tab through the page, as a keyboard user does, until the first answer
+        page.keyboard.press("Tab")
+        if approved.evaluate("e => e === document.activeElement"):
+            break
+    expect(approved).to_be_focused()
+    page.keyboard.press("Space")
+    expect(approved).to_be_checked()
+    send = page.get_by_role("button", name="Send answer")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if send.evaluate("e => e === document.activeElement"):
+            break
+    expect(send).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#decision .flash")).to_have_text("Your team approved the change.")
+    expect(page.locator("#decision .flash")).to_be_focused()
+    _not_reloaded(page)
+
+
 def test_blocking_needs_a_reason(page: Page, ui_url: str, ui_api: SyncApi) -> None:
     s = _proposal(ui_api)
     _open(page, ui_url, raw_key(s.consumer.write), s.proposal["id"])

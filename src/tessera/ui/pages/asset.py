@@ -103,8 +103,8 @@ async def asset_versions(
 async def asset_consumers(
     request: Request, asset_id: uuid.UUID, ui: UiDep, session: ReadSessionDep
 ) -> Response:
-    """Consumer teams and the columns each reads."""
-    params = _params(request, "created_at")
+    """Consumer teams and the columns each reads; filter by team name."""
+    params = _params(request, "created_at", ("q",))
     asset, header = await asset_page.header(session, asset_id)
     listing = await asset_page.consumers(session, asset, params, request.url.path)
     context = _context(ui, header, "consumers", listing=listing)

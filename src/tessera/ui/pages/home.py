@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.assets import repository as assets_repo
 from tessera.audit import repository as audit_repo
+from tessera.config import Settings
 from tessera.db.models import AuditEvent, Proposal
 from tessera.deps import ReadSessionDep, SettingsDep
 from tessera.enums import AckResponse, ProposalStatus
@@ -166,6 +167,14 @@ def _page(
     return render(request, TEMPLATE, context, block=block)
 
 
+def _server_url(request: Request, settings: Settings) -> str:
+    """The address the first steps' commands should call: ``BASE_URL`` when it is configured, else the
+    address this page was opened at (the default ``http://127.0.0.1:8000`` is wrong on another port)."""
+    if "base_url" in settings.model_fields_set:
+        return settings.base_url
+    return str(request.base_url).rstrip("/")
+
+
 @router.get("/")
 async def home(request: Request, ui: UiDep, session: ReadSessionDep, settings: SettingsDep) -> Response:
     """Proposals waiting for the signed-in team's answer, deadline first (an admin without a team: every
@@ -191,7 +200,7 @@ async def home(request: Request, ui: UiDep, session: ReadSessionDep, settings: S
     listing = ListView("/", params, await _proposal_rows(session, proposals), total)
     guide = None
     if total == 0 and not params.filters and await _is_empty_database(session):
-        guide = {"base_url": settings.base_url}
+        guide = {"base_url": _server_url(request, settings)}
     return _page(request, ui, "waiting" if team_id else "open", listing, {"guide": guide})
 
 

@@ -16,7 +16,7 @@ from tessera.registrations import repository as registrations_repo
 from tessera.teams import repository, service
 from tessera.ui.deps import UiDep
 from tessera.ui.listing import ListView, list_params
-from tessera.ui.pages.sections import SECTION_SIZE, require_write, section, section_page
+from tessera.ui.pages.sections import SECTION_SIZE, require_write, section, section_page, section_query
 from tessera.ui.render import is_htmx, redirect, render
 from tessera.webhooks import repository as webhooks_repo
 from tessera.webhooks import service as webhooks_service
@@ -25,6 +25,7 @@ router = APIRouter(include_in_schema=False)
 
 SORTS = tuple(repository.TEAM_SORTS)
 OWNED_COLUMNS = ("id", "fqn", "environment", "resource_type", "current_version", "created_at")
+OWNED_SORTS = tuple(assets_repo.ASSET_SORTS)
 # A team's page lists at most this many of its webhooks (endpoints, not deliveries: few per team).
 WEBHOOKS_SHOWN = 50
 
@@ -66,9 +67,12 @@ async def team_page(team_id: uuid.UUID, request: Request, ui: UiDep, session: Re
     """A team: details, owned and consumed assets, members with contacts, webhook health (for the team
     itself and admins, as in the API)."""
     team = await service.require_team(session, team_id)
-    pages = {
-        name: section_page(request, name) for name in ("owned", "consumed", "members", "recent", "failed")
+    asked = {
+        "owned": section_query(request, "owned", sorts=OWNED_SORTS, default_sort="fqn"),
+        "consumed": section_query(request, "consumed", sorts=("created_at",), default_sort="-created_at"),
+        "members": section_query(request, "members", sorts=("name",), default_sort="name"),
     }
+    pages = {name: section_page(request, name) for name in ("recent", "failed")}
 
     def offset(name: str) -> int:
         return (pages[name] - 1) * SECTION_SIZE
@@ -77,27 +81,44 @@ async def team_page(team_id: uuid.UUID, request: Request, ui: UiDep, session: Re
         session,
         owner_team_id=team.id,
         environment=None,
-        q=None,
+        q=asked["owned"].q,
         tag=None,
         resource_type=None,
         limit=SECTION_SIZE,
-        offset=offset("owned"),
+        offset=asked["owned"].offset,
         columns=OWNED_COLUMNS,
+        sort=asked["owned"].sort,
+        descending=asked["owned"].descending,
     )
     regs, regs_total = await registrations_repo.list_registrations(
-        session, asset_id=None, team_id=team.id, limit=SECTION_SIZE, offset=offset("consumed")
+        session,
+        asset_id=None,
+        team_id=team.id,
+        limit=SECTION_SIZE,
+        offset=asked["consumed"].offset,
+        oldest_first=not asked["consumed"].descending,
+        asset_q=asked["consumed"].q,
     )
     consumed_assets = await assets_repo.get_many(session, {r.asset_id for r in regs})
     consumed = [{"registration": r, "asset": consumed_assets.get(r.asset_id)} for r in regs]
     members, members_total = await repository.list_members(
-        session, team.id, limit=SECTION_SIZE, offset=offset("members")
+        session,
+        team.id,
+        limit=SECTION_SIZE,
+        offset=asked["members"].offset,
+        q=asked["members"].q,
+        descending=asked["members"].descending,
     )
     context: dict[str, Any] = {
         "ui": ui,
         "team": team,
-        "owned": section(request, "owned", owned, owned_total, pages["owned"]),
-        "consumed": section(request, "consumed", consumed, regs_total, pages["consumed"]),
-        "members": section(request, "members", list(members), members_total, pages["members"]),
+        "owned": section(request, "owned", owned, owned_total, asked["owned"].page, asked["owned"]),
+        "consumed": section(
+            request, "consumed", consumed, regs_total, asked["consumed"].page, asked["consumed"]
+        ),
+        "members": section(
+            request, "members", list(members), members_total, asked["members"].page, asked["members"]
+        ),
         "health": None,
     }
     if ui.principal.acts_for(team.id):

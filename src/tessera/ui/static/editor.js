@@ -293,7 +293,9 @@
     });
     [["up", "Move " + name + " up"], ["down", "Move " + name + " down"], ["remove", "Remove " + name]]
       .forEach(function (pair) {
-        row.querySelector('[data-action="' + pair[0] + '"]').setAttribute("aria-label", pair[1]);
+        var button = row.querySelector('[data-action="' + pair[0] + '"]');
+        button.setAttribute("aria-label", pair[1]);
+        button.setAttribute("title", pair[1]);
       });
   }
 
@@ -316,7 +318,7 @@
           text: "↑" }),
         el("button", { type: "button", class: "secondary", "data-action": "down",
           disabled: index === count - 1, text: "↓" }),
-        el("button", { type: "button", class: "secondary", "data-action": "remove", text: "Remove" }),
+        el("button", { type: "button", class: "secondary", "data-action": "remove", text: "✕" }),
       ]),
     ]);
     labelRow(row, column, index);
