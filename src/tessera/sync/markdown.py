@@ -102,8 +102,19 @@ def _breaking_section(models: list[ModelImpact], base_url: str | None) -> list[s
 
 
 def _reads(c: ConsumerItem) -> str:
-    columns = ", ".join(f"`{_esc(col)}`" for col in sorted(c.affected_columns))
-    return f"**{_esc(c.team)}** ({'reads ' + columns if columns else 'reads the whole table'})"
+    """The team and why its answer is required, in the gate's own words ("reads `amount`", "reads
+    `order_totals.total`, derived from `amount`", "unknown columns (...)", strict mode), with the changed
+    columns it concerns when the reasons do not name them. A team whose columns are unknown is never said
+    to read the changed column."""
+    columns = sorted(c.affected_columns)
+    why = "; ".join(c.reasons)
+    if not why:
+        listed = ", ".join(f"`{_esc(col)}`" for col in columns)
+        return f"**{_esc(c.team)}** ({'reads ' + listed if listed else 'reads the whole table'})"
+    unnamed = [col for col in columns if col not in why]
+    if unnamed:
+        why += "; changed: " + ", ".join(f"`{col}`" for col in unnamed)
+    return f"**{_esc(c.team)}** ({_esc(why)})"
 
 
 def _answer(c: ConsumerItem) -> str:
