@@ -165,9 +165,7 @@ def _with_schema_ref(ref: str, version: str) -> bytes:
 
 
 @pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
-def test_references_outside_the_document_are_refused_without_being_read(
-    tmp_path: Path, version: str
-) -> None:
+def test_references_outside_the_document_are_refused_without_being_read(tmp_path: Path, version: str) -> None:
     """The validator would fetch ``http://`` and read ``file://`` references (and echo what it read in its
     error): a document sent to the server must not make it reach its network or its files."""
     secret = tmp_path / "secret.json"
