@@ -215,8 +215,8 @@ def _next_step(waiting: list[ModelImpact], source: str) -> list[str]:
     return [
         "",
         "Breaking changes need the answer of the teams that read what changes before merging: run "
-        f"`tessera {source} check --propose` to ask them; each team then answers on the proposal's page or with "
-        "`tessera proposal ack <id>`.",
+        f"`tessera {source} check --propose` to ask them; each team then answers on the proposal's page "
+        "or with `tessera proposal ack <id>`.",
     ]
 
 
