@@ -48,6 +48,13 @@ def test_sync_then_check_a_dropped_column_for_the_registered_consumer(
     owner = next(a for a in assets if a["fqn"] == FULL)["owner_team_id"]
     teams = json.loads(cli.ok("team", "list", "--json").stdout)
     assert owner == next(t["id"] for t in teams if t["name"] == "analytics")
+    # analytics' full model reads platform's incremental model: registered with the columns it reads.
+    incremental = next(a for a in assets if a["fqn"] == "db.sqlmesh_example.incremental_model")
+    regs = json.loads(cli.ok("registration", "list", "--asset", incremental["id"], "--json").stdout)
+    regs = regs["items"] if isinstance(regs, dict) else regs
+    assert [(r["derived_columns"], r["column_scope"]) for r in regs] == [
+        (["event_date", "id", "item_id"], "columns")
+    ]
     cli.ok("team", "create", "marketing")
     cli.ok("register", FULL, key=new_key(cli, "marketing"))
 

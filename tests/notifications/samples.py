@@ -125,7 +125,12 @@ def sample(event_type: EventType) -> p.EventData:
         return p.RegistrationRetired(
             asset=ASSET,
             registration=p.RegistrationRef(
-                id=_id("r"), consumer_team=team("Marketing"), pinned_version=None, columns=[]
+                id=_id("r"),
+                consumer_team=team("Marketing"),
+                pinned_version=None,
+                columns=[],
+                derived_columns=["order_id", "status"],
+                column_scope="columns",
             ),
             reason="no model or exposure of the team reads it any more (dbt project shop)",
             links=LINKS,

@@ -181,6 +181,19 @@ async def test_a_removed_ref_retires_the_derived_registration_and_tells_the_team
     [event] = await _outbox(app, "registration.retired")
     assert event["data"]["registration"]["id"] == before["id"]
     assert event["data"]["registration"]["consumer_team"]["name"] == "growth"
+    # The events carry what the lineage derived (nothing was declared by hand).
+    retired = event["data"]["registration"]
+    assert (retired["columns"], retired["column_scope"]) == ([], "columns")
+    assert retired["derived_columns"] == before["derived_columns"] and retired["derived_columns"]
+    created = [
+        e["data"]["registration"]
+        for e in await _outbox(app, "registration.created")
+        if e["data"]["registration"]["consumer_team"]["name"] == "growth"
+        and e["data"]["asset"]["fqn"].endswith("stg_orders")
+    ]
+    assert [(r["columns"], r["derived_columns"], r["column_scope"]) for r in created] == [
+        ([], ["customer_id", "status"], "columns")
+    ]
     async with app_resources(app).session_factory() as session:
         actions = (
             await session.execute(sa.select(AuditEvent.action).where(AuditEvent.target_id == before["id"]))

@@ -81,3 +81,35 @@ def test_long_downstream_lists_fold_into_details() -> None:
     assert "<summary>8 downstream models owned by 1 team</summary>" in text
     model.downstream = model.downstream[:2]
     assert "<details>" not in render("fail", [model])
+
+
+def test_a_required_team_is_described_by_why_it_must_answer_never_as_reading_what_it_may_not() -> None:
+    model = _model(None)
+    unknown = "unknown columns (no column information: declare the columns this team reads)"
+    model.consumers = [
+        ConsumerItem(
+            team_id=uuid.uuid4(),
+            team="mobile",
+            response=None,
+            affected_columns=["email"],
+            reasons=[unknown],
+        ),
+        ConsumerItem(
+            team_id=uuid.uuid4(),
+            team="bi",
+            response=None,
+            affected_columns=["email"],
+            reasons=["reads shop.main.contacts.email_domain, derived from email"],
+        ),
+        ConsumerItem(
+            team_id=uuid.uuid4(),
+            team="finance",
+            response=None,
+            affected_columns=["email"],
+            reasons=["reads email"],
+        ),
+    ]
+    line = next(x for x in render("fail", [model]).splitlines() if "Must answer" in x)
+    assert f"**mobile** ({unknown}; changed: `email`)" in line
+    assert "**bi** (reads shop.main.contacts.email_domain, derived from email)" in line
+    assert "**finance** (reads email)" in line

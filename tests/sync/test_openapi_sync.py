@@ -96,6 +96,10 @@ async def test_a_field_removed_from_a_response_is_proposed_to_registered_clients
     row = next(m for m in check["models"] if m["fqn"] == GET_PET)
     assert row["breaking"] and [c["team_id"] for c in row["consumers"]] == [pets.mobile.id]
     assert any(c["kind"] == "property_removed" and c["path"].endswith("/status") for c in row["changes"])
+    # The comment tells an API's author the API's command, and never says that a team whose columns are
+    # unknown reads the removed field.
+    assert "`tessera openapi check --propose`" in check["markdown"] and "tessera dbt" not in check["markdown"]
+    assert "**mobile** (unknown columns" in check["markdown"] and "reads `status`" not in check["markdown"]
     result = await pets.sync(doc)
     assert status(result, GET_PET)["status"] == "proposed"
     assert (await pets.asset(GET_PET))["current_version"] == "1.0.0"
@@ -169,6 +173,16 @@ async def test_an_invalid_document_is_a_400_naming_the_problem_and_writes_nothin
     body = await pets.sync(doc, expect=400)
     assert body["error"]["code"] == "invalid_openapi"
     assert "/paths/~1pets/get/responses" in body["error"]["message"]
+    found = await pets.api.call("GET", "/assets?limit=200", 200, ADMIN)
+    assert found["items"] == []
+
+
+async def test_a_reference_outside_the_document_is_a_400_and_nothing_is_fetched(pets: Pets) -> None:
+    doc = petstore()
+    pet(doc)["properties"]["owner"] = {"$ref": "file:///etc/hostname#/X"}
+    body = await pets.sync(doc, expect=400)
+    assert body["error"]["code"] == "unresolvable_ref"
+    assert "at /components/schemas/Pet/properties/owner" in body["error"]["message"]
     found = await pets.api.call("GET", "/assets?limit=200", 200, ADMIN)
     assert found["items"] == []
 

@@ -125,3 +125,37 @@ async def test_an_unusable_contract_is_skipped_with_a_warning_not_synced_empty(m
     result = await mesh.sync(doc)
     assert [w["code"] for w in result["warnings"]] == ["unreadable_contract"]
     assert {a["fqn"] for a in result["assets"]} == {"db.shop.orders", "db.finance.revenue"}
+
+
+def _with_lineage(reads: list[str] | None, reason: str | None = None) -> dict[str, Any]:
+    doc = project()
+    doc["assets"][2]["lineage"] = {
+        "reads": {"shop.orders": reads},
+        "derives": {"amount": [["shop.orders", "amount"]]},
+        "fallback_reason": reason,
+    }
+    return doc
+
+
+async def test_column_lineage_of_the_document_gates_only_the_teams_that_read_the_column(mesh: Mesh) -> None:
+    first = await mesh.sync(_with_lineage(["amount"]))
+    assert first["lineage_fallbacks"] == []
+    orders = await mesh.asset("db.shop.orders")
+    [reg] = (await mesh.api.call("GET", f"/registrations?asset_id={orders['id']}", 200, ADMIN))["items"]
+    assert (reg["derived_columns"], reg["column_scope"]) == (["amount"], "columns")
+    # finance reads amount only: dropping note publishes (finance informed), dropping amount waits for it.
+    doc = _with_lineage(["amount"])
+    del doc["assets"][1]["schema"]["properties"]["note"]
+    result = await mesh.sync(doc)
+    assert next(a for a in result["assets"] if a["fqn"] == "db.shop.orders")["status"] == "updated"
+    del doc["assets"][1]["schema"]["properties"]["amount"]
+    result = await mesh.sync(doc)
+    assert next(a for a in result["assets"] if a["fqn"] == "db.shop.orders")["status"] == "proposed"
+
+
+async def test_a_lineage_fallback_is_listed_and_reads_every_column(mesh: Mesh) -> None:
+    result = await mesh.sync(_with_lineage(None, "it is a Python model"))
+    assert result["lineage_fallbacks"] == [{"node": "finance.revenue", "reason": "it is a Python model"}]
+    orders = await mesh.asset("db.shop.orders")
+    [reg] = (await mesh.api.call("GET", f"/registrations?asset_id={orders['id']}", 200, ADMIN))["items"]
+    assert reg["column_scope"] == "all" and "it is a Python model" in reg["scope_reason"]

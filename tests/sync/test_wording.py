@@ -17,6 +17,11 @@ from tessera.sync.wording import describe, location
         ("/columns/customer_id/relationships", "customer_id"),
         ("/custom/unique_pair/order_id", "order_id"),
         ("/freshness/warn_after", ""),
+        ("/oneOf/0/properties/entries/items/oneOf/1/properties/comment_count", "entries[].comment_count"),
+        ("/allOf/2/properties/entries", "entries"),
+        ("/items/properties/name", "[].name"),
+        ("/oneOf/1", ""),
+        ("/additionalProperties", ""),
         ("", ""),
     ],
 )

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tessera.core import CoreError, validate_schema
 from tessera.core.guarantees import Guarantees
 from tessera.ingest.dbt.owners import OwnerError, owner_from_value
+from tessera.ingest.lineage import ColumnSource, NodeLineage, ProjectLineage
 from tessera.ingest.openapi import project_slug
 from tessera.ingest.source import (
     InvalidSourceError,
@@ -32,6 +33,18 @@ from tessera.ingest.source import (
 )
 
 MAX_ASSETS = 100_000
+
+
+class NeutralLineage(BaseModel):
+    """An asset's column lineage (see :mod:`tessera.ingest.lineage`): what it reads of each asset it depends
+    on (``null``: every column, ``fallback_reason`` says why), and what each of its columns derives from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reads: dict[str, list[str] | None] = Field(default_factory=dict)
+    derives: dict[str, list[tuple[str, str]]] = Field(default_factory=dict)
+    definitions: dict[str, str] = Field(default_factory=dict)
+    fallback_reason: str | None = Field(default=None, max_length=2000)
 
 
 class NeutralAsset(BaseModel):
@@ -51,6 +64,8 @@ class NeutralAsset(BaseModel):
     tags: list[str] = Field(default_factory=list)
     depends_on: list[str] = Field(default_factory=list)
     meta: dict[str, Any] = Field(default_factory=dict)
+    lineage: NeutralLineage | None = None
+    """Column lineage; without it the asset's readers register with unknown columns."""
 
 
 class NeutralProject(BaseModel):
@@ -84,10 +99,13 @@ def parse_neutral(raw: bytes, source: str, project_name: str | None = None) -> S
     assets: dict[str, SourceAsset] = {}
     for uid in sorted(set(doc.unreadable) - ids):
         warnings.append(SourceWarning(uid, "unreadable_node", "skipped: its columns could not be read"))
+    lineage: dict[str, NodeLineage] = {}
     for item in doc.assets:
         asset = _asset(item, ids, warnings)
         if asset is not None:
             assets[item.unique_id] = asset
+            if item.lineage is not None:
+                lineage[item.unique_id] = _lineage(item.unique_id, item.lineage, set(asset.depends_on), ids)
     return SourceProject(
         source=source,
         project_name=project_slug(project_name or doc.project_name),
@@ -96,6 +114,30 @@ def parse_neutral(raw: bytes, source: str, project_name: str | None = None) -> S
         version=doc.version,
         # Listed but skipped (unreadable, or a contract that failed validation): never taken for removed.
         unreadable=frozenset(doc.unreadable).union(ids) - set(assets),
+        lineage=ProjectLineage(dict(sorted(lineage.items()))) if lineage else None,
+    )
+
+
+def _lineage(uid: str, item: NeutralLineage, parents: set[str], ids: set[str]) -> NodeLineage:
+    """The document's lineage of one asset, kept to the assets it depends on (lower-case columns)."""
+    reads: dict[str, frozenset[str] | None] = {
+        parent: None if cols is None else frozenset(c.lower() for c in cols)
+        for parent, cols in sorted(item.reads.items())
+        if parent in parents
+    }
+    derives = {
+        column.lower(): frozenset(ColumnSource(node, col.lower()) for node, col in sources if node in ids)
+        for column, sources in item.derives.items()
+    }
+    fallback = item.fallback_reason
+    if fallback is None and any(cols is None for cols in reads.values()):
+        fallback = "reads every column"
+    return NodeLineage(
+        node=uid,
+        reads=reads,
+        derives={c: d for c, d in derives.items() if d},
+        definitions={c.lower(): fp for c, fp in item.definitions.items()},
+        fallback_reason=fallback if any(cols is None for cols in reads.values()) else None,
     )
 
 

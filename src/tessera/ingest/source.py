@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeAlias
 
 from tessera.errors import TesseraError
+from tessera.ingest.lineage import ProjectLineage
 
 JsonValue: TypeAlias = "bool | int | float | str | list[JsonValue] | dict[str, JsonValue] | None"
 JsonObject: TypeAlias = "dict[str, JsonValue]"
@@ -116,6 +117,9 @@ class SourceProject:
     unreadable: frozenset[str] = frozenset()
     """Nodes the artifact has but that cannot be read (a dbt node with malformed ``columns``): reported in
     ``warnings``, absent from ``assets``, and never taken for removed; a sync leaves their assets alone."""
+    lineage: ProjectLineage | None = None
+    """Column lineage the artifact carries already computed (a SQLMesh project read client-side); dbt's is
+    analysed by the server from the SQL instead. ``None``: readers register with unknown columns."""
 
     def lists(self, unique_id: str | None) -> bool:
         """True when the artifact has the node, readable or not: only a node it lacks is removed."""

@@ -156,7 +156,14 @@ class RegistrationRef(Payload):
     id: uuid.UUID
     consumer_team: TeamRef
     pinned_version: str | None
-    columns: list[str]
+    columns: list[str] = Field(description="Columns the team declared by hand")
+    derived_columns: list[str] = Field(
+        default_factory=list, description="Columns a sync derived from the SQL of the team's models (lineage)"
+    )
+    column_scope: str = Field(
+        default="unknown",
+        description="columns (exactly `columns` + `derived_columns`), all (reads every column) or unknown",
+    )
 
 
 class SyncCounts(Payload):

@@ -15,6 +15,7 @@ from tessera.assets.service import require_asset
 from tessera.audit.service import record
 from tessera.auth.principal import Principal
 from tessera.contracts import repository as contracts_repo
+from tessera.core.gating import read_scope
 from tessera.db.base import utcnow
 from tessera.db.models import Asset, Registration
 from tessera.db.models.registrations import CONFIRMED, SUGGESTED
@@ -138,7 +139,11 @@ async def register_team(
         RegistrationCreated(
             asset=payloads.asset_ref(asset, teams),
             registration=RegistrationRef(
-                id=reg.id, consumer_team=teams[team_id], pinned_version=pinned_version, columns=reg.columns
+                id=reg.id,
+                consumer_team=teams[team_id],
+                pinned_version=pinned_version,
+                columns=reg.columns,
+                column_scope=read_scope(reg.columns, [], None, None).scope.value,
             ),
             links=payloads.links(asset),
         ),

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.audit.service import record_many
 from tessera.auth.principal import Principal
-from tessera.core.gating import Scope
+from tessera.core.gating import Scope, read_scope
 from tessera.db.base import utcnow
 from tessera.db.models import Asset, Registration
 from tessera.db.models.registrations import CONFIRMED, SUGGESTED
@@ -236,11 +236,15 @@ async def _tell(
             if kind == "retired":
                 details["reason"] = why
             audits.append((f"registration.{kind}", "registration", r["id"], details))
+            declared, derived = list(r["columns"] or []), list(r["derived_columns"] or [])
+            scope = read_scope(declared, derived, r["derived_scope"], r["scope_reason"]).scope
             ref = RegistrationRef(
                 id=r["id"],
                 consumer_team=teams[team_id],
                 pinned_version=r.get("pinned_version"),
-                columns=list(r["columns"] or []),
+                columns=declared,
+                derived_columns=derived,
+                column_scope=scope.value,
             )
             common = {
                 "asset": payloads.asset_ref(asset, teams),

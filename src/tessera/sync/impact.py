@@ -186,7 +186,7 @@ async def check(
             c.team = team_names.get(c.team_id, str(c.team_id))
     await _add_downstream(session, models, existing, team_names, max_depth)
     await _flag_unreliable(session, models)
-    return _finish(models, warnings, base_url)
+    return _finish(models, warnings, base_url, project.source)
 
 
 def _change(c: Mapping[str, object], breaking: bool, category: wording.Category) -> ChangeItem:
@@ -332,7 +332,9 @@ async def _flag_unreliable(session: AsyncSession, models: list[ModelImpact]) -> 
             ]
 
 
-def _finish(models: list[ModelImpact], warnings: list[SyncWarning], base_url: str | None) -> DbtImpactResult:
+def _finish(
+    models: list[ModelImpact], warnings: list[SyncWarning], base_url: str | None, source: str
+) -> DbtImpactResult:
     models.sort(key=lambda m: m.unique_id)
     summary = ImpactSummary()
     for m in models:
@@ -345,7 +347,7 @@ def _finish(models: list[ModelImpact], warnings: list[SyncWarning], base_url: st
         summary=summary,
         models=models,
         warnings=warnings,
-        markdown=markdown.render(verdict, models, base_url=base_url),
+        markdown=markdown.render(verdict, models, base_url=base_url, source=source),
     )
 
 

@@ -102,8 +102,19 @@ def _breaking_section(models: list[ModelImpact], base_url: str | None) -> list[s
 
 
 def _reads(c: ConsumerItem) -> str:
-    columns = ", ".join(f"`{_esc(col)}`" for col in sorted(c.affected_columns))
-    return f"**{_esc(c.team)}** ({'reads ' + columns if columns else 'reads the whole table'})"
+    """The team and why its answer is required, in the gate's own words ("reads `amount`", "reads
+    `order_totals.total`, derived from `amount`", "unknown columns (...)", strict mode), with the changed
+    columns it concerns when the reasons do not name them. A team whose columns are unknown is never said
+    to read the changed column."""
+    columns = sorted(c.affected_columns)
+    why = "; ".join(sorted(c.reasons))
+    if not why:
+        listed = ", ".join(f"`{_esc(col)}`" for col in columns)
+        return f"**{_esc(c.team)}** ({'reads ' + listed if listed else 'reads the whole table'})"
+    unnamed = [col for col in columns if col not in why]
+    if unnamed:
+        why += "; changed: " + ", ".join(f"`{col}`" for col in unnamed)
+    return f"**{_esc(c.team)}** ({_esc(why)})"
 
 
 def _answer(c: ConsumerItem) -> str:
@@ -192,7 +203,7 @@ def _downstream_section(models: Iterable[ModelImpact]) -> list[str]:
     return ["", "#### Downstream", *_fold(summary, body, len(depth))]
 
 
-def _next_step(waiting: list[ModelImpact]) -> list[str]:
+def _next_step(waiting: list[ModelImpact], source: str) -> list[str]:
     if not waiting:
         return []
     if all(m.proposal is not None and m.proposal.covers_this_change for m in waiting):
@@ -204,13 +215,16 @@ def _next_step(waiting: list[ModelImpact]) -> list[str]:
     return [
         "",
         "Breaking changes need the answer of the teams that read what changes before merging: run "
-        "`tessera dbt check --propose` to ask them; each team then answers on the proposal's page or with "
-        "`tessera proposal ack <id>`.",
+        f"`tessera {source} check --propose` to ask them; each team then answers on the proposal's page "
+        "or with `tessera proposal ack <id>`.",
     ]
 
 
-def render(verdict: str, models: list[ModelImpact], *, base_url: str | None = None) -> str:
-    """The comment for ``models`` (unchanged ones omitted).
+def render(
+    verdict: str, models: list[ModelImpact], *, base_url: str | None = None, source: str = "dbt"
+) -> str:
+    """The comment for ``models`` (unchanged ones omitted); ``source`` (``dbt``, ``openapi``, ``graphql``,
+    ``sqlmesh``) names the CLI command the comment tells the author to run.
 
     With ``base_url`` each model links to its asset page and each proposal to the page where consumer
     teams read the change and answer; without it proposals show their full id.
@@ -231,8 +245,8 @@ def render(verdict: str, models: list[ModelImpact], *, base_url: str | None = No
     lines += _informed_section(breaking, base_url)
     lines += _downstream_section(shown)
     if hidden > 0:
-        lines += ["", f"…and {_plural(hidden, 'more changed model')} (see `tessera dbt check --json`)."]
-    lines += _next_step([m for m in breaking if not m.acknowledged])
+        lines += ["", f"…and {_plural(hidden, 'more changed model')} (see `tessera {source} check --json`)."]
+    lines += _next_step([m for m in breaking if not m.acknowledged], source)
     return "\n".join(lines + _unreliable(models, base_url)) + "\n"
 
 

@@ -64,7 +64,7 @@ def source_router(source: str, parse: Parser, what: str, media_types: dict[str, 
         """Sync the document: assets and contracts; changes go through the one publishing path."""
         parsed = await read(request, project)
         opts = SyncOptions(environment=environment, owner_team_id=owner_team_id)
-        work = service.sync_manifest(session, principal, parsed, opts, None)
+        work = service.sync_manifest(session, principal, parsed, opts, parsed.lineage)
         return await await_without_cyclic_gc(work, enabled=settings.sync_pause_gc)
 
     @router.post("/impact", response_model=DbtImpactResult, openapi_extra=body_doc, name=f"{source}_impact")

@@ -16,10 +16,15 @@ Category = Literal["schema", "guarantee"]
 _Describe = Callable[[Mapping[str, object]], str]
 
 
+# A schema path that can lead to a field: properties, array items, and the branches of a union or
+# composition (an API body that is a ``oneOf`` of objects, an array of them).
+_FIELD_PATH_START = frozenset({"properties", "items", "oneOf", "anyOf", "allOf"})
+
+
 def location(path: str) -> str:
     """The dotted place a change path points at: ``/properties/address/properties/zip`` → ``address.zip``,
     ``/columns/amount/not_null`` → ``amount``, ``/custom/unique_pair/id`` → ``id``, a table-level path →
-    ``""``; array items show as ``[]``."""
+    ``""``; array items show as ``[]``; union and composition branches (``/oneOf/0``) are skipped."""
     tokens = [unescape(t) for t in path.split("/")[1:]] if path.startswith("/") else []
     if not tokens:
         return ""
@@ -27,7 +32,7 @@ def location(path: str) -> str:
         return tokens[1] if len(tokens) > 1 else ""
     if tokens[0] == "custom":
         return tokens[2] if len(tokens) > 2 else ""
-    if tokens[0] != "properties":
+    if tokens[0] not in _FIELD_PATH_START:
         return ""
     parts: list[str] = []
     i = 0

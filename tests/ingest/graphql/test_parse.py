@@ -77,6 +77,11 @@ def test_introspection_json_gives_the_same_project_as_sdl() -> None:
         (b'{"nope": 1}', "invalid_graphql", "__schema"),
         (b"{not json", "invalid_json", "JSON"),
         (b"type Query { a: Int a: Int }", "invalid_graphql", "Query.a"),
+        (
+            b"type Query {\n  a: Int\n  b: Int\n  a: Int\n}",
+            "invalid_graphql",
+            "(line 4, column 3): Field 'Query.a'",
+        ),
     ],
 )
 def test_bad_documents_are_refused_naming_the_problem(raw: bytes, code: str, fragment: str) -> None:
@@ -121,6 +126,7 @@ def test_githubs_public_schema() -> None:
     with pytest.raises(InvalidSourceError) as caught:
         parse_graphql(sdl.encode(), "github")
     assert "EnterpriseOwnerInfo.repositoryDeployKeySetting" in caught.value.message
+    assert "(line 15153, column 3)" in caught.value.message  # where the second definition is
     project = parse_graphql(without_repeated_fields(sdl).encode(), "github")
     assert len(project.assets) > 1000
     assert {w.code for w in project.warnings} == {"schema_rule"}  # e.g. Project.id deprecated, Node.id not

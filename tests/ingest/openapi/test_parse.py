@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import http.server
+import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 import yaml
@@ -127,8 +130,8 @@ def test_project_name_can_be_given() -> None:
             b'{"openapi": "3.0.3", "info": {"title": "x", "version": "1"},'
             b' "paths": {"/a": {"get": {"responses": {"200": {"description": "x",'
             b' "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Nope"}}}}}}}}}',
-            "invalid_openapi",
-            "Nope",
+            "unresolvable_ref",
+            "at /paths/~1a/get/responses/200/content/application~1json/schema: '#/components/schemas/Nope'",
         ),
     ],
 )
@@ -137,6 +140,57 @@ def test_bad_documents_name_the_first_problem_and_where(raw: bytes, code: str, f
         parse_openapi(raw)
     assert caught.value.code == code
     assert fragment in caught.value.message
+
+
+class _Counting(http.server.BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server hook's name
+        self.hits.append(self.path)
+        body = b'{"X": {"type": "string"}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _with_schema_ref(ref: str, version: str) -> bytes:
+    doc = petstore(version)
+    doc["components"]["schemas"]["Pet"]["properties"]["owner"] = {"$ref": ref}
+    return dumps(doc)
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_references_outside_the_document_are_refused_without_being_read(tmp_path: Path, version: str) -> None:
+    """The validator would fetch ``http://`` and read ``file://`` references (and echo what it read in its
+    error): a document sent to the server must not make it reach its network or its files."""
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"X": {"type": "secret-value-1234"}}')
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        refs = [
+            f"http://127.0.0.1:{server.server_address[1]}/types.json#/X",
+            f"{secret.as_uri()}#/X",
+            "types.yaml#/X",
+            "ftp://127.0.0.1/types.json#/X",
+        ]
+        for ref in refs:
+            with pytest.raises(InvalidSourceError) as caught:
+                parse_openapi(_with_schema_ref(ref, version))
+            assert caught.value.code == "unresolvable_ref"
+            assert "at /components/schemas/Pet/properties/owner" in caught.value.message
+            assert f"'{ref}' points elsewhere" in caught.value.message
+            assert "secret-value" not in caught.value.message
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert _Counting.hits == []
 
 
 def test_real_public_document_parses_deterministically() -> None:

@@ -111,6 +111,44 @@ def test_the_server_reads_the_document_and_a_model_without_columns_is_unreadable
     assert [w.code for w in project.warnings] == ["unreadable_node"]
 
 
+def _two_models(**reader: Any) -> dict[str, Any]:
+    doc = extract()
+    orders = doc["models"][0]
+    doc["models"].append(
+        orders
+        | {"name": "finance.revenue", "fqn": '"db"."finance"."revenue"', "depends_on": [orders["fqn"]]}
+        | reader
+    )
+    return doc
+
+
+def test_column_lineage_comes_from_the_rendered_query_and_falls_back_visibly() -> None:
+    query = (
+        'SELECT "o"."order_id" AS "order_id", UPPER("o"."status") AS "status" '
+        'FROM "db"."shop"."orders" AS "o" WHERE "o"."placed_at" > CAST(\'2024-01-01\' AS DATE)'
+    )
+    doc = to_assets(_two_models(language="sql", query=query))
+    revenue = next(a for a in doc["assets"] if a["unique_id"] == "finance.revenue")
+    assert revenue["lineage"]["reads"] == {"shop.orders": ["order_id", "placed_at", "status"]}
+    assert revenue["lineage"]["derives"]["status"] == [["shop.orders", "status"]]
+    project = parse_sqlmesh(json.dumps(doc).encode())
+    assert project.lineage is not None
+    assert project.lineage.nodes["finance.revenue"].reads == {
+        "shop.orders": frozenset({"order_id", "placed_at", "status"})
+    }
+    for language, query_text, reason in [
+        ("python", None, "it is a Python model"),
+        ("sql", None, "SQLMesh could not render its query"),
+        ("sql", "SELECT FROM WHERE", "cannot be parsed"),
+    ]:
+        doc = to_assets(_two_models(language=language, query=query_text))
+        project = parse_sqlmesh(json.dumps(doc).encode())
+        assert project.lineage is not None
+        [(node, why)] = project.lineage.fallbacks()
+        assert node == "finance.revenue" and reason in why
+        assert project.lineage.nodes["finance.revenue"].reads == {"shop.orders": None}
+
+
 def test_an_output_of_another_format_is_refused() -> None:
     with pytest.raises(InvalidSourceError, match="format 1"):
         to_assets({"tool": "sqlmesh", "format": 99, "models": []})
@@ -162,6 +200,14 @@ def test_a_real_project_is_read_through_sqlmeshs_own_api(example: Path, tmp_path
         {"name": "grain", "arguments": {"columns": ["id", "event_date"]}}
     ]
     assert parse_sqlmesh(result.stdout.encode()).warnings == ()
+    # Column lineage from the query SQLMesh rendered: what the full model reads of the incremental one
+    # (selected, counted, grouped on) and what each of its columns comes from.
+    assert full["lineage"]["reads"] == {"sqlmesh_example.incremental_model": ["event_date", "id", "item_id"]}
+    assert full["lineage"]["derives"]["num_orders"] == [["sqlmesh_example.incremental_model", "id"]]
+    assert full["lineage"]["derives"]["tier"] == [] and full["lineage"]["fallback_reason"] is None
+    assert "lineage" not in by_id["sqlmesh_example.seed_model"]  # it reads no model
+    lineage = parse_sqlmesh(result.stdout.encode()).lineage
+    assert lineage is not None and lineage.fallbacks() == []
 
 
 def test_a_project_sqlmesh_cannot_load_is_one_line_and_exit_2(tmp_path: Path) -> None:

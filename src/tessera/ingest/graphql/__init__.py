@@ -156,13 +156,46 @@ def _load(raw: bytes) -> tuple[Any, list[SourceWarning]]:
     except GraphQLError as exc:
         raise InvalidSourceError("invalid_graphql", _describe(exc)) from None
     except (TypeError, KeyError, ValueError) as exc:
-        # graphql-core reports some invalid schemas (a field defined twice) as TypeError.
+        # graphql-core reports some invalid schemas (a field defined twice) as TypeError, without a place.
         first = str(exc).strip().splitlines()[0]
-        raise InvalidSourceError("invalid_graphql", f"Invalid GraphQL schema: {first}") from None
+        where = _repeated_field_line(text, first)
+        raise InvalidSourceError("invalid_graphql", f"Invalid GraphQL schema{where}: {first}") from None
     # What the type system rules reject (an implementation deprecating an interface's field, ...) still
     # reads as types and fields: real schemas (GitHub's) break such rules, so they are warnings.
     warnings = [SourceWarning(DOCUMENT, "schema_rule", _describe(e)[:400]) for e in validate_schema(schema)]
     return schema, warnings
+
+
+_REPEATED_FIELD = re.compile(
+    r"Field '([_A-Za-z][_0-9A-Za-z]*)\.([_A-Za-z][_0-9A-Za-z]*)' can only be defined once"
+)
+
+
+def _repeated_field_line(text: str, message: str) -> str:
+    """`` (line L, column C)`` of the second definition of the field a "can only be defined once" error
+    names (graphql-core's message has no place), or ``""``."""
+    from graphql import GraphQLError, parse
+
+    found = _REPEATED_FIELD.search(message)
+    if found is None or text.lstrip().startswith("{"):
+        return ""
+    type_name, field_name = found.groups()
+    try:
+        document = parse(text, no_location=False)
+    except GraphQLError:
+        return ""
+    seen = 0
+    for definition in document.definitions:
+        name = getattr(getattr(definition, "name", None), "value", None)
+        if name != type_name:
+            continue
+        for field in getattr(definition, "fields", None) or ():
+            if field.name.value == field_name:
+                seen += 1
+                if seen == 2 and field.name.loc is not None:
+                    loc = field.name.loc.source.get_location(field.name.loc.start)
+                    return f" (line {loc.line}, column {loc.column})"
+    return ""
 
 
 def _describe(error: Any) -> str:

@@ -79,22 +79,81 @@ def _yaml(raw: bytes) -> object:
         raise InvalidSourceError("invalid_yaml", f"Not valid JSON or YAML: {exc}.") from None
 
 
+class _ExternalReference(Exception):
+    """Raised instead of fetching: a ``$ref`` outside the document is never read (no URL, no file)."""
+
+
+def _refuse(uri: str) -> object:
+    raise _ExternalReference(uri)
+
+
+class _NoRetrieval(dict[str, Any]):
+    """Resolver handlers for every URI scheme that fetch nothing.
+
+    openapi-spec-validator's default handlers open ``http(s)://`` and ``file://`` references, and for a
+    scheme they do not list the retriever falls back to ``urlopen``: a document sent to the server could
+    make it fetch internal URLs or read its files (and echo their content in the validation error). This
+    mapping claims every scheme and refuses each one.
+    """
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __getitem__(self, key: str) -> Any:
+        return _refuse
+
+
+def _ref_location(node: object, ref: str, path: tuple[str, ...] = ()) -> str | None:
+    """The JSON pointer of the first ``$ref`` whose value is ``ref`` (document order), if any."""
+    if isinstance(node, Mapping):
+        if node.get("$ref") == ref:
+            return _pointer(path)
+        for key, value in node.items():
+            found = _ref_location(value, ref, (*path, str(key)))
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found = _ref_location(value, ref, (*path, str(i)))
+            if found is not None:
+                return found
+    return None
+
+
+def _pointer(parts: Any) -> str:
+    return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _unresolvable(data: Mapping[str, Any], ref: str) -> InvalidSourceError:
+    where = _ref_location(data, ref)
+    at = f" at {where}" if where is not None else ""
+    if not ref.startswith("#"):
+        return InvalidSourceError(
+            "unresolvable_ref",
+            f"Invalid OpenAPI document{at}: only references inside the document are read; "
+            f"'{ref}' points elsewhere.",
+        )
+    return InvalidSourceError("unresolvable_ref", f"Invalid OpenAPI document{at}: '{ref}' points at nothing.")
+
+
 def _validate(data: Mapping[str, Any]) -> None:
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-    from referencing.exceptions import Unresolvable
+    from referencing.exceptions import PointerToNowhere, Unresolvable
 
-    cls = OpenAPIV31SpecValidator if str(data["openapi"]).startswith("3.1") else OpenAPIV30SpecValidator
+    base = OpenAPIV31SpecValidator if str(data["openapi"]).startswith("3.1") else OpenAPIV30SpecValidator
+    # The validator class reads its handlers from the class: a subclass keeps every reference local.
+    cls = type(base.__name__, (base,), {"resolver_handlers": _NoRetrieval()})
     try:
         error = next(iter(cls(data).iter_errors()), None)
     except Unresolvable as exc:
-        ref = getattr(exc, "ref", str(exc))
-        raise InvalidSourceError(
-            "invalid_openapi", f"Invalid OpenAPI document: '{ref}' points at nothing."
-        ) from None
+        ref = str(getattr(exc, "ref", exc))
+        if isinstance(exc, PointerToNowhere) and not ref.startswith("#"):
+            ref = "#" + ref  # referencing reports the pointer inside the document without its '#'
+        raise _unresolvable(data, ref) from None
     except RecursionError:
         raise InvalidSourceError("invalid_openapi", "The document nests too deeply to validate.") from None
     if error is None:
         return
-    path = "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in error.path)
+    path = _pointer(error.path)
     message = str(getattr(error, "message", error)).splitlines()[0][:300]
     raise InvalidSourceError("invalid_openapi", f"Invalid OpenAPI document at {path}: {message}")

@@ -8,7 +8,9 @@ code, turns them into the assets document of ``POST /sync/sqlmesh`` (see docs/sq
 * a one-column grain or unique key is ``unique``; a grain of several columns, an audit Tessera has no
   guarantee for, and a composite unique key are ``custom`` guarantees (name and arguments);
 * the built-in audits ``not_null``, ``unique_values`` and ``accepted_values`` become those guarantees;
-* ``owner`` is the model's ``owner`` property; dependencies on other models of the project are lineage.
+* ``owner`` is the model's ``owner`` property; dependencies on other models of the project are lineage;
+* column lineage (which parent columns each model reads, what each output column derives from) comes from
+  the query SQLMesh rendered, read by the same analysis as dbt's (:mod:`tessera.ingest.sqlmesh.lineage`).
 
 A model whose columns SQLMesh could not resolve is listed as ``unreadable``: the server leaves its asset
 alone instead of taking the missing columns for removed ones.
@@ -22,6 +24,7 @@ from typing import Any
 
 from tessera.ingest.dbt.types import map_data_type
 from tessera.ingest.source import InvalidSourceError, JsonObject, JsonValue
+from tessera.ingest.sqlmesh.lineage import model_lineage
 
 FORMAT = 1
 _PART = re.compile(r'"((?:[^"]|"")*)"|([^."]+)')
@@ -43,13 +46,21 @@ def to_assets(extracted: Mapping[str, Any], project_name: str | None = None) -> 
     if not isinstance(models, list):
         raise InvalidSourceError("invalid_sqlmesh_extract", "The extractor's output has no list of models.")
     names = {m["fqn"]: m["name"] for m in models}
+    parents = {
+        m["fqn"]: (m["name"], unquote(m["fqn"]), [c[0] for c in m["columns"]] if m.get("columns") else None)
+        for m in models
+    }
     assets: list[JsonValue] = []
     unreadable: list[JsonValue] = []
     for model in models:
         if model.get("columns") is None:
             unreadable.append(model["name"])
             continue
-        assets.append(_asset(model, names))
+        asset = _asset(model, names)
+        lineage = model_lineage(model, parents)
+        if lineage is not None:
+            asset["lineage"] = lineage
+        assets.append(asset)
     return {
         "project_name": project_name or str(extracted.get("project") or "sqlmesh"),
         "version": str(extracted.get("version") or ""),
@@ -58,7 +69,7 @@ def to_assets(extracted: Mapping[str, Any], project_name: str | None = None) -> 
     }
 
 
-def _asset(model: Mapping[str, Any], names: Mapping[str, str]) -> JsonValue:
+def _asset(model: Mapping[str, Any], names: Mapping[str, str]) -> JsonObject:
     dialect = str(model.get("dialect") or "")
     descriptions = model.get("column_descriptions") or {}
     properties: JsonObject = {}

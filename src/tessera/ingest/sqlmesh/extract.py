@@ -58,10 +58,25 @@ def _names(expressions: Any, dialect: str) -> list[list[str]]:
     return keys
 
 
+def _query(model: Any, dialect: str) -> tuple[str, str | None]:
+    """``(language, SQL)``: the model's query as SQLMesh renders it (qualified, in the model's dialect), for
+    Tessera's column lineage; no SQL for a seed, a Python model or a query SQLMesh cannot render."""
+    if getattr(model, "is_seed", False):
+        return "seed", None
+    if not getattr(model, "is_sql", False):
+        return "python" if getattr(model, "is_python", False) else "other", None
+    try:
+        query = model.render_query()
+    except Exception:  # a query SQLMesh cannot render: the lineage falls back, the model still syncs
+        return "sql", None
+    return "sql", None if query is None else query.sql(dialect=dialect)
+
+
 def _model(model: Any, known: set[str]) -> dict[str, Any]:
     dialect = model.dialect or ""
     columns = model.columns_to_types
     unique_key = getattr(model.kind, "unique_key", None)
+    language, query = _query(model, dialect)
     return {
         "name": model.name,
         "fqn": model.fqn,
@@ -83,6 +98,8 @@ def _model(model: Any, known: set[str]) -> dict[str, Any]:
         "audits": [[name, {k: _value(v, dialect) for k, v in args.items()}] for name, args in model.audits],
         "depends_on": sorted(d for d in model.depends_on if d in known),
         "external_depends_on": sorted(d for d in model.depends_on if d not in known),
+        "language": language,
+        "query": query,
     }
 
 
