@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -10,6 +11,8 @@ from typing import Any
 @cache
 def validation_result() -> dict[str, Any]:
     """Validate a five-row orders frame with a suite that passes, fails and errors; the JSON result.
+
+    The newest ``loaded_at`` is in 2020, so the freshness-like expectation fails whenever this runs.
 
     Run once per test session: importing Great Expectations and building a context take seconds.
     """
@@ -21,6 +24,9 @@ def validation_result() -> dict[str, Any]:
             "order_id": [10, 11, 12, 13, 13],
             "status": ["placed", "shipped", "lost", "placed", None],
             "amount": [12.5, 30.0, 8.0, 41.0, 5.0],
+            "loaded_at": pd.to_datetime(
+                ["2020-01-01", "2020-01-02", "2020-01-02", "2020-01-03", "2020-01-03"]
+            ),
         }
     )
     context = gx.get_context(mode="ephemeral")
@@ -38,6 +44,14 @@ def validation_result() -> dict[str, Any]:
         expectations.ExpectColumnValuesToBeInSet(column="status", value_set=["placed", "shipped", "returned"])
     )
     suite.add_expectation(expectations.ExpectTableRowCountToBeBetween(min_value=1, max_value=100))
+    suite.add_expectation(expectations.ExpectTableRowCountToEqual(value=5))
+    # Freshness as Great Expectations' documentation checks it: the newest load is recent enough.
+    suite.add_expectation(
+        expectations.ExpectColumnMaxToBeBetween(column="loaded_at", min_value=datetime(2026, 1, 1))
+    )
+    suite.add_expectation(
+        expectations.ExpectColumnMaxToBeBetween(column="amount", min_value=1)
+    )  # not freshness
     suite.add_expectation(
         expectations.ExpectColumnMeanToBeBetween(column="amount", min_value=0, max_value=50)
     )
