@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from tessera.ingest.results import parse_validation_result
 from tests.helpers import API, Api
 from tests.quality.artifacts import stored
-from tests.quality.gx_results import validation_result
+from tests.quality.gx_results import checkpoint_description, validation_result
 
 EXPECTED = {
     "not_null:coupon_code": "error",  # no such column: the expectation raised
@@ -75,6 +75,12 @@ async def test_posted_results_become_a_run_and_states(
         url, content=b'{"run_results": {}, "checkpoint_config": {}}', params=params, headers=owner.write
     )
     assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "wrong_artifact"
+    summary = await client.post(
+        url, content=json.dumps(checkpoint_description()).encode(), params=params, headers=owner.write
+    )
+    assert summary.status_code == 400 and summary.json()["error"]["code"] == "wrong_artifact"
+    assert "gx/uncommitted/validations/" in summary.json()["error"]["message"]
+    assert (await stored(app))["runs"] == 1
 
 
 def test_the_server_never_imports_great_expectations() -> None:

@@ -49,6 +49,13 @@ def parse_validation_result(data: ManifestInput, asset_fqn: str) -> ArtifactResu
             "this is a checkpoint result: upload each of its validation results (run_results values) "
             "with the asset it validated",
         )
+    if "validation_results" in result and "results" not in result:
+        raise InvalidArtifactError(
+            "wrong_artifact",
+            "this is a checkpoint result's describe_dict(), which lacks the suite, the run and the "
+            "expectations' settings: upload each validation result instead (the JSON files a checkpoint "
+            "stores under gx/uncommitted/validations/, or to_json_dict() of each of its run_results)",
+        )
     entries = result.get("results")
     meta = result.get("meta")
     if not isinstance(entries, list) or not isinstance(meta, Mapping) or "success" not in result:
