@@ -20,8 +20,10 @@ def _synced(cli: Cli) -> str:
 def test_dbt_results_and_freshness_after_a_sync(cli: Cli) -> None:
     key = _synced(cli)
     out = cli.ok("dbt", "results", str(BUILD), "--manifest", str(MANIFEST), key=key).stdout
-    assert "Recorded" in out and "quality.main.orders" in out
+    assert "3 runs recorded, 0 already recorded earlier" in out and "quality.main.orders" in out
     assert "accepted_values:status" in out  # a guarantee that started failing
+    repeated = cli.ok("dbt", "results", str(BUILD), "--manifest", str(MANIFEST), key=key).stdout
+    assert "0 runs recorded, 3 already recorded earlier" in repeated
     again = cli.json("dbt", "results", str(BUILD), "--manifest", str(MANIFEST), key=key)
     assert isinstance(again, dict) and all(r["duplicate"] for r in again["recorded"])
     fresh = cli.json("dbt", "freshness", str(SOURCES), "--manifest", str(MANIFEST), key=key)
