@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.cli.conftest import Cli, new_key
-from tests.quality.artifacts import BUILD, MANIFEST, SOURCES
+from tests.quality.artifacts import BUILD, MANIFEST, RESULTS, SOURCES, TEST
 from tests.quality.gx_results import validation_result
 
 
@@ -49,3 +49,26 @@ def test_bad_input_is_one_error_line(cli: Cli, tmp_path: Path) -> None:
     assert "wrong_artifact" in line or "not run_results.json" in line
     missing = cli.fails("dbt", "results", str(tmp_path / "run_results.json"), key=key)
     assert "run_results.json not found" in missing
+
+
+def test_dbt_check_names_unreliable_guarantees_in_the_terminal(cli: Cli) -> None:
+    key = _synced(cli)
+    cli.ok("team", "create", "marketing")
+    cli.ok("register", "quality.main.orders", "--team", "marketing")
+    # Three real dbt invocations (dbt 1.12 build and test, dbt 1.7 build): the relationship fails in each.
+    for results, manifest in (
+        (BUILD, MANIFEST),
+        (TEST, MANIFEST),
+        (RESULTS / "v5" / "run_results.json", None),
+    ):
+        cli.ok(
+            "dbt",
+            "results",
+            str(results),
+            "--manifest",
+            str(manifest or results.with_name("manifest.json.gz")),
+            key=key,
+        )
+    out = cli.run("dbt", "check", "--manifest", str(MANIFEST), key=key).stdout
+    assert "Unreliable guarantees" in out
+    assert "relationships:customer_id" in out and "fails 3 of the last 3 runs" in out and "marketing" in out
