@@ -192,6 +192,10 @@ async def test_bad_input_is_refused_and_records_nothing(
         assert resp.status_code == status, (label, resp.text)
         assert resp.json()["error"]["code"] == code, (label, resp.text)
         assert resp.json()["error"]["message"], label
+    # A project Tessera does not know (or the wrong environment): nothing matches, refused, not a 200.
+    elsewhere = await upload_run_results(client, owner.write, environment="staging")  # type: ignore[attr-defined]
+    assert elsewhere.status_code == 404 and elsewhere.json()["error"]["code"] == "no_known_assets"
+    assert "environment 'staging'" in elsewhere.json()["error"]["message"]
     missing = await client.post(
         f"{API}/quality/dbt/run-results", files={"run_results": BUILD.read_bytes()}, headers=owner.write
     )

@@ -70,7 +70,8 @@ async def test_posted_results_become_a_run_and_states(
     assert again.json()["recorded"][0]["duplicate"] is True
     assert (await stored(app))["runs"] == 1
     unknown = await client.post(url, content=body, params={"asset_fqn": "nowhere.x.y"}, headers=owner.write)
-    assert unknown.json()["recorded"] == [] and len(unknown.json()["unmatched"]) == 11
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "no_known_assets"
+    assert "nowhere.x.y" in unknown.json()["error"]["message"]
     wrong = await client.post(
         url, content=b'{"run_results": {}, "checkpoint_config": {}}', params=params, headers=owner.write
     )
