@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from tessera.cli.main import app
@@ -156,3 +159,46 @@ def test_other_sources_run_their_own_check_with_the_same_flags(source: str) -> N
     for flag in ("--environment", "--markdown", "--project"):
         assert flag in ACTION
         assert flag in help_text, f"{flag} is used by action.yml but 'tessera {source} check' lacks it"
+
+
+def _step(name: str) -> dict[str, Any]:
+    steps = yaml.safe_load(ACTION)["runs"]["steps"]
+    return next(s for s in steps if s["name"] == name)
+
+
+def _run_step(step: dict[str, Any], tmp_path: Path, **env: str) -> tuple[int, str]:
+    """Run a step's script as GitHub runs `shell: bash` (bash -eo pipefail); its return code and outputs."""
+    output = tmp_path / "github_output"
+    output.write_text("")
+    done = subprocess.run(  # noqa: S603
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],  # noqa: S607
+        cwd=tmp_path,
+        env={"PATH": os.environ["PATH"], "GITHUB_OUTPUT": str(output), **env},
+        capture_output=True,
+        text=True,
+    )
+    return done.returncode, output.read_text()
+
+
+def test_failing_dbt_tests_still_upload_their_results_and_fail_the_job_last(tmp_path: Path) -> None:
+    build = _step("Build the dbt manifest")
+    dbt_build = "sh -c 'mkdir -p target && echo {} > target/run_results.json && exit 1'"  # tests failed
+    rc, outputs = _run_step(build, tmp_path, DBT_COMMAND=dbt_build, RUN_RESULTS="target/run_results.json")
+    assert rc == 0 and outputs.strip() == "deferred-exit-code=1"
+    # The upload and the check run after a successful step; the job fails at the end with dbt's code.
+    assert _step("Upload dbt test and freshness results")["if"].startswith("inputs.run-results-path")
+    last = _step("Fail because the dbt command failed")
+    assert last["if"] == "always() && steps.dbt.outputs.deferred-exit-code != ''"
+    assert _run_step(last, tmp_path, EXIT_CODE="1")[0] == 1
+
+
+def test_a_dbt_command_that_wrote_no_results_fails_at_once(tmp_path: Path) -> None:
+    build = _step("Build the dbt manifest")
+    (tmp_path / "target").mkdir()
+    (tmp_path / "target" / "run_results.json").write_text("{}")  # left by an earlier run: not this one's
+    rc, outputs = _run_step(
+        build, tmp_path, DBT_COMMAND="sh -c 'exit 2'", RUN_RESULTS="target/run_results.json"
+    )
+    assert rc == 2 and outputs == ""
+    assert _run_step(build, tmp_path, DBT_COMMAND="false", RUN_RESULTS="")[0] == 1
+    assert _run_step(build, tmp_path, DBT_COMMAND="true", RUN_RESULTS="target/run_results.json") == (0, "")

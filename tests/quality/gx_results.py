@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 
-@cache
 def validation_result() -> dict[str, Any]:
+    """The JSON of the validation result (``to_json_dict()``) of the checkpoint run below."""
+    return _run()[0]
+
+
+def checkpoint_description() -> dict[str, Any]:
+    """The same checkpoint run's ``describe_dict()``: a summary, not an uploadable result."""
+    return _run()[1]
+
+
+@cache
+def _run() -> tuple[dict[str, Any], dict[str, Any]]:
     """Validate a five-row orders frame with a suite that passes, fails and errors; the JSON result.
+
+    The newest ``loaded_at`` is in 2020, so the freshness-like expectation fails whenever this runs.
 
     Run once per test session: importing Great Expectations and building a context take seconds.
     """
@@ -21,6 +34,9 @@ def validation_result() -> dict[str, Any]:
             "order_id": [10, 11, 12, 13, 13],
             "status": ["placed", "shipped", "lost", "placed", None],
             "amount": [12.5, 30.0, 8.0, 41.0, 5.0],
+            "loaded_at": pd.to_datetime(
+                ["2020-01-01", "2020-01-02", "2020-01-02", "2020-01-03", "2020-01-03"]
+            ),
         }
     )
     context = gx.get_context(mode="ephemeral")
@@ -38,6 +54,14 @@ def validation_result() -> dict[str, Any]:
         expectations.ExpectColumnValuesToBeInSet(column="status", value_set=["placed", "shipped", "returned"])
     )
     suite.add_expectation(expectations.ExpectTableRowCountToBeBetween(min_value=1, max_value=100))
+    suite.add_expectation(expectations.ExpectTableRowCountToEqual(value=5))
+    # Freshness as Great Expectations' documentation checks it: the newest load is recent enough.
+    suite.add_expectation(
+        expectations.ExpectColumnMaxToBeBetween(column="loaded_at", min_value=datetime(2026, 1, 1))
+    )
+    suite.add_expectation(
+        expectations.ExpectColumnMaxToBeBetween(column="amount", min_value=1)
+    )  # not freshness
     suite.add_expectation(
         expectations.ExpectColumnMeanToBeBetween(column="amount", min_value=0, max_value=50)
     )
@@ -50,5 +74,10 @@ def validation_result() -> dict[str, Any]:
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name="orders", data=batch, suite=suite)
     )
-    result = definition.run(batch_parameters={"dataframe": frame})
-    return json.loads(json.dumps(result.to_json_dict()))
+    checkpoint = context.checkpoints.add(gx.Checkpoint(name="nightly", validation_definitions=[definition]))
+    outcome = checkpoint.run(batch_parameters={"dataframe": frame})
+    (result,) = outcome.run_results.values()
+    return (
+        json.loads(json.dumps(result.to_json_dict())),
+        json.loads(json.dumps(outcome.describe_dict(), default=str)),
+    )

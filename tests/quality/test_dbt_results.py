@@ -192,6 +192,10 @@ async def test_bad_input_is_refused_and_records_nothing(
         assert resp.status_code == status, (label, resp.text)
         assert resp.json()["error"]["code"] == code, (label, resp.text)
         assert resp.json()["error"]["message"], label
+    # A project Tessera does not know (or the wrong environment): nothing matches, refused, not a 200.
+    elsewhere = await upload_run_results(client, owner.write, environment="staging")  # type: ignore[attr-defined]
+    assert elsewhere.status_code == 404 and elsewhere.json()["error"]["code"] == "no_known_assets"
+    assert "environment 'staging'" in elsewhere.json()["error"]["message"]
     missing = await client.post(
         f"{API}/quality/dbt/run-results", files={"run_results": BUILD.read_bytes()}, headers=owner.write
     )
@@ -222,3 +226,22 @@ async def test_a_passing_run_of_another_tool_does_not_hide_a_failing_guarantee_f
     error = refused.json()["error"]
     assert error["code"] == "audit_not_passing"
     assert "accepted_values:status" in error["message"]
+
+
+async def test_a_run_whose_tests_were_all_skipped_does_not_open_the_gate(
+    api: Api, client: httpx.AsyncClient
+) -> None:
+    # broken_orders failed to build in the fixture's `dbt build`, so dbt skipped its only test.
+    owner = await api.team()
+    broken = await api.asset(owner, "quality.main.broken_orders", require_passing_audit=True)
+    resp = await upload_run_results(client, owner.write)
+    assert resp.status_code == 200, resp.text
+    (recorded,) = [r for r in resp.json()["recorded"] if r["fqn"] == "quality.main.broken_orders"]
+    assert recorded["status"] == "error" and recorded["checks"] == 1
+    schema = {"type": "object", "properties": {"order_id": {"type": "integer"}}}
+    refused = await client.post(
+        f"{API}/assets/{broken['id']}/contracts", json={"schema": schema}, headers=owner.write
+    )
+    assert refused.status_code == 412, refused.text
+    assert refused.json()["error"]["code"] == "audit_not_passing"
+    assert "every check was skipped" in refused.json()["error"]["message"]

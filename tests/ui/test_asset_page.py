@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html as htmllib
+import json
 import re
 
 import httpx
 
 from tests.helpers import ADMIN, BOOTSTRAP_KEY, Api
+from tests.quality.gx_results import validation_result
 from tests.ui.asset_world import add_versions, link, orders_world, quality_run
 from tests.ui.helpers import raw_key, sign_in
 
@@ -153,6 +155,26 @@ async def test_quality_trend_and_runs(client: httpx.AsyncClient, api: Api) -> No
     assert "run-1" in html and "<code>not_null:order_id</code>" in html and "3 nulls" in html
     failed = (await client.get(f"/assets/{world.id}/quality", params={"status": "failed"})).text
     assert "run-2" in failed and "run-1" not in failed
+
+
+async def test_quality_tab_shows_uploaded_results_whose_checks_have_no_message(
+    client: httpx.AsyncClient, api: Api
+) -> None:
+    world = await orders_world(api, propose=False)
+    body = json.dumps(validation_result()).encode()  # real Great Expectations: unmet checks carry no message
+    uploaded = await client.post(
+        "/api/v1/quality/great-expectations/results",
+        content=body,
+        params={"asset_fqn": "wh.sales.orders"},
+        headers=world.owner.write,
+    )
+    assert uploaded.status_code == 200, uploaded.text
+    await sign_in(client, BOOTSTRAP_KEY)
+    response = await client.get(f"/assets/{world.id}/quality")
+    assert response.status_code == 200
+    runs = response.text.split('class="runs"')[1].split("</table>")[0]
+    assert "<code>unique:order_id</code>" in runs and "<code>freshness</code>" in runs
+    assert "great_expectations" in runs
 
 
 async def test_quality_tab_shows_each_guarantee_since_when_and_its_last_runs(

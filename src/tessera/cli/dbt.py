@@ -256,6 +256,13 @@ def render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool) -> None:
             ctx.table("Breaking changes", ["Model", "Column", "Change"], breaking)
     else:
         ctx.say("No model changed.")
+    unreliable = [
+        (m.fqn, g.guarantee, f"fails {g.broken} of the last {g.runs} runs", ", ".join(g.consumers))
+        for m in result.models
+        for g in m.unreliable_guarantees
+    ]
+    if unreliable:
+        ctx.table("Unreliable guarantees", ["Model", "Guarantee", "Reliability", "Relied on by"], unreliable)
     for warning in result.warnings:
         ctx.err.print(f"[yellow]warning:[/yellow] {warning.node}: {warning.message}", highlight=False)
     s = result.summary

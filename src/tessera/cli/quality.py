@@ -11,6 +11,9 @@ from tessera.cli.context import Ctx, command
 from tessera.cli.dbt import DBT_TIMEOUT, EnvOption, dbt_app
 from tessera_sdk.models import ResultsIngest
 
+SHOWN = 50
+"""Unmatched results listed in the terminal; ``--json`` has them all."""
+
 gx_app = typer.Typer(help="Great Expectations: upload validation results.", no_args_is_help=True)
 
 ArtifactArg = Annotated[Path, typer.Argument(help="The artifact to upload (JSON or .json.gz).")]
@@ -77,9 +80,9 @@ def _render(ctx: Ctx, result: ResultsIngest) -> None:
         return
     new = [r for r in result.recorded if not r.duplicate]
     ctx.say(
-        f"Recorded {result.checks} checks of invocation {result.invocation_id} ({result.source}): "
-        f"{len(new)} runs, {len(result.recorded) - len(new)} already recorded, "
-        f"{len(result.unmatched)} unmatched."
+        f"Invocation {result.invocation_id} ({result.source}): {result.checks} checks of known assets; "
+        f"{len(new)} runs recorded, {len(result.recorded) - len(new)} already recorded earlier; "
+        f"{len(result.unmatched)} results unmatched."
     )
     if result.recorded:
         ctx.table(
@@ -94,5 +97,7 @@ def _render(ctx: Ctx, result: ResultsIngest) -> None:
         ctx.table(
             "Unmatched (not recorded)",
             ["Check", "Relation", "Reason"],
-            [(u.check, u.relation, u.reason) for u in result.unmatched[:50]],
+            [(u.check, u.relation, u.reason) for u in result.unmatched[:SHOWN]],
         )
+        if len(result.unmatched) > SHOWN:
+            ctx.say(f"... and {len(result.unmatched) - SHOWN} more unmatched (--json lists them all).")

@@ -86,7 +86,13 @@ async def check_quality_gate(session: AsyncSession, asset: Asset) -> None:
         return
     latest = await quality_repo.latest_run(session, asset.id)
     if latest is None or latest.status is not QualityStatus.PASSED:
-        state = "no data-quality run recorded" if latest is None else f"the latest run {latest.status.value}"
+        state = (
+            "no data-quality run recorded"
+            if latest is None
+            else "the latest run failed"
+            if latest.status is QualityStatus.FAILED
+            else "the latest run ended in error (a check errored, or every check was skipped)"
+        )
         raise PreconditionFailed(
             f"'{asset.fqn}' requires a passing data-quality run before publishing; {state}. "
             f"Record a passing run with POST /api/v1/assets/{asset.id}/audit.",

@@ -55,11 +55,14 @@ def broken_now(states: Mapping[str, object]) -> list[str]:
 
 
 def run_status(statuses: Iterable[GuaranteeStatus]) -> QualityStatus:
-    """One run's verdict: any failed check fails it, else any error errors it, else it passed."""
+    """One run's verdict: any failed check fails it, else any error errors it, else it passed if at least
+    one check held. A run that checked nothing (every test skipped, as dbt does when the model failed to
+    build, or no checks at all) is an ``error``: it proves nothing, so it must not open the publish gate.
+    """
     seen = set(statuses)
     if GuaranteeStatus.FAILED in seen:
         return QualityStatus.FAILED
-    if GuaranteeStatus.ERROR in seen:
+    if GuaranteeStatus.ERROR in seen or not seen & HOLDING:
         return QualityStatus.ERROR
     return QualityStatus.PASSED
 

@@ -2,7 +2,9 @@
 
 One run per asset and tool invocation: an upload of the same invocation again records nothing new.
 Every asset touched must be owned by the caller's team (or the caller is an admin), or nothing is
-recorded. Results for relations Tessera does not know come back as unmatched, never dropped silently.
+recorded. Results for relations Tessera does not know come back as unmatched, never dropped silently;
+when none of the relations is known (another project, the wrong environment, a project never synced)
+the upload is refused (404 ``no_known_assets``) so that the mistake is seen, in CI too.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from tessera.auth.principal import Principal
 from tessera.core.guarantee_health import BROKEN, HOLDING, run_status, worst
 from tessera.db.base import utcnow
 from tessera.enums import GuaranteeStatus
-from tessera.errors import Conflict, Forbidden
+from tessera.errors import Conflict, Forbidden, NotFound
 from tessera.ingest.results import ArtifactResults, CheckResult
 from tessera.quality import repository
 from tessera.quality.schemas import GuaranteeResult, RecordedAsset, ResultsIngest, UnmatchedResult
@@ -83,6 +85,15 @@ async def ingest(
                 UnmatchedResult(check=c.check, relation=fqn, reason=reason) for c in artifact.by_relation[fqn]
             )
     known = [assets[f] for f in fqns if f in assets]
+    if fqns and not known:
+        shown = ", ".join(fqns[:3]) + (f" and {len(fqns) - 3} more" if len(fqns) > 3 else "")
+        raise NotFound(
+            f"None of the relations these results check is an asset in environment '{environment}' "
+            f"({shown}): sync the project first (tessera dbt sync), or check the environment and the "
+            "asset named; nothing was recorded.",
+            code="no_known_assets",
+            details={"relations": fqns[:50], "environment": environment},
+        )
     foreign = sorted(a.fqn for a in known if not principal.acts_for(a.owner_team_id))
     if foreign:
         raise Forbidden(

@@ -25,7 +25,7 @@ from tessera.errors import ValidationFailed
 from tessera.proposals import repository as proposals_repo
 from tessera.quality import repository as quality_repo
 from tessera.quality import service as quality_service
-from tessera.quality.schemas import GuaranteeHealthRead, QualityTrends
+from tessera.quality.schemas import GuaranteeHealthRead, QualityRunRead, QualityTrends
 from tessera.registrations import repository as registrations_repo
 from tessera.registrations.schemas import RegistrationRead
 from tessera.teams import repository as teams_repo
@@ -280,7 +280,9 @@ async def quality(session: AsyncSession, asset: Asset, params: ListParams, path:
     )
     spark = sparkline([point.pass_rate for point in trends.points])
     guarantees = quality_service.health_list(await quality_repo.states_of(session, asset.id))
-    return Quality(trends, spark, ListView(path, params, list(rows), total), guarantees)
+    # The API's read model: a stored result leaves out its empty fields (message, failing rows, ...).
+    runs = [QualityRunRead.model_validate(row) for row in rows]
+    return Quality(trends, spark, ListView(path, params, runs, total), guarantees)
 
 
 async def audit(session: AsyncSession, asset: Asset, params: ListParams, path: str) -> ListView:

@@ -4,13 +4,19 @@ The JSON of an ``ExpectationSuiteValidationResult`` (what ``ValidationDefinition
 ``to_json_dict()``) is read as plain data: the server never imports ``great_expectations``. Common
 expectations map to the contract's guarantees; any other expectation is a named custom check.
 An expectation that raised an exception is an ``error``; an unmet one with severity ``warning`` or
-``info`` is ``warned``, otherwise ``failed``. An expectation may name its guarantee explicitly in its
-``meta`` (``{"guarantee": "freshness"}``), which is how freshness-like checks are marked.
+``info`` is ``warned``, otherwise ``failed``.
+
+Freshness has no expectation of its own in Great Expectations: the way its documentation checks it is
+``expect_column_max_to_be_between`` on a timestamp column with a date/time ``min_value`` (the newest row
+is at least that recent), which is read as ``freshness``. ``expect_table_row_count_to_equal`` is a
+``volume`` check like ``..._to_be_between``. Any expectation may also name its guarantee in its ``meta``
+(``{"guarantee": "freshness"}`` or ``"volume"``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime
 
 from tessera.enums import GuaranteeStatus
 from tessera.ingest.dbt.fqn import normalise_identifier
@@ -25,7 +31,11 @@ _COLUMN_GUARANTEES = {
     "expect_column_values_to_be_unique": "unique",
     "expect_column_values_to_be_in_set": "accepted_values",
 }
-_TABLE_GUARANTEES = {"expect_table_row_count_to_be_between": "volume"}
+_TABLE_GUARANTEES = {
+    "expect_table_row_count_to_be_between": "volume",
+    "expect_table_row_count_to_equal": "volume",
+}
+_FRESHNESS_LIKE = "expect_column_max_to_be_between"
 _NAMED = frozenset({"freshness", "volume"})
 _IGNORED_KWARGS = frozenset({"batch_id", "column", "result_format", "catch_exceptions", "include_config"})
 
@@ -38,6 +48,13 @@ def parse_validation_result(data: ManifestInput, asset_fqn: str) -> ArtifactResu
             "wrong_artifact",
             "this is a checkpoint result: upload each of its validation results (run_results values) "
             "with the asset it validated",
+        )
+    if "validation_results" in result and "results" not in result:
+        raise InvalidArtifactError(
+            "wrong_artifact",
+            "this is a checkpoint result's describe_dict(), which lacks the suite, the run and the "
+            "expectations' settings: upload each validation result instead (the JSON files a checkpoint "
+            "stores under gx/uncommitted/validations/, or to_json_dict() of each of its run_results)",
         )
     entries = result.get("results")
     meta = result.get("meta")
@@ -80,7 +97,10 @@ def _check(entry: Mapping[str, object], index: int) -> CheckResult:
     observed = entry.get("result")
     unexpected = observed.get("unexpected_count") if isinstance(observed, Mapping) else None
     rows = unexpected if isinstance(unexpected, int) and not isinstance(unexpected, bool) else None
-    return CheckResult(_key(kind, kwargs, config), status, kind, failing_rows=rows, message=short(message))
+    key = _key(kind, kwargs, config)
+    if key == "freshness" and message is None and isinstance(observed, Mapping):
+        message = _freshness_message(kwargs, observed.get("observed_value"))
+    return CheckResult(key, status, kind, failing_rows=rows, message=short(message))
 
 
 def _key(kind: str, kwargs: Mapping[str, object], config: Mapping[str, object]) -> str:
@@ -94,8 +114,29 @@ def _key(kind: str, kwargs: Mapping[str, object], config: Mapping[str, object]) 
         return f"{_COLUMN_GUARANTEES[kind]}:{col}"
     if kind in _TABLE_GUARANTEES:
         return _TABLE_GUARANTEES[kind]
+    if kind == _FRESHNESS_LIKE and col and _is_moment(kwargs.get("min_value")):
+        return "freshness"
     arguments = {str(k): v for k, v in kwargs.items() if k not in _IGNORED_KWARGS}
     return custom_key(kind, col, canonical(arguments))
+
+
+def _is_moment(value: object) -> bool:
+    """A date or date/time bound, as Great Expectations writes one in JSON (ISO text)."""
+    if not isinstance(value, str) or len(value) < 10:
+        return False
+    try:
+        date.fromisoformat(value[:10])
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def _freshness_message(kwargs: Mapping[str, object], observed: object) -> str | None:
+    """``newest loaded_at 2026-12-05T00:00:00 (expected at least 2026-12-06T00:00:00)``."""
+    if not isinstance(observed, str):
+        return None
+    return f"newest {kwargs.get('column')} {observed} (expected at least {kwargs.get('min_value')})"
 
 
 def _status(entry: Mapping[str, object], config: Mapping[str, object]) -> tuple[GuaranteeStatus, str | None]:
