@@ -11,7 +11,7 @@ from tessera.cli.context import Ctx, command
 from tessera.cli.contracts import read_json_object
 from tessera.cli.lookup import resolve_asset
 from tessera.sync.wording import describe, location
-from tessera_sdk.models import Change, ImpactReason, ImpactResult
+from tessera_sdk.models import Change, ConsumerImpact, ImpactReason, ImpactResult
 
 impact_app = typer.Typer(help="Dry-run a schema against an asset: nothing is written.")
 
@@ -63,6 +63,13 @@ def _why(reason: ImpactReason) -> str:
     return reason.kind.replace("_", " ") + columns
 
 
+def _affected(consumer: ConsumerImpact) -> list[str] | str:
+    """The affected columns the team reads; "none" when it reads only others, "whole table" when unknown."""
+    if consumer.affected_columns:
+        return consumer.affected_columns
+    return "none" if consumer.column_scope == "columns" else "whole table"
+
+
 def _render(ctx: Ctx, result: ImpactResult) -> None:
     if result.unchanged:
         ctx.say(f"No change: the schema equals {result.fqn} {result.current_version}.")
@@ -85,7 +92,7 @@ def _render(ctx: Ctx, result: ImpactResult) -> None:
                 (
                     c.team_name or c.team_id,
                     c.required,
-                    c.affected_columns or "whole table",
+                    _affected(c),
                     "; ".join(_why(r) for r in c.reasons),
                 )
                 for c in result.consumers
