@@ -93,6 +93,14 @@ def test_asset_update_and_show_with_team_names_and_columns(cli: Cli, tmp_path: P
     assert "nothing to change" in cli.fails("asset", "update", "warehouse.core.users", key=owner)
 
 
+def test_audit_events_dates_and_team_targets(cli: Cli) -> None:
+    cli.ok("team", "create", "finance")
+    shown = cli.ok("audit", "events", "--action", "team.*", "--since", "2020-01-01").stdout
+    assert "team finance" in shown  # the target team by name
+    error = cli.fails("audit", "events", "--since", "yesterday")
+    assert error.startswith("error: --since: 'yesterday' is not a date")
+
+
 def test_team_name_typos_get_a_suggestion(cli: Cli) -> None:
     cli.ok("team", "create", "finance")
     error = cli.fails("asset", "create", "w.s.t", "--owner-team", "finanse")

@@ -8,20 +8,13 @@ from typing import Annotated
 import typer
 
 from tessera.cli.context import Ctx, command
-from tessera.cli.contracts import read_json_object
+from tessera.cli.contracts import CHANGE_COLUMNS, change_rows, read_json_object
 from tessera.cli.lookup import resolve_asset
-from tessera.sync.wording import describe, location
-from tessera_sdk.models import Change, ConsumerImpact, ImpactReason, ImpactResult
+from tessera_sdk.models import ConsumerImpact, ImpactReason, ImpactResult
 
 impact_app = typer.Typer(help="Dry-run a schema against an asset: nothing is written.")
 
 EXIT_BREAKING = 1
-
-
-def _where(fqn: str, change: Change) -> str:
-    table = fqn.rsplit(".", 1)[-1]
-    place = location(change.path)
-    return f"{table}.{place}" if place else table
 
 
 @command(impact_app, None)
@@ -74,15 +67,10 @@ def _render(ctx: Ctx, result: ImpactResult) -> None:
     if result.unchanged:
         ctx.say(f"No change: the schema equals {result.fqn} {result.current_version}.")
         return
-    schema_rows = [(_where(result.fqn, c), describe(c.model_dump()), c.breaking) for c in result.changes]
-    guarantee_rows = [
-        (_where(result.fqn, c), describe(c.model_dump(), "guarantee"), c.breaking)
-        for c in result.guarantee_changes
-    ]
     ctx.table(
         f"Changes ({result.compatibility_mode} mode)",
-        ["Where", "Change", "Breaking"],
-        schema_rows + guarantee_rows,
+        CHANGE_COLUMNS,
+        change_rows(result.fqn, result.changes + result.guarantee_changes),
     )
     if result.consumers:
         ctx.table(
