@@ -112,6 +112,9 @@ async def test_docs_and_redoc_load_their_files_from_this_server(client: httpx.As
         resp = await client.get(page)
         assert resp.status_code == 200
         assert "cdn.jsdelivr.net" not in resp.text and "fonts.googleapis.com" not in resp.text
+        # Nothing from elsewhere either (ReDoc's menu would fetch a logo from cdn.redoc.ly).
+        assert "default-src 'self'" in resp.headers["content-security-policy"]
+        assert "img-src 'self' data:;" in resp.headers["content-security-policy"]
         for asset in assets:
             assert f"/static/vendor/{asset}" in resp.text
             assert (await client.get(f"/static/vendor/{asset}")).status_code == 200
