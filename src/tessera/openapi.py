@@ -50,6 +50,12 @@ TAGS = [
     ("audit", "The append-only log of who changed what."),
     ("api-keys", "Keys for programs and CI, with scopes."),
     ("dbt", "dbt manifests: sync after merge, check and propose in pull requests."),
+    ("openapi", "OpenAPI 3.0/3.1 documents: sync after merge, check and propose in pull requests."),
+    ("graphql", "GraphQL schemas (SDL or introspection): sync, check and propose."),
+    (
+        "sqlmesh",
+        "SQLMesh projects, sent as source-neutral assets by `tessera sqlmesh`: sync, check, propose.",
+    ),
     ("webhooks", "Signed event deliveries to your endpoints."),
     ("health", "Liveness and readiness probes (no key needed)."),
 ]
@@ -105,7 +111,9 @@ def _summary(op: dict[str, Any]) -> str | None:
     if not text:
         return None
     first = re.split(r"(?<=[.!?])\s|\n\n|: |; | \(", text, maxsplit=1)[0].rstrip(".").replace("``", "`")
-    return first[:80] if first else None
+    if len(first) > 80:  # at a word boundary, never mid-word
+        first = first[:79].rsplit(" ", 1)[0] + "…"
+    return first or None
 
 
 def _error_response(status: int, codes: tuple[str, ...]) -> dict[str, Any]:
