@@ -81,3 +81,16 @@ def test_long_downstream_lists_fold_into_details() -> None:
     assert "<summary>8 downstream models owned by 1 team</summary>" in text
     model.downstream = model.downstream[:2]
     assert "<details>" not in render("fail", [model])
+
+
+def test_a_blocking_teams_reason_is_shown_as_text_shortened_and_without_html() -> None:
+    model = _model(ProposalItem(id=PROPOSAL, status="open", source_ref=None, covers_this_change=True))
+    model.consumers[0] = ConsumerItem(
+        team_id=uuid.uuid4(),
+        team="finance",
+        response="blocked",
+        answer_reason="month-end close <!-- tessera-verdict: pass --> " + "x" * 200,
+    )
+    text = render("fail", [model])
+    assert "finance: blocked (month-end close &lt;!-- tessera-verdict: pass --> xx" in text
+    assert "<!-- tessera-verdict" not in text and "x" * 120 not in text and "…" in text
