@@ -46,10 +46,13 @@ def test_bearer_keys_are_the_security_scheme_of_every_api_operation(doc: dict[st
 def test_every_operation_has_a_summary_a_tag_examples_and_the_error_shape(doc: dict[str, Any]) -> None:
     text = json.dumps(doc)
     assert "HTTPValidationError" not in text
+    described = {t["name"] for t in doc["tags"] if t.get("description")}
     for path, method, op in _operations(doc):
         where = f"{method.upper()} {path}"
         assert op.get("tags") and op.get("summary"), where
         assert op["summary"][0].isupper() and not op["summary"].endswith("."), (where, op["summary"])
+        assert len(op["summary"]) <= 80 and not op["summary"].endswith("…"), (where, op["summary"])
+        assert set(op["tags"]) <= described, (where, op["tags"])
         for media in op.get("requestBody", {}).get("content", {}).values():
             assert "example" in media, f"{where}: no request example"
         ok = {s: r for s, r in op["responses"].items() if s.startswith("2")}
@@ -112,6 +115,9 @@ async def test_docs_and_redoc_load_their_files_from_this_server(client: httpx.As
         resp = await client.get(page)
         assert resp.status_code == 200
         assert "cdn.jsdelivr.net" not in resp.text and "fonts.googleapis.com" not in resp.text
+        # Nothing from elsewhere either (ReDoc's menu would fetch a logo from cdn.redoc.ly).
+        assert "default-src 'self'" in resp.headers["content-security-policy"]
+        assert "img-src 'self' data:;" in resp.headers["content-security-policy"]
         for asset in assets:
             assert f"/static/vendor/{asset}" in resp.text
             assert (await client.get(f"/static/vendor/{asset}")).status_code == 200

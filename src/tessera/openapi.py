@@ -50,6 +50,12 @@ TAGS = [
     ("audit", "The append-only log of who changed what."),
     ("api-keys", "Keys for programs and CI, with scopes."),
     ("dbt", "dbt manifests: sync after merge, check and propose in pull requests."),
+    ("openapi", "OpenAPI 3.0/3.1 documents: sync after merge, check and propose in pull requests."),
+    ("graphql", "GraphQL schemas (SDL or introspection): sync, check and propose."),
+    (
+        "sqlmesh",
+        "SQLMesh projects, sent as source-neutral assets by `tessera sqlmesh`: sync, check, propose.",
+    ),
     ("webhooks", "Signed event deliveries to your endpoints."),
     ("health", "Liveness and readiness probes (no key needed)."),
 ]
@@ -105,7 +111,9 @@ def _summary(op: dict[str, Any]) -> str | None:
     if not text:
         return None
     first = re.split(r"(?<=[.!?])\s|\n\n|: |; | \(", text, maxsplit=1)[0].rstrip(".").replace("``", "`")
-    return first[:80] if first else None
+    if len(first) > 80:  # at a word boundary, never mid-word
+        first = first[:79].rsplit(" ", 1)[0] + "…"
+    return first or None
 
 
 def _error_response(status: int, codes: tuple[str, ...]) -> dict[str, Any]:
@@ -213,27 +221,46 @@ def _error_schema() -> dict[str, Any]:
     }
 
 
+# /docs and /redoc: every file from this server, nothing from elsewhere (ReDoc's menu would fetch its
+# vendor's logo from cdn.redoc.ly). Both pages carry inline code and styles of their own; ReDoc's search
+# runs in a blob: worker.
+DOCS_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+
+
+def _self_contained(page: HTMLResponse) -> HTMLResponse:
+    page.headers["Content-Security-Policy"] = DOCS_CONTENT_SECURITY_POLICY
+    return page
+
+
 def install_docs(app: FastAPI) -> None:
     """Serve /docs and /redoc from the vendored files, and the completed document at /openapi.json."""
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title=f"{app.title} API",
-            swagger_js_url=f"{_VENDOR}/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url=f"{_VENDOR}/swagger-ui/swagger-ui.css",
-            swagger_favicon_url=f"{_VENDOR}/swagger-ui/favicon-32x32.png",
-            swagger_ui_parameters={"persistAuthorization": True},
+        return _self_contained(
+            get_swagger_ui_html(
+                openapi_url="/openapi.json",
+                title=f"{app.title} API",
+                swagger_js_url=f"{_VENDOR}/swagger-ui/swagger-ui-bundle.js",
+                swagger_css_url=f"{_VENDOR}/swagger-ui/swagger-ui.css",
+                swagger_favicon_url=f"{_VENDOR}/swagger-ui/favicon-32x32.png",
+                swagger_ui_parameters={"persistAuthorization": True},
+            )
         )
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url="/openapi.json",
-            title=f"{app.title} API",
-            redoc_js_url=f"{_VENDOR}/redoc/redoc.standalone.js",
-            redoc_favicon_url=f"{_VENDOR}/swagger-ui/favicon-32x32.png",
-            with_google_fonts=False,
+        return _self_contained(
+            get_redoc_html(
+                openapi_url="/openapi.json",
+                title=f"{app.title} API",
+                redoc_js_url=f"{_VENDOR}/redoc/redoc.standalone.js",
+                redoc_favicon_url=f"{_VENDOR}/swagger-ui/favicon-32x32.png",
+                with_google_fonts=False,
+            )
         )

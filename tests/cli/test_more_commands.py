@@ -33,6 +33,11 @@ def _shared(cli: Cli, tmp_path: Path) -> tuple[str, str]:
     return owner, consumer
 
 
+def result_lines(cli: Cli, *args: str, key: str) -> list[str]:
+    """The terminal lines of a command that may exit non-zero."""
+    return cli.run(*args, key=key).stdout.splitlines()
+
+
 def test_version(cli: Cli) -> None:
     assert cli.ok("--version").stdout.strip() == f"tessera {__version__}"
 
@@ -44,6 +49,15 @@ def test_impact_is_a_dry_run_naming_the_column_and_the_team(cli: Cli, tmp_path: 
     assert result.exit_code == 1, result.output
     assert "users.email" in result.stdout and "column removed" in result.stdout
     assert "marketing" in result.stdout and "Breaking" in result.stdout
+    # A team reading none of the changed columns is informed, its affected columns "none".
+    cli.ok("team", "create", "finance")
+    cli.ok("register", "warehouse.core.users", "--team", "finance", "--columns", "id")
+    finance_row = next(
+        line
+        for line in result_lines(cli, "impact", "warehouse.core.users", dropped, key=owner)
+        if "finance" in line
+    )
+    assert "none" in finance_row and "whole table" not in finance_row
     data: Any = json.loads(cli.run("impact", "warehouse.core.users", dropped, "--json", key=owner).stdout)
     assert data["safe_to_publish"] is False
     assert len(cli.json("contract", "list", "warehouse.core.users")) == 1  # type: ignore[arg-type]  # a dry run
@@ -67,13 +81,24 @@ def test_asset_update_and_show_with_team_names_and_columns(cli: Cli, tmp_path: P
     assert isinstance(updated, dict)
     assert (updated["compatibility_mode"], updated["guarantee_mode"]) == ("full", "notify")
     assert updated["require_passing_audit"] is True
+    cli.ok("user", "create", "ada@example.com", "Ada Lovelace", "--team", "analytics")
+    cli.ok("asset", "update", "warehouse.core.users", "--steward", "ada@example.com", key=owner)
     shown = cli.ok("asset", "show", "warehouse.core.users").stdout
+    assert "Ada Lovelace <ada@example.com>" in shown  # the steward by name, not by id
     assert "analytics" in shown and "marketing" in shown
     assert "Columns (1.0.0)" in shown and "email" in shown
     assert updated["owner_team_id"] not in shown  # names, not UUIDs
     error = cli.fails("asset", "update", "warehouse.core.users", "--compatibility-mode", "backwrd", key=owner)
     assert error == "error: --compatibility-mode: 'backwrd' is not a valid choice; did you mean 'backward'?"
     assert "nothing to change" in cli.fails("asset", "update", "warehouse.core.users", key=owner)
+
+
+def test_audit_events_dates_and_team_targets(cli: Cli) -> None:
+    cli.ok("team", "create", "finance")
+    shown = cli.ok("audit", "events", "--action", "team.*", "--since", "2020-01-01").stdout
+    assert "team finance" in shown  # the target team by name
+    error = cli.fails("audit", "events", "--since", "yesterday")
+    assert error.startswith("error: --since: 'yesterday' is not a date")
 
 
 def test_team_name_typos_get_a_suggestion(cli: Cli) -> None:

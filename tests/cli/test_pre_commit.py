@@ -93,7 +93,10 @@ def test_unusable_input_exits_2_with_what_to_fix(tmp_path: Path) -> None:
     repo = contracts_repo(tmp_path / "repo")
     (repo / ".tessera.yaml").write_text("mode: strict\n")
     code, output = hook(repo, "contracts/orders.json")
-    assert code == 2 and "mode 'strict' is not one of backward" in output
+    assert code == 2 and ".tessera.yaml: mode: 'strict' is not a valid choice; use one of backward" in output
+    (repo / ".tessera.yaml").write_text("mode: backwards\n")
+    code, output = hook(repo, "contracts/orders.json")
+    assert code == 2 and "did you mean 'backward'?" in output
     (repo / ".tessera.yaml").unlink()
     (repo / "contracts" / "orders.json").write_text("{not json")
     code, output = hook(repo, "contracts/orders.json")

@@ -32,7 +32,7 @@ def test_list_show_ack(cli: Cli, tmp_path: Path) -> None:
     shown = cli.ok("proposal", "show", proposal_id).stdout
     assert "marketing" in shown
     assert "pending" in shown
-    assert "property_removed" in shown
+    assert "users.email" in shown and "column removed" in shown  # the column, in words
     assert f"{cli.url}/proposals/{proposal_id}" in shown
 
     line = cli.fails("proposal", "ack", proposal_id, "--response", "blocked", key=consumer)
@@ -43,6 +43,27 @@ def test_list_show_ack(cli: Cli, tmp_path: Path) -> None:
     assert "the proposal is now published" in acked.stdout
     assert cli.json("asset", "show", "w.p.users")["current_version"] == "2.0.0"  # type: ignore[index]
     assert cli.json("proposal", "list", "--awaiting", "marketing") == []
+
+
+def test_ack_messages_name_the_flags(cli: Cli, tmp_path: Path) -> None:
+    proposal_id, _, consumer = _breaking_proposal(cli, tmp_path)
+    typo = cli.fails("proposal", "ack", proposal_id, "-r", "migratng", key=consumer)
+    assert typo == "error: --response: 'migratng' is not a valid choice; did you mean 'migrating'?"
+    past = cli.fails(
+        "proposal", "ack", proposal_id, "-r", "migrating", "--deadline", "2020-01-01", key=consumer
+    )
+    assert past == "error: --deadline 2020-01-01 is in the past; give the date the migration will be done"
+    bad = cli.fails("proposal", "ack", proposal_id, "-r", "migrating", "--deadline", "tomorrow", key=consumer)
+    assert bad.startswith("error: --deadline: 'tomorrow' is not a date; write it as 2030-01-31")
+    # The admin key belongs to no team: the server's team_id is said as the flag.
+    no_team = cli.fails("proposal", "ack", proposal_id)
+    assert no_team.startswith("error: this key belongs to no team: pass --team")
+    assert "team_id" not in no_team
+    assert "Value error" not in typo + past + bad + no_team
+    answered = cli.ok(
+        "proposal", "ack", proposal_id, "-r", "migrating", "--deadline", "2031-01-31", key=consumer
+    )
+    assert "Answered migrating" in answered.stdout
 
 
 def test_withdraw_and_force(cli: Cli, tmp_path: Path) -> None:

@@ -131,8 +131,13 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_unknown_mode_is_a_usage_error(tmp_path: Path) -> None:
     result = invoke(write(tmp_path, "old.json", OLD), write(tmp_path, "new.json", OLD), "--mode", "sideways")
     assert result.exit_code == 2
-    assert "'sideways' is not one of" in result.stderr
+    assert "--mode: 'sideways' is not a valid choice; use one of backward" in result.stderr
     assert result.stdout == ""
+    near = invoke(write(tmp_path, "old.json", OLD), write(tmp_path, "new.json", OLD), "--mode", "backwrd")
+    assert near.exit_code == 2 and "Value error" not in near.stderr
+    assert near.stderr.strip() == "error: --mode: 'backwrd' is not a valid choice; did you mean 'backward'?"
+    fmt = invoke(write(tmp_path, "old.json", OLD), write(tmp_path, "new.json", OLD), "--format", "jsn")
+    assert fmt.exit_code == 2 and "did you mean 'json'?" in fmt.stderr
 
 
 def test_deeply_nested_json_file(tmp_path: Path) -> None:

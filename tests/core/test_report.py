@@ -51,3 +51,7 @@ def test_transitive_rows_mark_older_versions() -> None:
     assert report_rows(report) == [
         ("/properties/a", "property_removed", "yes", "property 'a' removed (vs. an earlier version)")
     ]
+    assert summary_line(report) == (
+        "NOT compatible under backward_transitive: 1 breaking change (0 changes since the latest version, "
+        "1 breaking against earlier ones); suggested version bump: major."
+    )

@@ -113,3 +113,16 @@ def test_a_required_team_is_described_by_why_it_must_answer_never_as_reading_wha
     assert f"**mobile** ({unknown}; changed: `email`)" in line
     assert "**bi** (reads shop.main.contacts.email_domain, derived from email)" in line
     assert "**finance** (reads email)" in line
+
+
+def test_a_blocking_teams_reason_is_shown_as_text_shortened_and_without_html() -> None:
+    model = _model(ProposalItem(id=PROPOSAL, status="open", source_ref=None, covers_this_change=True))
+    model.consumers[0] = ConsumerItem(
+        team_id=uuid.uuid4(),
+        team="finance",
+        response="blocked",
+        answer_reason="month-end close <!-- tessera-verdict: pass --> " + "x" * 200,
+    )
+    text = render("fail", [model])
+    assert "finance: blocked (month-end close &lt;!-- tessera-verdict: pass --> xx" in text
+    assert "<!-- tessera-verdict" not in text and "x" * 120 not in text and "…" in text

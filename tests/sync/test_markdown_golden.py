@@ -76,11 +76,19 @@ async def test_shop_comment_after_propose_lists_the_proposal_and_the_answers(sho
     assert "--propose" not in proposed["markdown"]
     fct = next(m for m in proposed["models"] if m["unique_id"] == "model.shop.fct_orders")
     await shop.api.ack(
-        shop.finance, fct["proposal"]["id"], "migrating", migration_deadline="2027-03-01T00:00:00Z"
+        shop.finance,
+        fct["proposal"]["id"],
+        "migrating",
+        migration_deadline="2027-03-01T00:00:00Z",
+        reason="revenue reads | country from\ndim_customers now",
     )
     answered = await shop.impact("dropped_column", shop.analytics.read, source_ref="github:shop/dbt#7")
     check_golden("shop__dropped_column__answered", answered["markdown"])
-    assert "finance: migrating by 2027-03-01" in answered["markdown"]
+    # How and why the team answered, on one line of the table cell (the pipe escaped).
+    assert (
+        "finance: migrating by 2027-03-01 (revenue reads \\| country from dim_customers now)"
+        in answered["markdown"]
+    )
 
 
 @pytest.fixture

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import typer
 
-from tessera.cli.context import Ctx, as_utc, command
+from tessera.cli.context import Ctx, command, parse_moment
 from tessera.cli.lookup import require_id, resolve_team, resolve_team_id
 
 api_key_app = typer.Typer(help="API keys of teams.", no_args_is_help=True)
@@ -22,7 +21,9 @@ def create(
         list[str] | None, typer.Option("--scope", help="read, write or admin (repeatable).")
     ] = None,
     user: Annotated[str | None, typer.Option("--user", help="User id the key acts as.")] = None,
-    expires_at: Annotated[datetime | None, typer.Option(help="Expiry time.")] = None,
+    expires_at: Annotated[
+        str | None, typer.Option(help="Expiry date or time, e.g. 2027-06-30.", metavar="DATE")
+    ] = None,
 ) -> None:
     """Create a key (admin); the secret is printed once."""
     client = ctx.client()
@@ -31,7 +32,7 @@ def create(
         resolve_team(client, team).id,
         scopes=scope or ["read"],
         user_id=require_id(user, "user") if user else None,
-        expires_at=as_utc(expires_at),
+        expires_at=parse_moment(expires_at, "--expires-at"),
     )
     if ctx.json:
         ctx.emit_json(created)

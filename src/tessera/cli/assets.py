@@ -102,12 +102,15 @@ def show(
         ctx.emit_json(data)
         return
     names = team_names(client)
+    steward = client.users.get(found.steward_user_id) if found.steward_user_id else None
     ctx.fields(
         found.fqn,
         [
             ("Id", found.id),
             ("Environment", found.environment),
             ("Owner team", names.get(found.owner_team_id, found.owner_team_id)),
+            ("Steward", f"{steward.name} <{steward.email}>" if steward else None),
+            ("Contact", found.contact),
             ("Current version", found.current_version),
             ("Compatibility", found.compatibility_mode),
             ("Guarantees", found.guarantee_mode),

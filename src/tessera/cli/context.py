@@ -123,12 +123,20 @@ class Ctx:
             self.out.print(message, highlight=False)
 
 
+# API errors that name a request field, said with the flag the user types instead.
+_HINTS = {
+    "team_required": "this key belongs to no team: pass --team to say which team acts",
+}
+
+
 def describe(exc: BaseException) -> str:
     """A one-line description of a failure."""
     if isinstance(exc, APIError):
         text = f"{exc.message} ({exc.code}, HTTP {exc.status})"
         if exc.status == 401:
             text += "; set --api-key or TESSERA_API_KEY"
+        elif exc.code in _HINTS:
+            text = f"{_HINTS[exc.code]} ({exc.code}, HTTP {exc.status})"
     elif isinstance(exc, FileNotFoundError):
         text = f"file not found: {exc.filename}"
     elif isinstance(exc, OSError) and exc.filename:
@@ -236,3 +244,18 @@ def as_utc(moment: datetime | None) -> datetime | None:
     if moment is None or moment.tzinfo is not None:
         return moment
     return moment.replace(tzinfo=UTC)
+
+
+def parse_moment(text: str | None, flag: str) -> datetime | None:
+    """A date or time typed after ``flag`` (``2030-01-31``, ``2030-01-31T17:00``, ``...+02:00``), in UTC
+    unless a zone is given; a clear error naming the flag otherwise."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise CliError(
+            f"{flag}: {text!r} is not a date; write it as 2030-01-31 or 2030-01-31T17:00 "
+            "(UTC unless a zone such as +02:00 is given)"
+        ) from None
+    return as_utc(moment)

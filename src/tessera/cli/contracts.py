@@ -10,7 +10,8 @@ import typer
 
 from tessera.cli.context import Ctx, command
 from tessera.cli.lookup import resolve_asset
-from tessera_sdk.models import Change, PublishResult
+from tessera.sync.wording import category_of, describe, location
+from tessera_sdk.models import Change, Proposal, PublishResult
 
 contract_app = typer.Typer(help="Versioned contracts of an asset.", no_args_is_help=True)
 
@@ -26,27 +27,45 @@ def read_json_object(path: Path, what: str) -> dict[str, object]:
     return data
 
 
-def change_rows(changes: list[Change]) -> list[tuple[object, ...]]:
-    """Rows of a changes table."""
-    return [(c.kind, c.path or "/", "BREAKING" if c.breaking else "ok", c.message) for c in changes]
+def change_rows(fqn: str, changes: list[Change]) -> list[tuple[object, ...]]:
+    """Rows of a changes table: the column by name (``orders.amount``), the change in words, the verdict."""
+    table = fqn.rsplit(".", 1)[-1]
+    rows: list[tuple[object, ...]] = []
+    for change in changes:
+        place = location(change.path)
+        data = change.model_dump()
+        rows.append(
+            (f"{table}.{place}" if place else table, describe(data, category_of(data)), change.breaking)
+        )
+    return rows
 
 
-def _render_publish(ctx: Ctx, result: PublishResult) -> None:
+CHANGE_COLUMNS = ["Where", "Change", "Breaking"]
+
+
+def say_waiting(ctx: Ctx, proposal: Proposal) -> None:
+    """Who must still answer a proposal, and who is only informed."""
+    waiting = set(proposal.pending_team_ids)
+    names = {a.team_id: a.team_name or str(a.team_id) for a in proposal.acknowledgments}
+    if waiting:
+        ctx.say("Waiting for: " + ", ".join(sorted(names.get(t, str(t)) for t in waiting)))
+    informed = sorted(names[a.team_id] for a in proposal.acknowledgments if not a.required)
+    if informed:
+        ctx.say("Informed, no answer needed: " + ", ".join(informed))
+
+
+def _render_publish(ctx: Ctx, fqn: str, result: PublishResult) -> None:
     if result.outcome in {"published", "force_published"} and result.contract is not None:
         ctx.say(f"[green]Published[/green] version {result.contract.version}: {result.message}")
     elif result.outcome == "proposed" and result.proposal is not None:
-        ctx.say(f"[yellow]Breaking change: proposal {result.proposal.id} opened.[/yellow] {result.message}")
-        pending = [
-            a.team_name or str(a.team_id) for a in result.proposal.acknowledgments if a.response == "pending"
-        ]
-        if pending:
-            ctx.say("Waiting for: " + ", ".join(pending))
+        ctx.say(f"[yellow]Breaking change: proposal {result.proposal.id} opened.[/yellow]")
+        say_waiting(ctx, result.proposal)
         ctx.say(f"Review and answer: {ctx.url.rstrip('/')}/proposals/{result.proposal.id}")
     else:
         ctx.say(f"Unchanged: {result.message}")
     changes = result.changes + result.guarantee_changes
     if changes:
-        ctx.table("Changes", ["Kind", "Path", "Verdict", "Message"], change_rows(changes))
+        ctx.table("Changes", CHANGE_COLUMNS, change_rows(fqn, changes))
 
 
 @command(contract_app, "publish")
@@ -76,7 +95,7 @@ def publish(
     if ctx.json:
         ctx.emit_json(result)
     else:
-        _render_publish(ctx, result)
+        _render_publish(ctx, target.fqn, result)
 
 
 @command(contract_app, "list")
@@ -124,6 +143,6 @@ def diff(
     )
     changes = result.changes + result.guarantee_changes
     if changes:
-        ctx.table("Changes", ["Kind", "Path", "Verdict", "Message"], change_rows(changes))
+        ctx.table("Changes", CHANGE_COLUMNS, change_rows(target.fqn, changes))
     else:
         ctx.say("No differences.")

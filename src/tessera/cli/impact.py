@@ -8,20 +8,13 @@ from typing import Annotated
 import typer
 
 from tessera.cli.context import Ctx, command
-from tessera.cli.contracts import read_json_object
+from tessera.cli.contracts import CHANGE_COLUMNS, change_rows, read_json_object
 from tessera.cli.lookup import resolve_asset
-from tessera.sync.wording import describe, location
-from tessera_sdk.models import Change, ImpactReason, ImpactResult
+from tessera_sdk.models import ConsumerImpact, ImpactReason, ImpactResult
 
 impact_app = typer.Typer(help="Dry-run a schema against an asset: nothing is written.")
 
 EXIT_BREAKING = 1
-
-
-def _where(fqn: str, change: Change) -> str:
-    table = fqn.rsplit(".", 1)[-1]
-    place = location(change.path)
-    return f"{table}.{place}" if place else table
 
 
 @command(impact_app, None)
@@ -63,19 +56,21 @@ def _why(reason: ImpactReason) -> str:
     return reason.kind.replace("_", " ") + columns
 
 
+def _affected(consumer: ConsumerImpact) -> list[str] | str:
+    """The affected columns the team reads; "none" when it reads only others, "whole table" when unknown."""
+    if consumer.affected_columns:
+        return consumer.affected_columns
+    return "none" if consumer.column_scope == "columns" else "whole table"
+
+
 def _render(ctx: Ctx, result: ImpactResult) -> None:
     if result.unchanged:
         ctx.say(f"No change: the schema equals {result.fqn} {result.current_version}.")
         return
-    schema_rows = [(_where(result.fqn, c), describe(c.model_dump()), c.breaking) for c in result.changes]
-    guarantee_rows = [
-        (_where(result.fqn, c), describe(c.model_dump(), "guarantee"), c.breaking)
-        for c in result.guarantee_changes
-    ]
     ctx.table(
         f"Changes ({result.compatibility_mode} mode)",
-        ["Where", "Change", "Breaking"],
-        schema_rows + guarantee_rows,
+        CHANGE_COLUMNS,
+        change_rows(result.fqn, result.changes + result.guarantee_changes),
     )
     if result.consumers:
         ctx.table(
@@ -85,7 +80,7 @@ def _render(ctx: Ctx, result: ImpactResult) -> None:
                 (
                     c.team_name or c.team_id,
                     c.required,
-                    c.affected_columns or "whole table",
+                    _affected(c),
                     "; ".join(_why(r) for r in c.reasons),
                 )
                 for c in result.consumers

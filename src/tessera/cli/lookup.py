@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 import uuid
-from collections.abc import Iterable
 
+from tessera.cli.choices import check_choice, did_you_mean
 from tessera.cli.context import CliError
 from tessera_sdk import TesseraClient
 from tessera_sdk.models import Asset, Team
@@ -39,24 +38,6 @@ def resolve_team(client: TesseraClient, ref: str) -> Team:
     if len(matches) > 1:
         raise CliError(f"several teams are named {ref!r}; use the team id")
     return matches[0]
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """``"; did you mean 'x'?"`` for the nearest of ``choices`` (ignoring case), or ``""``."""
-    by_lower = {c.lower(): c for c in choices}
-    near = difflib.get_close_matches(word.strip().lower(), list(by_lower), n=1, cutoff=0.6)
-    return f"; did you mean {by_lower[near[0]]!r}?" if near else ""
-
-
-def check_choice(value: str | None, choices: Iterable[str], flag: str) -> str | None:
-    """``value`` when it is one of ``choices``; else an error naming the flag, the choices and the nearest."""
-    if value is None:
-        return None
-    allowed = list(choices)
-    if value in allowed:
-        return value
-    hint = did_you_mean(value, allowed) or f"; use one of {', '.join(allowed)}"
-    raise CliError(f"{flag}: {value!r} is not a valid choice{hint}")
 
 
 def team_names(client: TesseraClient) -> dict[uuid.UUID, str]:
@@ -93,3 +74,6 @@ def resolve_user_id(client: TesseraClient, ref: str) -> uuid.UUID:
     if not found:
         raise CliError(f"no user with email {ref!r}")
     return found[0].id
+
+
+__all__ = ["check_choice", "did_you_mean"]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import StrEnum
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
-from tessera.cli.context import Ctx, as_utc, command
-from tessera.cli.contracts import change_rows
-from tessera.cli.lookup import require_id, resolve_asset, resolve_team_id
+from tessera.cli.context import Ctx, command, parse_moment
+from tessera.cli.contracts import CHANGE_COLUMNS, change_rows
+from tessera.cli.lookup import check_choice, require_id, resolve_asset, resolve_team_id
 from tessera_sdk.models import Proposal
 
 proposal_app = typer.Typer(help="Proposed breaking changes and the consumers' answers.", no_args_is_help=True)
@@ -18,12 +17,7 @@ proposal_app = typer.Typer(help="Proposed breaking changes and the consumers' an
 IdArg = Annotated[str, typer.Argument(help="Proposal id.")]
 
 
-class Answer(StrEnum):
-    """A consumer's answer."""
-
-    APPROVED = "approved"
-    MIGRATING = "migrating"
-    BLOCKED = "blocked"
+ANSWERS = ("approved", "migrating", "blocked")
 
 
 def _render(ctx: Ctx, proposal: Proposal) -> None:
@@ -41,13 +35,21 @@ def _render(ctx: Ctx, proposal: Proposal) -> None:
     )
     if proposal.breaking_changes:
         ctx.table(
-            "Breaking changes", ["Kind", "Path", "Verdict", "Message"], change_rows(proposal.breaking_changes)
+            "Breaking changes",
+            CHANGE_COLUMNS,
+            change_rows(proposal.asset_fqn or "", proposal.breaking_changes),
         )
     ctx.table(
         "Consumers",
-        ["Team", "Answer", "Deadline", "Reason"],
+        ["Team", "Must answer", "Answer", "Deadline", "Reason"],
         [
-            (a.team_name or a.team_id, a.response, a.migration_deadline, a.reason)
+            (
+                a.team_name or a.team_id,
+                a.required,
+                a.response if a.required else "informed",
+                a.migration_deadline.date() if a.migration_deadline else None,
+                a.reason,
+            )
             for a in proposal.acknowledgments
         ],
     )
@@ -99,10 +101,11 @@ def ack(
     ctx: Ctx,
     proposal_id: IdArg,
     response: Annotated[
-        Answer, typer.Option("--response", "-r", help="Your team's answer.")
-    ] = Answer.APPROVED,
+        str, typer.Option("--response", "-r", help=f"Your team's answer: {', '.join(ANSWERS)}.")
+    ] = "approved",
     deadline: Annotated[
-        datetime | None, typer.Option(help="Migration deadline (with --response migrating).")
+        str | None,
+        typer.Option(help="Migration deadline, e.g. 2030-01-31 (with --response migrating).", metavar="DATE"),
     ] = None,
     reason: Annotated[str | None, typer.Option(help="Why (required with --response blocked).")] = None,
     team: Annotated[
@@ -111,22 +114,26 @@ def ack(
 ) -> None:
     """Acknowledge a proposal for your team."""
     # Said here in the flags the user types; the server would name its own fields (migration_deadline).
-    if response is Answer.MIGRATING and deadline is None:
+    answer = check_choice(response, ANSWERS, "--response") or "approved"
+    due = parse_moment(deadline, "--deadline")
+    if answer == "migrating" and due is None:
         ctx.fail("--response migrating needs --deadline (the date the migration will be done)")
-    if response is Answer.BLOCKED and not reason:
+    if due is not None and due <= datetime.now(UTC):
+        ctx.fail(f"--deadline {deadline} is in the past; give the date the migration will be done")
+    if answer == "blocked" and not reason:
         ctx.fail("--response blocked needs --reason (what the owners should know)")
     client = ctx.client()
     proposal = client.proposals.acknowledge(
         require_id(proposal_id, "proposal"),
-        response.value,
+        answer,
         team_id=resolve_team_id(client, team),
-        migration_deadline=as_utc(deadline),
+        migration_deadline=due,
         reason=reason,
     )
     if ctx.json:
         ctx.emit_json(proposal)
         return
-    ctx.say(f"Answered [bold]{response.value}[/bold]; the proposal is now {proposal.status}.")
+    ctx.say(f"Answered [bold]{answer}[/bold]; the proposal is now {proposal.status}.")
     if proposal.pending_team_ids:
         ctx.say(f"Still waiting for {len(proposal.pending_team_ids)} team(s).")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from tessera.cli.choices import ChoiceError, check_choice
 from tessera.core import (
     CompatibilityMode,
     CompatibilityReport,
@@ -33,11 +33,16 @@ def schema_group() -> None:
     """Work with schema contracts offline."""
 
 
-class OutputFormat(StrEnum):
-    """How ``schema diff`` prints its report."""
+MODES = [m.value for m in CompatibilityMode]
+FORMATS = ["text", "json"]
 
-    TEXT = "text"
-    JSON = "json"
+
+def _mode(value: str, flag: str = "--mode") -> CompatibilityMode:
+    """A typed mode, or an unusable-input error naming the flag and the nearest mode."""
+    try:
+        return CompatibilityMode(check_choice(value, MODES, flag) or value)
+    except ChoiceError as exc:
+        raise _UnusableInput(str(exc)) from None
 
 
 class _UnusableInput(Exception):
@@ -98,11 +103,12 @@ def diff_command(
         ),
     ],
     mode: Annotated[
-        CompatibilityMode, typer.Option("--mode", "-m", help="Compatibility mode to judge the changes by.")
-    ] = CompatibilityMode.BACKWARD,
+        str,
+        typer.Option("--mode", "-m", help=f"Compatibility mode to judge the changes by: {', '.join(MODES)}."),
+    ] = CompatibilityMode.BACKWARD.value,
     output: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text (a table) or json (same as --json).")
-    ] = OutputFormat.TEXT,
+        str, typer.Option("--format", "-f", help="text (a table) or json (an alias of --json).")
+    ] = "text",
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
 ) -> None:
     """Compare schemas and say whether NEW breaks readers of the earlier versions under MODE.
@@ -111,17 +117,18 @@ def diff_command(
     one of them, as the server does; the other modes with the latest. Exit code 0: compatible.
     1: breaking changes. 2: unusable input.
     """
-    if as_json:
-        output = OutputFormat.JSON
     try:
+        chosen = _mode(mode)
+        if check_choice(output, FORMATS, "--format") == "json":
+            as_json = True
         if len(schemas) < 2:
             raise _UnusableInput("give at least two schemas: the earlier version(s), then the new one")
         *olds, new = schemas
         old_paths = _versions(olds)
         old_schemas = [_load(p) for p in old_paths]
         new_schema = _load(new)
-        report = check_compatibility(new_schema, old_schemas, mode)
-    except _UnusableInput as exc:
+        report = check_compatibility(new_schema, old_schemas, chosen)
+    except (_UnusableInput, ChoiceError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_UNUSABLE) from None
     except CoreError as exc:
@@ -129,7 +136,7 @@ def diff_command(
         raise typer.Exit(EXIT_UNUSABLE) from None
     old = old_paths[-1]
 
-    if output is OutputFormat.JSON:
+    if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         print_report(report, f"Schema changes: {old} -> {new}")
@@ -184,11 +191,7 @@ def configured_mode(config: Path | None) -> CompatibilityMode:
         value = data.get("tool", {}).get("tessera", {}).get("mode")
     if value is None:
         return CompatibilityMode.BACKWARD
-    try:
-        return CompatibilityMode(str(value))
-    except ValueError:
-        choices = ", ".join(m.value for m in CompatibilityMode)
-        raise _UnusableInput(f"{where}: mode {value!r} is not one of {choices}") from None
+    return _mode(str(value), f"{where}: mode")
 
 
 def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -217,12 +220,12 @@ def pre_commit_command(
         list[Path] | None, typer.Argument(help="Contract files (JSON Schema) changed in the commit.")
     ] = None,
     mode: Annotated[
-        CompatibilityMode | None,
+        str | None,
         typer.Option(
             "--mode",
             "-m",
-            help="Compatibility mode; default: 'mode' in .tessera.yaml, else [tool.tessera] in "
-            "pyproject.toml, else backward.",
+            help=f"Compatibility mode ({', '.join(MODES)}); default: 'mode' in .tessera.yaml, else "
+            "[tool.tessera] in pyproject.toml, else backward.",
             show_default=False,
         ),
     ] = None,
@@ -238,7 +241,7 @@ def pre_commit_command(
     """
     breaking = False
     try:
-        chosen = mode or configured_mode(config)
+        chosen = _mode(mode) if mode is not None else configured_mode(config)
         for path in files or []:
             old_data = committed_version(path, against)
             if old_data is None:

@@ -187,6 +187,9 @@ def worker() -> None:
         )
         runner = BackgroundWorker(create_session_factory(engine), settings)
         runner.start()
+        logging.getLogger("tessera.worker").info(
+            "worker started: outbox delivery (webhooks, Slack, email) and proposal expiry; Ctrl+C stops it"
+        )
         try:
             await asyncio.Event().wait()
         finally:

@@ -18,6 +18,10 @@ def summary_line(report: CompatibilityReport) -> str:
     else:
         broken = len(report.breaking_changes)
         verdict = f"NOT compatible under {mode}: {broken} breaking change{'s' if broken != 1 else ''}"
+    latest = {id(change) for change in report.changes}
+    earlier = sum(1 for change in report.breaking_changes if id(change) not in latest)
+    if earlier:  # transitive modes: breaking only against an earlier version than the latest
+        changes += f" since the latest version, {earlier} breaking against earlier ones"
     return f"{verdict} ({changes}); suggested version bump: {report.suggested_bump.value}."
 
 

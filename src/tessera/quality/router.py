@@ -155,7 +155,7 @@ async def dbt_run_results(
     settings: SettingsDep,
     environment: str = "production",
 ) -> ResultsIngest:
-    """Record a ``dbt build`` / ``dbt test`` run_results.json, read against the project's manifest.json."""
+    """Record a ``dbt build`` / ``dbt test`` run_results.json (read against the project's manifest.json)."""
     results, manifest = await _read_files(request, settings.max_upload_bytes, "run_results", "manifest")
     artifact = await _parse(lambda: parse_run_results(results, manifest))
     return await _ingest(session, principal, artifact, environment, settings.sync_pause_gc)

@@ -256,6 +256,7 @@ def _model(
                 migration_deadline=answered[team_id].migration_deadline
                 if covers and team_id in answered
                 else None,
+                answer_reason=answered[team_id].reason if covers and team_id in answered else None,
                 required=impact is not None and impact.required,
                 affected_columns=list(impact.affected_columns) if impact else [],
                 reasons=[r.message() for r in impact.reasons] if impact else [],

@@ -21,6 +21,7 @@ _FOLD_OVER = 5
 _ICONS = {"pass": "✅", "fail": "❌"}
 _ANSWERED = {"approved", "migrating", "blocked"}
 _NONE_READ = "reads none of the changed columns"
+_MAX_SAID = 120  # characters of a team's reason shown in the comment; the proposal's page has it all
 
 
 def _esc(text: str) -> str:
@@ -121,6 +122,11 @@ def _answer(c: ConsumerItem) -> str:
     text = f"{_esc(c.team)}: {c.response}"
     if c.response == "migrating" and c.migration_deadline:
         text += f" by {_date(c.migration_deadline)}"
+    if c.answer_reason:
+        # A consumer's free text: no HTML (a hidden verdict line, a <details>) gets into the comment.
+        said = " ".join(c.answer_reason.split()).replace("<", "&lt;")
+        said = said if len(said) <= _MAX_SAID else said[: _MAX_SAID - 1].rstrip() + "…"
+        text += f" ({_esc(said)})"
     return text
 
 

@@ -143,7 +143,7 @@ async def dbt_impact(
     include_packages: bool = False,
     source_ref: str | None = None,
 ) -> DbtImpactResult:
-    """The pull-request check: what this manifest would break, for whom; writes nothing."""
+    """Check a dbt manifest for a pull request: what it would break, for whom; writes nothing."""
     project = await read_manifest(request, include_packages, settings.max_upload_bytes)
     opts = SyncOptions(environment=environment, include_packages=include_packages, source_ref=source_ref)
     work = impact.check(

@@ -137,6 +137,9 @@ class ConsumerItem(BaseModel):
     migration_deadline: datetime | None = Field(
         default=None, description="The date a team answering `migrating` promised to have migrated by"
     )
+    answer_reason: str | None = Field(
+        default=None, description="What the team said with its answer (why it blocks, how it migrates)"
+    )
 
 
 class DownstreamItem(BaseModel):

@@ -51,7 +51,14 @@ def source_router(source: str, parse: Parser, what: str, media_types: dict[str, 
         # Validating a big document is CPU work: a thread keeps the server answering.
         return await asyncio.to_thread(parse, raw, project)
 
-    @router.post("", response_model=SyncResult, openapi_extra=body_doc, name=f"sync_{source}")
+    @router.post(
+        "",
+        response_model=SyncResult,
+        openapi_extra=body_doc,
+        name=f"sync_{source}",
+        description=f"Sync the posted {what}: assets and contracts; changes go through the one publishing "
+        "path.",
+    )
     async def sync(
         request: Request,
         session: WriteSessionDep,
@@ -67,7 +74,14 @@ def source_router(source: str, parse: Parser, what: str, media_types: dict[str, 
         work = service.sync_manifest(session, principal, parsed, opts, parsed.lineage)
         return await await_without_cyclic_gc(work, enabled=settings.sync_pause_gc)
 
-    @router.post("/impact", response_model=DbtImpactResult, openapi_extra=body_doc, name=f"{source}_impact")
+    @router.post(
+        "/impact",
+        response_model=DbtImpactResult,
+        openapi_extra=body_doc,
+        name=f"{source}_impact",
+        description=f"Check the posted {what} for a pull request: what it would break, for whom; writes "
+        "nothing.",
+    )
     async def check(
         request: Request,
         session: ReadSessionDep,
@@ -85,7 +99,14 @@ def source_router(source: str, parse: Parser, what: str, media_types: dict[str, 
         )
         return await await_without_cyclic_gc(work, enabled=settings.sync_pause_gc)
 
-    @router.post("/propose", response_model=DbtImpactResult, openapi_extra=body_doc, name=f"{source}_propose")
+    @router.post(
+        "/propose",
+        response_model=DbtImpactResult,
+        openapi_extra=body_doc,
+        name=f"{source}_propose",
+        description=f"Propose the breaking changes of the posted {what} (pull-request proposals, published "
+        "after the merged sync), like `/sync/dbt/propose`.",
+    )
     async def propose(
         request: Request,
         session: WriteSessionDep,

@@ -123,10 +123,10 @@ _SCHEMA: dict[str, _Describe] = {
 }
 
 _GUARANTEE: dict[str, _Describe] = {
-    "not_null_added": lambda c: "now tested never null",
-    "not_null_removed": lambda c: "no longer tested never null",
-    "unique_added": lambda c: "now tested unique",
-    "unique_removed": lambda c: "no longer tested unique",
+    "not_null_added": lambda c: "now tested to be never null",
+    "not_null_removed": lambda c: "no longer tested to be never null",
+    "unique_added": lambda c: "now tested to be unique",
+    "unique_removed": lambda c: "no longer tested to be unique",
     "accepted_values_added": lambda c: f"values now limited to {_values(c.get('new'))}",
     "accepted_values_removed": lambda c: "values no longer limited to a list",
     "accepted_values_narrowed": lambda c: f"no longer accepts {_values(c.get('old'))}",
@@ -159,6 +159,11 @@ def _key(c: Mapping[str, object]) -> str:
 
 def _test_name(value: object) -> str:
     return str(value.get("name", "?")) if isinstance(value, Mapping) else "?"
+
+
+def category_of(change: Mapping[str, object]) -> Category:
+    """Whether a change record came from the guarantees diff or the schema diff (their kinds differ)."""
+    return "guarantee" if str(change.get("kind", "")) in _GUARANTEE else "schema"
 
 
 def describe(change: Mapping[str, object], category: Category = "schema") -> str:

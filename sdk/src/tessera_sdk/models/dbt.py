@@ -112,6 +112,8 @@ class ConsumerItem(Model):
     affected_columns: list[str] = Field(default_factory=list)
     reasons: list[str] = Field(default_factory=list)
     migration_deadline: datetime | None = None
+    answer_reason: str | None = None
+    """What the team said with its answer (why it blocks, how it migrates)."""
 
 
 class DownstreamItem(Model):
