@@ -26,32 +26,24 @@ from tessera.sync.schemas import DefinitionChange
 
 
 class _Shared:
-    """One string object per asset id and column name, one list per upstream column, over one store.
+    """One string object per asset id and per column name for every asset of one store.
 
     The stored lineage of 5,000 models names a few upstream ids and columns hundreds of thousands of
     times, and those values stay on the assets until the sync's response is sent: a fresh ``str`` per
     mention cost tens of MB there (docs/benchmarks.md, issue 17).
     """
 
-    __slots__ = ("_assets", "_ids", "_names", "_pairs")
+    __slots__ = ("_assets", "_ids", "_names")
 
     def __init__(self, assets: dict[str, Asset]) -> None:
         self._assets = assets
         self._ids: dict[str, str] = {}
         self._names: dict[str, str] = {}
-        self._pairs: dict[tuple[str, str], list[str]] = {}
 
     def asset_id(self, node: str) -> str:
         out = self._ids.get(node)
         if out is None:
             out = self._ids[node] = str(self._assets[node].id)
-        return out
-
-    def pair(self, pair: tuple[str, str]) -> list[str]:
-        """One ``[asset id, column]`` list per upstream column (stored values are replaced, never edited)."""
-        out = self._pairs.get(pair)
-        if out is None:
-            out = self._pairs[pair] = list(pair)
         return out
 
     def column(self, name: str) -> str:
@@ -73,7 +65,7 @@ def stored_lineage(
             {(strings.asset_id(s.node), strings.column(s.column)) for s in sources if s.node in assets}
         )
         if pairs:
-            out[strings.column(column)] = [strings.pair(p) for p in pairs]
+            out[strings.column(column)] = [list(p) for p in pairs]
     return out
 
 
