@@ -2,6 +2,7 @@
 
     uv run python bench/bench_dbt_sync.py [--models 5000] [--columns 20] [--database-url URL]
                                           [--no-column-lineage] [--profile FILE] [--first-only]
+                                          [--server [--gzip]]
 
 Generates the manifest (bench/dbt_manifest_gen.py) into a temp file, then in a fresh process starts the
 real app (auth on, SQLite file by default, or DATABASE_URL / --database-url for PostgreSQL), creates the
@@ -14,6 +15,11 @@ process), and its growth over the size after start-up with the manifest's bytes 
 CPU is the main process's (event loop, threads) and, apart, the lineage pool workers' (from /proc).
 ``--first-only`` stops after the first sync (for profiling it, e.g. under py-spy). ``--no-column-lineage``
 replaces the SQL analysis by an empty lineage, to tell its cost from the rest of the sync.
+``--server`` instead starts a real server process (``tessera serve``, as a user starts it) and uploads
+the first sync to it over HTTP from this process: the figures are then the server process's alone (peak
+RSS from /proc VmHWM, growth over its RSS just before the upload, CPU from /proc), as in production.
+``--gzip`` (with ``--server``) uploads the manifest gzip-compressed (``Content-Encoding``-free: the body
+is the .gz file, as ``tessera dbt sync`` sends it when asked to compress).
 Targets: first sync < 10 s (issues 4, 12) within 250 MB (issue 17); re-sync < 5 s; impact < 3 s.
 """
 
@@ -57,6 +63,96 @@ def children_cpu() -> float:
             continue
         total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
+
+
+def proc_status(pid: int) -> dict[str, float]:
+    """VmRSS and VmHWM (peak RSS) of process ``pid`` in MB, and its CPU seconds (user + system)."""
+    out: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            out[key] = int(value.split()[0]) / 1024
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    out["cpu"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return out
+
+
+def run_server(manifest_path: Path, database_url: str, gzip_upload: bool) -> None:
+    """The first sync against a real ``tessera serve`` process; prints that process's memory and CPU."""
+    import gzip
+    import signal
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PORT": str(port),
+        "BOOTSTRAP_API_KEY": KEY,
+        "WORKER_ENABLED": "false",
+        "RATE_LIMIT_PER_MINUTE": "0",
+        "DATA_DIR": tempfile.mkdtemp(),
+    }
+    tessera = Path(sys.executable).parent / "tessera"
+    proc = subprocess.Popen(
+        [str(tessera), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {KEY}"}
+    try:
+        with httpx.Client(base_url=base_url, timeout=900) as client:
+            for _ in range(1200):
+                try:
+                    if client.get("/health").status_code < 300:
+                        break
+                except httpx.TransportError:
+                    pass
+                if proc.poll() is not None:
+                    raise SystemExit(f"tessera serve exited with {proc.returncode}")
+                time.sleep(0.1)
+            fallback = None
+            for i in range(12):
+                name = f"team_{i:02d}"
+                team = client.post("/api/v1/teams", json={"name": name}, headers=headers).json()
+                fallback = fallback or team["id"]
+                client.post(
+                    "/api/v1/users",
+                    json={"email": f"{name}@corp.example", "name": name.title(), "team_ids": [team["id"]]},
+                    headers=headers,
+                )
+            raw = manifest_path.read_bytes()
+            body = gzip.compress(raw, compresslevel=6) if gzip_upload else raw
+            kind = "application/gzip" if gzip_upload else "application/json"
+            before = proc_status(proc.pid)
+            t0 = time.perf_counter()
+            first = client.post(
+                f"/api/v1/sync/dbt?owner_team_id={fallback}",
+                content=body,
+                headers={**headers, "Content-Type": kind},
+            )
+            elapsed = time.perf_counter() - t0
+            after = proc_status(proc.pid)
+        assert first.status_code == 200, first.text[:500]
+        s = first.json()["summary"]
+        print(
+            f"database: {database_url.split('://')[0]}   manifest: {len(raw) / 1e6:.1f} MB   "
+            f"upload: {kind}, {len(body) / 1e6:.1f} MB"
+        )
+        print(
+            f"first sync (server process) {elapsed:6.2f} s   "
+            f"(server CPU {after['cpu'] - before['cpu']:5.2f} s)   "
+            f"RSS before {before['VmRSS']:4.0f} MB, peak RSS {after['VmHWM']:4.0f} MB, "
+            f"growth {after['VmHWM'] - before['VmRSS']:4.0f} MB   created={s['created']}"
+        )
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def drop_columns(raw: bytes, count: int) -> bytes:
@@ -165,6 +261,8 @@ def main() -> None:
     parser.add_argument("--no-column-lineage", action="store_true", help="skip the SQL column analysis")
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the first sync to FILE")
     parser.add_argument("--first-only", action="store_true", help="time the first sync only")
+    parser.add_argument("--server", action="store_true", help="sync against a real `tessera serve` process")
+    parser.add_argument("--gzip", action="store_true", help="with --server: upload the manifest gzipped")
     parser.add_argument("--manifest", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.manifest is None:
@@ -190,6 +288,9 @@ def main() -> None:
             cmd.append("--no-column-lineage")
         if args.profile:
             cmd += ["--profile", args.profile]
+        for flag in ("first_only", "server", "gzip"):
+            if getattr(args, flag):
+                cmd.append("--" + flag.replace("_", "-"))
         raise SystemExit(subprocess.call(cmd))
     if args.no_column_lineage:
         import tessera.sync.router
@@ -197,6 +298,9 @@ def main() -> None:
 
         tessera.sync.router.analyse_project = lambda project, **_: ProjectLineage({})  # type: ignore[attr-defined]
     url = args.database_url or f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
+    if args.server:
+        run_server(args.manifest, url, args.gzip)
+        return
     asyncio.run(run(args.manifest, url, args.profile, args.first_only))
 
 

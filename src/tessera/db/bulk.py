@@ -2,8 +2,10 @@
 
 These rows are never read back inside the transaction that writes them, so building ORM objects for
 them is wasted work: a 5,000-model dbt sync writes tens of thousands. They are kept in the session and
-inserted with one multi-row INSERT per table just before the commit, inside the same transaction, so
-they commit with the change or not at all.
+inserted with multi-row INSERTs just before the commit, inside the same transaction, so
+they commit with the change or not at all. The insert goes a chunk at a time, each chunk's rows let go
+once written: the driver's copy of a row (its JSON serialised) then exists for one chunk only, not for
+every row of a big sync at once.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from tessera.db.base import Base
 from tessera.db.statistics import note_rows
 
 _KEY = "tessera_bulk_rows"
+INSERT_CHUNK = 1000
+"""Rows per INSERT statement at commit."""
 
 
 def stage(session: AsyncSession | Session, model: type[Base], row: dict[str, Any]) -> None:
@@ -39,8 +43,12 @@ def _insert_staged(session: Session) -> None:
         return
     session.flush()
     for model, rows in pending.items():
-        session.execute(sa.insert(model), rows)
-        note_rows(session, model.__table__, len(rows))
+        count = len(rows)
+        statement = sa.insert(model)
+        while rows:
+            session.execute(statement, rows[:INSERT_CHUNK])
+            del rows[:INSERT_CHUNK]  # written: its payload can go before the next chunk is serialised
+        note_rows(session, model.__table__, count)
 
 
 @sa.event.listens_for(Session, "after_soft_rollback")

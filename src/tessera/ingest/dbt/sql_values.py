@@ -34,7 +34,9 @@ class Parent:
         """A parent with its columns in declared order (lower case), or undeclared (None)."""
         if columns is None:
             return cls(node, None, None)
-        ordered = tuple(dict.fromkeys(c.lower() for c in columns))
+        # Declared names are mostly lower case already: keep those strings rather than a copy of each
+        # (a 5,000-model project's contracts hold 100,000 of them for the whole sync).
+        ordered = tuple(dict.fromkeys(c if (low := c.lower()) == c else low for c in columns))
         return cls(node, ordered, frozenset(ordered))
 
 
