@@ -207,3 +207,12 @@ def test_a_dbt_command_that_wrote_no_results_fails_at_once(tmp_path: Path) -> No
     assert rc == 2 and outputs == ""
     assert _run_step(build, tmp_path, DBT_COMMAND="false", RUN_RESULTS="")[0] == 1
     assert _run_step(build, tmp_path, DBT_COMMAND="true", RUN_RESULTS="target/run_results.json") == (0, "")
+
+
+def test_a_stale_source_still_uploads_the_freshness_results(tmp_path: Path) -> None:
+    build = _step("Build the dbt manifest")
+    freshness = "sh -c 'mkdir -p target && echo {} > target/sources.json && exit 1'"  # a source is stale
+    rc, outputs = _run_step(
+        build, tmp_path, DBT_COMMAND=freshness, RUN_RESULTS="", SOURCES="target/sources.json"
+    )
+    assert rc == 0 and outputs.strip() == "deferred-exit-code=1"

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from tessera.ingest.results import parse_validation_result
 from tests.helpers import API, Api
-from tests.quality.artifacts import stored
+from tests.quality.artifacts import BUILD, stored
 from tests.quality.gx_results import checkpoint_description, validation_result
 
 EXPECTED = {
@@ -76,6 +76,9 @@ async def test_posted_results_become_a_run_and_states(
         url, content=b'{"run_results": {}, "checkpoint_config": {}}', params=params, headers=owner.write
     )
     assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "wrong_artifact"
+    dbt = await client.post(url, content=BUILD.read_bytes(), params=params, headers=owner.write)
+    assert dbt.status_code == 400 and dbt.json()["error"]["code"] == "wrong_artifact"
+    assert "tessera dbt results" in dbt.json()["error"]["message"]
     summary = await client.post(
         url, content=json.dumps(checkpoint_description()).encode(), params=params, headers=owner.write
     )

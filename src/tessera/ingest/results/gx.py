@@ -49,6 +49,13 @@ def parse_validation_result(data: ManifestInput, asset_fqn: str) -> ArtifactResu
             "this is a checkpoint result: upload each of its validation results (run_results values) "
             "with the asset it validated",
         )
+    dbt_meta = result.get("metadata")
+    if isinstance(dbt_meta, Mapping) and "dbt_schema_version" in dbt_meta:
+        raise InvalidArtifactError(
+            "wrong_artifact",
+            f"this is a dbt artifact ({dbt_meta.get('dbt_schema_version')}), not {LABEL}: upload "
+            "run_results.json with `tessera dbt results` and sources.json with `tessera dbt freshness`",
+        )
     if "validation_results" in result and "results" not in result:
         raise InvalidArtifactError(
             "wrong_artifact",
