@@ -69,6 +69,11 @@ async def test_posted_results_become_a_run_and_states(
     again = await client.post(url, content=body, params=params, headers=owner.write)
     assert again.json()["recorded"][0]["duplicate"] is True
     assert (await stored(app))["runs"] == 1
+    # The same suite and run time through another validation definition is another invocation.
+    other = validation_result() | {"meta": validation_result()["meta"] | {"validation_id": "another"}}
+    second = await client.post(url, content=json.dumps(other).encode(), params=params, headers=owner.write)
+    assert second.json()["recorded"][0]["duplicate"] is False
+    assert (await stored(app))["runs"] == 2
     unknown = await client.post(url, content=body, params={"asset_fqn": "nowhere.x.y"}, headers=owner.write)
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "no_known_assets"
     assert "nowhere.x.y" in unknown.json()["error"]["message"]
@@ -84,7 +89,7 @@ async def test_posted_results_become_a_run_and_states(
     )
     assert summary.status_code == 400 and summary.json()["error"]["code"] == "wrong_artifact"
     assert "gx/uncommitted/validations/" in summary.json()["error"]["message"]
-    assert (await stored(app))["runs"] == 1
+    assert (await stored(app))["runs"] == 2
 
 
 def test_the_server_never_imports_great_expectations() -> None:

@@ -87,7 +87,11 @@ def _run_id(result: Mapping[str, object], meta: Mapping[str, object]) -> str:
         raise InvalidArtifactError("missing_field", f"{LABEL} has no `meta.run_id.run_time`")
     suite = result.get("suite_name") or meta.get("expectation_suite_name") or "suite"
     name = f"{run_name}@" if isinstance(run_name, str) and run_name else ""
-    return f"{suite}:{name}{moment}"[:200]
+    # One checkpoint run can validate the same suite through several validation definitions (other
+    # batches of the asset): each is its own invocation, so the definition's id is part of the key.
+    definition = meta.get("validation_id")
+    scope = f"{definition}:" if isinstance(definition, str) and definition else ""
+    return f"{suite}:{scope}{name}{moment}"[:200]
 
 
 def _check(entry: Mapping[str, object], index: int) -> CheckResult:
