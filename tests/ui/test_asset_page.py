@@ -90,7 +90,7 @@ async def test_consumers_show_the_columns_they_read(client: httpx.AsyncClient, a
     assert f'<a href="/teams/{world.consumer.id}">{world.consumer.name}</a>' in html
     row = html[html.index(world.consumer.name) :].split("</tr>")[0]
     assert "<code>email</code>" in row and "weekly churn report" in row
-    assert "Showing 1–3 of 3" in html
+    assert "Showing 3 of 3" in html
     oldest = (await client.get(f"/assets/{world.id}/consumers", params={"sort": "created_at"})).text
     assert oldest.index(world.consumer.name) < oldest.index(others[0].name)
 

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from tessera.deps import ReadSessionDep
 from tessera.search import service
 from tessera.ui.deps import UiDep
-from tessera.ui.pages.sections import SECTION_SIZE, section, section_page
+from tessera.ui.pages.sections import SECTION_SIZE, section, section_cursor, section_page
 from tessera.ui.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -23,7 +23,8 @@ async def search_page(request: Request, ui: UiDep, session: ReadSessionDep) -> R
     context: dict[str, object] = {"ui": ui, "q": text, "results": None}
     if text:
         pages = {name: section_page(request, name) for name in SECTIONS}
-        found = await service.search(session, text, pages=pages, per_page=SECTION_SIZE)
+        cursors = {name: section_cursor(request, name) for name in SECTIONS}
+        found = await service.search(session, text, pages=pages, per_page=SECTION_SIZE, cursors=cursors)
         context["results"] = {
             name: section(request, name, part.items, part.total, part.page)
             for name, part in (("assets", found.assets), ("columns", found.columns), ("teams", found.teams))

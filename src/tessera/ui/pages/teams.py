@@ -16,7 +16,14 @@ from tessera.registrations import repository as registrations_repo
 from tessera.teams import repository, service
 from tessera.ui.deps import UiDep
 from tessera.ui.listing import ListView, list_params
-from tessera.ui.pages.sections import SECTION_SIZE, require_write, section, section_page
+from tessera.ui.pages.sections import (
+    SECTION_SIZE,
+    require_write,
+    section,
+    section_cursor,
+    section_offset,
+    section_page,
+)
 from tessera.ui.render import is_htmx, redirect, render
 from tessera.webhooks import repository as webhooks_repo
 from tessera.webhooks import service as webhooks_service
@@ -38,6 +45,7 @@ async def teams_list(request: Request, ui: UiDep, session: ReadSessionDep) -> Re
         name=params.filters.get("q"),
         limit=params.per_page,
         offset=params.offset,
+        cursor=params.cursor,
         sort=params.sort,
         descending=params.descending,
     )
@@ -71,7 +79,10 @@ async def team_page(team_id: uuid.UUID, request: Request, ui: UiDep, session: Re
     }
 
     def offset(name: str) -> int:
-        return (pages[name] - 1) * SECTION_SIZE
+        return section_offset(request, name)
+
+    def cursor(name: str) -> str | None:
+        return section_cursor(request, name)
 
     owned, owned_total = await assets_repo.list_assets(
         session,
@@ -82,15 +93,21 @@ async def team_page(team_id: uuid.UUID, request: Request, ui: UiDep, session: Re
         resource_type=None,
         limit=SECTION_SIZE,
         offset=offset("owned"),
+        cursor=cursor("owned"),
         columns=OWNED_COLUMNS,
     )
     regs, regs_total = await registrations_repo.list_registrations(
-        session, asset_id=None, team_id=team.id, limit=SECTION_SIZE, offset=offset("consumed")
+        session,
+        asset_id=None,
+        team_id=team.id,
+        limit=SECTION_SIZE,
+        offset=offset("consumed"),
+        cursor=cursor("consumed"),
     )
     consumed_assets = await assets_repo.get_many(session, {r.asset_id for r in regs})
     consumed = [{"registration": r, "asset": consumed_assets.get(r.asset_id)} for r in regs]
     members, members_total = await repository.list_members(
-        session, team.id, limit=SECTION_SIZE, offset=offset("members")
+        session, team.id, limit=SECTION_SIZE, offset=offset("members"), cursor=cursor("members")
     )
     context: dict[str, Any] = {
         "ui": ui,
@@ -114,6 +131,7 @@ async def team_page(team_id: uuid.UUID, request: Request, ui: UiDep, session: Re
                 status=status,
                 limit=SECTION_SIZE,
                 offset=offset(name),
+                cursor=cursor(name),
             )
         context["health"] = {
             "webhooks": hooks,
