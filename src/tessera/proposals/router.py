@@ -38,7 +38,7 @@ async def list_proposals(
         offset=page.offset,
         cursor=page.cursor,
     )
-    return page_response(ProposalRead, await service.to_read(session, rows), total, page)
+    return page_response(ProposalRead, await service.list_items(session, rows), total, page)
 
 
 @router.get("/{proposal_id}", response_model=ProposalRead)
