@@ -12,6 +12,11 @@ positions are found once, untimed), without and with each filter, ``--repeat`` t
 p50/p95 per endpoint and page. The goal is p95 < 30 ms for every one. A last table shows what the same
 middle page costs by ``offset``, for comparison.
 
+Then the web UI's lists (signed in as the admin, 25 rows a page, keyset cursors behind "Next" and
+"Previous"): the first page, the page its "Next" link leads to, a deep page (the middle of the list) by
+cursor where the UI list shares the API's order (its cursor is the API's), "Previous" from there, and
+the same deep page by the old ``?page=N`` (offset) links.
+
 Default: the seeded tables are analysed once (what autovacuum would do soon after such a load).
 ``--no-autovacuum`` turns autovacuum off on every table before seeding and never analyses by hand, as on
 databases without autovacuum: the planner then knows only what the product's own ANALYZE tells it.
@@ -22,6 +27,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
+import re
 import statistics
 import sys
 import time
@@ -203,6 +210,7 @@ async def run(args: argparse.Namespace) -> None:
         ids.update(await sample_ids(url))
         async with running_app(url) as client:
             await report(client, endpoints(ids), args)
+            await report_ui(client, ids, args)
 
 
 async def report(client: httpx.AsyncClient, paths: list[str], args: argparse.Namespace) -> None:
@@ -235,6 +243,82 @@ async def report(client: httpx.AsyncClient, paths: list[str], args: argparse.Nam
     print("\nthe middle page by offset instead of cursor (p50 of 3, ms):")
     for shown, ms in offsets:
         print(f"  {shown:<62} {ms:>8.1f}")
+
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_LINK = re.compile(r'<a href="([^"]+)" rel="(next|prev)"')
+UI_PER_PAGE = 25
+
+
+def ui_lists(ids: dict[str, str]) -> list[tuple[str, str | None]]:
+    """(UI list, the API list whose order, and so cursors, it shares, if any)."""
+    team, asset = ids["team"], ids["asset"]
+    return [
+        ("/assets", "/assets"),
+        ("/audit", "/audit/events"),
+        ("/", None),  # the admin's home: every open proposal, deadline first
+        ("/inbox/activity", None),
+        (f"/teams/{team}", None),
+        ("/search?q=bench", None),
+        (f"/assets/{asset}/audit", None),
+        (f"/assets/{asset}/consumers", None),
+    ]
+
+
+def ui_link(page: str, rel: str) -> str | None:
+    """The first pagination link ``rel`` of a UI page."""
+    for href, found in _LINK.findall(page):
+        if found == rel:
+            return html.unescape(href)
+    return None
+
+
+async def report_ui(client: httpx.AsyncClient, ids: dict[str, str], args: argparse.Namespace) -> None:
+    form = await client.get("/signin")
+    token = _CSRF.search(form.text)
+    assert token, "the sign-in form has no CSRF field"
+    data = {"api_key": ADMIN["Authorization"].split()[1], "csrf_token": token.group(1), "next": "/"}
+    signed = await client.post("/signin", data=data)
+    assert signed.status_code == 303, signed.text[:300]
+    print(f"\nweb UI lists ({UI_PER_PAGE} rows a page), p50/p95 ms:")
+    print(f"{'page':<44} {'first':>13} {'next':>13} {'deep cursor':>13} {'its prev':>13} {'deep ?page=':>13}")
+    worst = 0.0
+    for path, api in ui_lists(ids):
+        first = await client.get(path)
+        if first.status_code != 200:
+            raise SystemExit(f"GET {path}: {first.status_code} {first.text[:300]}")
+        urls: dict[str, str | None] = {"first": path, "next": ui_link(first.text, "next")}
+        urls["deep"] = urls["prev"] = urls["offset"] = None
+        if api is not None:
+            total, pages = await positions(client, api, 1)
+            middle = pages.get("middle")
+            if middle and "cursor=" in middle:
+                cursor = middle.split("cursor=")[1].split("&")[0]
+                sep = "&" if "?" in path else "?"
+                deep = await client.get(f"{path}{sep}cursor={cursor}")
+                if deep.status_code == 200:
+                    urls["deep"], urls["prev"] = f"{path}{sep}cursor={cursor}", ui_link(deep.text, "prev")
+                urls["offset"] = f"{path}{sep}page={min(total // 2 // UI_PER_PAGE, 2**31 // UI_PER_PAGE - 1)}"
+        cells = []
+        for name in ("first", "next", "deep", "prev", "offset"):
+            url = urls[name]
+            if url is None:
+                cells.append(f"{'-':>13}")
+                continue
+            times = []
+            for i in range(args.repeat + 2):
+                started = time.perf_counter()
+                resp = await client.get(url)
+                if i >= 2:
+                    times.append((time.perf_counter() - started) * 1000)
+                if resp.status_code != 200:
+                    raise SystemExit(f"GET {url}: {resp.status_code} {resp.text[:300]}")
+            if name != "offset":
+                worst = max(worst, percentile(times, 0.95))
+            cells.append(f"{statistics.median(times):>6.1f}/{percentile(times, 0.95):<6.1f}")
+        shown = path.replace(ids_hint(path), "…")
+        print(f"{shown:<44} {' '.join(cells)}")
+    print(f"worst UI p95 by cursor: {worst:.1f} ms")
 
 
 def ids_hint(path: str) -> str:

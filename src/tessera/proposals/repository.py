@@ -123,6 +123,75 @@ async def list_proposals(
     ``asset_q`` keeps those whose asset name contains it. Proposals
     without a deadline sort after those with one, whatever the direction.
     """
+    stmt = _list_statement(
+        session,
+        sa.select(Proposal),
+        asset_id=asset_id,
+        status=status,
+        awaiting_team_id=awaiting_team_id,
+        proposed_by_team_id=proposed_by_team_id,
+        source_ref=source_ref,
+        asset_q=asset_q,
+        sort=sort,
+        descending=descending,
+    )
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
+
+
+JSON_COLUMNS = ("schema", "guarantees", "changes", "breaking_changes")
+"""Columns :func:`list_proposal_rows` hands over as their JSON text, unparsed."""
+
+
+async def list_proposal_rows(
+    session: AsyncSession,
+    *,
+    asset_id: uuid.UUID | None,
+    status: ProposalStatus | None,
+    awaiting_team_id: uuid.UUID | None,
+    proposed_by_team_id: uuid.UUID | None,
+    source_ref: str | None,
+    limit: int,
+    offset: int,
+    cursor: str | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """The API's page of :func:`list_proposals` (newest first) as plain rows by column name, with the
+    columns of :data:`JSON_COLUMNS` as their stored JSON text: a page writes them out again unchanged,
+    so parsing 200 documents per page into Python objects would be wasted work."""
+    table = Proposal.__table__
+    columns = [
+        sa.cast(c, sa.Text).label(c.name) if c.name in JSON_COLUMNS else c
+        for c in table.c
+        if c.name not in ("updated_at", "guarantees_fingerprint", "change_signature")
+    ]
+    stmt = _list_statement(
+        session,
+        sa.select(*columns),
+        asset_id=asset_id,
+        status=status,
+        awaiting_team_id=awaiting_team_id,
+        proposed_by_team_id=proposed_by_team_id,
+        source_ref=source_ref,
+        asset_q=None,
+        sort="created_at",
+        descending=True,
+    )
+    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor, as_dicts=True)
+
+
+def _list_statement(
+    session: AsyncSession,
+    select: sa.Select[Any],
+    *,
+    asset_id: uuid.UUID | None,
+    status: ProposalStatus | None,
+    awaiting_team_id: uuid.UUID | None,
+    proposed_by_team_id: uuid.UUID | None,
+    source_ref: str | None,
+    asset_q: str | None,
+    sort: str,
+    descending: bool,
+) -> sa.Select[Any]:
+    """``select`` filtered and ordered as :func:`list_proposals` says."""
     conds: list[sa.ColumnElement[bool]] = []
     if asset_q:
         conds.append(
@@ -147,8 +216,7 @@ async def list_proposals(
     if sort != "created_at":
         order.append(Proposal.created_at.desc())
     order.append(Proposal.id.desc() if descending or sort != "created_at" else Proposal.id.asc())
-    stmt = sa.select(Proposal).where(*conds).order_by(*order)
-    return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
+    return select.where(*conds).order_by(*order)
 
 
 def _awaiting(session: AsyncSession, team_id: uuid.UUID) -> sa.ColumnElement[bool]:

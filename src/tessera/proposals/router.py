@@ -27,7 +27,7 @@ async def list_proposals(
     source_ref: str | None = None,
 ) -> Response:
     """Proposals, newest first; ``awaiting_team_id`` lists those waiting for that team's answer."""
-    rows, total = await repository.list_proposals(
+    rows, total = await repository.list_proposal_rows(
         session,
         asset_id=asset_id,
         status=status,

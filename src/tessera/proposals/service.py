@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.assets import repository as assets_repo
@@ -74,21 +76,22 @@ async def to_read(session: AsyncSession, proposals: Sequence[Proposal]) -> list[
     return out
 
 
-async def list_items(session: AsyncSession, proposals: Sequence[Proposal]) -> list[dict[str, object]]:
-    """A list page's proposals as the plain JSON rows of :class:`ProposalRead` (what :func:`to_read`
-    gives, with no model instance per proposal and answer): ``page_response`` writes them straight out.
+async def list_items(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[dict[str, object]]:
+    """A list page's proposals (rows of ``repository.list_proposal_rows``) as the plain JSON rows of
+    :class:`ProposalRead`, what :func:`to_read` gives with no model instance per proposal and answer:
+    ``page_response`` writes them straight out, the stored JSON documents unparsed.
 
-    A page of 50 proposals carries 50 schemas, their changes and every answer; validating and copying a
-    model of each cost more than the page's SQL (bench/bench_large_lists.py). A test holds the two
-    forms equal."""
-    acks = await repository.acknowledgments(session, [p.id for p in proposals])
+    A page of 50 proposals carries 50 schemas, their changes and every answer; parsing, validating and
+    copying a model of each cost more than the page's SQL (bench/bench_large_lists.py). A test holds the
+    two forms equal."""
+    acks = await repository.acknowledgments(session, [p["id"] for p in rows])
     team_ids = {a.team_id for lst in acks.values() for a in lst}
     teams = await teams_repo.get_many(session, team_ids)
-    fqns = await repository.asset_fqns(session, {p.asset_id for p in proposals})
-    base_ids = {p.base_contract_id for p in proposals if p.base_contract_id is not None}
+    fqns = await repository.asset_fqns(session, {p["asset_id"] for p in rows})
+    base_ids = {p["base_contract_id"] for p in rows if p["base_contract_id"] is not None}
     versions = await contracts_repo.versions_of(session, base_ids)
     out: list[dict[str, object]] = []
-    for p in proposals:
+    for p in rows:
         answers = [
             {
                 "team_id": a.team_id,
@@ -102,34 +105,35 @@ async def list_items(session: AsyncSession, proposals: Sequence[Proposal]) -> li
                 "affected_columns": list(a.affected_columns or []),
                 "impact": [_impact_item(r) for r in a.impact or []],
             }
-            for a in acks.get(p.id, [])
+            for a in acks.get(p["id"], [])
         ]
+        base = p["base_contract_id"]
         out.append(
             {
-                "id": p.id,
-                "asset_id": p.asset_id,
-                "asset_fqn": fqns.get(p.asset_id),
-                "kind": p.kind,
-                "status": p.status,
-                "source": p.source,
-                "source_ref": p.source_ref,
-                "base_contract_id": p.base_contract_id,
-                "base_version": versions.get(p.base_contract_id) if p.base_contract_id else None,
-                "proposed_version": p.proposed_version,
-                "schema": p.schema_def,
-                "schema_fingerprint": p.schema_fingerprint,
-                "guarantees": p.guarantees,
-                "changes": p.changes,
-                "breaking_changes": p.breaking_changes,
-                "suggested_bump": p.suggested_bump,
-                "reason": p.reason,
-                "proposed_by_team_id": p.proposed_by_team_id,
-                "proposed_by_user_id": p.proposed_by_user_id,
-                "created_at": p.created_at,
-                "expires_at": p.expires_at,
-                "resolved_at": p.resolved_at,
-                "resolution_note": p.resolution_note,
-                "published_contract_id": p.published_contract_id,
+                "id": p["id"],
+                "asset_id": p["asset_id"],
+                "asset_fqn": fqns.get(p["asset_id"]),
+                "kind": p["kind"],
+                "status": p["status"],
+                "source": p["source"],
+                "source_ref": p["source_ref"],
+                "base_contract_id": base,
+                "base_version": versions.get(base) if base else None,
+                "proposed_version": p["proposed_version"],
+                "schema": _json_text(p["schema"]),
+                "schema_fingerprint": p["schema_fingerprint"],
+                "guarantees": _json_text(p["guarantees"]),
+                "changes": _json_text(p["changes"]) or [],
+                "breaking_changes": _json_text(p["breaking_changes"]) or [],
+                "suggested_bump": p["suggested_bump"],
+                "reason": p["reason"],
+                "proposed_by_team_id": p["proposed_by_team_id"],
+                "proposed_by_user_id": p["proposed_by_user_id"],
+                "created_at": p["created_at"],
+                "expires_at": p["expires_at"],
+                "resolved_at": p["resolved_at"],
+                "resolution_note": p["resolution_note"],
+                "published_contract_id": p["published_contract_id"],
                 "acknowledgments": answers,
                 "pending_team_ids": [
                     a["team_id"] for a in answers if a["required"] and a["response"] is AckResponse.PENDING
@@ -139,6 +143,11 @@ async def list_items(session: AsyncSession, proposals: Sequence[Proposal]) -> li
             }
         )
     return out
+
+
+def _json_text(text: str | None) -> orjson.Fragment | None:
+    """Stored JSON text, written into the answer as it is (SQL NULL: ``None``)."""
+    return None if text is None else orjson.Fragment(text)
 
 
 def _impact_item(reason: dict[str, object]) -> dict[str, object]:
