@@ -35,8 +35,8 @@ async def _admin(statement: str) -> None:
 
 
 @asynccontextmanager
-async def throwaway_postgres(prefix: str = "tessera_bench") -> AsyncIterator[str]:
-    """A new, migrated PostgreSQL database (SQLAlchemy asyncpg URL), dropped on exit."""
+async def throwaway_postgres(prefix: str = "tessera_bench", *, keep: bool = False) -> AsyncIterator[str]:
+    """A new, migrated PostgreSQL database (SQLAlchemy asyncpg URL), dropped on exit unless ``keep``."""
     from tessera.db.migrate import upgrade
 
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
@@ -46,7 +46,8 @@ async def throwaway_postgres(prefix: str = "tessera_bench") -> AsyncIterator[str
         await asyncio.to_thread(upgrade, url)  # Alembic runs an event loop of its own
         yield url
     finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not keep:
+            await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @asynccontextmanager

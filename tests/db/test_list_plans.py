@@ -145,3 +145,41 @@ async def test_no_list_page_scans_a_large_table(
             if scans:
                 failures[urlsplit(page).path + "?" + urlsplit(page).query[:80]] = scans
     assert not failures, "\n\n".join(f"{page}: {scans}" for page, scans in failures.items())
+
+
+async def test_the_inbox_of_every_open_proposal_reads_its_order_from_an_index(
+    world: Proposed, clean_database: str, sent: list[tuple[str, Any]]
+) -> None:
+    """The web UI's inbox for an admin without a team: every open proposal, deadline first. Without
+    ``ix_proposals_open_deadline`` each page sorted all open proposals."""
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from tessera.enums import ProposalStatus
+    from tessera.proposals.repository import list_proposals
+
+    engine = create_engine(clean_database)
+    try:
+        async with AsyncSession(engine) as session:
+            sent.clear()
+            items, _ = await list_proposals(
+                session,
+                asset_id=None,
+                status=ProposalStatus.OPEN,
+                awaiting_team_id=None,
+                proposed_by_team_id=None,
+                source_ref=None,
+                limit=25,
+                offset=0,
+                sort="expires_at",
+                descending=False,
+            )
+    finally:
+        await engine.dispose()
+    assert len(items) == 25
+    statement, parameters = next(s for s in sent if "ORDER BY" in s[0])
+    conn = await asyncpg.connect(clean_database.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        plan = "\n".join(r[0] for r in await conn.fetch(f"EXPLAIN {statement}", *(parameters or ())))
+    finally:
+        await conn.close()
+    assert "ix_proposals_open_deadline" in plan, plan

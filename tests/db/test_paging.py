@@ -123,6 +123,52 @@ async def test_cursor_pages_visit_every_row_once_in_order(
     assert [t.id for t in await _walk(tied, stmt, limit)] == [t.id for t in everything]
 
 
+@pytest.mark.parametrize("limit", [1, 2, 4])
+@pytest.mark.parametrize(
+    "order",
+    [
+        (Team.created_at.desc(), Team.id.desc()),
+        (Team.created_at.desc(), Team.id.asc()),
+        (Team.description.is_(None), Team.description.desc(), Team.id),
+    ],
+    ids=["newest", "mixed", "nullable"],
+)
+async def test_previous_cursors_walk_back_through_the_same_pages(
+    tied: AsyncSession, limit: int, order: tuple[Any, ...]
+) -> None:
+    stmt = sa.select(Team).order_by(*order)
+    forward: list[list[uuid.UUID]] = []
+    cursor: str | None = None
+    while True:
+        items, total = await fetch_page(tied, stmt, limit=limit, offset=0, cursor=cursor)
+        assert isinstance(total, PageTotal)
+        assert (total.previous_cursor is None) == (cursor is None)
+        forward.append([t.id for t in items])
+        last_total, cursor = total, total.next_cursor
+        if cursor is None:
+            break
+    backward: list[list[uuid.UUID]] = [forward[-1]]
+    cursor = last_total.previous_cursor
+    while cursor is not None:
+        items, total = await fetch_page(tied, stmt, limit=limit, offset=0, cursor=cursor)
+        assert isinstance(total, PageTotal) and total.next_cursor is not None and total == 9
+        backward.append([t.id for t in items])
+        cursor = total.previous_cursor
+    assert backward[::-1] == forward
+
+
+async def test_going_back_to_a_short_start_shows_the_first_page(teams: AsyncSession) -> None:
+    _, first = await fetch_page(teams, LIVE, limit=3, offset=0)
+    assert isinstance(first, PageTotal) and first.next_cursor
+    second, total = await fetch_page(teams, LIVE, limit=3, offset=0, cursor=first.next_cursor)
+    assert isinstance(total, PageTotal) and total.previous_cursor
+    await teams.delete(next(t for t in (await teams.execute(LIVE)).scalars() if t.name == NAMES[0]))
+    await teams.flush()
+    items, back = await fetch_page(teams, LIVE, limit=3, offset=0, cursor=total.previous_cursor)
+    assert [t.name for t in items] == NAMES[1:4]
+    assert isinstance(back, PageTotal) and back.previous_cursor is None
+
+
 async def test_the_last_page_has_no_cursor_and_a_full_one_has(teams: AsyncSession) -> None:
     _, total = await fetch_page(teams, LIVE, limit=7, offset=0)
     assert isinstance(total, PageTotal) and total.next_cursor is None

@@ -356,3 +356,21 @@ async def test_a_change_no_consumer_reads_publishes_at_once_and_informs_them(
     assert out["outcome"] == "published" and out["contract"]["version"] == "2.0.0"
     assert out["proposal"]["informed_team_ids"] == [s.consumer.id]
     assert out["breaking_changes"]  # still a breaking change; nobody had to answer it
+
+
+async def test_a_proposal_reads_the_same_in_a_list_as_alone(client: httpx.AsyncClient) -> None:
+    """The list writes its rows straight to JSON; the single read goes through the model."""
+    api = Api(client)
+    s = await helpers.shared_asset(
+        api, helpers.V1, consumers=3, register_with=[{"columns": ["email"]}, {"columns": ["id"]}]
+    )
+    proposal = (await api.publish(s.owner, s.asset["id"], helpers.ID_ONLY, expect=202, reason="r"))[
+        "proposal"
+    ]
+    await api.ack(s.consumers[2], proposal["id"], "migrating", migration_deadline=DEADLINE)
+    await api.ack(s.consumers[1], proposal["id"], "blocked", reason="we might miss it")
+    alone = await api.call("GET", f"/proposals/{proposal['id']}", 200, ADMIN)
+    assert {a["impact"][0]["kind"] for a in alone["acknowledgments"] if a["impact"]} >= {"not_affected"}
+    for query in ("", f"?asset_id={s.asset['id']}", f"?awaiting_team_id={s.consumers[0].id}"):
+        listed = await api.call("GET", f"/proposals{query}", 200, ADMIN)
+        assert next(p for p in listed["items"] if p["id"] == proposal["id"]) == alone

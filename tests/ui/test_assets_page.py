@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import httpx
@@ -14,9 +15,9 @@ from tests.ui.query_budget import count_queries
 ROW = re.compile(r'<th scope="row"><a href="/assets/[^"]+"[^>]*>([^<]+)</a>')
 
 
-def names(html: str) -> list[str]:
+def names(page: str) -> list[str]:
     """Asset names in table order."""
-    return ROW.findall(html)
+    return ROW.findall(page)
 
 
 async def _assets(api: Api, owner: TeamCtx, count: int, prefix: str = "wh.sales.t", **extra: object) -> None:
@@ -43,6 +44,13 @@ async def test_filters_by_name_owner_and_kind(client: httpx.AsyncClient, api: Ap
     assert "No assets match" in none and "Clear filters" in none
 
 
+def link(html_text: str, rel: str) -> str:
+    """The URL of the pagination link ``rel`` (next, prev) in a page."""
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}">', html_text)
+    assert found, f"no {rel} link"
+    return html.unescape(found.group(1))
+
+
 async def test_sorts_and_paginates_keeping_the_filters(client: httpx.AsyncClient, api: Api) -> None:
     team = await api.team()
     await _assets(api, team, 30, "wh.a.t")
@@ -51,15 +59,36 @@ async def test_sorts_and_paginates_keeping_the_filters(client: httpx.AsyncClient
 
     first = await client.get("/assets", params={"q": "wh.a.", "sort": "-fqn"})
     assert names(first.text)[:2] == ["wh.a.t029", "wh.a.t028"] and len(names(first.text)) == 25
-    assert "Showing 1–25 of 30" in first.text
+    assert "Showing 25 of 30" in first.text and 'rel="prev"' not in first.text
     assert 'aria-sort="descending"' in first.text
-    # The page links keep the filter and the sort.
-    assert 'href="/assets?q=wh.a.&amp;sort=-fqn&amp;page=2"' in first.text
-    second = await client.get("/assets", params={"q": "wh.a.", "sort": "-fqn", "page": "2"})
+    # The page links keep the filter and the sort, and continue by cursor.
+    next_url = link(first.text, "next")
+    assert next_url.startswith("/assets?q=wh.a.&sort=-fqn&cursor=")
+    second = await client.get(next_url)
     assert names(second.text) == [f"wh.a.t{i:03d}" for i in range(4, -1, -1)]
-    assert "Showing 26–30 of 30" in second.text
+    assert "Showing 5 of 30" in second.text and 'rel="next"' not in second.text
     # Clicking the sorted header flips the direction and goes back to page 1.
     assert 'href="/assets?q=wh.a.&amp;sort=fqn"' in second.text
+    # Previous walks back by cursor to the same first page; First drops the cursor.
+    back = await client.get(link(second.text, "prev"))
+    assert names(back.text) == names(first.text) and 'rel="prev"' not in back.text
+    assert 'href="/assets?q=wh.a.&amp;sort=-fqn">First' in second.text
+    # Older links by page number still work.
+    by_number = await client.get("/assets", params={"q": "wh.a.", "sort": "-fqn", "page": "2"})
+    assert names(by_number.text) == names(second.text)
+
+
+async def test_a_cursor_of_another_sort_or_list_is_the_users_mistake(
+    client: httpx.AsyncClient, api: Api
+) -> None:
+    await _assets(api, await api.team(), 30, "wh.c.t")
+    await sign_in(client, BOOTSTRAP_KEY)
+    first = await client.get("/assets", params={"q": "wh.c.", "sort": "-fqn"})
+    cursor = link(first.text, "next").split("cursor=")[1]
+    other_sort = await client.get("/assets", params={"q": "wh.c.", "sort": "fqn", "cursor": cursor})
+    assert other_sort.status_code == 422 and "<code>invalid_cursor</code>" in other_sort.text
+    garbage = await client.get("/assets", params={"cursor": "x" * 3000})
+    assert garbage.status_code == 422 and "<code>invalid_cursor</code>" in garbage.text
 
 
 async def test_htmx_gets_only_the_results_block(client: httpx.AsyncClient, api: Api) -> None:

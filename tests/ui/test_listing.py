@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from starlette.requests import Request
 
+from tessera.db.paging import PageTotal
 from tessera.errors import ValidationFailed
 from tessera.ui.listing import ListParams, ListView, list_params
 from tessera.ui.render import absolute_time, relative_time
@@ -36,16 +37,25 @@ def test_bad_params_are_the_users_mistake(query: str) -> None:
         list_params(_request(query), sorts=["name"], default_sort="name", filters=[])
 
 
-def test_view_links_and_page_numbers() -> None:
-    view = ListView("/assets", ListParams(5, "fqn", False, {"q": "a b"}), items=[1] * 25, total=250)
-    assert view.pages == 10
-    assert view.url(page=6) == "/assets?q=a+b&sort=fqn&page=6"
+def test_view_links_continue_by_cursor() -> None:
+    total = PageTotal(250, next_cursor="n1", previous_cursor="p1")
+    params = ListParams(1, "fqn", False, {"q": "a b"}, cursor="c0")
+    view = ListView("/assets", params, items=[1] * 25, total=total)
+    assert view.next_url == "/assets?q=a+b&sort=fqn&cursor=n1"
+    assert view.previous_url == "/assets?q=a+b&sort=fqn&cursor=p1"
+    assert view.first_url == "/assets?q=a+b&sort=fqn"
+    # Another sort starts again at the first page: a cursor belongs to one order.
     assert view.sort_url("fqn") == "/assets?q=a+b&sort=-fqn"
     assert view.sort_url("created_at") == "/assets?q=a+b&sort=created_at"
-    assert view.page_numbers() == [1, None, 3, 4, 5, 6, 7, None, 10]
-    assert (view.first_row, view.last_row) == (101, 125)
-    empty = ListView("/assets", ListParams(1, "fqn", False), items=[], total=0)
-    assert (empty.pages, empty.first_row, empty.page_numbers()) == (1, 0, [1])
+    first = ListView("/assets", ListParams(1, "fqn", False), items=[1], total=PageTotal(1))
+    assert (first.next_url, first.previous_url, first.first_url) == (None, None, None)
+
+
+def test_a_cursor_places_the_page_instead_of_its_number() -> None:
+    params = list_params(_request("page=3&cursor=abc"), sorts=["name"], default_sort="name", filters=[])
+    assert (params.cursor, params.offset) == ("abc", 0)
+    with pytest.raises(ValidationFailed):
+        list_params(_request("cursor=" + "x" * 3000), sorts=["name"], default_sort="name", filters=[])
 
 
 @pytest.mark.parametrize(

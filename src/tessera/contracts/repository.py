@@ -79,6 +79,21 @@ async def list_for_asset(
     return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
 
 
+async def version_before(session: AsyncSession, contract: Contract) -> str | None:
+    """The version of the asset published just before ``contract`` (``None`` for its first version)."""
+    at, tie = Contract.published_at, Contract.id
+    stmt = (
+        sa.select(Contract.version)
+        .where(
+            Contract.asset_id == contract.asset_id,
+            sa.or_(at < contract.published_at, sa.and_(at == contract.published_at, tie < contract.id)),
+        )
+        .order_by(at.desc(), tie.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
 async def version_choices(
     session: AsyncSession, asset_id: uuid.UUID, *, limit: int
 ) -> list[tuple[str, datetime, ContractStatus]]:

@@ -6,6 +6,9 @@ Every list endpoint fetches its page here, so how a page and its total are read 
   statement's ``ORDER BY`` keys. The next page is "rows after these values", which the index serving the
   order reads directly, so page 10,000 costs what page 1 costs. ``offset`` still works (and still costs
   what it skips).
+- **Going back.** A page reached by a cursor also names its predecessor: a cursor marked "before", whose
+  page is read in the reverse order (the same index, scanned backwards) and turned round. The web UI's
+  "Previous" links use it; a page that reaches the start again is the first page.
 - **Bounded totals.** The total is counted exactly up to :data:`EXACT_TOTAL_LIMIT` rows (the count
   stops there, so it never costs more than reading that many index entries). Beyond it the total is the
   planner's estimate on PostgreSQL (flagged ``estimated``); SQLite, used for small installations, counts
@@ -41,17 +44,26 @@ row: at 10,000 that count dominated a filtered page of audit events (bench/bench
 
 class PageTotal(int):
     """The total of a page (an ``int``, so callers that only count keep working), plus what the
-    response says about it: whether it is an estimate, and the cursor of the next page (``None`` on
-    the last page)."""
+    response says about it: whether it is an estimate, the cursor of the next page (``None`` on the
+    last page) and that of the previous page (``None`` on the first page and on one read by offset 0)."""
 
     estimated: bool
     next_cursor: str | None
+    previous_cursor: str | None
 
-    def __new__(cls, value: int, *, estimated: bool = False, next_cursor: str | None = None) -> PageTotal:
+    def __new__(
+        cls,
+        value: int,
+        *,
+        estimated: bool = False,
+        next_cursor: str | None = None,
+        previous_cursor: str | None = None,
+    ) -> PageTotal:
         """A total of ``value`` rows."""
         obj = super().__new__(cls, value)
         obj.estimated = estimated
         obj.next_cursor = next_cursor
+        obj.previous_cursor = previous_cursor
         return obj
 
 
@@ -90,9 +102,13 @@ def _decode_value(value: object) -> object:
     return value
 
 
-def encode_cursor(signature: str, values: Sequence[object]) -> str:
-    """The opaque cursor text of a position in an ordering."""
-    raw = orjson.dumps({"s": signature, "v": [_encode_value(v) for v in values]})
+def encode_cursor(signature: str, values: Sequence[object], *, before: bool = False) -> str:
+    """The opaque cursor text of a position in an ordering: the rows after it, or with ``before`` the
+    rows before it."""
+    data: dict[str, object] = {"s": signature, "v": [_encode_value(v) for v in values]}
+    if before:
+        data["b"] = 1
+    raw = orjson.dumps(data)
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -102,6 +118,11 @@ def _bad_cursor(message: str) -> ValidationFailed:
 
 def decode_cursor(cursor: str, signature: str, width: int) -> list[object]:
     """The order-key values of ``cursor``; 422 ``invalid_cursor`` if it is not one of this ordering's."""
+    return _decode(cursor, signature, width)[0]
+
+
+def _decode(cursor: str, signature: str, width: int) -> tuple[list[object], bool]:
+    """The order-key values of ``cursor`` and whether it points backwards."""
     try:
         data = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(data, dict) or not isinstance(data.get("v"), list):
@@ -115,7 +136,7 @@ def decode_cursor(cursor: str, signature: str, width: int) -> list[object]:
         raise _bad_cursor(
             "cursor belongs to another list or sort order: start again without it (or with offset)."
         )
-    return values
+    return values, data.get("b") == 1
 
 
 def _after(
@@ -180,8 +201,9 @@ async def fetch_page(
     cursor: str | None = None,
     as_dicts: bool = False,
 ) -> tuple[list[Any], int]:
-    """The page of ``stmt`` (filtered and ordered, the id last) from ``offset`` or after ``cursor``, and
-    the total as a :class:`PageTotal` (an ``int`` carrying ``estimated`` and ``next_cursor``).
+    """The page of ``stmt`` (filtered and ordered, the id last) from ``offset`` or after ``cursor`` (before
+    it, for a cursor of a ``previous_cursor``), and the total as a :class:`PageTotal` (an ``int`` carrying
+    ``estimated``, ``next_cursor`` and ``previous_cursor``).
 
     ``stmt`` selects one thing (an ORM entity or a column): the items are those values. With
     ``as_dicts`` it selects columns: the items are plain dicts by column label, read through Core (no
@@ -196,10 +218,21 @@ async def fetch_page(
     signature = _signature(keys)
     counted = _bounded_count(stmt)
     paged = stmt.add_columns(counted.scalar_subquery(), *(expr for expr, _ in keys))
+    backward = False
     if cursor:
         if offset:
             raise _bad_cursor("Pass either cursor or offset, not both.")
-        paged = paged.where(_after(keys, decode_cursor(cursor, signature, len(keys))))
+        values, backward = _decode(cursor, signature, len(keys))
+        if backward:
+            # The rows before the cursor are the rows after it in the reverse order, read from the same
+            # index backwards; the page is turned round below.
+            keys_back = [(expr, not desc) for expr, desc in keys]
+            paged = paged.order_by(None).order_by(
+                *(expr.desc() if desc else expr.asc() for expr, desc in keys_back)
+            )
+            paged = paged.where(_after(keys_back, values))
+        else:
+            paged = paged.where(_after(keys, values))
     paged = paged.limit(limit + 1).offset(offset)
     width = len(keys) + 1
     if as_dicts:
@@ -207,20 +240,31 @@ async def fetch_page(
         result = await connection.execute(paged)
         names = list(result.keys())[:-width]
         rows: Sequence[sa.Row[Any]] = result.all()
-        items: list[Any] = [dict(zip(names, row[:-width], strict=True)) for row in rows[:limit]]
     else:
         rows = (await session.execute(paged)).all()
-        items = [row[0] for row in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        next_cursor = encode_cursor(signature, list(rows[limit - 1][-len(keys) :]))
+    more = len(rows) > limit
+    shown = list(rows[:limit])
+    if backward:
+        if not more and len(shown) < limit:
+            # Back at the start with a short page (rows came or went meanwhile): the first page.
+            return await fetch_page(session, stmt, limit=limit, offset=0, as_dicts=as_dicts)  # type: ignore[call-overload, no-any-return]
+        shown.reverse()
+    if as_dicts:
+        items: list[Any] = [dict(zip(names, row[:-width], strict=True)) for row in shown]
+    else:
+        items = [row[0] for row in shown]
+    next_cursor = previous_cursor = None
+    if shown and (more or backward):
+        next_cursor = encode_cursor(signature, list(shown[-1][-len(keys) :]))
+    if shown and ((more and backward) or (not backward and (cursor or offset))):
+        previous_cursor = encode_cursor(signature, list(shown[0][-len(keys) :]), before=True)
     if rows:
         total = int(rows[0][-width])
     elif offset == 0 and not cursor:
         total = 0
     else:
         total = int((await session.execute(counted)).scalar_one())
-    return items, await _total(session, stmt, total, next_cursor)
+    return items, await _total(session, stmt, total, next_cursor, previous_cursor)
 
 
 def _bounded_count(stmt: sa.Select[Any]) -> sa.Select[int]:
@@ -232,17 +276,27 @@ def _bounded_count(stmt: sa.Select[Any]) -> sa.Select[int]:
 
 
 async def _total(
-    session: AsyncSession, stmt: sa.Select[Any], counted: int, next_cursor: str | None
+    session: AsyncSession,
+    stmt: sa.Select[Any],
+    counted: int,
+    next_cursor: str | None,
+    previous_cursor: str | None,
 ) -> PageTotal:
     if counted <= EXACT_TOTAL_LIMIT:
-        return PageTotal(counted, next_cursor=next_cursor)
+        return PageTotal(counted, next_cursor=next_cursor, previous_cursor=previous_cursor)
     full = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     dialect = session.get_bind().dialect
     if dialect.name != "postgresql":
         # SQLite serves small installations: counting on is cheap enough there, and exact.
-        return PageTotal(int((await session.execute(full)).scalar_one()), next_cursor=next_cursor)
+        exact = int((await session.execute(full)).scalar_one())
+        return PageTotal(exact, next_cursor=next_cursor, previous_cursor=previous_cursor)
     estimate = await _planner_rows(session, stmt.order_by(None))
-    return PageTotal(max(estimate, EXACT_TOTAL_LIMIT + 1), estimated=True, next_cursor=next_cursor)
+    return PageTotal(
+        max(estimate, EXACT_TOTAL_LIMIT + 1),
+        estimated=True,
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
+    )
 
 
 async def _planner_rows(session: AsyncSession, stmt: sa.Select[Any]) -> int:

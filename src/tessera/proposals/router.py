@@ -27,7 +27,7 @@ async def list_proposals(
     source_ref: str | None = None,
 ) -> Response:
     """Proposals, newest first; ``awaiting_team_id`` lists those waiting for that team's answer."""
-    rows, total = await repository.list_proposals(
+    rows, total = await repository.list_proposal_rows(
         session,
         asset_id=asset_id,
         status=status,
@@ -38,7 +38,7 @@ async def list_proposals(
         offset=page.offset,
         cursor=page.cursor,
     )
-    return page_response(ProposalRead, await service.to_read(session, rows), total, page)
+    return page_response(ProposalRead, await service.list_items(session, rows), total, page)
 
 
 @router.get("/{proposal_id}", response_model=ProposalRead)

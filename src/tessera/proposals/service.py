@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tessera.assets import repository as assets_repo
@@ -72,6 +74,93 @@ async def to_read(session: AsyncSession, proposals: Sequence[Proposal]) -> list[
         )
         out.append(view)
     return out
+
+
+async def list_items(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[dict[str, object]]:
+    """A list page's proposals (rows of ``repository.list_proposal_rows``) as the plain JSON rows of
+    :class:`ProposalRead`, what :func:`to_read` gives with no model instance per proposal and answer:
+    ``page_response`` writes them straight out, the stored JSON documents unparsed.
+
+    A page of 50 proposals carries 50 schemas, their changes and every answer; parsing, validating and
+    copying a model of each cost more than the page's SQL (bench/bench_large_lists.py). A test holds the
+    two forms equal."""
+    acks = await repository.acknowledgments(session, [p["id"] for p in rows])
+    team_ids = {a.team_id for lst in acks.values() for a in lst}
+    teams = await teams_repo.get_many(session, team_ids)
+    fqns = await repository.asset_fqns(session, {p["asset_id"] for p in rows})
+    base_ids = {p["base_contract_id"] for p in rows if p["base_contract_id"] is not None}
+    versions = await contracts_repo.versions_of(session, base_ids)
+    out: list[dict[str, object]] = []
+    for p in rows:
+        answers = [
+            {
+                "team_id": a.team_id,
+                "team_name": teams[a.team_id].name if a.team_id in teams else None,
+                "user_id": a.user_id,
+                "response": a.response,
+                "migration_deadline": a.migration_deadline,
+                "reason": a.reason,
+                "responded_at": a.responded_at,
+                "required": a.required,
+                "affected_columns": list(a.affected_columns or []),
+                "impact": [_impact_item(r) for r in a.impact or []],
+            }
+            for a in acks.get(p["id"], [])
+        ]
+        base = p["base_contract_id"]
+        out.append(
+            {
+                "id": p["id"],
+                "asset_id": p["asset_id"],
+                "asset_fqn": fqns.get(p["asset_id"]),
+                "kind": p["kind"],
+                "status": p["status"],
+                "source": p["source"],
+                "source_ref": p["source_ref"],
+                "base_contract_id": base,
+                "base_version": versions.get(base) if base else None,
+                "proposed_version": p["proposed_version"],
+                "schema": _json_text(p["schema"]),
+                "schema_fingerprint": p["schema_fingerprint"],
+                "guarantees": _json_text(p["guarantees"]),
+                "changes": _json_text(p["changes"]) or [],
+                "breaking_changes": _json_text(p["breaking_changes"]) or [],
+                "suggested_bump": p["suggested_bump"],
+                "reason": p["reason"],
+                "proposed_by_team_id": p["proposed_by_team_id"],
+                "proposed_by_user_id": p["proposed_by_user_id"],
+                "created_at": p["created_at"],
+                "expires_at": p["expires_at"],
+                "resolved_at": p["resolved_at"],
+                "resolution_note": p["resolution_note"],
+                "published_contract_id": p["published_contract_id"],
+                "acknowledgments": answers,
+                "pending_team_ids": [
+                    a["team_id"] for a in answers if a["required"] and a["response"] is AckResponse.PENDING
+                ],
+                "required_team_ids": [a["team_id"] for a in answers if a["required"]],
+                "informed_team_ids": [a["team_id"] for a in answers if not a["required"]],
+            }
+        )
+    return out
+
+
+def _json_text(text: str | None) -> orjson.Fragment | None:
+    """Stored JSON text, written into the answer as it is (SQL NULL: ``None``)."""
+    return None if text is None else orjson.Fragment(text)
+
+
+def _impact_item(reason: dict[str, object]) -> dict[str, object]:
+    """A stored impact reason in the JSON shape of :class:`ImpactReason` (its defaults filled in)."""
+    via = reason.get("via_asset_id")
+    return {
+        "kind": reason["kind"],
+        "columns": list(reason.get("columns") or []),  # type: ignore[call-overload]
+        "via_asset_id": str(uuid.UUID(str(via))) if via else None,
+        "via_asset": reason.get("via_asset"),
+        "via_column": reason.get("via_column"),
+        "message": reason["message"],
+    }
 
 
 async def _lock(session: AsyncSession, proposal_id: uuid.UUID) -> tuple[Proposal, Asset]:

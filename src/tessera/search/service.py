@@ -82,18 +82,39 @@ async def search(
     pages: dict[str, int],
     per_page: int,
     descending: frozenset[str] = frozenset(),
+    cursors: dict[str, str | None] | None = None,
 ) -> SearchResults:
-    """Assets, columns (with their readers) and teams matching ``text``; ``pages`` gives each section's
-    page number (from 1), ``descending`` the sections listed Z to A. Five queries whatever the data size."""
-    offset = {name: (pages.get(name, 1) - 1) * per_page for name in ("assets", "columns", "teams")}
+    """Assets, columns (with their readers) and teams matching ``text``; ``cursors`` places each
+    section's page (a keyset cursor of the paginator), else ``pages`` gives its page number (from 1);
+    ``descending`` names the sections listed Z to A. Five queries whatever the data size."""
+    at = cursors or {}
+    offset = {
+        name: 0 if at.get(name) else (pages.get(name, 1) - 1) * per_page
+        for name in ("assets", "columns", "teams")
+    }
     asset_rows, asset_total = await repository.assets(
-        session, text, limit=per_page, offset=offset["assets"], descending="assets" in descending
+        session,
+        text,
+        limit=per_page,
+        offset=offset["assets"],
+        cursor=at.get("assets"),
+        descending="assets" in descending,
     )
     column_rows, column_total = await repository.columns(
-        session, text, limit=per_page, offset=offset["columns"], descending="columns" in descending
+        session,
+        text,
+        limit=per_page,
+        offset=offset["columns"],
+        cursor=at.get("columns"),
+        descending="columns" in descending,
     )
     team_rows, team_total = await teams_repo.list_teams(
-        session, name=text, limit=per_page, offset=offset["teams"], descending="teams" in descending
+        session,
+        name=text,
+        limit=per_page,
+        offset=offset["teams"],
+        cursor=at.get("teams"),
+        descending="teams" in descending,
     )
     registrations = await registrations_repo.for_assets(session, {r["asset_id"] for r in column_rows})
     wanted = {r["owner_team_id"] for r in asset_rows + column_rows}

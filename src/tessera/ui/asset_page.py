@@ -121,26 +121,29 @@ async def versions(session: AsyncSession, asset: Asset, params: ListParams, path
     """One page of versions, each with its predecessor (the version published just before it)."""
     status = _status_filter(params.filters.get("status"), VERSION_STATUSES, "status")
     oldest_first = not params.descending
-    # One row either side of the page, so the first and last rows know their neighbours too.
-    start = max(0, params.offset - 1)
     rows, total = await contracts_repo.list_for_asset(
         session,
         asset.id,
-        limit=params.per_page + 2 if params.offset else params.per_page + 1,
-        offset=start,
+        limit=params.per_page,
+        offset=params.offset,
+        cursor=params.cursor,
         oldest_first=oldest_first,
         status=ContractStatus(status) if status else None,
     )
     window = list(rows)
-    first = params.offset - start
+    # Filtered by status, the neighbour in the list need not be the version published before: the
+    # comparison page finds that one itself (``to`` alone). Unfiltered, the rows are each other's
+    # neighbours, and the oldest row of the page asks for the one before it (one indexed read).
+    edge = None
+    if window and not status:
+        oldest = window[0] if oldest_first else window[-1]
+        edge = await contracts_repo.version_before(session, oldest)
     items = []
-    for index in range(first, min(len(window), first + params.per_page)):
+    for index, contract in enumerate(window):
         older_index = index - 1 if oldest_first else index + 1
-        older = window[older_index] if 0 <= older_index < len(window) else None
-        # Filtered by status, the neighbour in the list need not be the version published before: the
-        # comparison page finds that one itself (``to`` alone).
-        predecessor = None if status else (older.version if older else None)
-        items.append({"contract": window[index], "predecessor": predecessor, "filtered": bool(status)})
+        older = window[older_index].version if 0 <= older_index < len(window) else edge
+        predecessor = None if status else older
+        items.append({"contract": contract, "predecessor": predecessor, "filtered": bool(status)})
     return ListView(path, params, items, total)
 
 
@@ -152,6 +155,7 @@ async def consumers(session: AsyncSession, asset: Asset, params: ListParams, pat
         team_id=None,
         limit=params.per_page,
         offset=params.offset,
+        cursor=params.cursor,
         oldest_first=not params.descending,
         team_q=params.filters.get("q"),
     )
@@ -276,6 +280,7 @@ async def quality(session: AsyncSession, asset: Asset, params: ListParams, path:
         status=status,
         limit=params.per_page,
         offset=params.offset,
+        cursor=params.cursor,
         oldest_first=not params.descending,
     )
     spark = sparkline([point.pass_rate for point in trends.points])
@@ -299,6 +304,7 @@ async def audit(session: AsyncSession, asset: Asset, params: ListParams, path: s
         until=None,
         limit=params.per_page,
         offset=params.offset,
+        cursor=params.cursor,
         oldest_first=not params.descending,
     )
     teams = await teams_repo.get_many(session, {e.actor_team_id for e in rows if e.actor_team_id})

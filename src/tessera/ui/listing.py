@@ -1,9 +1,14 @@
-"""List pages: query parameters (filters, sort, page) parsed once, and the links that keep them.
+"""List pages: query parameters (filters, sort, position) parsed once, and the links that keep them.
 
 A list route calls :func:`list_params` with the sorts and filters it accepts, fetches one page through the
-feature's repository (which uses the one paginator, ``db/paging.fetch_page``) and hands the template a
-:class:`ListView`; the macros in ``templates/macros.html`` draw its filter form, sortable headers and
-pagination from it.
+feature's repository (which uses the one paginator, ``db/paging.fetch_page``, passing ``params.cursor``)
+and hands the template a :class:`ListView`; the macros in ``templates/macros.html`` draw its filter form,
+sortable headers and pagination from it.
+
+Pages follow each other by the paginator's keyset cursors (``?cursor=``), as the API's do: "Next" and
+"Previous" cost what the first page costs however deep the list goes, and every page keeps a linkable URL.
+A cursor belongs to one sort order, so changing the sort or a filter starts again at the first page.
+``?page=N`` (offset paging, as older links have it) is still understood.
 """
 
 from __future__ import annotations
@@ -19,22 +24,26 @@ from tessera.errors import ValidationFailed
 from tessera.schemas import MAX_OFFSET
 
 PER_PAGE = 25
+MAX_CURSOR = 2_000
+"""Longest ``cursor`` accepted (a cursor holds a few order-key values; a longer one is not ours)."""
 
 
 @dataclass(frozen=True, slots=True)
 class ListParams:
-    """A list request: page number (from 1), sort key and direction, and the non-empty filters."""
+    """A list request: page number (from 1), sort key and direction, the non-empty filters and the
+    cursor of the page (which, when given, places the page instead of the number)."""
 
     page: int
     sort: str
     descending: bool
     filters: dict[str, str] = field(default_factory=dict)
     per_page: int = PER_PAGE
+    cursor: str | None = None
 
     @property
     def offset(self) -> int:
-        """Rows before this page."""
-        return (self.page - 1) * self.per_page
+        """Rows skipped before this page (0 on a page placed by its cursor)."""
+        return 0 if self.cursor else (self.page - 1) * self.per_page
 
 
 def list_params(
@@ -54,7 +63,19 @@ def list_params(
             f"Unknown sort {sort!r}; sort by one of: {', '.join(sorts)}.", code="invalid_sort"
         )
     values = {name: query[name].strip() for name in filters if query.get(name, "").strip()}
-    return ListParams(page, sort, descending, values)
+    return ListParams(page, sort, descending, values, cursor=cursor_param(query.get("cursor"), "cursor"))
+
+
+def cursor_param(raw: str | None, name: str) -> str | None:
+    """A cursor from the query string (``None`` if absent); one too long to be ours is a 422. Whether it
+    belongs to the list and its sort order is the paginator's check (422 ``invalid_cursor``)."""
+    if not raw:
+        return None
+    if len(raw) > MAX_CURSOR or not raw.isascii():
+        raise ValidationFailed(
+            f"{name} is not a cursor of this list: start again without it.", code="invalid_cursor"
+        )
+    return raw
 
 
 def page_number(raw: str, name: str, per_page: int) -> int:
@@ -70,7 +91,10 @@ def page_number(raw: str, name: str, per_page: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class ListView:
-    """One page of a list as the templates see it, with links that keep filters and sort."""
+    """One page of a list as the templates see it, with links that keep filters and sort.
+
+    ``total`` is the paginator's :class:`~tessera.db.paging.PageTotal` (a plain ``int`` works too, with
+    no cursor links): it carries the cursors of the next and previous pages."""
 
     path: str
     params: ListParams
@@ -78,27 +102,47 @@ class ListView:
     total: int
 
     @property
-    def pages(self) -> int:
-        """How many pages the total fills (at least one)."""
-        return max(1, -(-self.total // self.params.per_page))
+    def next_cursor(self) -> str | None:
+        """Cursor of the page after this one (``None`` on the last page)."""
+        return getattr(self.total, "next_cursor", None)
 
     @property
-    def first_row(self) -> int:
-        """1-based number of this page's first row (0 when empty)."""
-        return self.params.offset + 1 if self.items else 0
+    def previous_cursor(self) -> str | None:
+        """Cursor of the page before this one (``None`` on the first page)."""
+        return getattr(self.total, "previous_cursor", None)
 
     @property
-    def last_row(self) -> int:
-        """1-based number of this page's last row."""
-        return self.params.offset + len(self.items)
+    def estimated(self) -> bool:
+        """Whether the total is the database's estimate (a very long list)."""
+        return bool(getattr(self.total, "estimated", False))
 
-    def url(self, *, page: int | None = None, sort: str | None = None) -> str:
-        """This list's URL with the current filters, ``sort`` (e.g. ``-fqn``) and ``page`` changed."""
+    @property
+    def is_first(self) -> bool:
+        """Whether this is the list's first page."""
+        return self.params.offset == 0 and self.previous_cursor is None
+
+    @property
+    def next_url(self) -> str | None:
+        """Link of the next page, if any."""
+        return self.url(cursor=self.next_cursor) if self.next_cursor else None
+
+    @property
+    def previous_url(self) -> str | None:
+        """Link of the previous page, if any."""
+        return self.url(cursor=self.previous_cursor) if self.previous_cursor else None
+
+    @property
+    def first_url(self) -> str | None:
+        """Link of the first page, unless this is it."""
+        return None if self.is_first else self.url()
+
+    def url(self, *, cursor: str | None = None, sort: str | None = None) -> str:
+        """This list's URL with the current filters and sort (or ``sort``, e.g. ``-fqn``, which starts
+        again at the first page), at ``cursor`` (the first page without one)."""
         current_sort = ("-" if self.params.descending else "") + self.params.sort
         query = {**self.params.filters, "sort": sort or current_sort}
-        wanted = page if page is not None else (1 if sort else self.params.page)
-        if wanted > 1:
-            query["page"] = str(wanted)
+        if cursor and not sort:
+            query["cursor"] = cursor
         return f"{self.path}?{urlencode(query)}"
 
     def sort_url(self, key: str) -> str:
@@ -111,16 +155,3 @@ class ListView:
         if key != self.params.sort:
             return "none"
         return "descending" if self.params.descending else "ascending"
-
-    def page_numbers(self, around: int = 2) -> list[int | None]:
-        """Page links to show: first, last and ``around`` either side of the current one (``None`` = gap)."""
-        current, last = self.params.page, self.pages
-        wanted = {1, last, *range(max(1, current - around), min(last, current + around) + 1)}
-        shown: list[int | None] = []
-        previous = 0
-        for number in sorted(wanted):
-            if previous and number - previous > 1:
-                shown.append(None)
-            shown.append(number)
-            previous = number
-        return shown

@@ -28,6 +28,17 @@ class Proposal(IdMixin, TimestampMixin, Base):
         ),
         sa.Index("ix_proposals_asset_id_status", "asset_id", "status"),
         sa.Index("ix_proposals_status_expires_at", "status", "expires_at"),
+        # The inbox's default order over every open proposal (an admin without a team): deadline first,
+        # those without one last, newest first among equals (proposals.repository.list_proposals).
+        sa.Index(
+            "ix_proposals_open_deadline",
+            sa.text("(expires_at IS NULL)"),
+            "expires_at",
+            sa.text("created_at DESC"),
+            sa.text("id DESC"),
+            postgresql_where=sa.text("status = 'open'"),
+            sqlite_where=sa.text("status = 'open'"),
+        ),
         # The list's order (newest first), alone and after each filter it offers.
         sa.Index("ix_proposals_created_at_id", "created_at", "id"),
         sa.Index("ix_proposals_status_created_at", "status", "created_at", "id"),

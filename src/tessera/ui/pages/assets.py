@@ -58,6 +58,7 @@ async def assets_list(request: Request, ui: UiDep, session: ReadSessionDep) -> R
         resource_type=kind,
         limit=params.per_page,
         offset=params.offset,
+        cursor=params.cursor,
         columns=COLUMNS,
         sort=params.sort,
         descending=params.descending,

@@ -117,6 +117,7 @@ async def audit_page(request: Request, ui: UiDep, session: ReadSessionDep) -> Re
         until=datetime.combine(until + timedelta(days=1), time(), UTC) if until else None,
         limit=params.per_page,
         offset=params.offset,
+        cursor=params.cursor,
         oldest_first=not params.descending,
     )
     teams, _ = await teams_repo.list_teams(session, name=None, limit=TEAM_CHOICES, offset=0)

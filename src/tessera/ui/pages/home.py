@@ -196,6 +196,7 @@ async def home(request: Request, ui: UiDep, session: ReadSessionDep, settings: S
         descending=params.descending,
         limit=params.per_page,
         offset=params.offset,
+        cursor=params.cursor,
     )
     listing = ListView("/", params, await _proposal_rows(session, proposals), total)
     guide = None
@@ -225,6 +226,7 @@ async def proposed(request: Request, ui: UiDep, session: ReadSessionDep) -> Resp
             descending=params.descending,
             limit=params.per_page,
             offset=params.offset,
+            cursor=params.cursor,
         )
         rows = await _proposal_rows(session, proposals)
     listing = ListView("/inbox/proposed", params, rows, total)
@@ -252,6 +254,7 @@ async def activity(request: Request, ui: UiDep, session: ReadSessionDep) -> Resp
             descending=params.descending,
             limit=params.per_page,
             offset=params.offset,
+            cursor=params.cursor,
         )
         rows = await _activity_rows(session, events)
     listing = ListView("/inbox/activity", params, rows, total)

@@ -63,6 +63,7 @@ async def _page_context(request: Request, ui: UiContext, session: Any) -> dict[s
         include_revoked=state == "all",
         limit=params.per_page,
         offset=params.offset,
+        cursor=params.cursor,
         name=params.filters.get("q"),
         sort=params.sort,
         descending=params.descending,

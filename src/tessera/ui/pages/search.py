@@ -34,6 +34,7 @@ async def search_page(request: Request, ui: UiDep, session: ReadSessionDep) -> R
             pages={name: a.page for name, a in asked.items()},
             per_page=SECTION_SIZE,
             descending=frozenset(name for name, a in asked.items() if a.descending),
+            cursors={name: a.cursor for name, a in asked.items()},
         )
         context["results"] = {
             name: section(request, name, part.items, part.total, part.page, asked[name])

@@ -16,7 +16,15 @@ from tessera.registrations import repository as registrations_repo
 from tessera.teams import repository, service
 from tessera.ui.deps import UiDep
 from tessera.ui.listing import ListView, list_params
-from tessera.ui.pages.sections import SECTION_SIZE, require_write, section, section_page, section_query
+from tessera.ui.pages.sections import (
+    SECTION_SIZE,
+    require_write,
+    section,
+    section_cursor,
+    section_offset,
+    section_page,
+    section_query,
+)
 from tessera.ui.render import is_htmx, redirect, render
 from tessera.webhooks import repository as webhooks_repo
 from tessera.webhooks import service as webhooks_service
@@ -39,6 +47,7 @@ async def teams_list(request: Request, ui: UiDep, session: ReadSessionDep) -> Re
         name=params.filters.get("q"),
         limit=params.per_page,
         offset=params.offset,
+        cursor=params.cursor,
         sort=params.sort,
         descending=params.descending,
     )
@@ -75,7 +84,10 @@ async def team_page(team_id: uuid.UUID, request: Request, ui: UiDep, session: Re
     pages = {name: section_page(request, name) for name in ("recent", "failed")}
 
     def offset(name: str) -> int:
-        return (pages[name] - 1) * SECTION_SIZE
+        return section_offset(request, name)
+
+    def cursor(name: str) -> str | None:
+        return section_cursor(request, name)
 
     owned, owned_total = await assets_repo.list_assets(
         session,
@@ -86,6 +98,7 @@ async def team_page(team_id: uuid.UUID, request: Request, ui: UiDep, session: Re
         resource_type=None,
         limit=SECTION_SIZE,
         offset=asked["owned"].offset,
+        cursor=asked["owned"].cursor,
         columns=OWNED_COLUMNS,
         sort=asked["owned"].sort,
         descending=asked["owned"].descending,
@@ -96,6 +109,7 @@ async def team_page(team_id: uuid.UUID, request: Request, ui: UiDep, session: Re
         team_id=team.id,
         limit=SECTION_SIZE,
         offset=asked["consumed"].offset,
+        cursor=asked["consumed"].cursor,
         oldest_first=not asked["consumed"].descending,
         asset_q=asked["consumed"].q,
     )
@@ -106,6 +120,7 @@ async def team_page(team_id: uuid.UUID, request: Request, ui: UiDep, session: Re
         team.id,
         limit=SECTION_SIZE,
         offset=asked["members"].offset,
+        cursor=asked["members"].cursor,
         q=asked["members"].q,
         descending=asked["members"].descending,
     )
@@ -135,6 +150,7 @@ async def team_page(team_id: uuid.UUID, request: Request, ui: UiDep, session: Re
                 status=status,
                 limit=SECTION_SIZE,
                 offset=offset(name),
+                cursor=cursor(name),
             )
         context["health"] = {
             "webhooks": hooks,
