@@ -100,6 +100,7 @@ async def test_a_field_removed_from_a_response_is_proposed_to_registered_clients
     # unknown reads the removed field.
     assert "`tessera openapi check --propose`" in check["markdown"] and "tessera dbt" not in check["markdown"]
     assert "**mobile** (unknown columns" in check["markdown"] and "reads `status`" not in check["markdown"]
+    assert "in 4 assets, 1 team must answer" in check["markdown"] and "model" not in check["markdown"]
     result = await pets.sync(doc)
     assert status(result, GET_PET)["status"] == "proposed"
     assert (await pets.asset(GET_PET))["current_version"] == "1.0.0"

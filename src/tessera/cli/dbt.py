@@ -203,9 +203,12 @@ def check(
     finish_check(ctx, result, markdown, proposed=propose)
 
 
-def finish_check(ctx: Ctx, result: DbtImpactResult, markdown: Path | None, *, proposed: bool) -> None:
+def finish_check(
+    ctx: Ctx, result: DbtImpactResult, markdown: Path | None, *, proposed: bool, noun: str = "model"
+) -> None:
     """Report a check the same way for every source: the Markdown file (for the PR comment), JSON or the
-    terminal rendering, then exit 1 unless the verdict is pass."""
+    terminal rendering, then exit 1 unless the verdict is pass. ``noun`` names the source's assets in the
+    terminal (``model`` for dbt and SQLMesh, ``asset`` for an API's bodies or a schema's types)."""
     if markdown is not None:
         markdown.parent.mkdir(parents=True, exist_ok=True)
         markdown.write_text(
@@ -214,7 +217,7 @@ def finish_check(ctx: Ctx, result: DbtImpactResult, markdown: Path | None, *, pr
     if ctx.json:
         ctx.emit_json(result)
     else:
-        render_check(ctx, result, proposed=proposed)
+        render_check(ctx, result, proposed=proposed, noun=noun)
     if result.verdict != "pass":
         raise typer.Exit(EXIT_BREAKING)
 
@@ -231,7 +234,7 @@ def _consumers(model: ModelImpact) -> str:
     return text + (f"; informed: {', '.join(informed)}" if informed else "")
 
 
-def render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool) -> None:
+def render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool, noun: str = "model") -> None:
     """The changed models/assets, their breaking changes and the verdict (every source)."""
     changed = [m for m in result.models if m.status != "unchanged"]
     if changed:
@@ -245,7 +248,8 @@ def render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool) -> None:
             )
             for m in changed
         ]
-        ctx.table("Models changed", ["Model", "Status", "Verdict", "Acknowledged", "Consumers"], rows)
+        title = noun.capitalize()
+        ctx.table(f"{title}s changed", [title, "Status", "Verdict", "Acknowledged", "Consumers"], rows)
         breaking = [
             (m.fqn, c.location or "(table)", c.text or c.message)
             for m in changed
@@ -253,16 +257,16 @@ def render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool) -> None:
             if c.breaking
         ]
         if breaking:
-            ctx.table("Breaking changes", ["Model", "Column", "Change"], breaking)
+            ctx.table("Breaking changes", [title, "Column", "Change"], breaking)
     else:
-        ctx.say("No model changed.")
+        ctx.say(f"No {noun} changed.")
     unreliable = [
         (m.fqn, g.guarantee, f"fails {g.broken} of the last {g.runs} runs", ", ".join(g.consumers))
         for m in result.models
         for g in m.unreliable_guarantees
     ]
     if unreliable:
-        ctx.table("Unreliable guarantees", ["Model", "Guarantee", "Reliability", "Relied on by"], unreliable)
+        ctx.table("Unreliable guarantees", [title, "Guarantee", "Reliability", "Relied on by"], unreliable)
     for warning in result.warnings:
         ctx.err.print(f"[yellow]warning:[/yellow] {warning.node}: {warning.message}", highlight=False)
     s = result.summary
@@ -274,4 +278,4 @@ def render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool) -> None:
             if proposed
             else " Run with --propose to notify them."
         )
-        ctx.say(f"[red]FAIL[/red]: {s.unacknowledged} model(s) with unacknowledged breaking changes.{hint}")
+        ctx.say(f"[red]FAIL[/red]: {s.unacknowledged} {noun}(s) with unacknowledged breaking changes.{hint}")

@@ -142,7 +142,7 @@ def run_check(
         result = resource.propose(body, source_ref=ref, environment=environment, project=project)
     else:
         result = resource.impact(body, environment=environment, project=project, source_ref=ref)
-    finish_check(ctx, result, markdown, proposed=propose)
+    finish_check(ctx, result, markdown, proposed=propose, noun="model" if source == "sqlmesh" else "asset")
 
 
 def run_sync(

@@ -152,6 +152,8 @@ async def check(
             True,
             "schema",
         )
+        if project.source not in ("dbt", "sqlmesh"):
+            change.text = "removed from the document"
         proposal = next((p for p in pending.get(asset.id, []) if p.kind.value == "removal"), None)
         whole = (Reason(ReasonKind.WHOLE_TABLE),)
         suggested = (Reason(ReasonKind.SUGGESTED), *whole)

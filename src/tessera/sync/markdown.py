@@ -69,7 +69,7 @@ def _fold(summary: str, body: list[str], count: int) -> list[str]:
     return ["", "<details>", f"<summary>{summary}</summary>", "", *body, "", "</details>"]
 
 
-def _summary(breaking: list[ModelImpact], changed: list[ModelImpact]) -> str:
+def _summary(breaking: list[ModelImpact], changed: list[ModelImpact], noun: str) -> str:
     n_changes = sum(1 for m in breaking for c in m.changes if c.breaking)
     must: dict[str, bool] = {}
     for m in breaking:
@@ -77,12 +77,12 @@ def _summary(breaking: list[ModelImpact], changed: list[ModelImpact]) -> str:
             must[c.team] = must.get(c.team, True) and c.response in _ANSWERED
     answered = sum(must.values())
     parts = [
-        f"{_plural(n_changes, 'breaking change')} in {_plural(len(breaking), 'model')}",
+        f"{_plural(n_changes, 'breaking change')} in {_plural(len(breaking), noun)}",
         f"{_plural(len(must), 'team')} must answer, {answered} {'has' if answered == 1 else 'have'}",
     ]
     others = len(changed) - len(breaking)
     if others:
-        parts.append(f"{_plural(others, 'other changed model')}")
+        parts.append(f"{_plural(others, f'other changed {noun}')}")
     return "**" + ", ".join(parts) + ".**"
 
 
@@ -130,7 +130,7 @@ def _answer(c: ConsumerItem) -> str:
     return text
 
 
-def _proposals_section(models: list[ModelImpact], base_url: str | None) -> list[str]:
+def _proposals_section(models: list[ModelImpact], base_url: str | None, noun: str) -> list[str]:
     rows = []
     for m in models:
         p = m.proposal
@@ -153,25 +153,25 @@ def _proposals_section(models: list[ModelImpact], base_url: str | None) -> list[
         "",
         "#### Proposals",
         "",
-        "| Proposal | Model | Status | Waiting for | Answered | Answer by |",
+        f"| Proposal | {noun.capitalize()} | Status | Waiting for | Answered | Answer by |",
         "|---|---|---|---|---|---|",
         *rows,
     ]
 
 
-def _other_section(models: list[ModelImpact], base_url: str | None) -> list[str]:
+def _other_section(models: list[ModelImpact], base_url: str | None, noun: str) -> list[str]:
     body: list[str] = []
     count = 0
     for m in models:
         changes = [c for c in m.changes if not c.breaking]
-        label = "new model" if m.status == "added" else m.status
+        label = f"new {noun}" if m.status == "added" else m.status
         body.append(f"- {_model_link(m, base_url)} ({label})")
         body += _bullets(m, changes)
         count += 1 + min(len(changes), _MAX_CHANGES)
     if not body:
         return []
     heading = ["", "#### Other changes (no answer needed)"]
-    return heading + _fold(f"{_plural(len(models), 'model')}", body, count)
+    return heading + _fold(_plural(len(models), noun), body, count)
 
 
 def _informed_section(models: list[ModelImpact], base_url: str | None) -> list[str]:
@@ -186,7 +186,7 @@ def _informed_section(models: list[ModelImpact], base_url: str | None) -> list[s
     return ["", "#### Informed, no answer needed", *_fold(_plural(len(body), "team"), body, len(body))]
 
 
-def _downstream_section(models: Iterable[ModelImpact]) -> list[str]:
+def _downstream_section(models: Iterable[ModelImpact], noun: str) -> list[str]:
     """Downstream models of the changed ones, grouped by owner team, each listed once at its least depth."""
     depth: dict[str, int] = {}
     owner: dict[str, str] = {}
@@ -205,7 +205,7 @@ def _downstream_section(models: Iterable[ModelImpact]) -> list[str]:
         + ", ".join(f"`{_esc(f)}`" + (f" (depth {depth[f]})" if depth[f] > 1 else "") for f in fqns)
         for team, fqns in sorted(teams.items(), key=lambda kv: kv[0].lower())
     ]
-    summary = f"{_plural(len(depth), 'downstream model')} owned by {_plural(len(teams), 'team')}"
+    summary = f"{_plural(len(depth), f'downstream {noun}')} owned by {_plural(len(teams), 'team')}"
     return ["", "#### Downstream", *_fold(summary, body, len(depth))]
 
 
@@ -235,6 +235,7 @@ def render(
     With ``base_url`` each model links to its asset page and each proposal to the page where consumer
     teams read the change and answer; without it proposals show their full id.
     """
+    noun = "model" if source in ("dbt", "sqlmesh") else "asset"
     changed = [m for m in models if m.status != "unchanged"]
     # Unacknowledged first, then breaking, then by name: the order is a function of the content alone.
     changed.sort(key=lambda m: (not (m.breaking and not m.acknowledged), not m.breaking, m.fqn))
@@ -244,14 +245,17 @@ def render(
         return "\n".join(lines + _unreliable(models, base_url)) + "\n"
     shown, hidden = changed[:_MAX_MODELS], len(changed) - _MAX_MODELS
     breaking = [m for m in shown if m.breaking]
-    lines.append(_summary(breaking, shown))
+    lines.append(_summary(breaking, shown, noun))
     lines += _breaking_section(breaking, base_url)
-    lines += _proposals_section(breaking, base_url)
-    lines += _other_section([m for m in shown if not m.breaking], base_url)
+    lines += _proposals_section(breaking, base_url, noun)
+    lines += _other_section([m for m in shown if not m.breaking], base_url, noun)
     lines += _informed_section(breaking, base_url)
-    lines += _downstream_section(shown)
+    lines += _downstream_section(shown, noun)
     if hidden > 0:
-        lines += ["", f"…and {_plural(hidden, 'more changed model')} (see `tessera {source} check --json`)."]
+        lines += [
+            "",
+            f"…and {_plural(hidden, f'more changed {noun}')} (see `tessera {source} check --json`).",
+        ]
     lines += _next_step([m for m in breaking if not m.acknowledged], source)
     return "\n".join(lines + _unreliable(models, base_url)) + "\n"
 
