@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from tessera import __version__
+from tessera.cli.api_keys import SCOPES
+from tessera.cli.webhooks import DELIVERY_STATUSES
+from tessera.enums import DeliveryStatus, Scope
 from tests.cli.conftest import Cli, new_key
 from tests.helpers import V1
 
@@ -138,6 +141,16 @@ def test_webhook_create_list_deliveries_resume(cli: Cli) -> None:
     assert resumed["active"] is True and resumed["paused_at"] is None
     typo = cli.fails("webhook", "create", "https://93.184.216.34/x", "--event", "proposal.creatd", key=key)
     assert "did you mean 'proposal.created'?" in typo
+    status = cli.fails("webhook", "deliveries", created["id"], "--status", "faild", key=key)
+    assert status == "error: --status: 'faild' is not a valid choice; did you mean 'failed'?"
+
+
+def test_cli_choices_are_the_servers(cli: Cli) -> None:
+    assert [s.value for s in DeliveryStatus] == DELIVERY_STATUSES
+    assert [s.value for s in Scope] == SCOPES
+    cli.ok("team", "create", "analytics")
+    scope = cli.fails("api-key", "create", "--team", "analytics", "--name", "ci", "--scope", "wrte")
+    assert scope == "error: --scope: 'wrte' is not a valid choice; did you mean 'write'?"
 
 
 def test_audit_events_names_teams(cli: Cli, tmp_path: Path) -> None:
