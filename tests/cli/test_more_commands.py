@@ -91,6 +91,10 @@ def test_asset_update_and_show_with_team_names_and_columns(cli: Cli, tmp_path: P
     assert "analytics" in shown and "marketing" in shown
     assert "Columns (1.0.0)" in shown and "email" in shown
     assert updated["owner_team_id"] not in shown  # names, not UUIDs
+    listed = next(
+        line for line in cli.ok("asset", "list").stdout.splitlines() if "warehouse.core.users" in line
+    )
+    assert "analytics" in listed and updated["owner_team_id"] not in listed
     error = cli.fails("asset", "update", "warehouse.core.users", "--compatibility-mode", "backwrd", key=owner)
     assert error == "error: --compatibility-mode: 'backwrd' is not a valid choice; did you mean 'backward'?"
     assert "nothing to change" in cli.fails("asset", "update", "warehouse.core.users", key=owner)
