@@ -71,7 +71,7 @@ def test_check_fails_on_an_unacknowledged_breaking_change(cli: Cli, tmp_path: Pa
 
     human = cli.run("dbt", "check", "--manifest", DROPPED)
     assert human.exit_code == 1
-    assert "FAIL" in human.stdout
+    assert "FAIL: 1 model with breaking changes not yet acknowledged. Run with --propose" in human.stdout
     assert "marketing" in human.stdout
 
 
@@ -79,7 +79,7 @@ def test_check_passes_without_breaking_changes(cli: Cli) -> None:
     synced_shop(cli)
     result = cli.run("dbt", "check", "--manifest", BASE)
     assert result.exit_code == 0, result.output
-    assert "No model changed." in result.stdout
+    assert "No model changed." in result.stdout and "PASS: no breaking change." in result.stdout
     assert json.loads(cli.run("dbt", "check", "--manifest", BASE, "--json").stdout)["verdict"] == "pass"
 
 

@@ -87,10 +87,27 @@ def test_each_call_is_a_real_command_with_real_flags(words: list[str], flags: li
         assert flag in result.stdout, f"tessera {' '.join(words)} has no {flag}"
 
 
-def test_it_installs_the_published_distribution_names() -> None:
+def test_it_installs_only_the_client_at_the_locked_versions_as_the_action_does() -> None:
     install = " ".join(template()[".tessera-client"]["before_script"])
-    assert '"tessera-datacontracts-sdk @ git+' in install
-    assert '"tessera-datacontracts @ git+' in install
+    assert '--depth 1 "$TESSERA_REPOSITORY" "$TESSERA_VERSION"' in install
+    assert "--only-binary=:all: -r /tmp/tessera-client/action-requirements.txt" in install
+    assert "--no-deps /tmp/tessera-client/sdk /tmp/tessera-client" in install
+    # Nothing else is installed: no git+ requirement pulling the server's dependencies in.
+    assert "git+" not in install
+
+
+def test_its_install_steps_fetch_a_tag_branch_or_commit(tmp_path: Path) -> None:
+    """The fetch lines of before_script under bash, with this repository standing for the remote."""
+    steps = [line for line in template()[".tessera-client"]["before_script"] if line.startswith("git ")]
+    script = "\n".join(["set -e", *steps]).replace("/tmp/tessera-client", str(tmp_path / "client"))
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
+    if head.returncode != 0:
+        pytest.skip("not a git checkout")
+    env = {**os.environ, "TESSERA_REPOSITORY": str(ROOT), "TESSERA_VERSION": head.stdout.strip()}
+    done = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "client" / "action-requirements.txt").is_file()
+    assert (tmp_path / "client" / "sdk" / "pyproject.toml").is_file()
 
 
 def test_the_docs_name_every_variable_the_template_reads() -> None:

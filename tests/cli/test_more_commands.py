@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from tessera import __version__
+from tessera.cli.api_keys import SCOPES
+from tessera.cli.webhooks import DELIVERY_STATUSES
+from tessera.enums import DeliveryStatus, Scope
 from tests.cli.conftest import Cli, new_key
 from tests.helpers import V1
 
@@ -88,6 +91,10 @@ def test_asset_update_and_show_with_team_names_and_columns(cli: Cli, tmp_path: P
     assert "analytics" in shown and "marketing" in shown
     assert "Columns (1.0.0)" in shown and "email" in shown
     assert updated["owner_team_id"] not in shown  # names, not UUIDs
+    listed = next(
+        line for line in cli.ok("asset", "list").stdout.splitlines() if "warehouse.core.users" in line
+    )
+    assert "analytics" in listed and updated["owner_team_id"] not in listed
     error = cli.fails("asset", "update", "warehouse.core.users", "--compatibility-mode", "backwrd", key=owner)
     assert error == "error: --compatibility-mode: 'backwrd' is not a valid choice; did you mean 'backward'?"
     assert "nothing to change" in cli.fails("asset", "update", "warehouse.core.users", key=owner)
@@ -138,6 +145,16 @@ def test_webhook_create_list_deliveries_resume(cli: Cli) -> None:
     assert resumed["active"] is True and resumed["paused_at"] is None
     typo = cli.fails("webhook", "create", "https://93.184.216.34/x", "--event", "proposal.creatd", key=key)
     assert "did you mean 'proposal.created'?" in typo
+    status = cli.fails("webhook", "deliveries", created["id"], "--status", "faild", key=key)
+    assert status == "error: --status: 'faild' is not a valid choice; did you mean 'failed'?"
+
+
+def test_cli_choices_are_the_servers(cli: Cli) -> None:
+    assert [s.value for s in DeliveryStatus] == DELIVERY_STATUSES
+    assert [s.value for s in Scope] == SCOPES
+    cli.ok("team", "create", "analytics")
+    scope = cli.fails("api-key", "create", "--team", "analytics", "--name", "ci", "--scope", "wrte")
+    assert scope == "error: --scope: 'wrte' is not a valid choice; did you mean 'write'?"
 
 
 def test_audit_events_names_teams(cli: Cli, tmp_path: Path) -> None:

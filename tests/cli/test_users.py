@@ -15,6 +15,8 @@ def test_user_create_in_a_team_and_list(cli: Cli) -> None:
     assert len(user["team_ids"]) == 1
     human = cli.ok("user", "list", "--team", "analytics").stdout
     assert "ada@example.com" in human
+    ada_row = next(line for line in human.splitlines() if "ada@example.com" in line)
+    assert "analytics" in ada_row and user["team_ids"][0] not in ada_row  # the team by name
     listed = cli.json("user", "list", "--email", "ada@example.com")
     assert [u["name"] for u in listed] == ["Ada Lovelace"]  # type: ignore[union-attr,index]
 

@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 
 from tessera.cli.context import Ctx, command, parse_moment
-from tessera.cli.lookup import require_id, resolve_team, resolve_team_id
+from tessera.cli.lookup import check_choice, require_id, resolve_team, resolve_team_id
+
+SCOPES = ["read", "write", "admin"]
 
 api_key_app = typer.Typer(help="API keys of teams.", no_args_is_help=True)
 
@@ -30,7 +32,7 @@ def create(
     created = client.api_keys.create(
         name,
         resolve_team(client, team).id,
-        scopes=scope or ["read"],
+        scopes=[check_choice(s, SCOPES, "--scope") or s for s in scope or ["read"]],
         user_id=require_id(user, "user") if user else None,
         expires_at=parse_moment(expires_at, "--expires-at"),
     )

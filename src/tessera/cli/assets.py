@@ -78,8 +78,19 @@ def list_(
     if ctx.json:
         ctx.emit_json(assets)
         return
-    rows = [(a.fqn, a.environment, a.current_version, a.compatibility_mode, a.id) for a in assets]
-    ctx.table(f"Assets ({len(assets)})", ["FQN", "Environment", "Version", "Mode", "Id"], rows)
+    names = team_names(client)
+    rows = [
+        (
+            a.fqn,
+            names.get(a.owner_team_id, a.owner_team_id),
+            a.environment,
+            a.current_version,
+            a.compatibility_mode,
+            a.id,
+        )
+        for a in assets
+    ]
+    ctx.table(f"Assets ({len(assets)})", ["FQN", "Owner", "Environment", "Version", "Mode", "Id"], rows)
 
 
 @command(asset_app, "show")

@@ -234,6 +234,10 @@ def _consumers(model: ModelImpact) -> str:
     return text + (f"; informed: {', '.join(informed)}" if informed else "")
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool, noun: str = "model") -> None:
     """The changed models/assets, their breaking changes and the verdict (every source)."""
     changed = [m for m in result.models if m.status != "unchanged"]
@@ -271,11 +275,19 @@ def render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool, noun: str
         ctx.err.print(f"[yellow]warning:[/yellow] {warning.node}: {warning.message}", highlight=False)
     s = result.summary
     if result.verdict == "pass":
-        ctx.say(f"[green]PASS[/green]: {s.breaking} breaking change(s), all acknowledged.")
+        asked = sum(1 for m in changed if m.breaking and m.answer_required)
+        if not s.breaking:
+            outcome = "no breaking change"
+        elif not asked:
+            outcome = f"{_count(s.breaking, 'breaking change')}; no consumer team reads what changes"
+        else:
+            outcome = f"{_count(s.breaking, 'breaking change')}, acknowledged by every team that must answer"
+        ctx.say(f"[green]PASS[/green]: {outcome}.")
     else:
         hint = (
             " Proposals are open; consumers have been notified."
             if proposed
             else " Run with --propose to notify them."
         )
-        ctx.say(f"[red]FAIL[/red]: {s.unacknowledged} {noun}(s) with unacknowledged breaking changes.{hint}")
+        waiting = _count(s.unacknowledged, noun)
+        ctx.say(f"[red]FAIL[/red]: {waiting} with breaking changes not yet acknowledged.{hint}")

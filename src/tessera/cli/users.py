@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tessera.cli.context import Ctx, command
-from tessera.cli.lookup import resolve_team, resolve_team_id
+from tessera.cli.lookup import resolve_team, resolve_team_id, team_names
 
 user_app = typer.Typer(help="People, their teams and their chat/VCS handles.", no_args_is_help=True)
 
@@ -57,5 +57,16 @@ def list_(
     if ctx.json:
         ctx.emit_json(users)
         return
-    rows = [(u.name, u.email, u.id, u.github_username, "yes" if u.active else "no") for u in users]
-    ctx.table(f"Users ({len(users)})", ["Name", "Email", "Id", "GitHub", "Active"], rows)
+    names = team_names(client)
+    rows = [
+        (
+            u.name,
+            u.email,
+            sorted(names.get(t, str(t)) for t in u.team_ids),
+            u.github_username,
+            "yes" if u.active else "no",
+            u.id,
+        )
+        for u in users
+    ]
+    ctx.table(f"Users ({len(users)})", ["Name", "Email", "Teams", "GitHub", "Active", "Id"], rows)

@@ -14,6 +14,8 @@ webhook_app = typer.Typer(help="Signed event deliveries to your endpoints.", no_
 
 IdArg = Annotated[str, typer.Argument(help="Webhook id.")]
 EVENTS = [e.value for e in EventType]
+DELIVERY_STATUSES = ["pending", "retrying", "delivered", "failed", "paused", "cancelled"]
+_ERROR_WIDTH = 80  # characters of the last error in the table; --json has all of it
 
 
 @command(webhook_app, "create")
@@ -70,20 +72,37 @@ def list_(
     ctx.table(f"Webhooks ({len(hooks)})", ["URL", "Team", "Events", "State", "Failures", "Id"], rows)
 
 
+def _short(error: str | None) -> str | None:
+    if error is None or len(error) <= _ERROR_WIDTH:
+        return error
+    return error[: _ERROR_WIDTH - 1] + "…"
+
+
 @command(webhook_app, "deliveries")
 def deliveries(
     ctx: Ctx,
     webhook: IdArg,
-    status: Annotated[str | None, typer.Option(help="Only deliveries in this status (e.g. failed).")] = None,
+    status: Annotated[
+        str | None, typer.Option(help=f"Only deliveries in this status: {', '.join(DELIVERY_STATUSES)}.")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=500, help="Show at most this many.")] = 50,
 ) -> None:
     """A webhook's recent deliveries: status, attempts, last HTTP status and error."""
-    page = ctx.client().webhooks.deliveries(require_id(webhook, "WEBHOOK"), status=status, limit=limit)
+    wanted = check_choice(status, DELIVERY_STATUSES, "--status")
+    page = ctx.client().webhooks.deliveries(require_id(webhook, "WEBHOOK"), status=wanted, limit=limit)
     if ctx.json:
         ctx.emit_json(page.items)
         return
     rows = [
-        (d.event_type, d.status, d.attempts, d.last_status_code, d.last_error, d.created_at, d.id)
+        (
+            d.event_type,
+            d.status,
+            d.attempts,
+            d.last_status_code,
+            _short(d.last_error),
+            d.created_at.isoformat(timespec="seconds"),
+            d.id,
+        )
         for d in page.items
     ]
     ctx.table(

@@ -20,7 +20,7 @@ class Offline:
     def __init__(self, browser: Browser, base: str) -> None:
         self.base = base
         self.context = browser.new_context()
-        self.context.set_default_timeout(30_000)
+        self.context.set_default_timeout(60_000)  # two big bundles and a 70-operation document, on a busy CI
         self.elsewhere: list[str] = []
         self.violations: list[str] = []
         self.context.route("**/*", self._route)
@@ -74,4 +74,4 @@ def test_redoc_works_offline_and_searches(offline: Offline, ui_url: str) -> None
     page.get_by_label("Search").fill("proposal")
     results = page.locator("[data-role='search:results'] [role=menuitem]")
     results.first.wait_for()  # the search runs in a blob: worker, which the CSP allows
-    assert "roposal" in results.first.inner_text()
+    assert "propos" in results.first.inner_text().lower()
