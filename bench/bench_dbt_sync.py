@@ -190,6 +190,8 @@ def main() -> None:
             cmd.append("--no-column-lineage")
         if args.profile:
             cmd += ["--profile", args.profile]
+        if args.first_only:
+            cmd.append("--first-only")
         raise SystemExit(subprocess.call(cmd))
     if args.no_column_lineage:
         import tessera.sync.router

@@ -18,7 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.audit.service import record
 from tessera.auth.principal import Principal
 from tessera.contracts.evaluation import Evaluated, PublishCommand, evaluate_against, needs_history
-from tessera.contracts.publishing import apply_decision, check_quality_gate
+from tessera.contracts.publishing import (
+    apply_decision,
+    check_quality_gate,
+    first_version,
+    publish_first_contracts,
+)
 from tessera.contracts.versions import mark_new_asset, publish_version, retire_asset
 from tessera.core import CompatibilityMode, json_fingerprint
 from tessera.core.gating import Reason, ReasonKind, TeamImpact, touched
@@ -195,6 +200,7 @@ async def sync_manifest(
     await load_changed_schemas(session, project, assets, actives)
 
     retyped: dict[str, set[str]] = {}
+    firsts: list[tuple[str, Asset, Evaluated]] = []  # assets without a contract: published together
     for uid, asset in assets.items():
         node = project.assets[uid]
         active = actives.get(asset.id)
@@ -205,6 +211,11 @@ async def sync_manifest(
         try:
             ev = evaluate_against(asset, active, history, cmd)
             retyped[uid] = set(touched(ev.changes).columns)
+            if active is None:
+                await check_quality_gate(session, asset)
+                first_version(ev)
+                firsts.append((uid, asset, ev))
+                continue
             results[uid] = await _apply(
                 session,
                 principal,
@@ -223,6 +234,16 @@ async def sync_manifest(
             )
         if uid in created:
             results[uid] = results[uid].model_copy(update={"status": "created"})
+    published = await publish_first_contracts(session, principal, [(a, ev) for _, a, ev in firsts])
+    for (uid, asset, _), out in zip(firsts, published, strict=True):
+        results[uid] = SyncedAsset(
+            unique_id=uid,
+            fqn=asset.fqn,
+            asset_id=asset.id,
+            status="created" if uid in created else "updated",
+            version=out.version,
+            message=out.message,
+        )
 
     # Lineage and registrations are refreshed after the decisions: a change is gated on what its readers
     # read before it (a `select *` reader of a dropped column is asked, although it will not read it).
