@@ -25,13 +25,26 @@ from tessera.sync import repository
 from tessera.sync.schemas import DefinitionChange
 
 
-def stored_lineage(node: NodeLineage, assets: dict[str, Asset]) -> dict[str, Any]:
-    """``output column -> [[upstream asset id, column], ...]`` for the upstream nodes that are assets."""
+def stored_lineage(
+    node: NodeLineage, assets: dict[str, Asset], ids: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """``output column -> [[upstream asset id, column], ...]`` for the upstream nodes that are assets.
+
+    ``ids`` remembers each asset's id as text across calls: one string per asset, not one per mention.
+    """
+    known = {} if ids is None else ids
     out: dict[str, Any] = {}
     for column, sources in node.derives.items():
-        pairs = sorted({(str(assets[s.node].id), s.column.lower()) for s in sources if s.node in assets})
+        pairs = set()
+        for source in sources:
+            text = known.get(source.node)
+            if text is None:
+                if source.node not in assets:
+                    continue
+                text = known[source.node] = str(assets[source.node].id)
+            pairs.add((text, source.column.lower()))
         if pairs:
-            out[column.lower()] = [list(p) for p in pairs]
+            out[column.lower()] = [list(p) for p in sorted(pairs)]
     return out
 
 
@@ -47,11 +60,12 @@ def store_columns(
     redefined: dict[str, list[str]] = {}
     if lineage is None:
         return redefined
+    ids: dict[str, str] = {}
     for uid in only:
         asset, node = assets[uid], lineage.nodes.get(uid)
         if node is None:
             continue
-        wanted = stored_lineage(node, assets)
+        wanted = stored_lineage(node, assets, ids)
         if (asset.column_lineage or {}) != wanted:
             asset.column_lineage = wanted
         definitions = {c.lower(): fp for c, fp in node.definitions.items()}
