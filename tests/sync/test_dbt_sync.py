@@ -379,3 +379,34 @@ async def test_a_team_sync_suggests_other_teams_registrations_until_they_confirm
     row = next(m for m in check["models"] if m["unique_id"] == "model.shop.dim_customers")
     assert row["answer_required"] and not row["acknowledged"]
     assert check["verdict"] == "fail"
+
+
+async def test_the_fingerprints_computed_by_the_lineage_workers_are_the_ones_stored(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tessera.core import schema_fingerprint
+    from tessera.ingest.dbt import lineage_pool
+
+    # Even this small project goes to the pool (two workers), fingerprints first.
+    monkeypatch.setattr(lineage_pool, "PARALLEL_MIN_MODELS", 0)
+    monkeypatch.setattr(lineage_pool, "MIN_CHUNK", 1)
+    monkeypatch.setattr(lineage_pool, "cpu_count", lambda: 2)
+    submitted: list[int] = []
+    real = lineage_pool.fingerprints_in_pool
+
+    def spy(schemas: list[Any], workers: int) -> Any:
+        submitted.append(len(schemas))
+        return real(schemas, workers)
+
+    monkeypatch.setattr(lineage_pool, "fingerprints_in_pool", spy)
+    try:
+        first = await shop.sync("base")
+        again = await shop.sync("base")
+    finally:
+        lineage_pool.shutdown_pool()
+    assert submitted and submitted[0] == first["summary"]["created"]
+    assert again["summary"]["unchanged"] == first["summary"]["created"]
+    for item in first["assets"][:5]:
+        page = await shop.api.call("GET", f"/assets/{item['asset_id']}/contracts", 200, ADMIN)
+        [contract] = page["items"]
+        assert contract["schema_fingerprint"] == schema_fingerprint(contract["schema"])

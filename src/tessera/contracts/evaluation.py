@@ -44,6 +44,9 @@ class PublishCommand:
     source_ref: str | None = None
     # Schemas built by our own adapters (dbt) are valid by construction and skip re-validation.
     trusted_schema: bool = False
+    # With ``trusted_schema``: the schema's fingerprint when the caller computed it already (a big dbt
+    # sync has them computed by the lineage pool's workers, off the server process).
+    schema_fingerprint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +149,11 @@ def evaluate_against(
     else:
         new_g = parse_guarantees(cmd.guarantees)
     g_dict = guarantees_dict(new_g)
-    schema_fp = schema_fingerprint(schema)
+    schema_fp = (
+        cmd.schema_fingerprint
+        if cmd.trusted_schema and cmd.schema_fingerprint
+        else schema_fingerprint(schema)
+    )
     try:
         g_fp = json_fingerprint(g_dict)
     except CoreError as exc:

@@ -17,6 +17,7 @@ deprecation, the audit event and the outbox events commit together or not at all
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,7 @@ from tessera.assets import repository as assets_repo
 from tessera.auth.principal import Principal
 from tessera.contracts import repository
 from tessera.contracts.evaluation import Evaluated, PublishCommand, check_version, evaluate
-from tessera.contracts.versions import publish_version
+from tessera.contracts.versions import FirstVersion, publish_first_versions, publish_version
 from tessera.core import Bump
 from tessera.core.guarantee_health import broken_now
 from tessera.db.base import utcnow
@@ -42,7 +43,9 @@ __all__ = [
     "apply_decision",
     "authorize_publish",
     "check_quality_gate",
+    "first_version",
     "publish",
+    "publish_first_contracts",
 ]
 
 
@@ -58,6 +61,10 @@ class PublishOutput:
     changes: list[dict[str, Any]] = field(default_factory=list)
     breaking_changes: list[dict[str, Any]] = field(default_factory=list)
     guarantee_changes: list[dict[str, Any]] = field(default_factory=list)
+    contract_id: uuid.UUID | None = None
+    """The contract published (``contract`` may be left unloaded by a bulk publish)."""
+    version: str | None = None
+    """The version published."""
 
 
 def authorize_publish(principal: Principal, asset: Asset, cmd: PublishCommand) -> None:
@@ -125,6 +132,37 @@ async def publish(
     return await apply_decision(session, principal, asset, active, ev, cmd)
 
 
+def first_version(ev: Evaluated) -> str:
+    """The version of an asset's first contract (decision 1), checked (422 for an invalid one)."""
+    check_version(None, ev.suggested_version, Bump.MAJOR)
+    return ev.suggested_version
+
+
+async def publish_first_contracts(
+    session: AsyncSession, principal: Principal, requests: Sequence[tuple[Asset, Evaluated]]
+) -> list[PublishOutput]:
+    """Decision 1 for assets that have no contract yet, for many at once (a sync's new nodes): each
+    request is published as the asset's first version, in bulk (:func:`publish_first_versions`).
+
+    The outputs carry the new contract's id and version but not the contract itself.
+    """
+    firsts = [FirstVersion(asset, ev, first_version(ev)) for asset, ev in requests]
+    ids = await publish_first_versions(session, principal, firsts)
+    return [
+        PublishOutput(
+            PublishOutcome.PUBLISHED,
+            f"Published first contract {first.version}.",
+            suggested_version=first.ev.suggested_version,
+            changes=first.ev.changes,
+            breaking_changes=first.ev.breaking,
+            guarantee_changes=first.ev.guarantee_changes,
+            contract_id=contract_id,
+            version=first.version,
+        )
+        for first, contract_id in zip(firsts, ids, strict=True)
+    ]
+
+
 async def apply_decision(
     session: AsyncSession,
     principal: Principal,
@@ -143,13 +181,10 @@ async def apply_decision(
         guarantee_changes=ev.guarantee_changes,
     )
     if active is None:
-        check_version(None, ev.suggested_version, Bump.MAJOR)
-        result.contract = await publish_version(session, principal, asset, None, ev, ev.suggested_version)
-        result.outcome, result.message = (
-            PublishOutcome.PUBLISHED,
-            f"Published first contract {ev.suggested_version}.",
-        )
-        return result
+        (first,) = await publish_first_contracts(session, principal, [(asset, ev)])
+        assert first.contract_id is not None
+        first.contract = await repository.get(session, first.contract_id)
+        return first
     if ev.unchanged:
         result.contract = active
         result.message = f"No change: version {active.version} is already active."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,12 @@ from tessera.enums import ContractStatus
 async def get(session: AsyncSession, contract_id: uuid.UUID) -> Contract | None:
     """A contract by id."""
     return await session.get(Contract, contract_id)
+
+
+async def insert_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert new contracts given as plain rows (attribute names), in one multi-row INSERT."""
+    if rows:
+        await session.execute(sa.insert(Contract), list(rows))
 
 
 async def active_for(session: AsyncSession, asset_id: uuid.UUID) -> Contract | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -97,18 +98,21 @@ async def sync_dbt(
     # import time and most requests never need it (docs/benchmarks.md, start-up).
     from tessera.ingest.dbt.column_lineage import analyse_project
 
+    # The schema fingerprints go to the workers first (the contract decisions need them soon).
+    fingerprints = _fingerprints_in_pool(project, settings.lineage_workers)
     # The SQL analysis is CPU work (worker processes for a big project): it starts now, in a thread, and
     # runs while the sync decides the contracts; the sync awaits it when it first needs it.
     analysis = asyncio.ensure_future(
         asyncio.to_thread(analyse_project, project, workers=settings.lineage_workers)
     )
     try:
-        work = service.sync_manifest(session, principal, project, opts, analysis)
+        work = service.sync_manifest(session, principal, project, opts, analysis, fingerprints)
         return await await_without_cyclic_gc(work, enabled=settings.sync_pause_gc)
     finally:
-        if not analysis.done():
-            # The sync failed first: nobody awaits the analysis, so collect its outcome when it ends.
-            analysis.add_done_callback(_collect)
+        for pending in (analysis, fingerprints):
+            if pending is not None and not pending.done():
+                # The sync failed first: nobody awaits it, so collect its outcome when it ends.
+                pending.add_done_callback(_collect)
 
 
 def _warm_analysis_pool(request: Request, workers: int | None) -> None:
@@ -125,6 +129,34 @@ def _warm_analysis_pool(request: Request, workers: int | None) -> None:
 
     if lineage_pool.worker_count(workers, lineage_pool.PARALLEL_MIN_MODELS) > 1:
         asyncio.ensure_future(asyncio.to_thread(lineage_pool.warm_pool, workers)).add_done_callback(_collect)
+
+
+def _fingerprints_in_pool(project: DbtProject, workers: int | None) -> asyncio.Future[dict[str, str]] | None:
+    """The schema fingerprints of a big project's nodes, computed by the lineage workers (``None``: the
+    project is analysed in this process, so its fingerprints are computed here too, as they are needed).
+
+    A fingerprint the workers could not compute (or a pool that broke) is left out: the sync computes it.
+    """
+    from tessera.ingest.dbt import lineage_pool
+
+    count = lineage_pool.worker_count(workers, len(project.assets))
+    if count <= 1:
+        return None
+    uids = list(project.assets)
+    try:
+        parts = lineage_pool.fingerprints_in_pool([project.assets[uid].schema for uid in uids], count)
+    except BrokenProcessPool:
+        return None
+
+    async def gathered() -> dict[str, str]:
+        try:
+            chunks = await asyncio.gather(*(asyncio.wrap_future(part) for part in parts))
+        except Exception:  # a broken pool: the sync fingerprints the schemas itself
+            return {}
+        found = (fp for chunk in chunks for fp in chunk)
+        return {uid: fp for uid, fp in zip(uids, found, strict=True) if fp is not None}
+
+    return asyncio.ensure_future(gathered())
 
 
 def _collect(task: asyncio.Future[Any]) -> None:

@@ -9,7 +9,7 @@ but one ``sync.completed`` audit event.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tessera.audit.service import record
 from tessera.auth.principal import Principal
 from tessera.contracts.evaluation import Evaluated, PublishCommand, evaluate_against, needs_history
-from tessera.contracts.publishing import apply_decision, check_quality_gate
+from tessera.contracts.publishing import (
+    apply_decision,
+    check_quality_gate,
+    first_version,
+    publish_first_contracts,
+)
 from tessera.contracts.versions import mark_new_asset, publish_version, retire_asset
 from tessera.core import CompatibilityMode, json_fingerprint
 from tessera.core.gating import Reason, ReasonKind, TeamImpact, touched
@@ -113,13 +118,16 @@ async def sync_manifest(
     project: SourceProject,
     opts: SyncOptions,
     analysis: ProjectLineage | Awaitable[ProjectLineage] | None = None,
+    fingerprints: Awaitable[Mapping[str, str]] | None = None,
 ) -> SyncResult:
     """Reconcile assets, contracts, owners, lineage and registrations with ``project``.
 
     ``analysis`` is the project's column lineage, or an analysis still running (awaited once the
     contracts are decided, which do not need it: so it overlaps with most of the sync's database work).
     ``None``: not analysed; registrations then carry no column information and every consumer team is
-    asked, as before column-level impact.
+    asked, as before column-level impact. ``fingerprints`` are the schema fingerprints of nodes by id,
+    computed elsewhere (the lineage pool), awaited only if some node's contract content changed; a node
+    missing from them is fingerprinted here.
     """
     await repository.take_sync_turn(session, opts.environment)
     warnings = [SyncWarning(node=w.node, code=w.code, message=w.message) for w in project.warnings]
@@ -192,19 +200,30 @@ async def sync_manifest(
     transitive = [a.id for a in assets.values() if needs_history(a) and a.id in actives]
     histories = await repository.histories(session, transitive)
     pending_proposals = await repository.proposals(session, ids, OPEN_OR_APPROVED)
-    await load_changed_schemas(session, project, assets, actives)
+    changed = await load_changed_schemas(session, project, assets, actives)
+    known: Mapping[str, str] = await fingerprints if fingerprints is not None and changed else {}
 
     retyped: dict[str, set[str]] = {}
+    firsts: list[tuple[str, Asset, Evaluated]] = []  # assets without a contract: published together
     for uid, asset in assets.items():
         node = project.assets[uid]
         active = actives.get(asset.id)
         cmd = PublishCommand(
-            schema=node.schema, guarantees=node.guarantees, source=ProposalSource.SYNC, trusted_schema=True
+            schema=node.schema,
+            guarantees=node.guarantees,
+            source=ProposalSource.SYNC,
+            trusted_schema=True,
+            schema_fingerprint=known.get(uid),
         )
         history = histories.get(asset.id, [])
         try:
             ev = evaluate_against(asset, active, history, cmd)
             retyped[uid] = set(touched(ev.changes).columns)
+            if active is None:
+                await check_quality_gate(session, asset)
+                first_version(ev)
+                firsts.append((uid, asset, ev))
+                continue
             results[uid] = await _apply(
                 session,
                 principal,
@@ -223,6 +242,16 @@ async def sync_manifest(
             )
         if uid in created:
             results[uid] = results[uid].model_copy(update={"status": "created"})
+    published = await publish_first_contracts(session, principal, [(a, ev) for _, a, ev in firsts])
+    for (uid, asset, _), out in zip(firsts, published, strict=True):
+        results[uid] = SyncedAsset(
+            unique_id=uid,
+            fqn=asset.fqn,
+            asset_id=asset.id,
+            status="created" if uid in created else "updated",
+            version=out.version,
+            message=out.message,
+        )
 
     # Lineage and registrations are refreshed after the decisions: a change is gated on what its readers
     # read before it (a `select *` reader of a dropped column is asked, although it will not read it).
@@ -293,14 +322,18 @@ async def load_changed_schemas(
     project: SourceProject,
     assets: dict[str, Asset],
     actives: dict[uuid.UUID, Contract],
-) -> None:
-    """Load the active schema only of nodes whose contract content changed (the diff needs it)."""
+) -> bool:
+    """Load the active schema only of nodes whose contract content changed (the diff needs it).
+
+    True when some node has a new contract content (or none yet): then its schema is fingerprinted.
+    """
     stale = [
         actives[a.id]
         for uid, a in assets.items()
         if a.id in actives and actives[a.id].content_hash != content_hash(project.assets[uid])
     ]
     await repository.load_schemas(session, stale)
+    return bool(stale) or any(a.id not in actives for a in assets.values())
 
 
 def _update_metadata(asset: Asset, node: SourceAsset, owner: ResolvedOwner, project: SourceProject) -> bool:

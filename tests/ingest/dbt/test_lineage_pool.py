@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tessera.config import Settings
+from tessera.core import schema_fingerprint
 from tessera.ingest.dbt import DbtProject, column_lineage, lineage_pool, parse_manifest
 from tessera.ingest.dbt.column_lineage import analyse_project
 from tessera.ingest.lineage import ProjectLineage
@@ -133,3 +135,15 @@ def test_warming_a_single_worker_starts_no_pool() -> None:
     lineage_pool.shutdown_pool()
     lineage_pool.warm_pool(1)
     assert lineage_pool._POOL is None
+
+
+@pytest.mark.usefixtures("any_size")
+def test_fingerprints_in_the_pool_equal_this_process() -> None:
+    project = parse_manifest((MANIFESTS / "lineage__base_compiled.json.gz").read_bytes())
+    schemas: list[Any] = [node.schema for node in project.assets.values()]
+    schemas.append({"type": "object", "properties": {"x": {"minimum": "not a number"}}})  # invalid
+    parts = lineage_pool.fingerprints_in_pool(schemas, 2)
+    assert len(parts) > 1  # chunked
+    found = [fp for part in parts for fp in part.result()]
+    assert found[:-1] == [schema_fingerprint(s) for s in schemas[:-1]]
+    assert found[-1] is None  # the caller's own computation reports what is wrong

@@ -16,6 +16,8 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from tessera.core import CoreError, schema_fingerprint
+from tessera.core.json_types import JsonSchema
 from tessera.ingest.dbt.model_lineage import ModelTask, analyse_tasks
 from tessera.ingest.lineage import ColumnSource, NodeLineage
 
@@ -75,6 +77,29 @@ def analyse_in_pool(tasks: list[ModelTask], workers: int) -> list[NodeLineage]:
         _discard(pool)
         return analyse_tasks(tasks)
     return results
+
+
+def fingerprints_in_pool(schemas: list[JsonSchema], workers: int) -> list[Future[list[str | None]]]:
+    """Start the schema fingerprints of ``schemas`` on ``workers`` (chunks, in order, ahead of any
+    analysis submitted later): a big first sync's fingerprints cost its server process ~10% of its CPU.
+
+    Each result is :func:`~tessera.core.schema_fingerprint` of the schema, or None where it raised (the
+    caller's own computation then reports the error).
+    """
+    size = max(MIN_CHUNK, min(MAX_CHUNK * 2, -(-len(schemas) // (workers * 2))))
+    pool = _pool(workers)
+    return [pool.submit(_fingerprints, schemas[i : i + size]) for i in range(0, len(schemas), size)]
+
+
+def _fingerprints(schemas: list[JsonSchema]) -> list[str | None]:
+    """What a worker runs for :func:`fingerprints_in_pool`."""
+    out: list[str | None] = []
+    for schema in schemas:
+        try:
+            out.append(schema_fingerprint(schema))
+        except CoreError:
+            out.append(None)
+    return out
 
 
 def _analyse_packed(tasks: list[ModelTask]) -> list[_Packed]:
