@@ -48,7 +48,7 @@ def test_sync_then_check_fails_on_a_removed_response_field(cli: Cli, tmp_path: P
     assert row["breaking"] and [c["team"] for c in row["consumers"]] == ["mobile"]
     assert GET_PET in report.read_text() and "tessera openapi check --propose" in report.read_text()
     terminal = cli.run("openapi", "check", write(tmp_path, "b.json", without_status()))
-    assert "FAIL: 1 asset(s) with unacknowledged breaking changes" in terminal.stdout
+    assert "FAIL: 1 asset with breaking changes not yet acknowledged" in terminal.stdout
     assert "model" not in terminal.stdout.lower()
     assert cli.run("openapi", "check", write(tmp_path, "c.json", petstore())).exit_code == 0
 
