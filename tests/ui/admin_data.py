@@ -20,8 +20,10 @@ async def add_deliveries(
     statuses: list[DeliveryStatus],
     *,
     channel: DeliveryChannel = DeliveryChannel.WEBHOOK,
+    event_types: list[str] | None = None,
 ) -> list[uuid.UUID]:
-    """Delivery rows in ``statuses`` (oldest first), failed ones with the receiver's error; their ids."""
+    """Delivery rows in ``statuses`` (oldest first), failed ones with the receiver's error; their ids.
+    ``event_types`` names each row's event (``proposal.created`` for all by default)."""
     now = utcnow()
     rows = []
     for i, status in enumerate(statuses):
@@ -33,7 +35,7 @@ async def add_deliveries(
                 "channel": channel,
                 "target": target,
                 "event_id": f"evt_{uuid.uuid4().hex}",
-                "event_type": "proposal.created",
+                "event_type": event_types[i] if event_types else "proposal.created",
                 "payload": {},
                 "status": status,
                 "attempts": 1,

@@ -108,6 +108,38 @@ async def test_webhook_health_lists_failed_deliveries_for_the_team_only(
     assert "Only " in theirs and "HTTP 410" not in theirs
 
 
+async def test_delivery_tables_filter_by_event_type_and_sort_by_time(
+    client: httpx.AsyncClient, api: Api, app: FastAPI
+) -> None:
+    team = await api.team()
+    hook_id = await _hook(api, team)
+    kinds = ["proposal.created", "contract.published", "guarantee.failed"]
+    async with app_resources(app).session_factory() as session:
+        await add_deliveries(
+            session,
+            hook_id,
+            HOOK_URL,
+            [DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, DeliveryStatus.FAILED],
+            event_types=kinds,
+        )
+    await sign_in(client, raw_key(team.read))
+    path = f"/teams/{team.id}"
+
+    def events(html: str, start: str, end: str | None = None) -> list[str]:
+        part = html[html.index(start) : html.index(end) if end else None]
+        return [k for k in re.findall(r'<th scope="row">([a-z_]+\.[a-z_]+)</th>', part) if k in kinds]
+
+    html = (await client.get(path)).text
+    assert events(html, 'id="h-recent"') == ["guarantee.failed", "contract.published", "proposal.created"]
+    oldest = (await client.get(path, params={"recent_sort": "created_at"})).text
+    assert events(oldest, 'id="h-recent"') == ["proposal.created", "contract.published", "guarantee.failed"]
+    assert 'aria-sort="ascending"' in oldest[oldest.index('id="h-recent"') :]
+    html = (await client.get(path, params={"failed_q": "CONTRACT", "recent_q": "proposal"})).text
+    assert events(html, 'id="h-failed"', 'id="h-recent"') == ["contract.published"]
+    assert events(html, 'id="h-recent"') == ["proposal.created"]
+    assert (await client.get(path, params={"failed_sort": "status"})).status_code == 422
+
+
 async def test_redeliver_updates_the_row_in_place(client: httpx.AsyncClient, api: Api, app: FastAPI) -> None:
     team = await api.team()
     hook_id = await _hook(api, team)

@@ -61,11 +61,11 @@ async def list_deliveries(
     conds: list[sa.ColumnElement[bool]] = [WebhookDelivery.webhook_id == webhook_id]
     if status:
         conds.append(WebhookDelivery.status == status)
-    stmt = (
-        sa.select(WebhookDelivery)
-        .where(*conds)
-        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
-    )
+    if event_q:
+        conds.append(sa.func.lower(WebhookDelivery.event_type).contains(event_q.lower(), autoescape=True))
+    created, ident = WebhookDelivery.created_at, WebhookDelivery.id
+    order = (created.asc(), ident.asc()) if oldest_first else (created.desc(), ident.desc())
+    stmt = sa.select(WebhookDelivery).where(*conds).order_by(*order)
     return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
 
 
@@ -205,8 +205,11 @@ async def team_deliveries(
     limit: int,
     offset: int,
     cursor: str | None = None,
+    event_q: str | None = None,
+    oldest_first: bool = False,
 ) -> tuple[list[WebhookDelivery], int]:
-    """Deliveries to a team's endpoints (its webhooks and its Slack channel), newest first, in one query
+    """Deliveries to a team's endpoints (its webhooks and its Slack channel), newest first (or oldest
+    first), whose event type contains ``event_q`` (ignoring case; ``%`` and ``_`` literal), in one query
     whatever the number of endpoints."""
     reaches: list[sa.ColumnElement[bool]] = []
     if webhook_ids:
@@ -220,10 +223,10 @@ async def team_deliveries(
     conds: list[sa.ColumnElement[bool]] = [sa.or_(*reaches)]
     if status:
         conds.append(WebhookDelivery.status == status)
-    stmt = (
-        sa.select(WebhookDelivery)
-        .where(*conds)
-        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
-    )
+    if event_q:
+        conds.append(sa.func.lower(WebhookDelivery.event_type).contains(event_q.lower(), autoescape=True))
+    created, ident = WebhookDelivery.created_at, WebhookDelivery.id
+    order = (created.asc(), ident.asc()) if oldest_first else (created.desc(), ident.desc())
+    stmt = sa.select(WebhookDelivery).where(*conds).order_by(*order)
     rows, total = await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
     return list(rows), total

@@ -20,9 +20,6 @@ from tessera.ui.pages.sections import (
     SECTION_SIZE,
     require_write,
     section,
-    section_cursor,
-    section_offset,
-    section_page,
     section_query,
 )
 from tessera.ui.render import is_htmx, redirect, render
@@ -81,14 +78,6 @@ async def team_page(team_id: uuid.UUID, request: Request, ui: UiDep, session: Re
         "consumed": section_query(request, "consumed", sorts=("created_at",), default_sort="-created_at"),
         "members": section_query(request, "members", sorts=("name",), default_sort="name"),
     }
-    pages = {name: section_page(request, name) for name in ("recent", "failed")}
-
-    def offset(name: str) -> int:
-        return section_offset(request, name)
-
-    def cursor(name: str) -> str | None:
-        return section_cursor(request, name)
-
     owned, owned_total = await assets_repo.list_assets(
         session,
         owner_team_id=team.id,
@@ -143,21 +132,24 @@ async def team_page(team_id: uuid.UUID, request: Request, ui: UiDep, session: Re
         by_id = {h.id: h for h in hooks}
         found: dict[str, tuple[list[Any], int]] = {}
         for name, status in (("recent", None), ("failed", DeliveryStatus.FAILED)):
+            asked[name] = section_query(request, name, sorts=("created_at",), default_sort="-created_at")
             found[name] = await webhooks_repo.team_deliveries(
                 session,
                 webhook_ids=list(by_id),
                 slack_url=team.slack_webhook_url,
                 status=status,
                 limit=SECTION_SIZE,
-                offset=offset(name),
-                cursor=cursor(name),
+                offset=asked[name].offset,
+                cursor=asked[name].cursor,
+                event_q=asked[name].q,
+                oldest_first=not asked[name].descending,
             )
         context["health"] = {
             "webhooks": hooks,
             "webhooks_total": hooks_total,
             "slack": bool(team.slack_webhook_url),
             **{
-                name: section(request, name, _delivery_rows(rows, by_id), total, pages[name])
+                name: section(request, name, _delivery_rows(rows, by_id), total, asked[name].page, asked[name])
                 for name, (rows, total) in found.items()
             },
         }
