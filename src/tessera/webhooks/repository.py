@@ -61,11 +61,11 @@ async def list_deliveries(
     conds: list[sa.ColumnElement[bool]] = [WebhookDelivery.webhook_id == webhook_id]
     if status:
         conds.append(WebhookDelivery.status == status)
-    if event_q:
-        conds.append(sa.func.lower(WebhookDelivery.event_type).contains(event_q.lower(), autoescape=True))
-    created, ident = WebhookDelivery.created_at, WebhookDelivery.id
-    order = (created.asc(), ident.asc()) if oldest_first else (created.desc(), ident.desc())
-    stmt = sa.select(WebhookDelivery).where(*conds).order_by(*order)
+    stmt = (
+        sa.select(WebhookDelivery)
+        .where(*conds)
+        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
+    )
     return await fetch_page(session, stmt, limit=limit, offset=offset, cursor=cursor)
 
 

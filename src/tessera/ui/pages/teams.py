@@ -149,7 +149,9 @@ async def team_page(team_id: uuid.UUID, request: Request, ui: UiDep, session: Re
             "webhooks_total": hooks_total,
             "slack": bool(team.slack_webhook_url),
             **{
-                name: section(request, name, _delivery_rows(rows, by_id), total, asked[name].page, asked[name])
+                name: section(
+                    request, name, _delivery_rows(rows, by_id), total, asked[name].page, asked[name]
+                )
                 for name, (rows, total) in found.items()
             },
         }
