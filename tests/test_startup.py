@@ -2,8 +2,9 @@
 
 Behaviour, not timing (the figures are in bench/bench_startup.py and bench/bench_importtime.py): the SQL
 parser, Alembic and the Redis client are loaded when a dbt sync, a migration or a configured REDIS_URL
-needs them; the pages' templates are compiled when the first page is rendered; ``tessera serve`` keeps the
-garbage collector off while it builds the app and freezes what it built once the lifespan has started.
+needs them, the HTTP client with the first URL checked or notification sent; the pages' templates are
+compiled when the first page is rendered; ``tessera serve`` keeps the garbage collector off while it
+builds the app and freezes what it built once the lifespan has started.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ import json, sys
 from tessera.app import create_app
 from tessera.config import Settings
 from tessera.ui import render
-create_app(Settings(database_url="sqlite+aiosqlite:///unused.db"))
+from tessera.worker.channels import Channels
+settings = Settings(database_url="sqlite+aiosqlite:///unused.db")
+create_app(settings)
+Channels(settings)  # what the in-process worker builds when the lifespan starts
 print("MODULES=" + json.dumps(sorted(sys.modules)))
 print("TEMPLATES=" + json.dumps(render.environment.cache_info().currsize))
 """
@@ -47,11 +51,15 @@ def _probe() -> dict[str, object]:
     return found
 
 
-def test_creating_the_app_loads_no_sql_parser_alembic_or_redis_and_compiles_no_template() -> None:
+def test_creating_the_app_loads_no_sql_parser_alembic_redis_or_http_client_and_compiles_no_template() -> None:
     found = _probe()
     loaded = {str(name).split(".")[0] for name in found["MODULES"]}  # type: ignore[attr-defined]
     assert "fastapi" in loaded
     assert loaded.isdisjoint({"sqlglot", "alembic", "redis"}), loaded & {"sqlglot", "alembic", "redis"}
+    # httpx (with httpcore, and the CLI it imports when rich is installed) loads with the first URL
+    # checked or notification sent.
+    http = {"httpx", "httpcore", "h11", "rich", "pygments", "click"}
+    assert loaded.isdisjoint(http), loaded & http
     assert found["TEMPLATES"] == 0  # the UI's Jinja environment is built by the first page
 
 
