@@ -10,7 +10,13 @@ import pytest
 
 import tessera
 from tessera.config import Settings
-from tessera.perf import await_without_cyclic_gc, frozen_startup_heap, paused_gc
+from tessera.perf import (
+    await_without_cyclic_gc,
+    frozen_startup_heap,
+    pause_gc_for_startup,
+    paused_gc,
+    resumed_after_startup,
+)
 
 SOURCE = Path(tessera.__file__).parent
 
@@ -23,6 +29,37 @@ def test_the_startup_heap_is_frozen_inside_the_block_and_released_after() -> Non
         assert not any(obj is survivor for g in range(3) for obj in gc.get_objects(generation=g))
     assert gc.get_freeze_count() == 0
     assert any(obj is survivor for obj in gc.get_objects(generation=2))
+
+
+def test_the_startup_pause_ends_with_the_startup_heap_frozen_and_collection_on() -> None:
+    pause_gc_for_startup()
+    try:
+        assert not gc.isenabled()
+        survivor: list[object] = [[]]  # built "at startup"
+        with resumed_after_startup():
+            assert gc.isenabled()
+            assert not any(obj is survivor for g in range(3) for obj in gc.get_objects(generation=g))
+        assert gc.get_freeze_count() == 0
+        assert any(obj is survivor for obj in gc.get_objects(generation=2))
+    finally:
+        gc.enable()
+
+
+def test_without_a_startup_pause_resuming_changes_nothing() -> None:
+    with resumed_after_startup():
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
+
+
+def test_a_collector_switched_off_by_the_caller_is_left_to_the_caller() -> None:
+    gc.disable()
+    try:
+        pause_gc_for_startup()  # not ours to resume
+        with resumed_after_startup():
+            assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_paused_gc_restores_the_previous_state() -> None:

@@ -28,7 +28,7 @@ from tessera.health import router as health_router
 from tessera.impact.router import router as impact_router
 from tessera.links import API_PREFIX
 from tessera.openapi import install_docs
-from tessera.perf import frozen_startup_heap
+from tessera.perf import frozen_startup_heap, resumed_after_startup
 from tessera.proposals.router import router as proposals_router
 from tessera.quality.router import router as quality_router
 from tessera.registrations.router import router as registrations_router
@@ -202,7 +202,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
                 worker = await start_background_worker(resources)
             try:
-                with frozen_startup_heap() if settings.gc_freeze_startup else nullcontext():
+                with (
+                    resumed_after_startup(),
+                    frozen_startup_heap() if settings.gc_freeze_startup else nullcontext(),
+                ):
                     yield
             finally:
                 if worker is not None:

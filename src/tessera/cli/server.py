@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tessera.perf import pause_gc_for_startup
+
 if TYPE_CHECKING:
     from tessera.config import Settings
 
@@ -94,6 +96,9 @@ def serve(
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development)")] = False,
 ) -> None:
     """Start the Tessera server (migrations applied first); API docs at /docs."""
+    if not reload:  # with --reload this process only watches files; the server runs in a child
+        # Collection resumes, with what start-up built frozen, when the app's lifespan has started.
+        pause_gc_for_startup()
     import uvicorn
 
     settings = load_settings()

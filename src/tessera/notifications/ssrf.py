@@ -29,12 +29,13 @@ import socket
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TypeAlias
-
-import httpx
+from typing import TYPE_CHECKING, TypeAlias
 
 from tessera.errors import ValidationFailed
 from tessera.notifications.retry import DeliveryErrorKind
+
+if TYPE_CHECKING:  # httpx (and the CLI it imports: click, rich, pygments) loads on first use: start-up time
+    import httpx
 
 IPAddress: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork: TypeAlias = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -216,6 +217,8 @@ class UrlPolicy:
         return parsed
 
     def _validate(self, text: str) -> httpx.URL:
+        import httpx  # the client's own parser (see the module docstring), loaded with the first URL
+
         if _FORBIDDEN_CHARS.search(text):
             raise UrlRefused(RefusalReason.INVALID_URL, "URL contains whitespace, control characters or '\\'")
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,14 +18,6 @@ from tessera import __version__
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
 FLASH_COOKIE = "tessera_flash"
-
-env = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(HERE / "templates"),
-    autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 def static_url(path: str) -> str:
@@ -52,11 +45,27 @@ def absolute_time(value: datetime | None) -> str:
     return "" if value is None else value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-env.globals["static_url"] = static_url
-env.filters["relative_time"] = relative_time
-env.filters["absolute_time"] = absolute_time
-# The macros are a global (``m``), so a block rendered alone for htmx sees them like the full page does.
-env.globals["m"] = env.get_template("macros.html").make_module()
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one Jinja environment of the pages, built when the first page is rendered.
+
+    Compiling the macros took a noticeable share of the server's start-up while the first request is
+    usually an API call or a health probe (issue 17); ``tests/test_startup.py`` checks that creating the
+    app compiles no template.
+    """
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["static_url"] = static_url
+    env.filters["relative_time"] = relative_time
+    env.filters["absolute_time"] = absolute_time
+    # The macros are a global (``m``), so a block rendered alone for htmx sees them like the full page does.
+    env.globals["m"] = env.get_template("macros.html").make_module()
+    return env
 
 
 def is_htmx(request: Request) -> bool:
@@ -76,7 +85,7 @@ def render(
 
     ``context`` must hold ``ui`` (a :class:`tessera.ui.deps.UiContext`, or ``None`` before sign-in).
     """
-    tmpl = env.get_template(template)
+    tmpl = environment().get_template(template)
     ctx = {"request": request, "flashes": _flashes(request), **context}
     html = "".join(tmpl.blocks[block](tmpl.new_context(ctx))) if block is not None else tmpl.render(ctx)
     response = HTMLResponse(html, status_code=status_code)

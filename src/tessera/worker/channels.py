@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from tessera.config import Settings
 from tessera.enums import DeliveryChannel
@@ -12,9 +14,11 @@ from tessera.notifications.email import EmailSender, EmailSettings, SmtpSecurity
 from tessera.notifications.events import Event
 from tessera.notifications.rendering import TemplateRenderer
 from tessera.notifications.retry import Outcome
-from tessera.notifications.slack import SlackSender, build_slack_message
 from tessera.notifications.ssrf import UrlPolicy, parse_allowlist
-from tessera.notifications.webhook_sender import WebhookSender
+
+if TYPE_CHECKING:
+    from tessera.notifications.slack import SlackSender
+    from tessera.notifications.webhook_sender import WebhookSender
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +43,6 @@ class Channels:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.policy = url_policy(settings)
-        timeout = timedelta(seconds=settings.webhook_timeout_seconds)
-        # 4 pooled clients x 12 requests in flight measured best on 2 cores (bench/bench_delivery.py).
-        self.webhooks = WebhookSender(self.policy, timeout=timeout, lanes=4, per_lane=8)
-        self.slack = SlackSender(self.policy, timeout=timeout, client=self.webhooks.client)
         self.renderer = TemplateRenderer(settings.template_dir)
         self.email: EmailSender | None = None
         if settings.smtp_host:
@@ -58,9 +58,30 @@ class Channels:
                 self.renderer,
             )
 
+    # The HTTP senders are built on first use: httpx, the clients' pools and the CA bundle are not loaded
+    # while the server starts (issue 17; tests/test_startup.py), only when something is to be sent.
+
+    @functools.cached_property
+    def webhooks(self) -> WebhookSender:
+        """The webhook sender (pooled clients), built on first use."""
+        from tessera.notifications.webhook_sender import WebhookSender
+
+        timeout = timedelta(seconds=self.settings.webhook_timeout_seconds)
+        # 4 pooled clients x 12 requests in flight measured best on 2 cores (bench/bench_delivery.py).
+        return WebhookSender(self.policy, timeout=timeout, lanes=4, per_lane=8)
+
+    @functools.cached_property
+    def slack(self) -> SlackSender:
+        """The Slack sender, sharing the webhook sender's first client; built on first use."""
+        from tessera.notifications.slack import SlackSender
+
+        timeout = timedelta(seconds=self.settings.webhook_timeout_seconds)
+        return SlackSender(self.policy, timeout=timeout, client=self.webhooks.client)
+
     async def aclose(self) -> None:
-        """Close the pooled clients."""
-        await self.webhooks.aclose()
+        """Close the pooled clients (if any was built)."""
+        if "webhooks" in self.__dict__:
+            await self.webhooks.aclose()
 
     def with_links(self, event: Event) -> Event:
         """``event`` with its stored link paths made absolute under this server's ``BASE_URL``."""
@@ -78,6 +99,8 @@ class Channels:
                 r.outcome, r.status_code, _error(r.error_kind, r.error_message), r.duration_ms, retry_after
             )
         if channel is DeliveryChannel.SLACK:
+            from tessera.notifications.slack import build_slack_message
+
             r = await self.slack.send(target, build_slack_message(event, self.renderer))
             retry_after = r.retry_after.total_seconds() if r.retry_after else None
             return AttemptResult(

@@ -30,7 +30,6 @@ from tessera.db.models import Webhook, WebhookDelivery
 from tessera.enums import DeliveryChannel, DeliveryStatus
 from tessera.notifications.events import Event
 from tessera.notifications.retry import DEFAULT_RETRY_POLICY, PROBE_MIN_DELAY, Outcome, RetryPolicy
-from tessera.notifications.slack import SlackMessage
 from tessera.teams import repository as teams_repo
 from tessera.teams.repository import TeamContacts
 from tessera.webhooks import repository
@@ -289,6 +288,8 @@ async def tell_team_paused(channels: Channels, hook: Webhook, contact: TeamConta
         f'can also re-activate it at once with PATCH /api/v1/webhooks/{hook.id} {{"active": true}}.'
     )
     if slack_url:
+        from tessera.notifications.slack import SlackMessage  # with the HTTP client (start-up time)
+
         message = SlackMessage(
             text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
         )
