@@ -241,6 +241,7 @@ def _count(n: int, word: str) -> str:
 def render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool, noun: str = "model") -> None:
     """The changed models/assets, their breaking changes and the verdict (every source)."""
     changed = [m for m in result.models if m.status != "unchanged"]
+    title = noun.capitalize()
     if changed:
         rows = [
             (
@@ -252,7 +253,6 @@ def render_check(ctx: Ctx, result: DbtImpactResult, *, proposed: bool, noun: str
             )
             for m in changed
         ]
-        title = noun.capitalize()
         ctx.table(f"{title}s changed", [title, "Status", "Verdict", "Acknowledged", "Consumers"], rows)
         breaking = [
             (m.fqn, c.location or "(table)", c.text or c.message)
