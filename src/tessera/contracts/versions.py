@@ -98,15 +98,7 @@ async def publish_version(
         proposal_id,
     )
     await emit(session, event)
-    await emit(
-        session,
-        ContractDeprecated(
-            asset=payloads.asset_ref(asset, teams),
-            contract=ContractRef(id=active.id, version=active.version),
-            superseded_by=version,
-            links=payloads.links(asset),
-        ),
-    )
+    await emit(session, _deprecated_event(asset, teams, active, superseded_by=version))
     return contract
 
 
@@ -224,6 +216,18 @@ async def _record_published(
     )
 
 
+def _deprecated_event(
+    asset: Asset, teams: Mapping[uuid.UUID, TeamRef], active: Contract, *, superseded_by: str | None
+) -> ContractDeprecated:
+    """The event for ``active`` leaving service: replaced by ``superseded_by``, or the asset retired."""
+    return ContractDeprecated(
+        asset=payloads.asset_ref(asset, teams),
+        contract=ContractRef(id=active.id, version=active.version),
+        superseded_by=superseded_by,
+        links=payloads.links(asset),
+    )
+
+
 def _published_event(
     asset: Asset,
     teams: Mapping[uuid.UUID, TeamRef],
@@ -308,15 +312,7 @@ async def retire_asset(
         active.status = ContractStatus.DEPRECATED
         active.deprecated_at = now
         teams = await payloads.team_refs(session, [asset.owner_team_id])
-        await emit(
-            session,
-            ContractDeprecated(
-                asset=payloads.asset_ref(asset, teams),
-                contract=ContractRef(id=active.id, version=active.version),
-                superseded_by=None,
-                links=payloads.links(asset),
-            ),
-        )
+        await emit(session, _deprecated_event(asset, teams, active, superseded_by=None))
     asset.deleted_at = now
     if proposal is not None:
         proposal.status = ProposalStatus.PUBLISHED

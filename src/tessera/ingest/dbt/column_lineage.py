@@ -57,7 +57,9 @@ _DIALECTS = {
 }
 _COLLECT_EVERY = 100
 CACHE_SIZE = 50_000
-"""How many analysed models are remembered (a few hundred bytes each) for the next sync."""
+"""How many analysed models are remembered for the next sync. Each entry keeps its task as the key (the
+model's SQL and its parents' columns, a few KB) and its lineage: about 20-40 MB for 5,000 models, the
+price of a re-sync that skips the analysis (docs/benchmarks.md, issue 17)."""
 _CACHE: OrderedDict[ModelTask, NodeLineage] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 EXPOSURE_REASON = "dbt exposures cannot name columns: it reads every column of its parents"
