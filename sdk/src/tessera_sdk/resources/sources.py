@@ -74,40 +74,28 @@ def _sync(
     return _call(f"/sync/{source}", document, params, SyncResult, idempotent=False, timeout=timeout)
 
 
-def _impact(
+def _check(
     source: str,
+    step: str,
     document: DocumentSource,
     environment: str,
     project: str | None,
     source_ref: str | None,
     timeout: float,
 ) -> b.Call[DbtImpactResult]:
-    params: dict[str, b.QueryValue] = {
-        "environment": environment,
-        "project": project,
-        "source_ref": source_ref,
-    }
-    # The impact check writes nothing: retry it like a GET.
-    return _call(
-        f"/sync/{source}/impact", document, params, DbtImpactResult, idempotent=True, timeout=timeout
-    )
-
-
-def _propose(
-    source: str,
-    document: DocumentSource,
-    source_ref: str,
-    environment: str,
-    project: str | None,
-    timeout: float,
-) -> b.Call[DbtImpactResult]:
+    """``/sync/{source}/impact`` (writes nothing, so it is retried like a GET) or ``/propose``."""
     params: dict[str, b.QueryValue] = {
         "environment": environment,
         "project": project,
         "source_ref": source_ref,
     }
     return _call(
-        f"/sync/{source}/propose", document, params, DbtImpactResult, idempotent=False, timeout=timeout
+        f"/sync/{source}/{step}",
+        document,
+        params,
+        DbtImpactResult,
+        idempotent=step == "impact",
+        timeout=timeout,
     )
 
 
@@ -142,7 +130,7 @@ class Source(SyncResource):
         timeout: float = SOURCE_TIMEOUT,
     ) -> DbtImpactResult:
         """What the document's changes break; ``verdict`` is "fail" when a breaking change is unanswered."""
-        return self._x.run(_impact(self.source, document, environment, project, source_ref, timeout))
+        return self._x.run(_check(self.source, "impact", document, environment, project, source_ref, timeout))
 
     def propose(
         self,
@@ -154,7 +142,9 @@ class Source(SyncResource):
         timeout: float = SOURCE_TIMEOUT,
     ) -> DbtImpactResult:
         """In CI: open proposals for the breaking changes now (write scope); nothing is published."""
-        return self._x.run(_propose(self.source, document, source_ref, environment, project, timeout))
+        return self._x.run(
+            _check(self.source, "propose", document, environment, project, source_ref, timeout)
+        )
 
 
 class AsyncSource(AsyncResource):
@@ -184,7 +174,9 @@ class AsyncSource(AsyncResource):
         timeout: float = SOURCE_TIMEOUT,  # noqa: ASYNC109
     ) -> DbtImpactResult:
         """What the document's changes break; ``verdict`` is "fail" when a breaking change is unanswered."""
-        return await self._x.run(_impact(self.source, document, environment, project, source_ref, timeout))
+        return await self._x.run(
+            _check(self.source, "impact", document, environment, project, source_ref, timeout)
+        )
 
     async def propose(
         self,
@@ -196,7 +188,9 @@ class AsyncSource(AsyncResource):
         timeout: float = SOURCE_TIMEOUT,  # noqa: ASYNC109
     ) -> DbtImpactResult:
         """In CI: open proposals for the breaking changes now (write scope); nothing is published."""
-        return await self._x.run(_propose(self.source, document, source_ref, environment, project, timeout))
+        return await self._x.run(
+            _check(self.source, "propose", document, environment, project, source_ref, timeout)
+        )
 
 
 class OpenApi(Source):
