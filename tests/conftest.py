@@ -24,6 +24,7 @@ from tessera.db.base import Base
 from tessera.db.engine import create_engine, create_session_factory
 from tessera.db.migrate import upgrade
 from tests.helpers import BOOTSTRAP_KEY, Api, Proposed, Shared, open_proposal, shared_asset
+from tests.notifications.receivers import HttpReceiver
 from tests.server import serve_in_thread
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -146,3 +147,13 @@ def make_shared_asset(api: Api) -> MakeShared:
 def make_proposal(api: Api) -> MakeProposal:
     """``await make_proposal(schema=V1, breaking=ID_ONLY, consumers=1, **publish)``: an open proposal."""
     return functools.partial(open_proposal, api)
+
+
+@pytest.fixture
+def receiver() -> Iterator[HttpReceiver]:
+    """A real HTTP receiver on 127.0.0.1 (webhook and Slack endpoints), stopped after the test."""
+    server = HttpReceiver().start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -93,13 +93,6 @@ def _urls(value: Any) -> list[str]:
 
 
 @pytest.fixture
-def receiver() -> Iterator[HttpReceiver]:
-    r = HttpReceiver().start()
-    yield r
-    r.stop()
-
-
-@pytest.fixture
 def smtp() -> Iterator[SmtpReceiver]:
     r = SmtpReceiver().start()
     yield r

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
 from tessera.cli.main import app
+from tessera.cli.review_comment import verdict_marker
 from tests.conftest import BOOTSTRAP_KEY
 
 
@@ -63,3 +65,10 @@ def new_key(cli: Cli, team: str, scopes: Sequence[str] = ("write",)) -> str:
     created = cli.json(*args)
     assert isinstance(created, dict)
     return str(created["key"])
+
+
+def review_report(tmp_path: Path, verdict: str, text: str = "report") -> Path:
+    """A check report as ``dbt check --markdown`` writes it, with its verdict marker (for the PR comments)."""
+    path = tmp_path / f"tessera-{verdict}.md"
+    path.write_text(f"## Tessera\n\n{text}\n\n{verdict_marker(verdict)}\n")
+    return path

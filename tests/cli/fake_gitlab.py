@@ -4,7 +4,6 @@ accepts ``PRIVATE-TOKEN`` or ``JOB-TOKEN`` and addresses a project by id or URL-
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +12,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from tests.server import serve_handler
+from tests.server import JsonHandler, serve_handler
 
 NOTES = re.compile(r"^/api/v4/projects/([^/]+)/merge_requests/(\d+)/notes$")
 NOTE = re.compile(r"^/api/v4/projects/([^/]+)/merge_requests/(\d+)/notes/(\d+)$")
@@ -52,20 +51,7 @@ class FakeGitLab:
 
 
 def _handler(state: FakeGitLab) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
-            return
-
-        def _send(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:
-            raw = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(raw)
-
+    class Handler(JsonHandler):
         def _route(self, method: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
             auth = next((h for h in ("PRIVATE-TOKEN", "JOB-TOKEN") if self.headers.get(h)), "")
             state.requests.append((method, self.path, auth))
@@ -80,12 +66,6 @@ def _handler(state: FakeGitLab) -> type[BaseHTTPRequestHandler]:
                 self._send(401, {"message": "401 Unauthorized"})
                 return None
             return match
-
-        def _body(self) -> dict[str, Any]:
-            length = int(self.headers.get("Content-Length") or 0)
-            data = json.loads(self.rfile.read(length) or b"{}")
-            assert isinstance(data, dict)
-            return data
 
         def do_GET(self) -> None:
             match = self._route("GET", NOTES)

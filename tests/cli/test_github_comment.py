@@ -10,8 +10,9 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from tessera.cli.github import MARKER, verdict_marker
+from tessera.cli.github import MARKER
 from tessera.cli.main import app
+from tests.cli.conftest import review_report as report
 from tests.cli.fake_github import FakeGitHub, fake_github
 
 REPO, PR = "acme/warehouse", 42
@@ -21,12 +22,6 @@ REPO, PR = "acme/warehouse", 42
 def github() -> Iterator[FakeGitHub]:
     with fake_github() as fake:
         yield fake
-
-
-def report(tmp_path: Path, verdict: str, text: str = "report") -> Path:
-    path = tmp_path / f"tessera-{verdict}.md"
-    path.write_text(f"## Tessera\n\n{text}\n\n{verdict_marker(verdict)}\n")
-    return path
 
 
 def comment(github: FakeGitHub, markdown: Path, *extra: str, env: dict[str, str] | None = None) -> Result:

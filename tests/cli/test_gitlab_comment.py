@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from tessera.cli.gitlab import MAX_NOTE, note_body
 from tessera.cli.main import app
-from tessera.cli.review_comment import MARKER, verdict_marker
+from tessera.cli.review_comment import MARKER
+from tests.cli.conftest import review_report as report
 from tests.cli.fake_gitlab import FakeGitLab, fake_gitlab
 
 PROJECT, MR = "1234", 42
@@ -21,12 +22,6 @@ PROJECT, MR = "1234", 42
 def gitlab() -> Iterator[FakeGitLab]:
     with fake_gitlab() as fake:
         yield fake
-
-
-def report(tmp_path: Path, verdict: str, text: str = "report") -> Path:
-    path = tmp_path / f"tessera-{verdict}.md"
-    path.write_text(f"## Tessera\n\n{text}\n\n{verdict_marker(verdict)}\n")
-    return path
 
 
 def mr_pipeline(gitlab: FakeGitLab, project: str = PROJECT, iid: int = MR) -> dict[str, str]:

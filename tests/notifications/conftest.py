@@ -72,15 +72,6 @@ def local_policy() -> UrlPolicy:
     return UrlPolicy(allowlist=parse_allowlist("127.0.0.1/32"))
 
 
-@pytest.fixture
-def receiver() -> Iterator[HttpReceiver]:
-    server = HttpReceiver().start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 @pytest.fixture(scope="session")
 def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A self-signed certificate valid only for DNS name ``localhost`` (not for 127.0.0.1)."""

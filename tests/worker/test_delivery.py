@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
@@ -31,20 +30,6 @@ from tests.helpers import ADMIN, V1, Api, clock_ahead, record_schema, shared_ass
 from tests.notifications.receivers import HttpReceiver, Reply, SmtpReceiver
 
 BREAKING = record_schema({"id": "integer"})
-
-
-@pytest.fixture
-def receiver() -> Iterator[HttpReceiver]:
-    r = HttpReceiver().start()
-    yield r
-    r.stop()
-
-
-@pytest.fixture
-async def channels(settings: Settings) -> Channels:
-    c = Channels(settings)
-    yield c  # type: ignore[misc]
-    await c.aclose()
 
 
 async def _proposal_setup(

@@ -37,13 +37,6 @@ LEASE_SECONDS = 4.0
 EVENTS = 4
 
 
-@pytest.fixture
-def receiver() -> Iterator[HttpReceiver]:
-    r = HttpReceiver().start()
-    yield r
-    r.stop()
-
-
 def _tessera() -> str:
     found = Path(sys.executable).with_name("tessera")
     return str(found) if found.exists() else (shutil.which("tessera") or "tessera")

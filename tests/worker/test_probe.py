@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
@@ -12,7 +11,6 @@ import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 
-from tessera.config import Settings
 from tessera.db.base import utcnow
 from tessera.db.models import Webhook, WebhookDelivery
 from tessera.notifications.retry import PROBE_MAX_DELAY, PROBE_MIN_DELAY, next_probe_delay
@@ -23,20 +21,6 @@ from tessera.worker.probe import probe_paused
 from tessera.worker.runner import sweep_once
 from tests.helpers import ADMIN, V1, Api, TeamCtx, clock_ahead
 from tests.notifications.receivers import HttpReceiver, Reply
-
-
-@pytest.fixture
-def receiver() -> Iterator[HttpReceiver]:
-    r = HttpReceiver().start()
-    yield r
-    r.stop()
-
-
-@pytest.fixture
-async def channels(settings: Settings) -> Channels:
-    c = Channels(settings)
-    yield c  # type: ignore[misc]
-    await c.aclose()
 
 
 async def _publish_assets(api: Api, team: TeamCtx, count: int) -> None:
