@@ -37,3 +37,25 @@ async def test_a_rollback_writes_none_of_them(session: AsyncSession) -> None:
     await session.rollback()
     await session.commit()
     assert await audit_count(session) == before
+
+
+async def test_rows_written_before_the_commit_still_roll_back_with_it(session: AsyncSession) -> None:
+    before = await audit_count(session)
+    await record_many(session, ADMIN, [("team.created", "team", i, {"n": i}) for i in range(9)])
+    await bulk.write_staged(session)  # a long operation writes what it staged so far
+    assert bulk.staged(session, AuditEvent) == []
+    assert await audit_count(session) == before + 9  # visible inside the transaction
+    await record_many(session, ADMIN, [("team.created", "team", i, {"n": i}) for i in range(9, 12)])
+    await session.rollback()
+    await session.commit()
+    assert await audit_count(session) == before
+
+
+async def test_rows_written_early_and_at_the_commit_are_all_kept(session: AsyncSession) -> None:
+    before = await audit_count(session)
+    await bulk.write_staged(session)  # nothing staged: nothing to do
+    await record_many(session, ADMIN, [("team.created", "team", i, {"n": i}) for i in range(9)])
+    await bulk.write_staged(session)
+    await record_many(session, ADMIN, [("team.created", "team", i, {"n": i}) for i in range(9, 12)])
+    await session.commit()
+    assert await audit_count(session) == before + 12

@@ -226,3 +226,23 @@ async def test_syncing_x_then_y_then_x_again_leaves_only_the_real_registrations(
     again = await _registrations(world)
     assert len(again) == len(first)
     assert {(r["asset_id"], r["consumer_team_id"]) for r in again} == first
+
+
+async def test_registration_events_written_in_chunks_are_one_per_registration(
+    world: Lineage, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tessera.sync import consumers
+
+    monkeypatch.setattr(consumers, "TELL_CHUNK", 2)  # several chunks even for this small project
+    result = await world.sync("base")
+    registrations = await _registrations(world)
+    assert result["summary"]["registrations_created"] == len(registrations) > 2
+    events = await _outbox(app, "registration.created")
+    assert sorted(e["data"]["registration"]["id"] for e in events) == sorted(r["id"] for r in registrations)
+    async with app_resources(app).session_factory() as session:
+        audited = (
+            await session.execute(
+                sa.select(AuditEvent.target_id).where(AuditEvent.action == "registration.created")
+            )
+        ).scalars()
+        assert sorted(audited) == sorted(r["id"] for r in registrations)

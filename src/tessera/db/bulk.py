@@ -5,7 +5,8 @@ them is wasted work: a 5,000-model dbt sync writes tens of thousands. They are k
 inserted with multi-row INSERTs just before the commit, inside the same transaction, so
 they commit with the change or not at all. The insert goes a chunk at a time, each chunk's rows let go
 once written: the driver's copy of a row (its JSON serialised) then exists for one chunk only, not for
-every row of a big sync at once.
+every row of a big sync at once. A long operation that stages many rows (a dbt sync notifying thousands
+of registrations) calls :func:`write_staged` between its steps, so they do not pile up until the commit.
 """
 
 from __future__ import annotations
@@ -34,6 +35,15 @@ def staged(session: AsyncSession | Session, model: type[Base]) -> list[dict[str,
     """Rows of ``model`` waiting for the commit (for tests and diagnostics)."""
     sync = session.sync_session if isinstance(session, AsyncSession) else session
     return list(sync.info.get(_KEY, {}).get(model, []))
+
+
+async def write_staged(session: AsyncSession) -> None:
+    """Insert the rows staged so far now, inside the transaction (they still commit or roll back with it).
+
+    Bounds a long operation's memory: a staged row keeps its payload until it is written.
+    """
+    if session.sync_session.info.get(_KEY):
+        await session.run_sync(_insert_staged)
 
 
 @sa.event.listens_for(Session, "before_commit")

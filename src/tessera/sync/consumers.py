@@ -20,6 +20,7 @@ from tessera.audit.service import record_many
 from tessera.auth.principal import Principal
 from tessera.core.gating import Scope, read_scope
 from tessera.db.base import utcnow
+from tessera.db.bulk import write_staged
 from tessera.db.models import Asset, Registration
 from tessera.db.models.registrations import CONFIRMED, SUGGESTED
 from tessera.ingest.lineage import ProjectLineage
@@ -37,6 +38,8 @@ from tessera.sync.owners import ResolvedOwner
 
 Pair = tuple[uuid.UUID, uuid.UUID]
 """(asset id, consumer team id)"""
+TELL_CHUNK = 1000
+"""Registrations whose audit events and notifications are built and written together."""
 
 
 @dataclass(slots=True)
@@ -119,7 +122,8 @@ def wanted_reads(
                 if cols is None:
                     reads.widen(Scope.ALL, f"{reader}: {node.fallback_reason or 'reads every column'}")
                 else:
-                    reads.columns.update(c.lower() for c in cols)
+                    # The lineage's own strings where already lower case: kept per registration.
+                    reads.columns.update(c if (low := c.lower()) == c else low for c in cols)
     return wanted, keep
 
 
@@ -214,7 +218,12 @@ async def _tell(
     created: list[dict[str, Any]],
     retired: list[dict[str, Any]],
 ) -> None:
-    """Audit events and notifications for created and retired registrations."""
+    """Audit events and notifications for created and retired registrations.
+
+    Written :data:`TELL_CHUNK` registrations at a time: a first sync of a big project creates tens of
+    thousands, and their events built at once (then kept staged until the commit) were the peak of the
+    sync's memory.
+    """
     if not created and not retired:
         return
     rows = created + retired
@@ -222,12 +231,13 @@ async def _tell(
         session,
         [*(r["consumer_team_id"] for r in rows), *(by_id[r["asset_id"]].owner_team_id for r in rows)],
     )
-    audits: list[tuple[str, str, object, dict[str, Any]]] = []
-    events: list[EventData] = []
     where = f"{project.source} project {project.project_name}"
     why = f"no model or exposure of the team reads it any more ({where})"
-    for kind, items in (("created", created), ("retired", retired)):
-        for r in items:
+    items = [("created", r) for r in created] + [("retired", r) for r in retired]
+    for start in range(0, len(items), TELL_CHUNK):
+        audits: list[tuple[str, str, object, dict[str, Any]]] = []
+        events: list[EventData] = []
+        for kind, r in items[start : start + TELL_CHUNK]:
             asset = by_id[r["asset_id"]]
             team_id = r["consumer_team_id"]
             details = {"asset_id": str(asset.id), "team_id": str(team_id), "source": project.source}
@@ -256,8 +266,9 @@ async def _tell(
                 if kind == "created"
                 else RegistrationRetired(**common, reason=why)
             )
-    await record_many(session, principal, audits)
-    await emit_many(session, events)
+        await record_many(session, principal, audits)
+        await emit_many(session, events)
+        await write_staged(session)
 
 
 async def readers_of(

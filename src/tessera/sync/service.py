@@ -28,6 +28,7 @@ from tessera.contracts.versions import mark_new_asset, publish_version, retire_a
 from tessera.core import CompatibilityMode, json_fingerprint
 from tessera.core.gating import Reason, ReasonKind, TeamImpact, touched
 from tessera.db.base import utcnow
+from tessera.db.bulk import write_staged
 from tessera.db.models import Asset, AssetDependency, Contract, Proposal
 from tessera.db.models.registrations import SUGGESTED
 from tessera.enums import (
@@ -243,6 +244,7 @@ async def sync_manifest(
         if uid in created:
             results[uid] = results[uid].model_copy(update={"status": "created"})
     published = await publish_first_contracts(session, principal, [(a, ev) for _, a, ev in firsts])
+    await write_staged(session)  # their audit rows and events: written now, not kept to the commit
     for (uid, asset, _), out in zip(firsts, published, strict=True):
         results[uid] = SyncedAsset(
             unique_id=uid,
@@ -252,6 +254,8 @@ async def sync_manifest(
             version=out.version,
             message=out.message,
         )
+    # Their evaluations (diffs, normalised schemas) are done with: not kept through the rest of the sync.
+    del firsts, published
 
     # Lineage and registrations are refreshed after the decisions: a change is gated on what its readers
     # read before it (a `select *` reader of a dropped column is asked, although it will not read it).
