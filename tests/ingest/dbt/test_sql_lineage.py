@@ -422,3 +422,42 @@ def test_a_fallback_names_the_first_reasons_and_counts_the_rest() -> None:
     lineage = analyse(code, parents=(ORDERS, RAW), sources=(events,))
     assert lineage.fallback_reason is not None
     assert lineage.fallback_reason.endswith("and 2 more like these")
+
+
+def test_a_task_is_remembered_by_a_digest_of_everything_its_analysis_reads() -> None:
+    import dataclasses
+
+    from tessera.ingest.dbt import column_lineage
+    from tessera.ingest.dbt.model_lineage import ModelTask, RelationRef
+    from tessera.ingest.dbt.models import DbtCode
+    from tessera.ingest.dbt.sql_values import Parent
+
+    analyse("select order_id from {{ ref('orders') }}", parents=(ORDERS,))
+    keys = list(column_lineage._CACHE)
+    assert keys and all(isinstance(key, bytes) for key in keys)  # no SQL or columns kept as keys
+    code = DbtCode(language="sql", raw_code="select 1", compiled_code=None)
+    task = ModelTask(
+        node="model.p.m",
+        parents=("model.p.a",),
+        code=code,
+        own=RelationRef("model.p.m", "model", "m", "p", "db.s.m", None, None, False, "db", "s", "m"),
+        candidates=(),
+        contracts=(Parent.of("model.p.m", ["x", "y"]),),
+        dialect="duckdb",
+        adapter_type="duckdb",
+    )
+    variants = [
+        dataclasses.replace(task, node="model.p.n"),
+        dataclasses.replace(task, parents=("model.p.b",)),
+        dataclasses.replace(task, code=dataclasses.replace(code, compiled_code="")),
+        dataclasses.replace(task, code=dataclasses.replace(code, compiled_code="select 1")),
+        dataclasses.replace(task, code=dataclasses.replace(code, raw_code="select 2")),
+        dataclasses.replace(task, contracts=(Parent.of("model.p.m", ["y", "x"]),)),
+        dataclasses.replace(task, contracts=(Parent.of("model.p.m", None),)),
+        dataclasses.replace(task, dialect=None),
+        dataclasses.replace(task, adapter_type="snowflake"),
+        dataclasses.replace(task, candidates=(task.own,), contracts=(*task.contracts, task.contracts[0])),
+    ]
+    digests = {task.digest(), *(v.digest() for v in variants)}
+    assert len(digests) == len(variants) + 1
+    assert dataclasses.replace(task).digest() == task.digest()

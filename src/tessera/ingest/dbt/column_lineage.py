@@ -57,10 +57,10 @@ _DIALECTS = {
 }
 _COLLECT_EVERY = 100
 CACHE_SIZE = 50_000
-"""How many analysed models are remembered for the next sync. Each entry keeps its task as the key (the
-model's SQL and its parents' columns, a few KB) and its lineage: about 20-40 MB for 5,000 models, the
-price of a re-sync that skips the analysis (docs/benchmarks.md, issue 17)."""
-_CACHE: OrderedDict[ModelTask, NodeLineage] = OrderedDict()
+"""How many analysed models are remembered for the next sync, each by its task's digest
+(:meth:`~tessera.ingest.dbt.model_lineage.ModelTask.digest`) with its lineage: about 20-35 MB for
+5,000 models, the price of a re-sync that skips the analysis (docs/benchmarks.md, issue 17)."""
+_CACHE: OrderedDict[bytes, NodeLineage] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 EXPOSURE_REASON = "dbt exposures cannot name columns: it reads every column of its parents"
 
@@ -126,13 +126,14 @@ def analyse_project(project: DbtProject, *, workers: int | None = None) -> Proje
 
 def _run(tasks: list[ModelTask], workers: int) -> list[NodeLineage]:
     """The lineage of each task: remembered, else analysed (in a pool of ``workers`` when above one)."""
+    keys = [task.digest() for task in tasks]
     results: list[NodeLineage | None] = []
     missing: list[ModelTask] = []
     with _CACHE_LOCK:
-        for task in tasks:
-            cached = _CACHE.get(task)
+        for task, key in zip(tasks, keys, strict=True):
+            cached = _CACHE.get(key)
             if cached is not None:
-                _CACHE.move_to_end(task)
+                _CACHE.move_to_end(key)
             else:
                 missing.append(task)
             results.append(cached)
@@ -147,10 +148,10 @@ def _run(tasks: list[ModelTask], workers: int) -> list[NodeLineage]:
     analysed = iter(fresh)
     out: list[NodeLineage] = []
     with _CACHE_LOCK:
-        for task, cached in zip(tasks, results, strict=True):
+        for key, cached in zip(keys, results, strict=True):
             if cached is None:
                 cached = next(analysed)
-                _CACHE[task] = cached
+                _CACHE[key] = cached
             out.append(cached)
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)

@@ -9,6 +9,7 @@ own memo key (equal tasks give equal results).
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -68,7 +69,7 @@ class RelationRef:
 
 @dataclass(frozen=True, slots=True)
 class ModelTask:
-    """Everything the lineage of one model depends on; hashable, picklable, and its own cache key.
+    """Everything the lineage of one model depends on; picklable, and remembered by :meth:`digest`.
 
     ``candidates`` are the parents that are nodes of the manifest, ``contracts`` the columns of the model
     (first) and of each candidate, in the same order (declared, or inferred from a parent's SQL).
@@ -82,6 +83,17 @@ class ModelTask:
     contracts: tuple[Parent, ...]
     dialect: str | None
     adapter_type: str | None
+
+    def digest(self) -> bytes:
+        """A digest of everything the analysis reads: the key its result is remembered by.
+
+        Not the task itself: as a key it kept each model's SQL and its parents' columns alive between
+        syncs (~15 MB for 5,000 models, besides the lineage remembered).
+        """
+        contracts = tuple((c.node, c.columns) for c in self.contracts)
+        fields = (self.node, self.parents, self.code, self.own, self.candidates, contracts)
+        text = repr((*fields, self.dialect, self.adapter_type))
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
 
 
 def analyse_task(task: ModelTask) -> NodeLineage:
