@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
@@ -214,6 +216,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
                 await settled()  # an ANALYZE still running needs the engine open
                 del app.state.resources
+                # The lineage workers, if a big sync started them (the module loads the SQL parser: not
+                # imported just to find nothing to stop). Left running, they outlived the server.
+                pool = sys.modules.get("tessera.ingest.dbt.lineage_pool")
+                if pool is not None:
+                    await asyncio.to_thread(pool.shutdown_pool)
 
     app = FastAPI(
         title="Tessera",

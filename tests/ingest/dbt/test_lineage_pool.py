@@ -147,3 +147,51 @@ def test_fingerprints_in_the_pool_equal_this_process() -> None:
     found = [fp for part in parts for fp in part.result()]
     assert found[:-1] == [schema_fingerprint(s) for s in schemas[:-1]]
     assert found[-1] is None  # the caller's own computation reports what is wrong
+
+
+@pytest.mark.usefixtures("any_size")
+def test_the_pool_results_share_equal_sets_and_strings() -> None:
+    # Results are remembered between syncs: equal column sets and names are one object each.
+    raw = load_generator().generate_manifest_bytes(160, 6, seed=5)
+    result = fresh(parse_manifest(raw), workers=2)
+    derived: dict[frozenset[Any], int] = {}
+    read: dict[frozenset[str], int] = {}
+    names: dict[str, int] = {}
+    for node in result.nodes.values():
+        for column, deps in node.derives.items():
+            assert derived.setdefault(deps, id(deps)) == id(deps)
+            assert names.setdefault(column, id(column)) == id(column)
+        for cols in node.reads.values():
+            if cols is not None:
+                assert read.setdefault(cols, id(cols)) == id(cols)
+    assert len(derived) > 10 and len(read) > 10
+
+
+def test_the_server_stops_the_workers_when_it_shuts_down(tmp_path: Path) -> None:
+    import asyncio
+
+    from tessera.app import create_app
+
+    lineage_pool.warm_pool(2)
+    assert lineage_pool._POOL is not None
+    workers = list(lineage_pool._POOL[1]._processes.values())
+
+    async def serve_and_stop() -> None:
+        settings = Settings(
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'stop.db'}",
+            worker_enabled=False,
+            secret_key="test",
+            data_dir=tmp_path,
+        )
+        from tessera.db.migrate import upgrade
+
+        await asyncio.to_thread(upgrade, settings.database_url)
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            pass
+
+    asyncio.run(serve_and_stop())
+    assert lineage_pool._POOL is None
+    for process in workers:
+        process.join(timeout=10)
+        assert not process.is_alive()

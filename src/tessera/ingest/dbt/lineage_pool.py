@@ -15,6 +15,7 @@ import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
 
 from tessera.core import CoreError, schema_fingerprint
 from tessera.core.json_types import JsonSchema
@@ -25,7 +26,7 @@ from tessera.ingest.lineage import ColumnSource, NodeLineage
 # cost more than the analysis saved (0.5 s per 1,000 models to unpickle); this form pickles ~5x faster.
 _Packed = tuple[
     str,
-    tuple[tuple[str, frozenset[str] | None], ...],
+    tuple[tuple[str, tuple[str, ...] | None], ...],
     tuple[tuple[str, tuple[str, ...]], ...],
     tuple[tuple[str, str], ...],
     str | None,
@@ -66,13 +67,12 @@ def analyse_in_pool(tasks: list[ModelTask], workers: int) -> list[NodeLineage]:
     size = max(MIN_CHUNK, min(MAX_CHUNK, -(-len(tasks) // (workers * 4))))
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
     pool = _pool(workers)
-    sources: dict[str, ColumnSource] = {}  # one ColumnSource per upstream column, shared
-    names: dict[str, str] = {}  # one string per node id and column name over all results
+    shared = _Shared()
     results: list[NodeLineage] = []
     try:
         futures: list[Future[list[_Packed]]] = [pool.submit(_analyse_packed, chunk) for chunk in chunks]
         for future in futures:  # unpacked as they arrive, while the workers go on with the next chunks
-            results.extend(_unpack(item, sources, names) for item in future.result())
+            results.extend(_unpack(item, shared) for item in future.result())
     except BrokenProcessPool:
         _discard(pool)
         return analyse_tasks(tasks)
@@ -111,43 +111,70 @@ def _pack(lineage: NodeLineage) -> _Packed:
     # A column source travels as "node\x00column" (neither part can hold a NUL).
     return (
         lineage.node,
-        tuple(lineage.reads.items()),
         tuple(
-            (name, tuple(f"{s.node}\x00{s.column}" for s in deps)) for name, deps in lineage.derives.items()
+            (parent, None if cols is None else tuple(sorted(cols))) for parent, cols in lineage.reads.items()
+        ),
+        tuple(
+            (name, tuple(sorted(f"{s.node}\x00{s.column}" for s in deps)))
+            for name, deps in lineage.derives.items()
         ),
         tuple(lineage.definitions.items()),
         lineage.fallback_reason,
     )
 
 
-def _unpack(packed: _Packed, sources: dict[str, ColumnSource], names: dict[str, str]) -> NodeLineage:
-    """The lineage from its transport form; every name a string shared with the other results.
-
-    Unpickled, each result brings its own copy of every column name and node id it mentions, and the
-    results are kept (remembered analyses): shared, a 5,000-model project's take ~15 MB less.
-    """
+def _unpack(packed: _Packed, shared: _Shared) -> NodeLineage:
+    """The lineage from its transport form, sharing what it has in common with the other results."""
     node, reads, derives, definitions, reason = packed
-    share = names.setdefault
-    unpacked: dict[str, frozenset[ColumnSource]] = {}
-    for name, keys in derives:
-        deps = []
-        for key in keys:
-            source = sources.get(key)
-            if source is None:
-                parent, _, column = key.partition("\x00")
-                source = sources[key] = ColumnSource(share(parent, parent), share(column, column))
-            deps.append(source)
-        unpacked[share(name, name)] = frozenset(deps)
+    name = shared.name
     return NodeLineage(
         node=node,
-        reads={
-            share(parent, parent): None if cols is None else frozenset(share(c, c) for c in cols)
-            for parent, cols in reads
-        },
-        derives=unpacked,
-        definitions={share(column, column): fp for column, fp in definitions},
+        reads={name(parent): None if cols is None else shared.names(cols) for parent, cols in reads},
+        derives={name(column): shared.sources(keys) for column, keys in derives},
+        definitions={name(column): fp for column, fp in definitions},
         fallback_reason=reason,
     )
+
+
+class _Shared:
+    """One object per distinct value over all the results of an analysis.
+
+    Unpickled, each result brings its own copy of every column name, node id and set it mentions, and the
+    results are kept (remembered analyses). A column passed through unchanged derives from the same
+    parent column in every child that selects it, and children read the same columns of a parent: shared,
+    a 5,000-model project's results take a third of the memory.
+    """
+
+    def __init__(self) -> None:
+        self._names: dict[str, str] = {}
+        self._name_sets: dict[tuple[str, ...], frozenset[str]] = {}
+        self._sources: dict[str, ColumnSource] = {}
+        self._source_sets: dict[tuple[str, ...], frozenset[ColumnSource]] = {}
+
+    def name(self, text: str) -> str:
+        """The one string equal to ``text``."""
+        return self._names.setdefault(text, text)
+
+    def names(self, texts: tuple[str, ...]) -> frozenset[str]:
+        """The one set of these (sorted) names."""
+        found = self._name_sets.get(texts)
+        if found is None:
+            found = self._name_sets[texts] = frozenset(self.name(t) for t in texts)
+        return found
+
+    def sources(self, keys: tuple[str, ...]) -> frozenset[ColumnSource]:
+        """The one set of the column sources these (sorted) ``node\x00column`` keys name."""
+        found = self._source_sets.get(keys)
+        if found is None:
+            found = self._source_sets[keys] = frozenset(self._source(key) for key in keys)
+        return found
+
+    def _source(self, key: str) -> ColumnSource:
+        source = self._sources.get(key)
+        if source is None:
+            parent, _, column = key.partition("\x00")
+            source = self._sources[key] = ColumnSource(self.name(parent), self.name(column))
+        return source
 
 
 def warm_pool(workers: int | None) -> None:
@@ -169,18 +196,26 @@ def shutdown_pool() -> None:
         current[1].shutdown(wait=True, cancel_futures=True)
 
 
+def process_context() -> BaseContext:
+    """How Tessera starts worker processes: ``forkserver`` (``spawn`` where there is none).
+
+    The fork server imports the analysis (and the manifest parser) once; each process forked from it
+    has them loaded.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload(["tessera.ingest.dbt.model_lineage"])
+    return context
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     global _POOL
     with _POOL_LOCK:
         if _POOL is not None and _POOL[0] == workers:
             return _POOL[1]
         stale, _POOL = _POOL, None
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if "forkserver" in methods:
-            # The fork server imports the analysis once; each worker forked from it has it loaded.
-            context.set_forkserver_preload(["tessera.ingest.dbt.model_lineage"])
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=process_context())
         _POOL = (workers, pool)
     if stale is not None:
         stale[1].shutdown(wait=False, cancel_futures=True)
