@@ -17,7 +17,9 @@ CPU is the main process's (event loop, threads) and, apart, the lineage pool wor
 replaces the SQL analysis by an empty lineage, to tell its cost from the rest of the sync.
 ``--server`` instead starts a real server process (``tessera serve``, as a user starts it) and uploads
 the first sync to it over HTTP from this process: the figures are then the server process's alone (peak
-RSS from /proc VmHWM, growth over its RSS just before the upload, CPU from /proc), as in production.
+RSS from /proc VmHWM, growth over its RSS just before the upload, CPU from /proc), as in production, and
+apart the peak of the server with its child processes (the fork server, the lineage workers and a big
+manifest's parse process) as proportional set size, sampled.
 ``--gzip`` (with ``--server``) uploads the manifest gzip-compressed (``Content-Encoding``-free: the body
 is the .gz file, as ``tessera dbt sync`` sends it when asked to compress).
 Targets: first sync < 10 s (issues 4, 12) within 250 MB (issue 17); re-sync < 5 s; impact < 3 s.
@@ -34,6 +36,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -75,6 +78,49 @@ def proc_status(pid: int) -> dict[str, float]:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     out["cpu"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return out
+
+
+def tree_pss_mb(root: int) -> float:
+    """Proportional set size of process ``root`` and all its descendants (the fork server, the lineage
+    workers, a manifest's parse process) in MB: pages they share are split between them, not counted
+    once per process as RSS would."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    total, stack = 0.0, [root]
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, ()))
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total += sum(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")) / 1024
+    return total
+
+
+class TreeSampler(threading.Thread):
+    """Samples :func:`tree_pss_mb` every ``interval`` seconds until stopped; keeps the peak."""
+
+    def __init__(self, root: int, interval: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.root, self.interval, self.peak = root, interval, 0.0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self.interval):
+            self.peak = max(self.peak, tree_pss_mb(self.root))
+
+    def stop(self) -> float:
+        self._stop_event.set()
+        self.join()
+        return max(self.peak, tree_pss_mb(self.root))
 
 
 def run_server(manifest_path: Path, database_url: str, gzip_upload: bool) -> None:
@@ -126,6 +172,9 @@ def run_server(manifest_path: Path, database_url: str, gzip_upload: bool) -> Non
             body = gzip.compress(raw, compresslevel=6) if gzip_upload else raw
             kind = "application/gzip" if gzip_upload else "application/json"
             before = proc_status(proc.pid)
+            tree_before = tree_pss_mb(proc.pid)
+            sampler = TreeSampler(proc.pid)
+            sampler.start()
             t0 = time.perf_counter()
             first = client.post(
                 f"/api/v1/sync/dbt?owner_team_id={fallback}",
@@ -134,6 +183,7 @@ def run_server(manifest_path: Path, database_url: str, gzip_upload: bool) -> Non
             )
             elapsed = time.perf_counter() - t0
             after = proc_status(proc.pid)
+            tree_peak = sampler.stop()
         assert first.status_code == 200, first.text[:500]
         s = first.json()["summary"]
         print(
@@ -145,6 +195,10 @@ def run_server(manifest_path: Path, database_url: str, gzip_upload: bool) -> Non
             f"(server CPU {after['cpu'] - before['cpu']:5.2f} s)   "
             f"RSS before {before['VmRSS']:4.0f} MB, peak RSS {after['VmHWM']:4.0f} MB, "
             f"growth {after['VmHWM'] - before['VmRSS']:4.0f} MB   created={s['created']}"
+        )
+        print(
+            f"server with its child processes (PSS, sampled every {sampler.interval:.1f} s): "
+            f"before {tree_before:4.0f} MB, peak {tree_peak:4.0f} MB"
         )
     finally:
         proc.send_signal(signal.SIGTERM)
