@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,8 +11,6 @@ import pytest
 
 from tessera.app import create_app
 from tessera.config import Settings
-from tessera.errors import PayloadTooLarge, TesseraError
-from tessera.ingest.dbt import InvalidManifestError
 from tests.assertions import assert_error
 from tests.conftest import MakeProposal
 from tests.helpers import ADMIN, API, Api, record_schema
@@ -185,26 +182,3 @@ async def test_rate_limit_zero_means_off(settings: Settings) -> None:
     ):
         statuses = {(await client.get(f"{API}/teams", headers=ADMIN)).status_code for _ in range(20)}
     assert statuses == {200}
-
-
-@pytest.mark.parametrize(
-    "error",
-    [
-        TesseraError("plain", details={"field": "x"}, code="custom_code", commit=True),
-        PayloadTooLarge("The manifest is larger than the limit of 1 MiB."),
-        InvalidManifestError("truncated", "the manifest JSON is truncated at byte 12"),
-    ],
-    ids=type,
-)
-def test_an_error_raised_in_a_child_process_arrives_whole(error: TesseraError) -> None:
-    # A big manifest is parsed in a child process: its errors cross a pipe pickled.
-    back = pickle.loads(pickle.dumps(error))
-    assert type(back) is type(error)
-    assert (back.message, back.code, back.status_code, back.details, back.commit, back.args) == (
-        error.message,
-        error.code,
-        error.status_code,
-        error.details,
-        error.commit,
-        error.args,
-    )

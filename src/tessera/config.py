@@ -170,13 +170,6 @@ class Settings(BaseSettings):
         description="Strict gating everywhere: a breaking change needs every consumer team's answer, "
         "not only the teams that read an affected column (an asset can also ask for it on its own).",
     )
-    manifest_parse_process: bool = Field(
-        default=True,
-        description="Parse a dbt manifest upload of 2 MiB or more in a short-lived child process: the server "
-        "keeps only the parsed project, and the memory the decoding took goes back to the system when the "
-        "child exits (a 50 MB manifest: ~40 MB less peak memory for the server). `false`: parse in a thread "
-        "of the server, for platforms where it may not start processes.",
-    )
     lineage_workers: int | None = Field(
         default=None,
         ge=0,

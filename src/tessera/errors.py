@@ -9,7 +9,6 @@ renders all of them (and FastAPI's own validation and routing errors) in the sam
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 JsonDetails = Mapping[str, object]
 
@@ -36,18 +35,6 @@ class TesseraError(Exception):
         self.commit = commit
         if code is not None:
             self.code = code
-
-    def __reduce__(self) -> tuple[Any, tuple[type[TesseraError], dict[str, Any]]]:
-        # Subclasses take other constructor arguments than ``Exception.args`` holds: rebuild from the
-        # state, so an error raised in a child process (a manifest parsed there) arrives whole.
-        return (_rebuild, (type(self), dict(self.__dict__)))
-
-
-def _rebuild(cls: type[TesseraError], state: dict[str, Any]) -> TesseraError:
-    error = cls.__new__(cls)
-    Exception.__init__(error, state["message"])
-    error.__dict__.update(state)
-    return error
 
 
 class BadRequest(TesseraError):

@@ -10,7 +10,6 @@ import httpx
 import orjson
 import pytest
 
-from tessera.config import Settings
 from tests.helpers import ADMIN, Api, TeamCtx
 
 MANIFESTS = Path(__file__).parents[1] / "fixtures" / "dbt" / "manifests"
@@ -411,41 +410,3 @@ async def test_the_fingerprints_computed_by_the_lineage_workers_are_the_ones_sto
         page = await shop.api.call("GET", f"/assets/{item['asset_id']}/contracts", 200, ADMIN)
         [contract] = page["items"]
         assert contract["schema_fingerprint"] == schema_fingerprint(contract["schema"])
-
-
-async def test_a_big_upload_is_parsed_in_a_child_process(
-    shop: Shop, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tessera.ingest.dbt import parse_process
-    from tessera.sync import router
-
-    children: list[int] = []
-    real = parse_process.parse_in_child
-
-    def spy(raw: bytes | bytearray, *, include_packages: bool) -> Any:
-        children.append(len(raw))
-        return real(raw, include_packages=include_packages)
-
-    monkeypatch.setattr(parse_process, "parse_in_child", spy)
-    await shop.sync("base")  # a few KB: parsed in a thread
-    assert children == []
-    monkeypatch.setattr(router, "CHILD_PARSE_BYTES", 1024)
-    again = await shop.sync("base")
-    assert children == [len(manifest("base"))]
-    assert again["summary"]["unchanged"] == 11  # the same project as the thread's parse
-    check = await shop.impact("dropped_column", shop.analytics.read)
-    assert check["summary"]["breaking"] >= 1 and len(children) == 2
-
-    # A broken manifest parsed in the child: the same 400 and nothing written.
-    resp = await shop.api.client.post(
-        f"/api/v1/sync/dbt?owner_team_id={shop.platform.id}",
-        content=b'{"metadata": {}, "nodes": {' + b" " * 2048,
-        headers={**ADMIN, "Content-Type": "application/json"},
-    )
-    assert resp.status_code == 400, resp.text
-    assert resp.json()["error"]["code"] == "truncated"
-    assert len(children) == 3
-
-    monkeypatch.setattr(settings, "manifest_parse_process", False)  # MANIFEST_PARSE_PROCESS=false
-    await shop.sync("base")
-    assert len(children) == 3

@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from tessera.config import Settings
 from tessera.deps import ReadPrincipal, ReadSessionDep, SettingsDep, WritePrincipal, WriteSessionDep
 from tessera.errors import BadRequest, PayloadTooLarge
 from tessera.ingest.dbt import DbtProject, parse_manifest
@@ -23,9 +22,6 @@ router = APIRouter(prefix="/sync/dbt", tags=["dbt"])
 
 WARM_POOL_BYTES = 2 * 1024 * 1024
 """A manifest upload this big (or of unknown size) may hold a project the analysis pool works on."""
-CHILD_PARSE_BYTES = 2 * 1024 * 1024
-"""A manifest upload this big is parsed in a child process (with ``MANIFEST_PARSE_PROCESS``): a child's
-start (~50 ms) costs more than a smaller one's parse leaves behind."""
 _BODY_DOC = {
     "requestBody": {
         "required": True,
@@ -43,14 +39,14 @@ _BODY_DOC = {
 }
 
 
-async def read_manifest(request: Request, include_packages: bool, settings: Settings) -> DbtProject:
-    """The manifest from the body (JSON, gzip or a multipart ``manifest`` file), parsed off the event loop:
-    in a child process when it is big (``MANIFEST_PARSE_PROCESS``, see
-    :mod:`tessera.ingest.dbt.parse_process`), else in a thread.
+async def read_manifest(
+    request: Request, include_packages: bool, max_bytes: int, *, compact: bool = False
+) -> DbtProject:
+    """The manifest from the body (JSON, gzip or a multipart ``manifest`` file), parsed in a thread.
 
-    The upload limit is ``Settings.max_upload_bytes``, the one the request edge enforces.
+    ``max_bytes`` is the upload limit (``Settings.max_upload_bytes``), the one the request edge enforces.
+    ``compact``: see :func:`~tessera.ingest.dbt.parse_manifest` (for the sync, whose memory peaks late).
     """
-    max_bytes = settings.max_upload_bytes
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         form = await request.form(max_part_size=max_bytes)
@@ -67,12 +63,8 @@ async def read_manifest(request: Request, include_packages: bool, settings: Sett
         raw = await _body(request, max_bytes)
     if not raw:
         raise BadRequest("The request body is empty; send the dbt manifest.json.", code="manifest_missing")
-    if settings.manifest_parse_process and len(raw) >= CHILD_PARSE_BYTES:
-        from tessera.ingest.dbt.parse_process import parse_in_child  # loads the SQL parser: on first use
-
-        return await asyncio.to_thread(parse_in_child, raw, include_packages=include_packages)
     # Parsing a 40 MB manifest takes a while: do it in a thread so the server keeps answering.
-    return await asyncio.to_thread(parse_manifest, raw, include_packages=include_packages)
+    return await asyncio.to_thread(parse_manifest, raw, include_packages=include_packages, compact=compact)
 
 
 async def _body(request: Request, max_bytes: int) -> bytearray:
@@ -101,7 +93,7 @@ async def sync_dbt(
 ) -> SyncResult:
     """Sync a dbt manifest: assets, contracts, owners, lineage and consumer registrations."""
     _warm_analysis_pool(request, settings.lineage_workers)
-    project = await read_manifest(request, include_packages, settings)
+    project = await read_manifest(request, include_packages, settings.max_upload_bytes, compact=True)
     opts = SyncOptions(
         environment=environment, owner_team_id=owner_team_id, include_packages=include_packages
     )
@@ -187,7 +179,7 @@ async def dbt_impact(
     source_ref: str | None = None,
 ) -> DbtImpactResult:
     """Check a dbt manifest for a pull request: what it would break, for whom; writes nothing."""
-    project = await read_manifest(request, include_packages, settings)
+    project = await read_manifest(request, include_packages, settings.max_upload_bytes)
     opts = SyncOptions(environment=environment, include_packages=include_packages, source_ref=source_ref)
     work = impact.check(
         session, project, opts, max_depth=settings.lineage_max_depth, base_url=settings.base_url
@@ -206,7 +198,7 @@ async def dbt_propose(
     include_packages: bool = False,
 ) -> DbtImpactResult:
     """Open pull-request proposals for the manifest's breaking changes (published after the merged sync)."""
-    project = await read_manifest(request, include_packages, settings)
+    project = await read_manifest(request, include_packages, settings.max_upload_bytes)
     opts = SyncOptions(environment=environment, include_packages=include_packages, source_ref=source_ref)
     return await impact.propose(
         session,

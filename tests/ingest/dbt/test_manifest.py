@@ -380,3 +380,27 @@ def test_a_relation_named_by_several_nodes_is_one_asset_kept_for_its_builder() -
     assert set(dropped) == {again["unique_id"], quote_b["unique_id"]}
     assert "synced as snapshot.shop.orders_snapshot" in dropped[again["unique_id"]]
     assert len({a.fqn for a in project.assets.values()}) == len(project.assets)
+
+
+@pytest.mark.parametrize("name", ["shop__base", "lineage__base_compiled"])
+def test_a_compacted_project_is_the_same_project(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tessera.ingest.dbt import manifest as manifest_module
+
+    raw = (MANIFESTS / f"{name}.json.gz").read_bytes()
+    monkeypatch.setattr(manifest_module, "COMPACT_FROM_ASSETS", 1)  # these fixtures are small
+    rebuilt: list[int] = []
+    real = manifest_module._compacted
+
+    def spy(project: DbtProject) -> DbtProject:
+        rebuilt.append(len(project.assets))
+        return real(project)
+
+    monkeypatch.setattr(manifest_module, "_compacted", spy)
+    plain = parse_manifest(raw)
+    assert rebuilt == []
+    compacted = parse_manifest(raw, compact=True)
+    assert rebuilt == [len(plain.assets)]
+    assert compacted == plain and compacted.code == plain.code
+    monkeypatch.setattr(manifest_module, "COMPACT_FROM_ASSETS", len(plain.assets) + 1)
+    parse_manifest(raw, compact=True)  # below the threshold: kept as parsed
+    assert rebuilt == [len(plain.assets)]

@@ -15,7 +15,6 @@ import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.context import BaseContext
 
 from tessera.core import CoreError, schema_fingerprint
 from tessera.core.json_types import JsonSchema
@@ -196,26 +195,18 @@ def shutdown_pool() -> None:
         current[1].shutdown(wait=True, cancel_futures=True)
 
 
-def process_context() -> BaseContext:
-    """How Tessera starts worker processes: ``forkserver`` (``spawn`` where there is none).
-
-    The fork server imports the analysis (and the manifest parser) once; each process forked from it
-    has them loaded.
-    """
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        context.set_forkserver_preload(["tessera.ingest.dbt.model_lineage"])
-    return context
-
-
 def _pool(workers: int) -> ProcessPoolExecutor:
     global _POOL
     with _POOL_LOCK:
         if _POOL is not None and _POOL[0] == workers:
             return _POOL[1]
         stale, _POOL = _POOL, None
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=process_context())
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if "forkserver" in methods:
+            # The fork server imports the analysis once; each worker forked from it has it loaded.
+            context.set_forkserver_preload(["tessera.ingest.dbt.model_lineage"])
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         _POOL = (workers, pool)
     if stale is not None:
         stale[1].shutdown(wait=False, cancel_futures=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import pickle
 from collections.abc import Mapping, Sequence
 
 from tessera.ingest.dbt.fqn import node_relation, normalise_identifier, relation_fqn
@@ -37,9 +38,13 @@ Node = Mapping[str, object]
 ASSET_TYPES = frozenset({"model", "seed", "snapshot", "source"})
 CODE_TYPES = frozenset({"model", "snapshot"})
 _PACKAGE_DIRS = ("dbt_packages/", "dbt_modules/")
+COMPACT_FROM_ASSETS = 1000
+"""A parsed project of this many assets or more is rebuilt in memory of its own (see ``_compacted``)."""
 
 
-def parse_manifest(data: ManifestInput, *, include_packages: bool = False) -> DbtProject:
+def parse_manifest(
+    data: ManifestInput, *, include_packages: bool = False, compact: bool = False
+) -> DbtProject:
     """Parse a dbt manifest (JSON bytes, gzip bytes, text or an already decoded mapping).
 
     Models, seeds, snapshots and sources of the root project (and of installed packages when
@@ -48,12 +53,30 @@ def parse_manifest(data: ManifestInput, *, include_packages: bool = False) -> Db
     read around a problem is kept and the problem is reported in ``DbtProject.warnings``.
     A decoded mapping must hold plain dicts and lists, as ``json.loads`` gives. A ``bytearray`` is
     emptied once decoded (its memory freed early); a large manifest is decoded a node at a time, keeping
-    only the fields read here (:func:`~tessera.ingest.dbt.loading.decode`, ``lean``).
+    only the fields read here (:func:`~tessera.ingest.dbt.loading.decode`, ``lean``). ``compact``: a
+    project of :data:`COMPACT_FROM_ASSETS` assets or more is then rebuilt in memory of its own, for a
+    caller that keeps it through a long operation (the dbt sync; see ``_compacted``).
     """
     # Decoding creates millions of containers and none of them is garbage: cyclic GC passes during
     # the parse only cost time (about 3x on a 40 MB manifest).
     with paused_gc():
-        return _parse(data, include_packages=include_packages)
+        project = _parse(data, include_packages=include_packages)
+        return _compacted(project) if compact and len(project.assets) >= COMPACT_FROM_ASSETS else project
+
+
+def _compacted(project: DbtProject) -> DbtProject:
+    """The same project, rebuilt in memory of its own.
+
+    Its objects were made among ~150 MB (a 50 MB manifest) of short-lived ones, the decoded nodes; once
+    those are freed, the allocator still keeps every arena in which one of the project's objects sits, so
+    a big sync's memory grew on top of what its parse had taken (~45 MB more at the sync's peak on 5,000
+    models). A copy made after the original is gone fills fresh arenas; the old ones are returned to the
+    system. Pickle is the quickest deep copy here (~0.35 s on 5,000 models).
+    """
+    packed = pickle.dumps(project, protocol=pickle.HIGHEST_PROTOCOL)
+    del project
+    copy: DbtProject = pickle.loads(packed)  # noqa: S301 - pickled just above, in this process
+    return copy
 
 
 def _parse(data: ManifestInput, *, include_packages: bool) -> DbtProject:
