@@ -33,12 +33,26 @@ class _Shared:
     mention cost tens of MB there (docs/benchmarks.md, issue 17).
     """
 
-    __slots__ = ("_assets", "_ids", "_names")
+    __slots__ = ("_assets", "_ids", "_names", "_sources")
 
     def __init__(self, assets: dict[str, Asset]) -> None:
         self._assets = assets
         self._ids: dict[str, str] = {}
         self._names: dict[str, str] = {}
+        self._sources: dict[tuple[tuple[str, str], ...], list[list[str]]] = {}
+
+    def sources(self, pairs: list[tuple[str, str]]) -> list[list[str]]:
+        """The stored form of these sorted ``(asset id, column)`` pairs: one list for equal pairs.
+
+        Every child that passes a parent's column on derives it from the same upstream column, so most
+        columns' lists are equal; shared, they are built once. Stored values are only ever replaced,
+        never changed in place, so sharing them between assets is safe.
+        """
+        key = tuple(pairs)
+        out = self._sources.get(key)
+        if out is None:
+            out = self._sources[key] = [list(p) for p in pairs]
+        return out
 
     def asset_id(self, node: str) -> str:
         out = self._ids.get(node)
@@ -65,7 +79,7 @@ def stored_lineage(
             {(strings.asset_id(s.node), strings.column(s.column)) for s in sources if s.node in assets}
         )
         if pairs:
-            out[strings.column(column)] = [list(p) for p in pairs]
+            out[strings.column(column)] = strings.sources(pairs)
     return out
 
 

@@ -174,8 +174,11 @@ async def sync_consumers(
             project.project_name,
         ):
             updates.append(_derived(row["id"], cols, scope, reason, project.project_name, now))
+    # Only which pairs are wanted matters from here: their column sets (one per registration) can go.
+    still_read = set(wanted)
+    wanted.clear()
     for pair, row in by_pair.items():
-        if pair in wanted or pair in keep:
+        if pair in still_read or pair in keep:
             continue
         ours = row["derived_by"] == project.project_name or (
             row["derived_by"] is None and row["source"] == project.source
