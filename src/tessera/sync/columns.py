@@ -44,7 +44,7 @@ class _Shared:
     def sources(self, pairs: list[tuple[str, str]]) -> list[list[str]]:
         """The stored form of these sorted ``(asset id, column)`` pairs: one list for equal pairs.
 
-        Every child that passes a parent's column on derives it from the same upstream column, so most
+        Every child that passes a parent's column on derives it from the same upstream column, so many
         columns' lists are equal; shared, they are built once. Stored values are only ever replaced,
         never changed in place, so sharing them between assets is safe.
         """

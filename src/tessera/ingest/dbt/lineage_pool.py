@@ -73,8 +73,8 @@ def analyse_in_pool(tasks: list[ModelTask], workers: int) -> list[NodeLineage]:
         futures = deque(pool.submit(_analyse_packed, chunk) for chunk in chunks)
         del chunks
         while futures:  # unpacked as they arrive, while the workers go on with the next chunks
-            # Let go of each chunk once unpacked: a future keeps its result, and the transport form of
-            # every chunk kept to the end was a fifth of a big sync's peak memory.
+            # Let go of each chunk once unpacked (a future keeps its result): its transport form no
+            # longer lives beside its unpacked copy until the last chunk is in.
             results.extend(_unpack(item, shared) for item in futures.popleft().result())
     except BrokenProcessPool:
         _discard(pool)
@@ -144,8 +144,8 @@ class _Shared:
 
     Unpickled, each result brings its own copy of every column name, node id and set it mentions, and the
     results are kept (remembered analyses). A column passed through unchanged derives from the same
-    parent column in every child that selects it, and children read the same columns of a parent: shared,
-    a 5,000-model project's results take a third of the memory.
+    parent column in every child that selects it, and children read the same columns of a parent: with
+    one object each, a 5,000-model project's results take ~10 MB less (docs/benchmarks.md, issue 17).
     """
 
     def __init__(self) -> None:

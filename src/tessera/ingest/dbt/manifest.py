@@ -69,7 +69,7 @@ def _compacted(project: DbtProject) -> DbtProject:
 
     Its objects were made among ~150 MB (a 50 MB manifest) of short-lived ones, the decoded nodes; once
     those are freed, the allocator still keeps every arena in which one of the project's objects sits, so
-    a big sync's memory grew on top of what its parse had taken (~45 MB more at the sync's peak on 5,000
+    a big sync's memory grew on top of what its parse had taken (~40 MB more at the sync's peak on 5,000
     models). A copy made after the original is gone fills fresh arenas; the old ones are returned to the
     system. Pickle is the quickest deep copy here (~0.35 s on 5,000 models).
     """

@@ -2,8 +2,8 @@
 
 :mod:`tessera.ingest.dbt.column_lineage` builds one task per model and runs the tasks in this process or
 in a process pool: a task carries only what the analysis reads (the model's code, the dialect, and the
-relation names and contract columns of the model and its parents), so it pickles small, and it is its
-own memo key (equal tasks give equal results).
+relation names and contract columns of the model and its parents), so it pickles small, and its digest
+is its memo key (equal tasks give equal results).
 """
 
 from __future__ import annotations
@@ -87,8 +87,8 @@ class ModelTask:
     def digest(self) -> bytes:
         """A digest of everything the analysis reads: the key its result is remembered by.
 
-        Not the task itself: as a key it kept each model's SQL and its parents' columns alive between
-        syncs (~15 MB for 5,000 models, besides the lineage remembered).
+        Not the task itself: as a key it kept each model's SQL and its parents' column sets alive between
+        syncs, besides the lineage remembered.
         """
         contracts = tuple((c.node, c.columns) for c in self.contracts)
         fields = (self.node, self.parents, self.code, self.own, self.candidates, contracts)
