@@ -102,7 +102,8 @@ def test_its_install_steps_fetch_a_tag_branch_or_commit(tmp_path: Path) -> None:
     script = "\n".join(["set -e", *steps]).replace("/tmp/tessera-client", str(tmp_path / "client"))
     head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
     if head.returncode != 0:
-        pytest.skip("not a git checkout")
+        # Only an unpacked source archive has no git history; CI always runs in a clone, where it must run.
+        (pytest.fail if os.environ.get("CI") else pytest.skip)("not a git checkout")
     env = {**os.environ, "TESSERA_REPOSITORY": str(ROOT), "TESSERA_VERSION": head.stdout.strip()}
     done = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
